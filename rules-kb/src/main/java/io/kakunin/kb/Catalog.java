@@ -1,0 +1,172 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.EvidenceType;
+import io.kakunin.api.model.Level;
+import io.kakunin.api.model.ReferenceScheme;
+import io.kakunin.api.model.SourceConfidence;
+import io.kakunin.api.model.SubjectType;
+import io.kakunin.api.model.Topic;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The recommendation catalog of a ruleset ({@code catalog.yaml}): every guideline item with
+ * its level, the subject it is evaluated for, its evidence type, its source confidence and its
+ * cross-references. Titles and texts live in the message bundles, keyed by the same IDs.
+ */
+public final class Catalog {
+
+    private static final Pattern RECOMMENDATION_ID = Pattern.compile("(PS|IS)-[0-9]+\\.[0-9]+");
+    private static final Pattern MEASURE_ID = Pattern.compile("(PS|IS)-[0-9]+");
+
+    /** One group of recommendations (a measure of the guide, or a group of the sharing rules). */
+    public record Measure(String id, Topic topic) {
+    }
+
+    /** A cross-reference; {@code note} says, for example, that an ID is not yet confirmed. */
+    public record Ref(ReferenceScheme scheme, String id, String note) {
+    }
+
+    /** One recommendation. */
+    public record Entry(
+            String id,
+            String measure,
+            Level level,
+            SubjectType subject,
+            EvidenceType evidence,
+            SourceConfidence confidence,
+            String basis,
+            String sourceEdition,
+            List<String> facts,
+            List<Ref> references) {
+
+        public Entry {
+            facts = facts == null ? List.of() : List.copyOf(facts);
+            references = references == null ? List.of() : List.copyOf(references);
+        }
+    }
+
+    private record Document(String version, List<Measure> measures, List<Entry> recommendations) {
+    }
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final String version;
+    private final Map<String, Measure> measures;
+    private final Map<String, Entry> entries;
+
+    private Catalog(String version, Map<String, Measure> measures, Map<String, Entry> entries) {
+        this.version = version;
+        this.measures = measures;
+        this.entries = entries;
+    }
+
+    /** Parses and checks {@code catalog.yaml}; every problem found is reported at once. */
+    static Catalog parse(String yaml) {
+        String file = "catalog.yaml";
+        Document doc;
+        try {
+            doc = YAML.readValue(yaml, Document.class);
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+            throw new RulesetException("the catalog cannot be read",
+                    List.of(new Diagnostic(file, line, column, Diagnostic.Severity.ERROR, e.getOriginalMessage())));
+        }
+        if (doc == null) {
+            throw new RulesetException("the catalog is empty", List.of(Diagnostic.error(file, "the catalog is empty")));
+        }
+        List<Diagnostic> problems = new ArrayList<>();
+        if (doc.version() == null || doc.version().isBlank()) {
+            problems.add(Diagnostic.error(file, "the catalog has no version"));
+        }
+        Map<String, Measure> measures = new LinkedHashMap<>();
+        for (Measure m : doc.measures() == null ? List.<Measure>of() : doc.measures()) {
+            if (m.id() == null || !MEASURE_ID.matcher(m.id()).matches()) {
+                problems.add(Diagnostic.error(file, "measure ID '" + m.id() + "' is not of the form PS-<n> or IS-<n>"));
+            } else if (measures.putIfAbsent(m.id(), m) != null) {
+                problems.add(Diagnostic.error(file, "measure " + m.id() + " is listed twice"));
+            }
+            if (m.topic() == null) {
+                problems.add(Diagnostic.error(file, "measure " + m.id() + " has no topic"));
+            }
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Entry e : doc.recommendations() == null ? List.<Entry>of() : doc.recommendations()) {
+            String id = e.id();
+            if (id == null || !RECOMMENDATION_ID.matcher(id).matches()) {
+                problems.add(Diagnostic.error(file, "recommendation ID '" + id + "' is not of the form PS-<n>.<n> or IS-<n>.<n>"));
+                continue;
+            }
+            if (entries.putIfAbsent(id, e) != null) {
+                problems.add(Diagnostic.error(file, "recommendation " + id + " is listed twice"));
+            }
+            if (e.measure() == null || !measures.containsKey(e.measure())) {
+                problems.add(Diagnostic.error(file, id + " names measure '" + e.measure() + "', which the catalog does not list"));
+            } else if (!id.startsWith(e.measure() + ".")) {
+                problems.add(Diagnostic.error(file, id + " does not belong to measure " + e.measure()));
+            }
+            if (e.level() == null) problems.add(Diagnostic.error(file, id + " has no level"));
+            if (e.subject() == null) problems.add(Diagnostic.error(file, id + " has no subject"));
+            if (e.evidence() == null) problems.add(Diagnostic.error(file, id + " has no evidence type"));
+            if (e.confidence() == null) problems.add(Diagnostic.error(file, id + " has no confidence tag (C, S or I)"));
+            for (Ref ref : e.references()) {
+                if (ref.scheme() == null || ref.id() == null || ref.id().isBlank()) {
+                    problems.add(Diagnostic.error(file, id + " has a reference without scheme or id"));
+                }
+            }
+            for (String fact : e.facts()) {
+                if (!fact.startsWith("/")) {
+                    problems.add(Diagnostic.error(file, id + " lists fact '" + fact + "', which is not a JSON Pointer"));
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            problems.add(Diagnostic.error(file, "the catalog lists no recommendation"));
+        }
+        if (!problems.isEmpty()) {
+            throw new RulesetException("the catalog is not valid", problems);
+        }
+        return new Catalog(doc.version(), Map.copyOf(measures), java.util.Collections.unmodifiableMap(entries));
+    }
+
+    /** The version the ruleset's authors gave it. */
+    public String version() {
+        return version;
+    }
+
+    /** Every recommendation, in catalog order. */
+    public Collection<Entry> entries() {
+        return entries.values();
+    }
+
+    public Optional<Entry> entry(String id) {
+        return Optional.ofNullable(entries.get(id));
+    }
+
+    public Optional<Measure> measure(String id) {
+        return Optional.ofNullable(measures.get(id));
+    }
+
+    /** The measures that have recommendations, in catalog order of their first recommendation. */
+    public List<String> measureIds() {
+        return entries.values().stream().map(Entry::measure).distinct().toList();
+    }
+
+    public Topic topicOf(Entry entry) {
+        return measures.get(entry.measure()).topic();
+    }
+}

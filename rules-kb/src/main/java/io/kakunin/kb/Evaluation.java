@@ -1,0 +1,48 @@
+package io.kakunin.kb;
+
+import java.time.LocalDate;
+
+/**
+ * The one fact every evaluation carries besides the submitted facts: the date the facts are
+ * evaluated for, and the ruleset's thresholds. Rules read thresholds through it by name:
+ *
+ * <pre>
+ * Evaluation( $cutoff : monthsBefore("policyReviewIntervalMonths") )
+ * Organization( productSecurityPolicy.lastReviewDate &lt; $cutoff )
+ * </pre>
+ */
+public final class Evaluation {
+
+    private final LocalDate date;
+    private final Thresholds thresholds;
+
+    Evaluation(LocalDate date, Thresholds thresholds) {
+        this.date = date;
+        this.thresholds = thresholds;
+    }
+
+    /** The date the facts describe. */
+    public LocalDate getDate() {
+        return date;
+    }
+
+    /** The value of a named threshold. */
+    public int threshold(String name) {
+        return thresholds.value(name);
+    }
+
+    /** The date that many months (a named threshold) before the evaluation date. */
+    public LocalDate monthsBefore(String threshold) {
+        return date.minusMonths(thresholds.value(threshold));
+    }
+
+    /** The date that many months (a named threshold) after the evaluation date. */
+    public LocalDate monthsAfter(String threshold) {
+        return date.plusMonths(thresholds.value(threshold));
+    }
+
+    /** The date that many days (a named threshold) before the evaluation date. */
+    public LocalDate daysBefore(String threshold) {
+        return date.minusDays(thresholds.value(threshold));
+    }
+}

@@ -1,0 +1,148 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.Outcome;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * Where rules report what they decided. Every rule's consequence makes exactly one call:
+ *
+ * <pre>
+ * outcomes.fail(drools, $p, "/defaultPasswordPolicy");
+ * outcomes.needInformation(drools, $o, "/productSecurityPolicy/exists");
+ * outcomes.needInformationAt(drools, $p, $service, "/authRequired");
+ * outcomes.pass(drools, $p);
+ * outcomes.notApplicable(drools, $p);
+ * </pre>
+ *
+ * The recommendation comes from the rule's {@code @recommendation} metadata, so the ID lives in
+ * one place; an optional {@code @reason("...")} picks a more specific message. The first
+ * argument is always the consequence's {@code drools} variable, whichever DRL compiler built the
+ * rule (the executable model and the classic compiler give it different static types). Facts are named
+ * by JSON Pointer relative to the subject (or, with the {@code ...At} forms, relative to a nested
+ * object the rule matched) and reported as pointers into the request.
+ *
+ * <p>Outcomes for one (recommendation, subject) combine by precedence: FAIL over
+ * NEEDS_INFORMATION over PASS over NOT_APPLICABLE. One instance serves one evaluation.
+ */
+public final class Outcomes {
+
+    /** A rule that fired, what it reported, and the facts it named. */
+    record Report(String rule, Outcome outcome, List<String> pointers, String reason) {
+    }
+
+    /** Everything reported for one (recommendation, subject). */
+    static final class Finding {
+        final String recommendationId;
+        final String subject;
+        final Object subjectNode;
+        Outcome outcome;
+        final List<Report> reports = new ArrayList<>(2);
+
+        Finding(String recommendationId, String subject, Object subjectNode) {
+            this.recommendationId = recommendationId;
+            this.subject = subject;
+            this.subjectNode = subjectNode;
+        }
+
+        /** The facts reported by the rules whose outcome decided the finding. */
+        Set<String> pointersOf(Outcome o) {
+            Set<String> pointers = new LinkedHashSet<>();
+            for (Report r : reports) {
+                if (r.outcome() == o) {
+                    pointers.addAll(r.pointers());
+                }
+            }
+            return pointers;
+        }
+    }
+
+    private final PointerIndex index;
+    private final Map<String, Finding> findings = new LinkedHashMap<>();
+
+    Outcomes(PointerIndex index) {
+        this.index = index;
+    }
+
+    public void fail(Object drools, Object subject, String... facts) {
+        report(drools, Outcome.FAIL, subject, subject, facts);
+    }
+
+    public void failAt(Object drools, Object subject, Object node, String... facts) {
+        report(drools, Outcome.FAIL, subject, node, facts);
+    }
+
+    public void needInformation(Object drools, Object subject, String... facts) {
+        report(drools, Outcome.NEEDS_INFORMATION, subject, subject, facts);
+    }
+
+    public void needInformationAt(Object drools, Object subject, Object node, String... facts) {
+        report(drools, Outcome.NEEDS_INFORMATION, subject, node, facts);
+    }
+
+    public void pass(Object drools, Object subject) {
+        report(drools, Outcome.PASS, subject, subject);
+    }
+
+    public void notApplicable(Object drools, Object subject) {
+        report(drools, Outcome.NOT_APPLICABLE, subject, subject);
+    }
+
+    private void report(Object drools, Outcome outcome, Object subject, Object node, String... facts) {
+        if (!(drools instanceof RuleContext context)) {
+            throw new IllegalArgumentException("the first argument must be the rule's 'drools' context");
+        }
+        Rule rule = context.getRule();
+        String recommendation = metadata(rule, "recommendation");
+        if (recommendation == null) {
+            throw new IllegalStateException("rule \"" + rule.getName() + "\" has no @recommendation");
+        }
+        String subjectPointer = index.pointerOf(subject);
+        List<String> pointers = new ArrayList<>(facts.length);
+        for (String fact : facts) {
+            pointers.add(index.resolve(node, fact));
+        }
+        Finding finding = findings.computeIfAbsent(recommendation + '\u0000' + subjectPointer,
+                k -> new Finding(recommendation, subjectPointer, subject));
+        finding.reports.add(new Report(rule.getName(), outcome, List.copyOf(pointers), metadata(rule, "reason")));
+        if (finding.outcome == null || rank(outcome) > rank(finding.outcome)) {
+            finding.outcome = outcome;
+        }
+    }
+
+    Collection<Finding> findings() {
+        return findings.values();
+    }
+
+    /** FAIL over NEEDS_INFORMATION over PASS over NOT_APPLICABLE. */
+    static int rank(Outcome outcome) {
+        return switch (outcome) {
+            case FAIL -> 3;
+            case NEEDS_INFORMATION -> 2;
+            case PASS -> 1;
+            case NOT_APPLICABLE -> 0;
+        };
+    }
+
+    /** A rule's metadata value as text; Drools keeps the quotes of some literal forms. */
+    static String metadata(Rule rule, String key) {
+        Object value = rule.getMetaData().get(key);
+        if (value == null) {
+            return null;
+        }
+        String text = value.toString().strip();
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        return text;
+    }
+}

@@ -1,0 +1,243 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.Product;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+
+/**
+ * A compiled, checked ruleset: the knowledge base, its catalog, messages and thresholds, and
+ * the revision (content digest) that identifies it. Immutable and thread-safe: build it once,
+ * share it, and call {@link #assess} from any number of threads.
+ *
+ * <pre>
+ * Ruleset kb = Ruleset.builtIn();
+ * Assessment verdict = kb.assess(request, Locales.resolve("ja"));
+ * </pre>
+ */
+public final class Ruleset {
+
+    /** Where a ruleset was loaded from when it is the one shipped inside this jar. */
+    public static final String BUILT_IN = "built-in";
+
+    static final String KBASE = "kakunin";
+
+    /** What the engine knows of one rule. */
+    public record RuleInfo(String name, String packageName, String recommendationId, String reason, String file, int line) {
+    }
+
+    private final RulesetFiles files;
+    private final String source;
+    private final KieBase kieBase;
+    private final Catalog catalog;
+    private final Messages messages;
+    private final Thresholds thresholds;
+    private final Map<String, RuleInfo> rules;
+    private final Map<String, List<RuleInfo>> rulesByRecommendation;
+    private final VerdictAssembler assembler;
+    private final Clock clock;
+
+    private Ruleset(RulesetFiles files, String source, KieBase kieBase, Clock clock) {
+        this.files = files;
+        this.source = source;
+        this.kieBase = kieBase;
+        this.clock = clock;
+        this.catalog = Catalog.parse(files.text("catalog.yaml"));
+        this.messages = Messages.parse(files);
+        this.thresholds = Thresholds.parse(files.file("thresholds.properties")
+                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+        this.rules = indexRules(kieBase, files);
+        Map<String, List<RuleInfo>> byRecommendation = new LinkedHashMap<>();
+        for (RuleInfo rule : rules.values()) {
+            byRecommendation.computeIfAbsent(rule.recommendationId(), k -> new ArrayList<>()).add(rule);
+        }
+        byRecommendation.replaceAll((k, v) -> List.copyOf(v));
+        this.rulesByRecommendation = Collections.unmodifiableMap(byRecommendation);
+        List<Diagnostic> problems = Integrity.check(this);
+        if (problems.stream().anyMatch(Diagnostic::isError)) {
+            throw new RulesetException("the ruleset is not consistent", problems);
+        }
+        this.assembler = new VerdictAssembler(this);
+    }
+
+    private static final class BuiltIn {
+        static final Ruleset INSTANCE = loadBuiltIn(Map.of());
+    }
+
+    /** The ruleset shipped in this jar, compiled at build time; loaded once per JVM. */
+    public static Ruleset builtIn() {
+        return BuiltIn.INSTANCE;
+    }
+
+    /**
+     * The built-in ruleset with some thresholds set to other values. The revision changes with
+     * them, so a verdict always names exactly what decided it.
+     */
+    public static Ruleset builtIn(Map<String, Integer> thresholdOverrides) {
+        return thresholdOverrides.isEmpty() ? builtIn() : loadBuiltIn(thresholdOverrides);
+    }
+
+    private static Ruleset loadBuiltIn(Map<String, Integer> overrides) {
+        ClassLoader loader = Ruleset.class.getClassLoader();
+        RulesetFiles files = withThresholds(RulesetFiles.builtIn(loader), overrides);
+        KieContainer container = KieServices.get().newKieClasspathContainer(loader);
+        return new Ruleset(files, BUILT_IN, container.getKieBase(KBASE), Clock.systemUTC());
+    }
+
+    /**
+     * Compiles a ruleset from its files with the DRL compiler, as the service does for an
+     * external rules directory. Compile errors come back as diagnostics with file and line.
+     *
+     * @throws RulesetException when the ruleset does not compile or is not consistent
+     */
+    public static Ruleset compile(RulesetFiles files, String source) {
+        return compile(files, source, Map.of());
+    }
+
+    public static Ruleset compile(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
+        RulesetFiles effective = withThresholds(files, thresholdOverrides);
+        DrlCompiler.Result result = DrlCompiler.compile(effective);
+        if (result.kieBase() == null) {
+            throw new RulesetException("the rules do not compile", result.diagnostics());
+        }
+        return new Ruleset(effective, source, result.kieBase(), Clock.systemUTC());
+    }
+
+    /** The same ruleset, evaluating with another clock (for tests and re-evaluation). */
+    public Ruleset withClock(Clock clock) {
+        return new Ruleset(files, source, kieBase, clock);
+    }
+
+    private static RulesetFiles withThresholds(RulesetFiles files, Map<String, Integer> overrides) {
+        if (overrides.isEmpty()) {
+            return files;
+        }
+        StringBuilder text = new StringBuilder(files.file("thresholds.properties")
+                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+        text.append(System.lineSeparator()).append("# overridden by configuration").append(System.lineSeparator());
+        new java.util.TreeMap<>(overrides).forEach((name, value) ->
+                text.append(name).append('=').append(value).append(System.lineSeparator()));
+        return files.with("thresholds.properties", text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, RuleInfo> indexRules(KieBase kieBase, RulesetFiles files) {
+        Map<String, RuleInfo> rules = new LinkedHashMap<>();
+        List<Diagnostic> problems = new ArrayList<>();
+        RuleLocator locator = new RuleLocator(files);
+        List<Rule> all = new ArrayList<>();
+        for (KiePackage pkg : kieBase.getKiePackages()) {
+            all.addAll(pkg.getRules());
+        }
+        all.sort(java.util.Comparator.comparing(Rule::getPackageName).thenComparing(Rule::getName));
+        for (Rule rule : all) {
+            RuleLocator.Location where = locator.locate(rule.getName());
+            RuleInfo info = new RuleInfo(rule.getName(), rule.getPackageName(),
+                    Outcomes.metadata(rule, "recommendation"), Outcomes.metadata(rule, "reason"), where.file(), where.line());
+            if (rules.putIfAbsent(rule.getName(), info) != null) {
+                problems.add(new Diagnostic(where.file(), where.line(), 0, Diagnostic.Severity.ERROR,
+                        "rule \"" + rule.getName() + "\" exists twice; rule names must be unique across packages"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RulesetException("the ruleset is not consistent", problems);
+        }
+        return Collections.unmodifiableMap(rules);
+    }
+
+    /**
+     * Evaluates one assessment request and returns the verdict, with texts in the given
+     * language. The verdict has no ID yet: whoever stores it assigns one.
+     *
+     * @throws InvalidFactsException when the request is structurally unusable (no organization,
+     *                               no product, an empty product slot)
+     */
+    public Assessment assess(AssessmentRequest request, Locale locale) {
+        Facts.check(request);
+        LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        PointerIndex index = new PointerIndex(request);
+        Outcomes outcomes = new Outcomes(index);
+        KieSession session = kieBase.newKieSession();
+        try {
+            session.setGlobal("outcomes", outcomes);
+            session.insert(new Evaluation(date, thresholds));
+            session.insert(request.getOrganization());
+            for (Product product : request.getProducts()) {
+                session.insert(product);
+            }
+            session.fireAllRules();
+        } finally {
+            session.dispose();
+        }
+        return assembler.assemble(request, outcomes, date, locale, clock.instant());
+    }
+
+    /** Rewrites the texts of a verdict this ruleset produced in another language. */
+    public Assessment localize(Assessment verdict, Locale locale) {
+        return assembler.localize(verdict, locale);
+    }
+
+    public String revision() {
+        return files.revision();
+    }
+
+    public String version() {
+        return catalog.version();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public Messages messages() {
+        return messages;
+    }
+
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public RulesetFiles files() {
+        return files;
+    }
+
+    /** Every rule, by name. */
+    public Map<String, RuleInfo> rules() {
+        return rules;
+    }
+
+    /** The rules that implement a recommendation, in package and name order. */
+    public List<RuleInfo> rulesOf(String recommendationId) {
+        return rulesByRecommendation.getOrDefault(recommendationId, List.of());
+    }
+
+    public Optional<RuleInfo> rule(String name) {
+        return Optional.ofNullable(rules.get(name));
+    }
+
+    KieBase kieBase() {
+        return kieBase;
+    }
+
+}

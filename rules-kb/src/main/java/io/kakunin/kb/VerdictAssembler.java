@@ -1,0 +1,289 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.FiredRule;
+import io.kakunin.api.model.Level;
+import io.kakunin.api.model.LevelCounts;
+import io.kakunin.api.model.MeasureSummary;
+import io.kakunin.api.model.MissingFact;
+import io.kakunin.api.model.Organization;
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.OutcomeCounts;
+import io.kakunin.api.model.OverallOutcome;
+import io.kakunin.api.model.Product;
+import io.kakunin.api.model.Reference;
+import io.kakunin.api.model.Result;
+import io.kakunin.api.model.RulesetRef;
+import io.kakunin.api.model.SubjectType;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns what the rules reported into a verdict. This is the one place the outcome semantics
+ * live: every (recommendation, subject) gets exactly one result; a recommendation no rule
+ * decided for a subject is NEEDS_INFORMATION (fail closed), never a silent pass; the overall
+ * outcome is NON_COMPLIANT when a MUST fails, INCOMPLETE when no MUST fails but one needs
+ * information, COMPLIANT otherwise.
+ */
+final class VerdictAssembler {
+
+    /** Something a recommendation is evaluated for: the organization, or one product. */
+    record Subject(String pointer, String label) {
+    }
+
+    private static final List<Level> LEVELS = List.of(Level.MUST, Level.SHOULD, Level.INFO);
+
+    private final Ruleset ruleset;
+
+    VerdictAssembler(Ruleset ruleset) {
+        this.ruleset = ruleset;
+    }
+
+    Assessment assemble(AssessmentRequest request, Outcomes outcomes, LocalDate date, Locale locale, Instant now) {
+        Map<SubjectType, List<Subject>> subjects = new EnumMap<>(SubjectType.class);
+        Organization org = request.getOrganization();
+        subjects.put(SubjectType.ORGANIZATION, List.of(new Subject("/organization", label(org.getName(), org.getId()))));
+        List<Subject> products = new ArrayList<>();
+        for (int i = 0; i < request.getProducts().size(); i++) {
+            Product p = request.getProducts().get(i);
+            products.add(new Subject("/products/" + i, label(p.getName(), p.getId())));
+        }
+        subjects.put(SubjectType.PRODUCT, products);
+
+        List<Result> results = results(subjects, outcomes.findings(), locale);
+        Assessment verdict = new Assessment()
+                .createdAt(now.atOffset(ZoneOffset.UTC))
+                .assessmentDate(date)
+                .locale(Locales.tag(locale))
+                .organizationId(org.getId())
+                .ruleset(rulesetRef())
+                .overallOutcome(overall(results))
+                .counts(counts(results))
+                .measures(measures(results, locale))
+                .followUp(followUp(results))
+                .results(results);
+        return verdict;
+    }
+
+    RulesetRef rulesetRef() {
+        return new RulesetRef().revision(ruleset.revision()).version(ruleset.version()).source(ruleset.source());
+    }
+
+    /** One result per (recommendation, subject) of the subject types given, in catalog order. */
+    List<Result> results(Map<SubjectType, List<Subject>> subjects, Collection<Outcomes.Finding> findings, Locale locale) {
+        Map<String, Outcomes.Finding> byKey = new HashMap<>();
+        for (Outcomes.Finding f : findings) {
+            byKey.put(f.recommendationId + '\u0000' + f.subject, f);
+        }
+        List<Result> results = new ArrayList<>();
+        for (Catalog.Entry entry : ruleset.catalog().entries()) {
+            for (Subject subject : subjects.getOrDefault(entry.subject(), List.of())) {
+                Outcomes.Finding finding = byKey.remove(entry.id() + '\u0000' + subject.pointer());
+                results.add(finding == null ? undecided(entry, subject, locale) : decided(entry, subject, finding, locale));
+            }
+        }
+        if (!byKey.isEmpty()) {
+            Outcomes.Finding stray = byKey.values().iterator().next();
+            throw new IllegalStateException("rule \"" + stray.reports.get(0).rule() + "\" reported " + stray.recommendationId
+                    + " for " + stray.subject + ", which is not a subject of that recommendation");
+        }
+        return results;
+    }
+
+    private Result decided(Catalog.Entry entry, Subject subject, Outcomes.Finding finding, Locale locale) {
+        Outcome outcome = finding.outcome;
+        List<FiredRule> fired = new ArrayList<>(finding.reports.size());
+        Set<String> reasons = new LinkedHashSet<>();
+        for (Outcomes.Report report : finding.reports) {
+            fired.add(new FiredRule().rule(report.rule()).outcome(report.outcome())
+                    .pointers(report.pointers().isEmpty() ? null : report.pointers()));
+            if (report.outcome() == outcome && report.reason() != null) {
+                reasons.add(report.reason());
+            }
+        }
+        Result result = base(entry, subject, outcome).firedRules(fired);
+        List<String> decisive = List.copyOf(finding.pointersOf(outcome));
+        if (outcome == Outcome.NEEDS_INFORMATION) {
+            result.missingFacts(decisive);
+        } else if (outcome == Outcome.FAIL) {
+            result.evidence(decisive);
+        }
+        return texts(result, reasons, locale);
+    }
+
+    private Result undecided(Catalog.Entry entry, Subject subject, Locale locale) {
+        List<String> facts = entry.facts().stream().map(f -> subject.pointer() + f).toList();
+        Result result = base(entry, subject, Outcome.NEEDS_INFORMATION).firedRules(List.of()).missingFacts(facts);
+        texts(result, Set.of(), locale);
+        return result.message(text(locale, "outcome.UNDECIDED", facts));
+    }
+
+    private Result base(Catalog.Entry entry, Subject subject, Outcome outcome) {
+        List<Reference> refs = new ArrayList<>(entry.references().size());
+        for (Catalog.Ref ref : entry.references()) {
+            refs.add(new Reference().scheme(ref.scheme()).id(ref.id()).note(ref.note()));
+        }
+        return new Result()
+                .recommendationId(entry.id())
+                .subject(subject.pointer())
+                .subjectLabel(subject.label())
+                .outcome(outcome)
+                .level(entry.level())
+                .measure(entry.measure())
+                .references(refs)
+                .confidence(entry.confidence());
+    }
+
+    /** Fills title, message and remediation of a result in a language. */
+    private Result texts(Result result, Set<String> reasons, Locale locale) {
+        String id = result.getRecommendationId();
+        Outcome outcome = result.getOutcome();
+        List<String> pointers = outcome == Outcome.FAIL ? result.getEvidence() : result.getMissingFacts();
+        result.title(text(locale, id + ".title", pointers));
+        StringBuilder message = new StringBuilder();
+        for (String reason : reasons) {
+            String t = text(locale, id + ".reason." + reason, pointers);
+            if (t != null) {
+                message.append(message.length() == 0 ? "" : " ").append(t);
+            }
+        }
+        if (message.length() == 0) {
+            String specific = text(locale, id + "." + outcomeKey(outcome), pointers);
+            message.append(specific != null ? specific : text(locale, "outcome." + outcome.getValue(), pointers));
+        }
+        result.message(message.toString());
+        result.remediation(outcome == Outcome.FAIL || outcome == Outcome.NEEDS_INFORMATION
+                ? text(locale, id + ".remediation", pointers) : null);
+        return result;
+    }
+
+    /** The message key suffix of an outcome: {@code fail}, {@code needsInformation}, ... */
+    static String outcomeKey(Outcome outcome) {
+        return switch (outcome) {
+            case FAIL -> "fail";
+            case NEEDS_INFORMATION -> "needsInformation";
+            case PASS -> "pass";
+            case NOT_APPLICABLE -> "notApplicable";
+        };
+    }
+
+    private String text(Locale locale, String key, List<String> facts) {
+        return ruleset.messages().text(locale, key)
+                .map(t -> Messages.fill(t, name -> {
+                    if (name.equals("facts")) {
+                        return facts == null || facts.isEmpty() ? "" : String.join(", ", facts);
+                    }
+                    Integer value = ruleset.thresholds().values().get(name);
+                    return value == null ? null : value.toString();
+                }))
+                .orElse(null);
+    }
+
+    /** Rewrites the texts of a verdict in another language, in place. */
+    Assessment localize(Assessment verdict, Locale locale) {
+        for (Result result : verdict.getResults()) {
+            Set<String> reasons = new LinkedHashSet<>();
+            if (result.getFiredRules() != null) {
+                for (FiredRule f : result.getFiredRules()) {
+                    if (f.getOutcome() == result.getOutcome()) {
+                        ruleset.rule(f.getRule()).map(Ruleset.RuleInfo::reason).ifPresent(reasons::add);
+                    }
+                }
+            }
+            texts(result, reasons, locale);
+            if (result.getFiredRules() == null || result.getFiredRules().isEmpty()) {
+                result.message(text(locale, "outcome.UNDECIDED", result.getMissingFacts()));
+            }
+        }
+        if (verdict.getMeasures() != null) {
+            for (MeasureSummary m : verdict.getMeasures()) {
+                m.title(text(locale, m.getMeasure() + ".title", null));
+            }
+        }
+        return verdict.locale(Locales.tag(locale));
+    }
+
+    static OverallOutcome overall(List<Result> results) {
+        boolean mustNeedsInformation = false;
+        for (Result r : results) {
+            if (r.getLevel() == Level.MUST) {
+                if (r.getOutcome() == Outcome.FAIL) {
+                    return OverallOutcome.NON_COMPLIANT;
+                }
+                mustNeedsInformation |= r.getOutcome() == Outcome.NEEDS_INFORMATION;
+            }
+        }
+        return mustNeedsInformation ? OverallOutcome.INCOMPLETE : OverallOutcome.COMPLIANT;
+    }
+
+    static OutcomeCounts counts(Collection<Result> results) {
+        int fail = 0, need = 0, pass = 0, na = 0;
+        for (Result r : results) {
+            switch (r.getOutcome()) {
+                case FAIL -> fail++;
+                case NEEDS_INFORMATION -> need++;
+                case PASS -> pass++;
+                case NOT_APPLICABLE -> na++;
+            }
+        }
+        return new OutcomeCounts().fail(fail).needsInformation(need).pass(pass).notApplicable(na);
+    }
+
+    private List<MeasureSummary> measures(List<Result> results, Locale locale) {
+        Map<String, List<Result>> byMeasure = new LinkedHashMap<>();
+        for (String measure : ruleset.catalog().measureIds()) {
+            byMeasure.put(measure, new ArrayList<>());
+        }
+        for (Result r : results) {
+            byMeasure.computeIfAbsent(r.getMeasure(), k -> new ArrayList<>()).add(r);
+        }
+        List<MeasureSummary> summaries = new ArrayList<>();
+        byMeasure.forEach((measure, items) -> {
+            if (items.isEmpty()) {
+                return;
+            }
+            List<LevelCounts> byLevel = new ArrayList<>();
+            for (Level level : LEVELS) {
+                byLevel.add(new LevelCounts().level(level)
+                        .counts(counts(items.stream().filter(r -> r.getLevel() == level).toList())));
+            }
+            summaries.add(new MeasureSummary().measure(measure).title(text(locale, measure + ".title", null))
+                    .counts(counts(items)).byLevel(byLevel));
+        });
+        return summaries;
+    }
+
+    static List<MissingFact> followUp(List<Result> results) {
+        Map<String, Set<String>> byPointer = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.getOutcome() == Outcome.NEEDS_INFORMATION && r.getMissingFacts() != null) {
+                for (String pointer : r.getMissingFacts()) {
+                    byPointer.computeIfAbsent(pointer, k -> new LinkedHashSet<>()).add(r.getRecommendationId());
+                }
+            }
+        }
+        List<MissingFact> facts = new ArrayList<>(byPointer.size());
+        byPointer.forEach((pointer, ids) -> facts.add(new MissingFact().pointer(pointer).recommendationIds(List.copyOf(ids))));
+        return facts;
+    }
+
+    private static String label(String name, String id) {
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        return id != null && !id.isBlank() ? id : null;
+    }
+}

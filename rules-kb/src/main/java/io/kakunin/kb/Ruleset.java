@@ -194,6 +194,11 @@ public final class Ruleset {
         return assembler.localize(verdict, locale);
     }
 
+    /** A text of this ruleset in a language (English when it has none), thresholds filled in; null when absent. */
+    public String text(Locale locale, String key) {
+        return assembler.text(locale, key, null);
+    }
+
     public String revision() {
         return files.revision();
     }

@@ -180,7 +180,7 @@ final class VerdictAssembler {
         };
     }
 
-    private String text(Locale locale, String key, List<String> facts) {
+    String text(Locale locale, String key, List<String> facts) {
         return ruleset.messages().text(locale, key)
                 .map(t -> Messages.fill(t, name -> {
                     if (name.equals("facts")) {

@@ -1,0 +1,116 @@
+package io.kakunin.service.web;
+
+import io.kakunin.service.KakuninProperties;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Caps the size of every request body, whether or not it declares its length: reading past the
+ * limit fails with {@link PayloadTooLargeException}, which the problem handler answers 413. A
+ * declared length over the limit fails on the first read, before any parsing.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+    private final long limit;
+
+    RequestBodyLimitFilter(KakuninProperties properties) {
+        this.limit = properties.limits().maxBodySize().toBytes();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        chain.doFilter(new Limited(request, limit), response);
+    }
+
+    private static final class Limited extends HttpServletRequestWrapper {
+
+        private final long limit;
+        private ServletInputStream stream;
+
+        Limited(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new LimitedStream(super.getInputStream(), getContentLengthLong(), limit);
+            }
+            return stream;
+        }
+    }
+
+    private static final class LimitedStream extends ServletInputStream {
+
+        private final ServletInputStream in;
+        private final long declared;
+        private final long limit;
+        private long read;
+
+        LimitedStream(ServletInputStream in, long declared, long limit) {
+            this.in = in;
+            this.declared = declared;
+            this.limit = limit;
+        }
+
+        private void check(long more) throws PayloadTooLargeException {
+            if (declared > limit || read + more > limit) {
+                throw new PayloadTooLargeException(limit);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            check(0);
+            int b = in.read();
+            if (b >= 0) {
+                check(1);
+                read++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check(0);
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                check(n);
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+        }
+    }
+}

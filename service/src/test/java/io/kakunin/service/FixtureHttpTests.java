@@ -1,0 +1,72 @@
+package io.kakunin.service;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.client.ApiClient;
+import io.kakunin.client.ApiResponse;
+import io.kakunin.client.api.AssessmentsApi;
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.Json;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.VerdictMatcher;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every shared fixture over HTTP, through the generated Java client an integrator would use. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class FixtureHttpTests {
+
+    @LocalServerPort
+    int port;
+
+    private AssessmentsApi api;
+
+    @BeforeEach
+    void client() {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri("http://localhost:" + port);
+        api = new AssessmentsApi(client);
+    }
+
+    static List<FixtureCase> cases() {
+        return FixtureCase.load(Fixtures.root());
+    }
+
+    @Test
+    void theFixtureSetIsNotEmpty() {
+        assertThat(cases()).hasSizeGreaterThan(20);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theServiceGivesTheExpectedVerdictAndKeepsIt(FixtureCase fixture) throws Exception {
+        AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
+        ApiResponse<Assessment> created = api.createAssessmentWithHttpInfo(request, "en");
+        assertThat(created.getStatusCode()).isEqualTo(201);
+
+        JsonNode expected = Json.mapper().readTree(fixture.expected());
+        JsonNode actual = Json.mapper().valueToTree(created.getData());
+        assertThat(VerdictMatcher.mismatches(expected, actual)).as(fixture.name()).isEmpty();
+
+        String location = created.getHeaders().get("location").get(0);
+        UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(id).isEqualTo(created.getData().getId());
+        Assessment fetched = api.getAssessment(id, "en");
+        JsonNode again = Json.mapper().valueToTree(fetched);
+        assertThat(again).isEqualTo(actual);
+    }
+}

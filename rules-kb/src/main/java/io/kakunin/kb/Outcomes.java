@@ -20,6 +20,8 @@ import org.kie.api.runtime.rule.RuleContext;
  * outcomes.fail(drools, $p, "/defaultPasswordPolicy");
  * outcomes.needInformation(drools, $o, "/productSecurityPolicy/exists");
  * outcomes.needInformationAt(drools, $p, $service, "/authRequired");
+ * outcomes.needInformationIfAbsent(drools, $p, "/assumedUsers", "/useCases");
+ * outcomes.failIfEmpty(drools, $p, "/assumedUsers", "/useCases");
  * outcomes.pass(drools, $p);
  * outcomes.notApplicable(drools, $p);
  * </pre>
@@ -87,6 +89,45 @@ public final class Outcomes {
 
     public void needInformationAt(Object drools, Object subject, Object node, String... facts) {
         report(drools, Outcome.NEEDS_INFORMATION, subject, node, facts);
+    }
+
+    /**
+     * Reports NEEDS_INFORMATION naming those of the given facts that are absent (null), and
+     * nothing when all are present. The rule's condition states when something is missing;
+     * this names exactly what.
+     */
+    public void needInformationIfAbsent(Object drools, Object subject, String... facts) {
+        needInformationIfAbsentAt(drools, subject, subject, facts);
+    }
+
+    /** As {@link #needInformationIfAbsent}, with the facts relative to a nested object. */
+    public void needInformationIfAbsentAt(Object drools, Object subject, Object node, String... facts) {
+        List<String> absent = new ArrayList<>(facts.length);
+        for (String fact : facts) {
+            if (index.valueAt(node, fact) == null) {
+                absent.add(fact);
+            }
+        }
+        if (!absent.isEmpty()) {
+            report(drools, Outcome.NEEDS_INFORMATION, subject, node, absent.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * Reports FAIL naming those of the given facts that are present but empty (an empty list or
+     * a blank text: "told, and there is none"), and nothing when none is.
+     */
+    public void failIfEmpty(Object drools, Object subject, String... facts) {
+        List<String> empty = new ArrayList<>(facts.length);
+        for (String fact : facts) {
+            Object value = index.valueAt(subject, fact);
+            if (value instanceof java.util.Collection<?> c && c.isEmpty() || value instanceof String t && t.isBlank()) {
+                empty.add(fact);
+            }
+        }
+        if (!empty.isEmpty()) {
+            report(drools, Outcome.FAIL, subject, subject, empty.toArray(String[]::new));
+        }
     }
 
     public void pass(Object drools, Object subject) {

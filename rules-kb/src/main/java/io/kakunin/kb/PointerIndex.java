@@ -39,6 +39,21 @@ final class PointerIndex {
         }
     };
 
+    /** Every JSON property of a model class, by name, for reading a fact at a pointer. */
+    private static final ClassValue<Map<String, Method>> GETTERS = new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+            Map<String, Method> getters = new java.util.HashMap<>();
+            for (Method m : type.getMethods()) {
+                JsonProperty json = m.getAnnotation(JsonProperty.class);
+                if (json != null && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getName().startsWith("get")) {
+                    getters.put(json.value(), m);
+                }
+            }
+            return Map.copyOf(getters);
+        }
+    };
+
     private final Object root;
     private Map<Object, String> pointers;
 
@@ -66,6 +81,37 @@ final class PointerIndex {
             return base;
         }
         return base + (relative.startsWith("/") ? relative : "/" + relative);
+    }
+
+    /**
+     * The value of a fact relative to an object ({@code "/update/mechanism"}), or null when it or
+     * anything on the way to it is absent.
+     */
+    Object valueAt(Object node, String relative) {
+        Object current = node;
+        for (String token : relative.split("/")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            if (current == null) {
+                return null;
+            }
+            if (current instanceof List<?> list) {
+                int i = Integer.parseInt(token);
+                current = i < list.size() ? list.get(i) : null;
+                continue;
+            }
+            Method getter = GETTERS.get(current.getClass()).get(token);
+            if (getter == null) {
+                throw new IllegalArgumentException("'" + token + "' is not a fact of " + current.getClass().getSimpleName() + " (in " + relative + ")");
+            }
+            try {
+                current = getter.invoke(current);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + relative, e);
+            }
+        }
+        return current;
     }
 
     private void walk(Object node, String pointer) {

@@ -35,7 +35,7 @@ class CatalogTests {
     private static final Ruleset KB = Ruleset.builtIn();
     private static final Pattern RULE_BLOCK = Pattern.compile(
             "(?ms)^[ \\t]*rule[ \\t]+\"((?:[^\"\\\\]|\\\\.)*)\"(.*?)^[ \\t]*end\\b");
-    private static final Pattern OUTCOME_CALL = Pattern.compile("outcomes\\.(failAt|fail|needInformationAt|needInformation|pass|notApplicable)\\(");
+    private static final Pattern OUTCOME_CALL = Pattern.compile("outcomes\\.(failIfEmpty|failAt|fail|needInformationIfAbsentAt|needInformationIfAbsent|needInformationAt|needInformation|pass|notApplicable)\\(");
 
     /** Per rule: the (recommendation, subject, outcome) results a fixture asserted and the rule decided. */
     private static final Map<String, Set<Outcome>> ASSERTED = new TreeMap<>();
@@ -82,8 +82,8 @@ class CatalogTests {
                 Matcher call = OUTCOME_CALL.matcher(rule.group(2));
                 assertThat(call.find()).as("rule \"%s\" reports an outcome", rule.group(1)).isTrue();
                 outcomes.put(rule.group(1), switch (call.group(1)) {
-                    case "fail", "failAt" -> Outcome.FAIL;
-                    case "needInformation", "needInformationAt" -> Outcome.NEEDS_INFORMATION;
+                    case "fail", "failAt", "failIfEmpty" -> Outcome.FAIL;
+                    case "needInformation", "needInformationAt", "needInformationIfAbsent", "needInformationIfAbsentAt" -> Outcome.NEEDS_INFORMATION;
                     case "pass" -> Outcome.PASS;
                     default -> Outcome.NOT_APPLICABLE;
                 });
@@ -146,6 +146,29 @@ class CatalogTests {
                 KB.catalog().entries().stream().map(Catalog.Entry::id).toList());
         possible.forEach((id, outcomes) ->
                 assertThat(covered.getOrDefault(id, Set.of())).as("outcomes of %s asserted by fixtures", id).isEqualTo(outcomes));
+    }
+
+    /**
+     * Tunable numbers belong in thresholds.properties: a rule compares with a threshold read
+     * through Evaluation, never with a number of its own. Counting the members of a fixed set
+     * (size == 4) is not a threshold.
+     */
+    @Test
+    void noRuleTextHoldsATunableNumber() {
+        Pattern numericComparison = Pattern.compile("(?<!size )(<|>|<=|>=|==|!=)\\s*-?\\d+");
+        List<String> offenders = new java.util.ArrayList<>();
+        KB.files().files().forEach((path, bytes) -> {
+            if (path.endsWith(".drl")) {
+                String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+                for (int i = 0; i < lines.length; i++) {
+                    String code = lines[i].replaceAll("//.*$", "").replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
+                    if (numericComparison.matcher(code).find()) {
+                        offenders.add(path + ":" + (i + 1) + ": " + lines[i].strip());
+                    }
+                }
+            }
+        });
+        assertThat(offenders).isEmpty();
     }
 
     // ------------------------------------------------------------------ the checks bite

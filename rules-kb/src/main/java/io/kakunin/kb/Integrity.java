@@ -40,6 +40,15 @@ final class Integrity {
             }
         }
         Set<String> required = new TreeSet<>(GENERIC_KEYS);
+        boolean sharing = catalog.entries().stream().anyMatch(e -> catalog.topicOf(e) == io.kakunin.api.model.Topic.INFORMATION_SHARING);
+        if (sharing) {
+            for (io.kakunin.api.model.TlpLevel level : io.kakunin.api.model.TlpLevel.values()) {
+                required.add("tlp." + level.getValue() + ".recipients");
+            }
+            for (io.kakunin.api.model.RedactionFinding finding : io.kakunin.api.model.RedactionFinding.values()) {
+                required.add("redaction." + finding.getValue());
+            }
+        }
         for (Catalog.Entry entry : catalog.entries()) {
             if (ruleset.rulesOf(entry.id()).isEmpty()) {
                 problems.add(Diagnostic.error("catalog.yaml", "recommendation " + entry.id() + " has no rule"));

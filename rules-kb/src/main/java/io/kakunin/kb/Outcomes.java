@@ -39,7 +39,7 @@ import org.kie.api.runtime.rule.RuleContext;
 public final class Outcomes {
 
     /** A rule that fired, what it reported, and the facts it named. */
-    record Report(String rule, Outcome outcome, List<String> pointers, String reason) {
+    record Report(String rule, Outcome outcome, List<String> pointers, String reason, Object node) {
     }
 
     /** Everything reported for one (recommendation, subject). */
@@ -154,7 +154,7 @@ public final class Outcomes {
         }
         Finding finding = findings.computeIfAbsent(recommendation + '\u0000' + subjectPointer,
                 k -> new Finding(recommendation, subjectPointer, subject));
-        finding.reports.add(new Report(rule.getName(), outcome, List.copyOf(pointers), metadata(rule, "reason")));
+        finding.reports.add(new Report(rule.getName(), outcome, List.copyOf(pointers), metadata(rule, "reason"), node));
         if (finding.outcome == null || rank(outcome) > rank(finding.outcome)) {
             finding.outcome = outcome;
         }
@@ -162,6 +162,11 @@ public final class Outcomes {
 
     Collection<Finding> findings() {
         return findings.values();
+    }
+
+    /** What has been reported so far for a recommendation and subject, if anything. */
+    Finding finding(String recommendationId, String subjectPointer) {
+        return findings.get(recommendationId + '\u0000' + subjectPointer);
     }
 
     /** FAIL over NEEDS_INFORMATION over PASS over NOT_APPLICABLE. */

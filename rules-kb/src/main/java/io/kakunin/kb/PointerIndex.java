@@ -61,6 +61,15 @@ final class PointerIndex {
         this.root = root;
     }
 
+    /** Makes a derived fact (an item read from a STIX object, a finding) known under a pointer. */
+    void register(Object node, String pointer) {
+        if (pointers == null) {
+            pointers = new IdentityHashMap<>();
+            walk(root, "");
+        }
+        pointers.put(node, pointer);
+    }
+
     /** The pointer of an object of the request; the root is the empty pointer. */
     String pointerOf(Object node) {
         if (pointers == null) {

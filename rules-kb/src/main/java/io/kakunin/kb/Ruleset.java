@@ -3,6 +3,8 @@ package io.kakunin.kb;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Product;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,7 +43,7 @@ public final class Ruleset {
     static final String KBASE = "kakunin";
 
     /** What the engine knows of one rule. */
-    public record RuleInfo(String name, String packageName, String recommendationId, String reason, String file, int line) {
+    public record RuleInfo(String name, String packageName, String recommendationId, String reason, String remedy, String file, int line) {
     }
 
     private final RulesetFiles files;
@@ -53,6 +55,7 @@ public final class Ruleset {
     private final Map<String, RuleInfo> rules;
     private final Map<String, List<RuleInfo>> rulesByRecommendation;
     private final VerdictAssembler assembler;
+    private final SharingReviewer reviewer;
     private final Clock clock;
 
     private Ruleset(RulesetFiles files, String source, KieBase kieBase, Clock clock) {
@@ -76,6 +79,7 @@ public final class Ruleset {
             throw new RulesetException("the ruleset is not consistent", problems);
         }
         this.assembler = new VerdictAssembler(this);
+        this.reviewer = new SharingReviewer(this, assembler);
     }
 
     private static final class BuiltIn {
@@ -150,7 +154,8 @@ public final class Ruleset {
         for (Rule rule : all) {
             RuleLocator.Location where = locator.locate(rule.getName());
             RuleInfo info = new RuleInfo(rule.getName(), rule.getPackageName(),
-                    Outcomes.metadata(rule, "recommendation"), Outcomes.metadata(rule, "reason"), where.file(), where.line());
+                    Outcomes.metadata(rule, "recommendation"), Outcomes.metadata(rule, "reason"), Outcomes.metadata(rule, "remedy"),
+                    where.file(), where.line());
             if (rules.putIfAbsent(rule.getName(), info) != null) {
                 problems.add(new Diagnostic(where.file(), where.line(), 0, Diagnostic.Severity.ERROR,
                         "rule \"" + rule.getName() + "\" exists twice; rule names must be unique across packages"));
@@ -187,6 +192,31 @@ public final class Ruleset {
             session.dispose();
         }
         return assembler.assemble(request, outcomes, date, locale, clock.instant());
+    }
+
+    /**
+     * Reviews a planned share of cyberattack information and returns the decision, the TLP it
+     * must carry, the redactions and, for a STIX bundle, the sanitized bundle. The review has no
+     * ID yet; the victim profile is used for the check and appears nowhere in the result.
+     *
+     * @throws InvalidFactsException when the request or its STIX bundle is malformed, naming each problem
+     */
+    public SharingReview review(SharingReviewRequest request, Locale locale) {
+        return reviewer.review(request, locale, clock);
+    }
+
+    /**
+     * A sharing request as it may be stored: the victim profile removed, and whatever the profile
+     * matches masked in the items and the bundle. Store a digest of the original next to it if
+     * an auditor must later prove which input was reviewed.
+     */
+    public static tools.jackson.databind.JsonNode storableSharingRequest(SharingReviewRequest request) {
+        return SharingReviewer.storable(request);
+    }
+
+    /** A sharing review as it may be stored: whatever the request's victim profile matches is masked. */
+    public static tools.jackson.databind.JsonNode storableSharingReview(SharingReviewRequest request, SharingReview review) {
+        return SharingReviewer.storable(request, review);
     }
 
     /** Rewrites the texts of a verdict this ruleset produced in another language. */

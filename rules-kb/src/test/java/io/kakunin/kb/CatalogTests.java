@@ -149,6 +149,25 @@ class CatalogTests {
     }
 
     /**
+     * The sharing decision comes from the remedy of the rules that fail: every rule that fails a
+     * MUST or SHOULD sharing item must say which (REDACT, MARK, CONSENT or BLOCK).
+     */
+    @Test
+    void everyFailingSharingRuleDeclaresItsRemedy() {
+        List<String> missing = new java.util.ArrayList<>();
+        ruleOutcomes().forEach((rule, outcome) -> {
+            Ruleset.RuleInfo info = KB.rule(rule).orElseThrow();
+            Catalog.Entry entry = KB.catalog().entry(info.recommendationId()).orElseThrow();
+            boolean sharing = KB.catalog().topicOf(entry) == io.kakunin.api.model.Topic.INFORMATION_SHARING;
+            if (sharing && outcome == Outcome.FAIL && entry.level() == io.kakunin.api.model.Level.MUST
+                    && !Set.of("REDACT", "MARK", "CONSENT", "BLOCK").contains(String.valueOf(info.remedy()))) {
+                missing.add(rule);
+            }
+        });
+        assertThat(missing).isEmpty();
+    }
+
+    /**
      * Tunable numbers belong in thresholds.properties: a rule compares with a threshold read
      * through Evaluation, never with a number of its own. Counting the members of a fixed set
      * (size == 4) is not a threshold.

@@ -1,0 +1,524 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.ConsentStatus;
+import io.kakunin.api.model.IdentifierFlag;
+import io.kakunin.api.model.ItemCategory;
+import io.kakunin.api.model.Level;
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.Redaction;
+import io.kakunin.api.model.RedactionAction;
+import io.kakunin.api.model.RedactionFinding;
+import io.kakunin.api.model.Result;
+import io.kakunin.api.model.SharedItem;
+import io.kakunin.api.model.SharingDecision;
+import io.kakunin.api.model.SharingInputSummary;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.api.model.SubjectType;
+import io.kakunin.api.model.TlpLevel;
+import io.kakunin.api.model.TlpMarking;
+import io.kakunin.api.model.Topic;
+import io.kakunin.kb.sharing.ConsentFreePath;
+import io.kakunin.kb.sharing.Identifier;
+import io.kakunin.kb.sharing.Sanitizer;
+import io.kakunin.kb.sharing.ShareMarking;
+import io.kakunin.kb.sharing.StixBundle;
+import io.kakunin.kb.sharing.StixInspector;
+import io.kakunin.kb.sharing.StixObject;
+import io.kakunin.kb.sharing.Tlp;
+import io.kakunin.kb.sharing.VictimMatcher;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.kie.api.runtime.KieSession;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reviews a planned share: reads the case (structured items, or a STIX bundle inspected for
+ * what identifies the victim), runs the sharing rules in two passes (IS-1.x to IS-3.x and the
+ * rest, then IS-4.x once the consent-free path is known), and turns the results into the
+ * practitioner's answer. The decision comes from the {@code @remedy} of the rules that failed:
+ * BLOCK means not even consent helps (DO_NOT_SHARE), CONSENT means only consent helps
+ * (CONSENT_REQUIRED, or DO_NOT_SHARE when consent was refused), REDACT and MARK are edits
+ * (SHARE_AFTER_REDACTION). A MUST item that needs information fails closed: CONSENT_REQUIRED.
+ */
+final class SharingReviewer {
+
+    static final String DECISION_GROUP = "decision";
+    private static final int MAX_STIX_OBJECTS = 20_000;
+    private static final Set<ItemCategory> DAMAGE = EnumSet.of(ItemCategory.DAMAGE_DETAIL, ItemCategory.RESPONSE_STATUS,
+            ItemCategory.VICTIM_IDENTITY, ItemCategory.SIGHTING);
+    private static final Set<IdentifierFlag> DIRECT = EnumSet.complementOf(EnumSet.of(IdentifierFlag.LOOKALIKE_DOMAIN, IdentifierFlag.QUASI_COMBO));
+
+    private final Ruleset ruleset;
+    private final VerdictAssembler assembler;
+
+    SharingReviewer(Ruleset ruleset, VerdictAssembler assembler) {
+        this.ruleset = ruleset;
+        this.assembler = assembler;
+    }
+
+    /** The facts of one review, as the rules see them. */
+    private record Case(List<SharedItem> items, List<StixObject> objects, List<Identifier> identifiers, StixBundle bundle,
+                        StixInspector.Inspection inspection, VictimMatcher victim) {
+    }
+
+    SharingReview review(SharingReviewRequest request, Locale locale, Clock clock) {
+        check(request);
+        LocalDate date = request.getReviewDate() != null ? request.getReviewDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Instant now = clock.instant();
+        Case c = read(request);
+
+        PointerIndex index = new PointerIndex(request);
+        if (c.inspection() != null) {
+            c.inspection().pointers().forEach(index::register);
+        } else {
+            for (Identifier id : c.identifiers()) {
+                index.register(id, id.getPointer());
+            }
+        }
+        ShareMarking marking = marking(request, c);
+        Outcomes outcomes = new Outcomes(index);
+        KieSession session = ruleset.kieBase().newKieSession();
+        try {
+            session.setGlobal("outcomes", outcomes);
+            session.insert(new Evaluation(date, ruleset.thresholds()));
+            session.insert(request);
+            session.insert(marking);
+            c.items().forEach(session::insert);
+            c.objects().forEach(session::insert);
+            c.identifiers().forEach(session::insert);
+            session.fireAllRules();
+            session.insert(new ConsentFreePath(consentFreePath(outcomes)));
+            session.getAgenda().getAgendaGroup(DECISION_GROUP).setFocus();
+            session.fireAllRules();
+        } finally {
+            session.dispose();
+        }
+
+        List<Result> results = assembler.results(Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))),
+                outcomes.findings(), locale);
+        SharingDecision decision = decide(request, results, outcomes);
+        List<Redaction> redactions = List.of();
+        Map<String, Object> sanitized = null;
+        TlpLevel tlp = marking.getLevel();
+        if (decision == SharingDecision.SHARE_AFTER_REDACTION || decision == SharingDecision.SHARE_WITHOUT_CONSENT) {
+            Plan plan = plan(request, c, outcomes, locale);
+            if (decision == SharingDecision.SHARE_AFTER_REDACTION && plan.removesEverything(c)) {
+                decision = request.getVictimConsent() == ConsentStatus.REFUSED ? SharingDecision.DO_NOT_SHARE : SharingDecision.CONSENT_REQUIRED;
+            } else {
+                redactions = decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.redactions() : List.of();
+                if (c.bundle() != null) {
+                    Sanitizer.Result out = new Sanitizer(c.bundle(), c.victim().sector(), now)
+                            .sanitize(decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
+                    attachCascades(redactions, out.cascades());
+                    sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
+                }
+            }
+        }
+        return new SharingReview()
+                .createdAt(now.atOffset(ZoneOffset.UTC))
+                .reviewDate(date)
+                .locale(Locales.tag(locale))
+                .ruleset(assembler.rulesetRef())
+                .decision(decision)
+                .tlp(new TlpMarking().level(tlp).label(Tlp.label(tlp)).markingDefinitionId(Tlp.markingId(tlp)))
+                .allowedRedistribution(Tlp.allowedRedistribution(tlp))
+                .recipientsAllowed(assembler.text(locale, "tlp." + tlp.getValue() + ".recipients", null))
+                .overallOutcome(VerdictAssembler.overall(results))
+                .counts(VerdictAssembler.counts(results))
+                .followUp(VerdictAssembler.followUp(results))
+                .results(results)
+                .redactions(redactions.isEmpty() ? null : redactions)
+                .sanitizedBundle(sanitized)
+                .input(new SharingInputSummary()
+                        .kind(c.bundle() != null ? "STIX" : "STRUCTURED")
+                        .itemCount(c.items().size())
+                        .victimProfileProvided(request.getVictimProfile() != null));
+    }
+
+    /**
+     * The request as it may be kept: without the victim profile, and with everything the profile
+     * matches masked in the items and the bundle.
+     */
+    static JsonNode storable(SharingReviewRequest request) {
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        tools.jackson.databind.node.ObjectNode tree = Json.mapper().valueToTree(request);
+        tree.remove("victimProfile");
+        victim.maskAll(tree);
+        return tree;
+    }
+
+    /**
+     * A review as it may be kept: everything the request's victim profile matches is masked,
+     * including in the sanitized bundle (which, with the victim's consent, may carry the victim).
+     */
+    static JsonNode storable(SharingReviewRequest request, SharingReview review) {
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        JsonNode tree = Json.mapper().valueToTree(review);
+        victim.maskAll(tree);
+        return tree;
+    }
+
+    // ------------------------------------------------------------------ reading the case
+
+    private static void check(SharingReviewRequest request) {
+        List<InvalidFactsException.Problem> problems = new ArrayList<>();
+        if (request == null) {
+            throw new InvalidFactsException(List.of(new InvalidFactsException.Problem("", "the request is empty")));
+        }
+        if (request.getSharer() == null) {
+            problems.add(new InvalidFactsException.Problem("/sharer", "is required"));
+        }
+        if (request.getRecipients() == null || request.getRecipients().isEmpty()) {
+            problems.add(new InvalidFactsException.Problem("/recipients", "must list at least one recipient"));
+        }
+        boolean items = request.getItems() != null;
+        boolean stix = request.getStix() != null;
+        if (items == stix) {
+            problems.add(new InvalidFactsException.Problem(items ? "/stix" : "/items",
+                    items ? "give either items or a STIX bundle, not both" : "give the items to share, or a STIX bundle in /stix"));
+        } else if (items && request.getItems().isEmpty()) {
+            problems.add(new InvalidFactsException.Problem("/items", "must list at least one item"));
+        }
+        for (String pointer : PointerIndex.nullElements(request)) {
+            problems.add(new InvalidFactsException.Problem(pointer, "must not be null"));
+        }
+        for (String pointer : VictimMatcher.invalidRanges(request.getVictimProfile())) {
+            problems.add(new InvalidFactsException.Problem(pointer, "is not an address range in CIDR notation"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFactsException(problems);
+        }
+    }
+
+    private static Case read(SharingReviewRequest request) {
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        if (request.getStix() != null) {
+            JsonNode node = Json.mapper().valueToTree(request.getStix());
+            StixBundle bundle = StixBundle.read(node, MAX_STIX_OBJECTS);
+            StixInspector.Inspection inspection = new StixInspector(bundle, victim, request.getSamplesReviewedForEmbeddedData()).inspect();
+            return new Case(inspection.items(), inspection.objects(), inspection.identifiers(), bundle, inspection, victim);
+        }
+        List<Identifier> identifiers = new ArrayList<>();
+        for (int i = 0; i < request.getItems().size(); i++) {
+            SharedItem item = request.getItems().get(i);
+            String at = "/items/" + i;
+            if (item.getIdentifierFlags() != null) {
+                for (IdentifierFlag flag : item.getIdentifierFlags()) {
+                    identifiers.add(new Identifier(at, at, flag, item.getValue() == null ? "" : item.getValue(), Identifier.Source.ITEM));
+                }
+            }
+            for (String property : List.of("value", "description")) {
+                String text = "value".equals(property) ? item.getValue() : item.getDescription();
+                List<VictimMatcher.Match> found = new ArrayList<>(victim.inText(text));
+                found.addAll(victim.addressesIn(text));
+                for (VictimMatcher.Match m : found) {
+                    if (identifiers.stream().noneMatch(x -> x.getObjectPointer().equals(at) && x.getKind() == m.kind())) {
+                        identifiers.add(new Identifier(at + "/" + property, at, m.kind(), m.found(), Identifier.Source.ITEM));
+                    }
+                }
+            }
+        }
+        return new Case(request.getItems(), List.of(), identifiers, null, null, victim);
+    }
+
+    /**
+     * The TLP the share must carry. Without consent: at least GREEN (de-identified attack technique
+     * information between specialized organizations), AMBER when raw samples travel, and never
+     * less than the sharer proposes. With consent: the proposed marking is the one the victim
+     * agreed to; without a proposal, victim information goes RED. Either way, never less than the
+     * bundle already carries, and raw samples never less than AMBER.
+     */
+    private static ShareMarking marking(SharingReviewRequest request, Case c) {
+        boolean samples = c.items().stream().anyMatch(i -> i.getCategory() == ItemCategory.MALWARE_SAMPLE || i.getCategory() == ItemCategory.MALWARE_CONFIG);
+        boolean victimInformation = c.items().stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))
+                || c.identifiers().stream().anyMatch(i -> DIRECT.contains(i.getKind()));
+        TlpLevel floor = samples ? TlpLevel.AMBER : null;
+        for (StixObject o : c.objects()) {
+            floor = Tlp.max(floor, o.getTlp());
+        }
+        TlpLevel proposed = request.getProposedTlp();
+        TlpLevel withConsent = Tlp.max(floor, proposed != null ? proposed : victimInformation ? TlpLevel.RED : TlpLevel.GREEN);
+        TlpLevel withoutConsent = Tlp.max(Tlp.max(floor, TlpLevel.GREEN), proposed);
+        boolean consented = request.getVictimConsent() == ConsentStatus.OBTAINED || request.getVictimConsent() == ConsentStatus.NOT_APPLICABLE;
+        return new ShareMarking(consented ? withConsent : withoutConsent, withConsent);
+    }
+
+    // ------------------------------------------------------------------ the decision
+
+    /** The path as the MUST items of IS-1, IS-2, IS-3 and IS-5 decided it (IS-4 is what depends on it). */
+    private ConsentFreePath.State consentFreePath(Outcomes outcomes) {
+        boolean blocked = false, closed = false, undecided = false;
+        for (Catalog.Entry entry : ruleset.catalog().entries()) {
+            if (entry.level() != Level.MUST || !Set.of("IS-1", "IS-2", "IS-3", "IS-5").contains(entry.measure())) {
+                continue;
+            }
+            Outcomes.Finding f = outcomes.finding(entry.id(), "");
+            if (f == null || f.outcome == Outcome.NEEDS_INFORMATION) {
+                undecided = true;
+            } else if (f.outcome == Outcome.FAIL) {
+                Set<String> remedies = remedies(f);
+                blocked |= remedies.contains("BLOCK");
+                closed |= remedies.contains("CONSENT");
+            }
+        }
+        return blocked ? ConsentFreePath.State.BLOCKED : closed ? ConsentFreePath.State.CLOSED
+                : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
+    }
+
+    private Set<String> remedies(Outcomes.Finding f) {
+        Set<String> remedies = new LinkedHashSet<>();
+        for (Outcomes.Report r : f.reports) {
+            if (r.outcome() == Outcome.FAIL) {
+                // A failing rule without a remedy fails closed.
+                remedies.add(ruleset.rule(r.rule()).map(Ruleset.RuleInfo::remedy).filter(x -> x != null).orElse("BLOCK"));
+            }
+        }
+        return remedies;
+    }
+
+    private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
+        boolean block = false, consent = false, edits = false, undecided = false;
+        for (Result r : results) {
+            Catalog.Entry entry = ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
+            if (ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
+                continue;
+            }
+            if (r.getOutcome() == Outcome.FAIL) {
+                Set<String> remedies = remedies(outcomes.finding(r.getRecommendationId(), ""));
+                if (r.getLevel() == Level.MUST) {
+                    block |= remedies.contains("BLOCK");
+                    consent |= remedies.contains("CONSENT");
+                }
+                edits |= remedies.contains("REDACT") || remedies.contains("MARK");
+            } else if (r.getOutcome() == Outcome.NEEDS_INFORMATION && r.getLevel() == Level.MUST) {
+                undecided = true;
+            }
+        }
+        if (block) {
+            return SharingDecision.DO_NOT_SHARE;
+        }
+        if (consent) {
+            return request.getVictimConsent() == ConsentStatus.REFUSED ? SharingDecision.DO_NOT_SHARE : SharingDecision.CONSENT_REQUIRED;
+        }
+        if (undecided) {
+            return SharingDecision.CONSENT_REQUIRED;
+        }
+        return edits ? SharingDecision.SHARE_AFTER_REDACTION : SharingDecision.SHARE_WITHOUT_CONSENT;
+    }
+
+    // ------------------------------------------------------------------ redactions
+
+    /** The planned redactions, and the edits that carry them out on a bundle. */
+    private record Plan(List<Redaction> redactions, List<Sanitizer.Edit> edits, Set<String> removedItems) {
+        boolean removesEverything(Case c) {
+            if (c.bundle() == null) {
+                return removedItems.size() >= c.items().size();
+            }
+            long shareable = c.items().stream().filter(i -> i.getCategory() != ItemCategory.CONTEXT).count();
+            long removedShareable = 0;
+            for (int i = 0; i < c.items().size(); i++) {
+                if (c.items().get(i).getCategory() != ItemCategory.CONTEXT && removedItems.contains(StixBundleIndex.of(i))) {
+                    removedShareable++;
+                }
+            }
+            return shareable > 0 && removedShareable >= shareable;
+        }
+    }
+
+    /** Pointers of STIX objects, shared between the plan and the sanitizer. */
+    private static final class StixBundleIndex {
+        static String of(int i) {
+            return "/stix/objects/" + i;
+        }
+
+        static int indexOf(String pointer) {
+            String rest = pointer.substring("/stix/objects/".length());
+            int slash = rest.indexOf('/');
+            return Integer.parseInt(slash < 0 ? rest : rest.substring(0, slash));
+        }
+    }
+
+    private Plan plan(SharingReviewRequest request, Case c, Outcomes outcomes, Locale locale) {
+        Map<String, Redaction> byTarget = new LinkedHashMap<>();
+        Map<String, Integer> priority = new LinkedHashMap<>();
+        List<Sanitizer.Edit> edits = new ArrayList<>();
+        Set<String> removed = new LinkedHashSet<>();
+        Map<String, StixObject> objects = new LinkedHashMap<>();
+        for (StixObject o : c.objects()) {
+            objects.put(o.getPointer(), o);
+        }
+        for (Outcomes.Finding f : outcomes.findings()) {
+            Catalog.Entry entry = ruleset.catalog().entry(f.recommendationId).orElse(null);
+            if (entry == null || f.outcome != Outcome.FAIL || ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
+                continue;
+            }
+            for (Outcomes.Report report : f.reports) {
+                String remedy = ruleset.rule(report.rule()).map(Ruleset.RuleInfo::remedy).orElse(null);
+                if (report.outcome() != Outcome.FAIL || !("REDACT".equals(remedy) || "MARK".equals(remedy))) {
+                    continue;
+                }
+                Redaction r = redactionFor(report.node(), remedy, f.recommendationId, request, objects,
+                        c.inspection() == null ? Map.of() : c.inspection().pointers());
+                if (r == null) {
+                    continue;
+                }
+                String key = r.getPointer() + "|" + r.getAction() + "|" + r.getFinding() + "|" + r.getFound();
+                int rank = rank(f.recommendationId);
+                if (!byTarget.containsKey(key) || rank > priority.get(key)) {
+                    byTarget.put(key, r);
+                    priority.put(key, rank);
+                }
+            }
+        }
+        List<Redaction> redactions = new ArrayList<>(byTarget.values());
+        for (Redaction r : redactions) {
+            r.reason(assembler.text(locale, "redaction." + r.getFinding().getValue(), null));
+            String raw = r.getFound();
+            r.found(c.victim().mask(raw));
+            String pointer = r.getPointer();
+            switch (r.getAction()) {
+                case REMOVE_ITEM -> removed.add(pointer);
+                case REMOVE_OBJECT -> {
+                    int i = StixBundleIndex.indexOf(pointer);
+                    edits.add(new Sanitizer.RemoveObject(i));
+                    removed.add(StixBundleIndex.of(i));
+                }
+                case GENERALIZE_IDENTITY -> {
+                    int i = StixBundleIndex.indexOf(pointer);
+                    int target = r.getFinding() == RedactionFinding.VICTIM_SIGHTING ? indexOfReferencedIdentity(c, pointer) : i;
+                    if (target >= 0) {
+                        edits.add(new Sanitizer.GeneralizeIdentity(target));
+                    }
+                }
+                case GENERALIZE_LOCATION -> edits.add(new Sanitizer.GeneralizeLocation(StixBundleIndex.indexOf(pointer)));
+                case REPLACE_TEXT -> {
+                    int i = StixBundleIndex.indexOf(pointer);
+                    String property = pointer.substring(StixBundleIndex.of(i).length());
+                    edits.add(new Sanitizer.ReplaceText(i, property, raw));
+                }
+                case APPLY_MARKING -> { }
+            }
+        }
+        // Remove before anything else touches the same object.
+        edits.sort((a, b) -> Boolean.compare(!(a instanceof Sanitizer.RemoveObject), !(b instanceof Sanitizer.RemoveObject)));
+        return new Plan(redactions, edits, removed);
+    }
+
+    private static int indexOfReferencedIdentity(Case c, String wherePointer) {
+        JsonNode sighting = c.bundle().objects().get(StixBundleIndex.indexOf(wherePointer));
+        String ref = sighting.path("where_sighted_refs").path(Integer.parseInt(wherePointer.substring(wherePointer.lastIndexOf('/') + 1))).asString("");
+        List<Integer> indices = c.bundle().indicesOf(ref);
+        return indices.isEmpty() ? -1 : indices.get(0);
+    }
+
+    /** The more specific the recommendation, the better it explains a redaction: IS-7 over IS-3 over IS-2. */
+    private static int rank(String recommendationId) {
+        return Integer.parseInt(recommendationId.substring(3, recommendationId.indexOf('.')));
+    }
+
+    private Redaction redactionFor(Object node, String remedy, String recommendationId, SharingReviewRequest request,
+                                   Map<String, StixObject> objects, Map<Object, String> derivedPointers) {
+        if (node instanceof Identifier id) {
+            return identifierRedaction(id, recommendationId, objects);
+        }
+        if (node instanceof StixObject o) {
+            return objectRedaction(o, remedy, recommendationId);
+        }
+        if (node instanceof SharedItem item) {
+            String pointer = derivedPointers.get(item);
+            if (pointer != null) {
+                return objectRedaction(objects.get(pointer), remedy, recommendationId);
+            }
+            int index = request.getItems() == null ? -1 : indexOfIdentity(request.getItems(), item);
+            if (index < 0) {
+                return null;
+            }
+            RedactionFinding finding = DAMAGE.contains(item.getCategory()) ? RedactionFinding.DAMAGE_INFORMATION : RedactionFinding.UNCLASSIFIED_OBJECT;
+            return new Redaction().pointer("/items/" + index).finding(finding).found(item.getValue())
+                    .action(RedactionAction.REMOVE_ITEM).recommendationId(recommendationId);
+        }
+        if (node instanceof SharingReviewRequest && "MARK".equals(remedy)) {
+            return new Redaction().pointer("/proposedTlp").finding(RedactionFinding.WEAK_MARKING)
+                    .found(request.getProposedTlp() == null ? null : Tlp.label(request.getProposedTlp()))
+                    .action(RedactionAction.APPLY_MARKING).recommendationId(recommendationId);
+        }
+        return null;
+    }
+
+    private static int indexOfIdentity(List<SharedItem> items, SharedItem item) {
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) == item) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Redaction identifierRedaction(Identifier id, String recommendationId, Map<String, StixObject> objects) {
+        RedactionFinding finding = id.getSource() == Identifier.Source.STIX_LOCATION
+                ? RedactionFinding.PRECISE_LOCATION : RedactionFinding.fromValue(id.getKind().getValue());
+        Redaction r = new Redaction().finding(finding).found(id.getFound()).recommendationId(recommendationId);
+        switch (id.getSource()) {
+            case ITEM -> {
+                return r.pointer(id.getObjectPointer()).action(RedactionAction.REMOVE_ITEM);
+            }
+            case STIX_LOCATION -> {
+                return r.pointer(id.getObjectPointer()).action(RedactionAction.GENERALIZE_LOCATION);
+            }
+            case STIX_TEXT -> {
+                return r.pointer(id.getPointer()).action(RedactionAction.REPLACE_TEXT);
+            }
+            default -> {
+                StixObject o = objects.get(id.getObjectPointer());
+                String type = o == null ? "" : o.getType();
+                boolean removable = Set.of("indicator", "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "user-account",
+                        "network-traffic", "mac-addr").contains(type);
+                return r.pointer(id.getPointer()).action(removable ? RedactionAction.REMOVE_OBJECT : RedactionAction.REPLACE_TEXT);
+            }
+        }
+    }
+
+    private static Redaction objectRedaction(StixObject o, String remedy, String recommendationId) {
+        if ("MARK".equals(remedy)) {
+            return new Redaction().pointer(o.getPointer() + "/object_marking_refs")
+                    .finding(o.getTlp() == null ? RedactionFinding.MISSING_MARKING : RedactionFinding.WEAK_MARKING)
+                    .found(o.getTlp() == null ? null : Tlp.label(o.getTlp()))
+                    .action(RedactionAction.APPLY_MARKING).recommendationId(recommendationId);
+        }
+        return switch (o.getType()) {
+            case "identity" -> new Redaction().pointer(o.getPointer()).finding(RedactionFinding.VICTIM_IDENTITY).found(o.getId())
+                    .action(RedactionAction.GENERALIZE_IDENTITY).recommendationId(recommendationId);
+            case "sighting" -> new Redaction().pointer(o.getPointer() + "/where_sighted_refs/0").finding(RedactionFinding.VICTIM_SIGHTING)
+                    .found(o.getId()).action(RedactionAction.GENERALIZE_IDENTITY).recommendationId(recommendationId);
+            default -> new Redaction().pointer(o.getPointer())
+                    .finding(o.getType().startsWith("x-") ? RedactionFinding.UNCLASSIFIED_OBJECT
+                            : o.getType().equals("user-account") ? RedactionFinding.ACCOUNT : RedactionFinding.DAMAGE_INFORMATION)
+                    .found(o.getId()).action(RedactionAction.REMOVE_OBJECT).recommendationId(recommendationId);
+        };
+    }
+
+    private static void attachCascades(List<Redaction> redactions, Map<Integer, List<Integer>> cascades) {
+        for (Redaction r : redactions) {
+            if (r.getAction() == RedactionAction.REMOVE_OBJECT) {
+                List<Integer> also = cascades.get(StixBundleIndex.indexOf(r.getPointer()));
+                if (also != null && !also.isEmpty()) {
+                    r.alsoRemoved(also.stream().map(StixBundleIndex::of).toList());
+                }
+            }
+        }
+    }
+}

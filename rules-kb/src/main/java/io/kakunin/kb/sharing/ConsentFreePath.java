@@ -1,0 +1,40 @@
+package io.kakunin.kb.sharing;
+
+/**
+ * Whether the consent-free path of the report is open, as decided by the MUST items of IS-1,
+ * IS-2, IS-3 and IS-5: OPEN when nothing but redactions stands in the way; CLOSED when something
+ * that the victim's consent would settle does; BLOCKED when something that not even consent
+ * settles does; UNDECIDED when facts that decide it are missing. Inserted after the first pass
+ * of the rules, for the rules of IS-4.
+ */
+public final class ConsentFreePath {
+
+    /** The state of the path. */
+    public enum State { OPEN, CLOSED, BLOCKED, UNDECIDED }
+
+    private final State state;
+
+    public ConsentFreePath(State state) {
+        this.state = state;
+    }
+
+    public State getState() {
+        return state;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    public boolean isBlocked() {
+        return state == State.BLOCKED;
+    }
+
+    public boolean isUndecided() {
+        return state == State.UNDECIDED;
+    }
+}

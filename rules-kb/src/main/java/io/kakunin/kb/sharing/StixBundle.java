@@ -1,0 +1,385 @@
+package io.kakunin.kb.sharing;
+
+import io.kakunin.api.model.TlpLevel;
+import io.kakunin.kb.InvalidFactsException;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A validated STIX 2.1 bundle: the checks a receiving platform makes (bundle type and ID,
+ * object types, identifier format, spec_version, the properties the review reads, timestamps,
+ * pattern syntax, and references that resolve), each failure named by JSON Pointer and the
+ * object's ID. A bundle that passes can be inspected and sanitized safely.
+ */
+public final class StixBundle {
+
+    /** Where the bundle sits in the request. */
+    static final String ROOT = "/stix";
+
+    static final Set<String> SDO = Set.of("attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
+            "indicator", "infrastructure", "intrusion-set", "location", "malware", "malware-analysis", "note", "observed-data",
+            "opinion", "report", "threat-actor", "tool", "vulnerability");
+    static final Set<String> SRO = Set.of("relationship", "sighting");
+    static final Set<String> SCO = Set.of("artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
+            "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url", "user-account",
+            "windows-registry-key", "x509-certificate");
+    static final Set<String> META = Set.of("marking-definition", "language-content", "extension-definition");
+
+    private static final Pattern ID = Pattern.compile(
+            "([a-z0-9][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9-]{1,248}[a-z0-9]");
+
+    /** Properties a type must have beyond the common ones, for the review to read it safely. */
+    private static final Map<String, List<String>> REQUIRED = Map.ofEntries(
+            Map.entry("indicator", List.of("pattern", "pattern_type", "valid_from")),
+            Map.entry("malware", List.of("is_family")),
+            Map.entry("identity", List.of("name")),
+            Map.entry("relationship", List.of("relationship_type", "source_ref", "target_ref")),
+            Map.entry("sighting", List.of("sighting_of_ref")),
+            Map.entry("report", List.of("name", "published", "object_refs")),
+            Map.entry("note", List.of("content", "object_refs")),
+            Map.entry("opinion", List.of("opinion", "object_refs")),
+            Map.entry("grouping", List.of("context", "object_refs")),
+            Map.entry("observed-data", List.of("first_observed", "last_observed", "number_observed")),
+            Map.entry("attack-pattern", List.of("name")),
+            Map.entry("campaign", List.of("name")),
+            Map.entry("course-of-action", List.of("name")),
+            Map.entry("intrusion-set", List.of("name")),
+            Map.entry("threat-actor", List.of("name")),
+            Map.entry("tool", List.of("name")),
+            Map.entry("vulnerability", List.of("name")),
+            Map.entry("infrastructure", List.of("name")),
+            Map.entry("ipv4-addr", List.of("value")),
+            Map.entry("ipv6-addr", List.of("value")),
+            Map.entry("domain-name", List.of("value")),
+            Map.entry("url", List.of("value")),
+            Map.entry("email-addr", List.of("value")),
+            Map.entry("mac-addr", List.of("value")),
+            Map.entry("mutex", List.of("name")),
+            Map.entry("directory", List.of("path")),
+            Map.entry("autonomous-system", List.of("number")),
+            Map.entry("software", List.of("name")));
+    private static final Set<String> TIMESTAMPS = Set.of("created", "modified", "valid_from", "valid_until", "first_seen", "last_seen",
+            "first_observed", "last_observed", "published");
+
+    private final ObjectNode root;
+    private final List<ObjectNode> objects;
+    private final Map<String, List<Integer>> byId;
+    private final Map<String, TlpLevel> tlpMarkings;
+
+    private StixBundle(ObjectNode root, List<ObjectNode> objects, Map<String, List<Integer>> byId, Map<String, TlpLevel> tlpMarkings) {
+        this.root = root;
+        this.objects = objects;
+        this.byId = byId;
+        this.tlpMarkings = tlpMarkings;
+    }
+
+    /**
+     * Validates a bundle.
+     *
+     * @param node      the bundle as JSON
+     * @param maxObjects how many objects the bundle may hold
+     * @throws InvalidFactsException naming every problem by pointer and object ID
+     */
+    public static StixBundle read(JsonNode node, int maxObjects) {
+        List<InvalidFactsException.Problem> problems = new ArrayList<>();
+        if (!(node instanceof ObjectNode root)) {
+            throw invalid(ROOT, "a STIX bundle must be a JSON object");
+        }
+        if (!"bundle".equals(root.path("type").asString(null))) {
+            problems.add(new InvalidFactsException.Problem(ROOT + "/type", "must be \"bundle\""));
+        }
+        String bundleId = root.path("id").asString(null);
+        if (bundleId == null || !ID.matcher(bundleId).matches() || !bundleId.startsWith("bundle--")) {
+            problems.add(new InvalidFactsException.Problem(ROOT + "/id", "must be a bundle identifier (bundle--<UUID>)"));
+        }
+        JsonNode list = root.get("objects");
+        if (list == null || !list.isArray()) {
+            problems.add(new InvalidFactsException.Problem(ROOT + "/objects", "must be an array of STIX objects"));
+            throw new InvalidFactsException(problems);
+        }
+        if (list.size() > maxObjects) {
+            throw invalid(ROOT + "/objects", "holds " + list.size() + " objects; at most " + maxObjects + " are accepted");
+        }
+        List<ObjectNode> objects = new ArrayList<>(list.size());
+        Map<String, List<Integer>> byId = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = ROOT + "/objects/" + i;
+            JsonNode o = list.get(i);
+            if (!(o instanceof ObjectNode obj)) {
+                problems.add(new InvalidFactsException.Problem(at, "must be a JSON object"));
+                objects.add(null);
+                continue;
+            }
+            objects.add(obj);
+            checkObject(obj, at, problems);
+            String id = obj.path("id").asString(null);
+            if (id != null) {
+                byId.computeIfAbsent(id, k -> new ArrayList<>(1)).add(i);
+            }
+        }
+        if (problems.isEmpty() && objects.stream().allMatch(o -> o != null && o.path("type").asString("").equals("marking-definition"))) {
+            problems.add(new InvalidFactsException.Problem(ROOT + "/objects", "holds nothing to share"));
+        }
+        Map<String, TlpLevel> tlpMarkings = new LinkedHashMap<>();
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectNode o = objects.get(i);
+            if (o != null && "marking-definition".equals(o.path("type").asString(""))) {
+                TlpLevel level = Tlp.isOfficialTlpId(o.path("id").asString("")) ? Tlp.levelOfOfficialId(o.path("id").asString(""))
+                        : Tlp.levelOfDefinition(o);
+                if (level != null) {
+                    tlpMarkings.put(o.path("id").asString(), level);
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            for (int i = 0; i < objects.size(); i++) {
+                checkReferences(objects.get(i), ROOT + "/objects/" + i, objects.get(i).path("id").asString(), byId, problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFactsException(problems);
+        }
+        return new StixBundle(root, List.copyOf(objects), byId, tlpMarkings);
+    }
+
+    private static void checkObject(ObjectNode o, String at, List<InvalidFactsException.Problem> problems) {
+        String type = o.path("type").asString(null);
+        String id = o.path("id").asString(null);
+        String who = id != null ? id : "object " + at.substring(at.lastIndexOf('/') + 1);
+        if (type == null || !TYPE.matcher(type).matches()) {
+            problems.add(new InvalidFactsException.Problem(at + "/type", who + ": type is missing or malformed"));
+            return;
+        }
+        boolean custom = type.startsWith("x-");
+        if (!custom && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type)) {
+            problems.add(new InvalidFactsException.Problem(at + "/type", who + ": '" + type
+                    + "' is not a STIX 2.1 object type, and custom types must start with 'x-'"));
+            return;
+        }
+        if (id == null || !ID.matcher(id).matches() || !id.startsWith(type + "--")) {
+            problems.add(new InvalidFactsException.Problem(at + "/id", who + ": id must be '" + type + "--<UUID>'"));
+        }
+        JsonNode spec = o.get("spec_version");
+        boolean needsSpec = !SCO.contains(type);
+        if ((needsSpec && spec == null) || (spec != null && !"2.1".equals(spec.asString(null)))) {
+            problems.add(new InvalidFactsException.Problem(at + "/spec_version", who + ": spec_version must be \"2.1\""
+                    + (spec != null ? ", was " + abbreviate(spec.toString()) : "")));
+        }
+        if (SDO.contains(type) || SRO.contains(type) || type.equals("language-content") || type.equals("extension-definition") || (custom && spec != null)) {
+            for (String p : List.of("created", "modified")) {
+                if (!o.has(p)) {
+                    problems.add(new InvalidFactsException.Problem(at + "/" + p, who + ": " + p + " is required"));
+                }
+            }
+        }
+        if (type.equals("marking-definition") && !o.has("created")) {
+            problems.add(new InvalidFactsException.Problem(at + "/created", who + ": created is required"));
+        }
+        for (String p : REQUIRED.getOrDefault(type, List.of())) {
+            JsonNode v = o.get(p);
+            if (v == null || v.isNull() || (v.isString() && v.asString().isBlank()) || (v.isArray() && v.isEmpty())) {
+                problems.add(new InvalidFactsException.Problem(at + "/" + p, who + ": " + p + " is required"));
+            }
+        }
+        for (String p : TIMESTAMPS) {
+            JsonNode v = o.get(p);
+            if (v != null && !isTimestamp(v)) {
+                problems.add(new InvalidFactsException.Problem(at + "/" + p, who + ": " + p + " must be an RFC 3339 timestamp, was " + abbreviate(v.toString())));
+            }
+        }
+        if (type.equals("indicator") && "stix".equals(o.path("pattern_type").asString("")) && o.path("pattern").isString()) {
+            String error = Patterns.syntaxError(o.path("pattern").asString());
+            if (error != null) {
+                problems.add(new InvalidFactsException.Problem(at + "/pattern", who + ": the STIX pattern is malformed: " + error));
+            }
+        }
+        JsonNode confidence = o.get("confidence");
+        if (confidence != null && (!confidence.isIntegralNumber() || confidence.asInt() < 0 || confidence.asInt() > 100)) {
+            problems.add(new InvalidFactsException.Problem(at + "/confidence", who + ": confidence must be a whole number from 0 to 100"));
+        }
+    }
+
+    private static void checkReferences(JsonNode node, String at, String owner, Map<String, List<Integer>> byId,
+                                        List<InvalidFactsException.Problem> problems) {
+        if (node instanceof ObjectNode obj) {
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
+                String key = e.getKey();
+                String where = at + "/" + key.replace("~", "~0").replace("/", "~1");
+                JsonNode v = e.getValue();
+                if (key.endsWith("_ref") && !key.equals("id")) {
+                    checkReference(v, where, owner, byId, problems);
+                } else if (key.endsWith("_refs")) {
+                    if (!v.isArray()) {
+                        problems.add(new InvalidFactsException.Problem(where, owner + ": " + key + " must be a list of identifiers"));
+                    } else {
+                        for (int i = 0; i < v.size(); i++) {
+                            checkReference(v.get(i), where + "/" + i, owner, byId, problems);
+                        }
+                    }
+                } else if (v.isContainer()) {
+                    checkReferences(v, where, owner, byId, problems);
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkReferences(node.get(i), at + "/" + i, owner, byId, problems);
+            }
+        }
+    }
+
+    private static void checkReference(JsonNode ref, String where, String owner, Map<String, List<Integer>> byId,
+                                       List<InvalidFactsException.Problem> problems) {
+        String id = ref.isString() ? ref.asString() : null;
+        if (id == null || !ID.matcher(id).matches()) {
+            problems.add(new InvalidFactsException.Problem(where, owner + ": " + abbreviate(ref.toString()) + " is not a STIX identifier"));
+        } else if (!byId.containsKey(id) && !Tlp.isOfficialTlpId(id) && !id.startsWith("extension-definition--")) {
+            problems.add(new InvalidFactsException.Problem(where, owner + ": refers to " + id + ", which is not in the bundle"));
+        }
+    }
+
+    private static boolean isTimestamp(JsonNode v) {
+        if (!v.isString()) {
+            return false;
+        }
+        try {
+            OffsetDateTime.parse(v.asString());
+            return v.asString().endsWith("Z") || v.asString().matches(".*[+-]\\d\\d:\\d\\d$");
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    private static InvalidFactsException invalid(String pointer, String detail) {
+        return new InvalidFactsException(List.of(new InvalidFactsException.Problem(pointer, detail)));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    public ObjectNode root() {
+        return root;
+    }
+
+    public List<ObjectNode> objects() {
+        return objects;
+    }
+
+    /** The indices of the objects with an ID (several when a bundle carries versions). */
+    public List<Integer> indicesOf(String id) {
+        return byId.getOrDefault(id, List.of());
+    }
+
+    /** The TLP level of an object, from its object and granular markings; null when it has none. */
+    public TlpLevel tlpOf(JsonNode object) {
+        TlpLevel level = null;
+        for (JsonNode ref : object.path("object_marking_refs")) {
+            level = Tlp.max(level, levelOfMarking(ref.asString("")));
+        }
+        for (JsonNode granular : object.path("granular_markings")) {
+            level = Tlp.max(level, levelOfMarking(granular.path("marking_ref").asString("")));
+        }
+        return level;
+    }
+
+    /** Whether an object's markings use TLP 1.0 definitions. */
+    public boolean usesTlp1(JsonNode object) {
+        for (JsonNode ref : object.path("object_marking_refs")) {
+            if (Tlp.isTlp1(ref.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TlpLevel levelOfMarking(String id) {
+        TlpLevel official = Tlp.levelOfOfficialId(id);
+        return official != null ? official : tlpMarkings.get(id);
+    }
+
+    /** Whether a marking-definition ID (official or defined in this bundle) is a TLP marking. */
+    public boolean isTlpMarking(String id) {
+        return Tlp.isOfficialTlpId(id) || tlpMarkings.containsKey(id);
+    }
+
+    /** A pattern-literal extractor, exposed for the inspector. */
+    static final class Patterns {
+
+        /** One comparison: {@code ipv4-addr:value = '10.0.0.1'}. */
+        record Comparison(String objectType, String path, String literal) {
+        }
+
+        private static final Pattern COMPARISON = Pattern.compile(
+                "([a-z0-9-]+):([A-Za-z0-9_.\\[\\]'*-]+)\\s*(?:NOT\\s+)?(=|!=|<=|>=|<|>|MATCHES|LIKE|ISSUBSET|ISSUPERSET|IN)\\s*"
+                        + "('(?:[^'\\\\]|\\\\.)*'|\\((?:\\s*'(?:[^'\\\\]|\\\\.)*'\\s*,?)+\\)|[^\\]\\s)]+)");
+        private static final Pattern STRING = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
+
+        private Patterns() {
+        }
+
+        static List<Comparison> comparisons(String pattern) {
+            List<Comparison> found = new ArrayList<>();
+            Matcher m = COMPARISON.matcher(pattern);
+            while (m.find()) {
+                Matcher s = STRING.matcher(m.group(4));
+                boolean any = false;
+                while (s.find()) {
+                    found.add(new Comparison(m.group(1), m.group(2), s.group(1).replace("\\'", "'").replace("\\\\", "\\")));
+                    any = true;
+                }
+                if (!any) {
+                    found.add(new Comparison(m.group(1), m.group(2), m.group(4)));
+                }
+            }
+            return found;
+        }
+
+        /** A short reason when a STIX pattern is malformed, else null. */
+        static String syntaxError(String pattern) {
+            int square = 0, round = 0;
+            boolean quoted = false;
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (quoted) {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == '\'') {
+                        quoted = false;
+                    }
+                    continue;
+                }
+                switch (c) {
+                    case '\'' -> quoted = true;
+                    case '[' -> square++;
+                    case ']' -> square--;
+                    case '(' -> round++;
+                    case ')' -> round--;
+                    default -> { }
+                }
+                if (square < 0 || round < 0) {
+                    return "unbalanced brackets";
+                }
+            }
+            if (quoted) return "an unterminated string";
+            if (square != 0 || round != 0) return "unbalanced brackets";
+            if (!pattern.strip().startsWith("[") && !pattern.strip().startsWith("(")) return "it must start with '[' or '('";
+            if (comparisons(pattern).isEmpty()) return "no comparison expression";
+            return null;
+        }
+    }
+}

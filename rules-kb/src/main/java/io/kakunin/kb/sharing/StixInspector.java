@@ -1,0 +1,476 @@
+package io.kakunin.kb.sharing;
+
+import io.kakunin.api.model.IdentifierFlag;
+import io.kakunin.api.model.ItemCategory;
+import io.kakunin.api.model.SharedItem;
+import io.kakunin.api.model.TlpLevel;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a validated bundle the way a careful analyst would before sharing it: maps each object
+ * to the kind of information it is (attack technique, damage and response, context), and finds
+ * everything that identifies or points to the victim, property by property.
+ */
+public final class StixInspector {
+
+    /** What the inspection found. Items and facts keep the pointer of the object they came from. */
+    public record Inspection(List<SharedItem> items, Map<Object, String> pointers, List<StixObject> objects,
+                      List<Identifier> identifiers, Set<String> victimIdentityIds, Set<Integer> preciseLocations) {
+    }
+
+    private static final List<String> TEXT_PROPERTIES = List.of("name", "description", "explanation", "content", "abstract",
+            "objective", "subject", "body", "command_line", "display_name", "context");
+    private static final List<String> TEXT_LISTS = List.of("labels", "aliases", "roles", "goals", "personal_motivations");
+    private static final Set<String> TARGETING = Set.of("attack-pattern", "campaign", "intrusion-set", "malware", "threat-actor",
+            "tool", "infrastructure", "indicator");
+    private static final Set<String> LOCATION_DETAIL = Set.of("city", "street_address", "postal_code", "latitude", "longitude",
+            "administrative_area");
+
+    private final StixBundle bundle;
+    private final VictimMatcher victim;
+    private final Boolean samplesReviewed;
+    private final List<Identifier> identifiers = new ArrayList<>();
+
+    public StixInspector(StixBundle bundle, VictimMatcher victim, Boolean samplesReviewed) {
+        this.bundle = bundle;
+        this.victim = victim;
+        this.samplesReviewed = samplesReviewed;
+    }
+
+    public Inspection inspect() {
+        List<ObjectNode> objects = bundle.objects();
+        Set<String> creators = new HashSet<>();
+        for (ObjectNode o : objects) {
+            String creator = text(o, "created_by_ref");
+            if (creator != null) {
+                creators.add(creator);
+            }
+        }
+        Set<String> victimIds = victimIdentities(objects, creators);
+        Set<Integer> preciseLocations = preciseVictimLocations(objects, victimIds);
+
+        List<SharedItem> items = new ArrayList<>();
+        Map<Object, String> pointers = new IdentityHashMap<>();
+        List<StixObject> facts = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectNode o = objects.get(i);
+            String at = StixBundle.ROOT + "/objects/" + i;
+            String type = text(o, "type");
+            if (type.equals("marking-definition") || type.equals("extension-definition")) {
+                continue;
+            }
+            int before = identifiers.size();
+            boolean isVictim = type.equals("identity") && victimIds.contains(text(o, "id"));
+            if (!isVictim) {
+                scanValues(o, type, at);
+                scanText(o, at);
+            }
+            if (preciseLocations.contains(i)) {
+                identifiers.add(new Identifier(at, at, IdentifierFlag.QUASI_COMBO, locationSummary(o), Identifier.Source.STIX_LOCATION));
+            }
+            boolean sightedAtVictim = type.equals("sighting") && sightedAt(o, victimIds);
+            StixObject fact = new StixObject(at, type, text(o, "id"), bundle.tlpOf(o), bundle.usesTlp1(o),
+                    type.equals("identity") ? text(o, "identity_class") : null, isVictim, sightedAtVictim, referencedMaxTlp(o));
+            facts.add(fact);
+            pointers.put(fact, at);
+
+            Set<IdentifierFlag> flags = new LinkedHashSet<>();
+            for (Identifier id : identifiers.subList(before, identifiers.size())) {
+                flags.add(id.getKind());
+            }
+            SharedItem item = item(o, type, category(o, type, isVictim, sightedAtVictim), flags);
+            items.add(item);
+            pointers.put(item, at);
+        }
+        for (Identifier id : identifiers) {
+            pointers.put(id, id.getPointer());
+        }
+        return new Inspection(items, pointers, facts, List.copyOf(identifiers), victimIds, preciseLocations);
+    }
+
+    // ------------------------------------------------------------------ who is the victim
+
+    private Set<String> victimIdentities(List<ObjectNode> objects, Set<String> creators) {
+        Set<String> ids = new HashSet<>();
+        Map<String, ObjectNode> identities = new java.util.HashMap<>();
+        for (ObjectNode o : objects) {
+            if ("identity".equals(text(o, "type")) && !"class".equals(text(o, "identity_class"))) {
+                identities.put(text(o, "id"), o);
+            }
+        }
+        for (ObjectNode identity : identities.values()) {
+            if (matchesProfile(identity)) {
+                ids.add(text(identity, "id"));
+            }
+        }
+        for (ObjectNode o : objects) {
+            String type = text(o, "type");
+            if (type.equals("sighting")) {
+                for (JsonNode ref : o.path("where_sighted_refs")) {
+                    if (identities.containsKey(ref.asString(""))) {
+                        ids.add(ref.asString());
+                    }
+                }
+            } else if (type.equals("relationship") && "targets".equals(text(o, "relationship_type"))) {
+                String target = text(o, "target_ref");
+                String sourceType = text(o, "source_ref") == null ? "" : text(o, "source_ref").replaceAll("--.*$", "");
+                if (identities.containsKey(target) && TARGETING.contains(sourceType) && !creators.contains(target)) {
+                    ids.add(target);
+                }
+            }
+        }
+        return ids;
+    }
+
+    private boolean matchesProfile(ObjectNode identity) {
+        List<String> texts = new ArrayList<>();
+        texts.add(text(identity, "name"));
+        identity.path("aliases").forEach(a -> texts.add(a.asString("")));
+        texts.add(text(identity, "contact_information"));
+        for (String t : texts) {
+            if (t != null && !victim.inText(t).stream().filter(m -> m.kind() != IdentifierFlag.FILE_PATH_WITH_NAME).toList().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Set<Integer> preciseVictimLocations(List<ObjectNode> objects, Set<String> victimIds) {
+        Set<String> locationIds = new HashSet<>();
+        for (ObjectNode o : objects) {
+            String type = text(o, "type");
+            if (type.equals("relationship") && "located-at".equals(text(o, "relationship_type")) && victimIds.contains(text(o, "source_ref"))) {
+                locationIds.add(text(o, "target_ref"));
+            } else if (type.equals("sighting")) {
+                o.path("where_sighted_refs").forEach(r -> {
+                    if (r.asString("").startsWith("location--")) {
+                        locationIds.add(r.asString());
+                    }
+                });
+            }
+        }
+        Set<Integer> precise = new HashSet<>();
+        for (String id : locationIds) {
+            for (int i : bundle.indicesOf(id)) {
+                ObjectNode location = objects.get(i);
+                if (LOCATION_DETAIL.stream().anyMatch(location::has)) {
+                    precise.add(i);
+                }
+            }
+        }
+        return precise;
+    }
+
+    private static boolean sightedAt(ObjectNode sighting, Set<String> victimIds) {
+        for (JsonNode ref : sighting.path("where_sighted_refs")) {
+            if (victimIds.contains(ref.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TlpLevel referencedMaxTlp(ObjectNode o) {
+        TlpLevel max = null;
+        for (JsonNode ref : o.path("object_refs")) {
+            for (int i : bundle.indicesOf(ref.asString(""))) {
+                max = Tlp.max(max, bundle.tlpOf(bundle.objects().get(i)));
+            }
+        }
+        return max;
+    }
+
+    // ------------------------------------------------------------------ values and text
+
+    private void scanValues(ObjectNode o, String type, String at) {
+        switch (type) {
+            case "indicator" -> {
+                String pattern = text(o, "pattern");
+                if (pattern == null) {
+                    return;
+                }
+                if ("stix".equals(text(o, "pattern_type"))) {
+                    for (StixBundle.Patterns.Comparison c : StixBundle.Patterns.comparisons(pattern)) {
+                        classifyObservable(c.objectType(), c.path(), c.literal(), at + "/pattern", at);
+                    }
+                } else {
+                    for (VictimMatcher.Match m : victim.addressesIn(pattern)) {
+                        add(at + "/pattern", at, m.kind(), m.found(), Identifier.Source.STIX_VALUE);
+                    }
+                    textMatches(pattern, at + "/pattern", at, Identifier.Source.STIX_VALUE);
+                }
+            }
+            case "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "directory" -> {
+                String property = type.equals("directory") ? "path" : "value";
+                classifyObservable(type, property, text(o, property), at + "/" + property, at);
+            }
+            case "user-account" -> {
+                for (String p : List.of("user_id", "account_login", "display_name")) {
+                    if (o.has(p)) {
+                        add(at + "/" + p, at, IdentifierFlag.ACCOUNT, text(o, p), Identifier.Source.STIX_VALUE);
+                    }
+                }
+                if (!o.has("user_id") && !o.has("account_login") && !o.has("display_name")) {
+                    add(at, at, IdentifierFlag.ACCOUNT, text(o, "id"), Identifier.Source.STIX_VALUE);
+                }
+            }
+            case "x509-certificate" -> {
+                for (String p : List.of("subject", "issuer")) {
+                    classifyObservable(type, p, text(o, p), at + "/" + p, at);
+                }
+            }
+            case "file" -> {
+                String name = text(o, "name");
+                if (name != null) {
+                    textMatches(name, at + "/name", at, Identifier.Source.STIX_VALUE);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Classifies one observed value by the object type and property it belongs to. */
+    private void classifyObservable(String objectType, String path, String value, String pointer, String objectPointer) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String property = path.replaceAll("^.*\\.", "");
+        switch (objectType) {
+            case "ipv4-addr", "ipv6-addr" -> address(value, pointer, objectPointer);
+            case "domain-name" -> domain(value, pointer, objectPointer, false);
+            case "url" -> {
+                String host = VictimMatcher.hostOf(value);
+                if (victim.classifyAddress(host) != null) {
+                    address(host, pointer, objectPointer);
+                } else {
+                    domain(host, pointer, objectPointer, false);
+                }
+                textMatches(value.substring(Math.min(value.length(), value.indexOf(host) + host.length())), pointer, objectPointer,
+                        Identifier.Source.STIX_VALUE);
+            }
+            case "email-addr", "email-message" -> {
+                int at = value.lastIndexOf('@');
+                if (at >= 0) {
+                    domain(value.substring(at + 1), pointer, objectPointer, true);
+                } else {
+                    textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+                }
+            }
+            case "network-traffic" -> {
+                if (victim.classifyAddress(value) != null) {
+                    address(value, pointer, objectPointer);
+                } else if (value.contains(".")) {
+                    domain(value, pointer, objectPointer, false);
+                }
+            }
+            case "user-account" -> add(pointer, objectPointer, IdentifierFlag.ACCOUNT, value, Identifier.Source.STIX_VALUE);
+            case "x509-certificate" -> {
+                if (property.equals("subject") || property.equals("issuer") || path.contains("subject")) {
+                    for (VictimMatcher.Match m : victim.inText(value)) {
+                        add(pointer, objectPointer, IdentifierFlag.CERT_SUBJECT, m.found(), Identifier.Source.STIX_VALUE);
+                    }
+                }
+            }
+            case "directory", "file", "process" -> textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+            default -> textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+        }
+    }
+
+    private void address(String value, String pointer, String objectPointer) {
+        IdentifierFlag kind = victim.classifyAddress(value);
+        if (kind != null) {
+            add(pointer, objectPointer, kind, value, Identifier.Source.STIX_VALUE);
+        }
+    }
+
+    private void domain(String value, String pointer, String objectPointer, boolean email) {
+        IdentifierFlag kind = victim.classifyDomain(value);
+        if (kind == IdentifierFlag.VICTIM_DOMAIN && email) {
+            kind = IdentifierFlag.EMAIL;
+        }
+        if (kind != null) {
+            add(pointer, objectPointer, kind, value, Identifier.Source.STIX_VALUE);
+        }
+    }
+
+    private void scanText(ObjectNode o, String at) {
+        for (String p : TEXT_PROPERTIES) {
+            String t = text(o, p);
+            if (t != null && !(p.equals("name") && isObservableName(o))) {
+                textMatches(t, at + "/" + p, at, Identifier.Source.STIX_TEXT);
+            }
+        }
+        for (String p : TEXT_LISTS) {
+            JsonNode list = o.path(p);
+            for (int k = 0; k < list.size(); k++) {
+                textMatches(list.get(k).asString(""), at + "/" + p + "/" + k, at, Identifier.Source.STIX_TEXT);
+            }
+        }
+        JsonNode refs = o.path("external_references");
+        for (int k = 0; k < refs.size(); k++) {
+            JsonNode ref = refs.get(k);
+            for (String p : List.of("source_name", "description", "external_id")) {
+                if (ref.path(p).isString()) {
+                    textMatches(ref.path(p).asString(), at + "/external_references/" + k + "/" + p, at, Identifier.Source.STIX_TEXT);
+                }
+            }
+            if (ref.path("url").isString()) {
+                String url = ref.path("url").asString();
+                String pointer = at + "/external_references/" + k + "/url";
+                IdentifierFlag kind = victim.classifyDomain(VictimMatcher.hostOf(url));
+                if (kind == IdentifierFlag.VICTIM_DOMAIN) {
+                    add(pointer, at, kind, url, Identifier.Source.STIX_TEXT);
+                } else {
+                    textMatches(url, pointer, at, Identifier.Source.STIX_TEXT);
+                }
+            }
+        }
+    }
+
+    private static boolean isObservableName(ObjectNode o) {
+        return "file".equals(o.path("type").asString(""));
+    }
+
+    private void textMatches(String text, String pointer, String objectPointer, Identifier.Source source) {
+        for (VictimMatcher.Match m : victim.inText(text)) {
+            add(pointer, objectPointer, m.kind(), m.found(), source);
+        }
+        if (source == Identifier.Source.STIX_TEXT) {
+            for (VictimMatcher.Match m : victim.addressesIn(text)) {
+                add(pointer, objectPointer, m.kind(), m.found(), source);
+            }
+        }
+    }
+
+    private void add(String pointer, String objectPointer, IdentifierFlag kind, String found, Identifier.Source source) {
+        for (Identifier existing : identifiers) {
+            if (existing.getPointer().equals(pointer) && existing.getKind() == kind && existing.getFound().equals(found)) {
+                return;
+            }
+        }
+        identifiers.add(new Identifier(pointer, objectPointer, kind, found == null ? "" : found, source));
+    }
+
+    private static String locationSummary(ObjectNode location) {
+        List<String> parts = new ArrayList<>();
+        for (String p : List.of("street_address", "city", "postal_code", "administrative_area")) {
+            if (location.path(p).isString()) {
+                parts.add(location.path(p).asString());
+            }
+        }
+        if (location.has("latitude")) {
+            parts.add(location.path("latitude").asString() + "," + location.path("longitude").asString());
+        }
+        return String.join(", ", parts);
+    }
+
+    // ------------------------------------------------------------------ items
+
+    private ItemCategory category(ObjectNode o, String type, boolean isVictim, boolean sightedAtVictim) {
+        if (type.startsWith("x-")) {
+            return ItemCategory.UNCLASSIFIED;
+        }
+        return switch (type) {
+            case "indicator" -> indicatorCategory(o);
+            case "infrastructure" -> containsText(o.path("infrastructure_types"), "command-and-control") ? ItemCategory.C2_DESTINATION : ItemCategory.ATTACK_INFRA;
+            case "malware", "malware-analysis" -> ItemCategory.MALWARE_FAMILY;
+            case "artifact" -> ItemCategory.MALWARE_SAMPLE;
+            case "file" -> o.has("hashes") ? ItemCategory.MALWARE_HASH : ItemCategory.TTP;
+            case "vulnerability" -> ItemCategory.EXPLOITED_VULN;
+            case "attack-pattern", "course-of-action", "process", "mutex", "windows-registry-key", "software", "directory", "mac-addr" -> ItemCategory.TTP;
+            case "tool" -> ItemCategory.TOOL;
+            case "intrusion-set", "threat-actor", "campaign" -> ItemCategory.THREAT_ACTOR;
+            case "identity" -> isVictim ? ItemCategory.VICTIM_IDENTITY : ItemCategory.CONTEXT;
+            case "sighting" -> sightedAtVictim ? ItemCategory.SIGHTING : ItemCategory.PREVALENCE;
+            case "incident" -> ItemCategory.DAMAGE_DETAIL;
+            case "ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic", "autonomous-system" -> ItemCategory.C2_DESTINATION;
+            case "email-addr", "email-message" -> ItemCategory.PHISHING_FEATURE;
+            case "user-account" -> ItemCategory.VICTIM_IDENTITY;
+            case "x509-certificate" -> ItemCategory.ATTACK_INFRA;
+            default -> ItemCategory.CONTEXT;
+        };
+    }
+
+    private static ItemCategory indicatorCategory(ObjectNode o) {
+        String pattern = o.path("pattern").asString("");
+        if (!"stix".equals(o.path("pattern_type").asString(""))) {
+            return ItemCategory.ATTACK_INFRA;
+        }
+        Set<String> types = new HashSet<>();
+        for (StixBundle.Patterns.Comparison c : StixBundle.Patterns.comparisons(pattern)) {
+            types.add(c.objectType());
+        }
+        if (types.contains("file") || types.contains("artifact")) return ItemCategory.MALWARE_HASH;
+        if (types.contains("email-addr") || types.contains("email-message")) return ItemCategory.PHISHING_FEATURE;
+        if (types.stream().anyMatch(t -> Set.of("ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic").contains(t))) {
+            return ItemCategory.C2_DESTINATION;
+        }
+        if (types.stream().anyMatch(t -> Set.of("process", "mutex", "windows-registry-key").contains(t))) return ItemCategory.TTP;
+        return ItemCategory.ATTACK_INFRA;
+    }
+
+    private SharedItem item(ObjectNode o, String type, ItemCategory category, Set<IdentifierFlag> flags) {
+        SharedItem item = new SharedItem()
+                .id(text(o, "id"))
+                .category(category)
+                .value(firstText(o, "pattern", "value", "name", "path", "payload_bin"))
+                .description(text(o, "description"))
+                .identifierFlags(flags)
+                .confidence(o.path("confidence").isIntegralNumber() ? o.path("confidence").asInt() : null)
+                .firstSeen(time(o, "valid_from", "first_seen", "first_observed"))
+                .lastSeen(time(o, "last_seen", "last_observed"))
+                .validUntil(time(o, "valid_until"))
+                .killChainPhase(o.path("kill_chain_phases").path(0).path("phase_name").asString(null));
+        if (category == ItemCategory.MALWARE_SAMPLE || category == ItemCategory.MALWARE_CONFIG) {
+            item.embeddedDataReviewed(samplesReviewed);
+        }
+        return item;
+    }
+
+    // ------------------------------------------------------------------ JSON helpers
+
+    static String text(JsonNode o, String property) {
+        JsonNode v = o.get(property);
+        return v != null && v.isString() ? v.asString() : null;
+    }
+
+    private static String firstText(JsonNode o, String... properties) {
+        for (String p : properties) {
+            String t = text(o, p);
+            if (t != null) {
+                return t.length() > 1000 ? t.substring(0, 1000) : t;
+            }
+        }
+        return null;
+    }
+
+    private static OffsetDateTime time(JsonNode o, String... properties) {
+        for (String p : properties) {
+            String t = text(o, p);
+            if (t != null) {
+                return OffsetDateTime.parse(t);
+            }
+        }
+        return null;
+    }
+
+    private static boolean containsText(JsonNode list, String value) {
+        for (JsonNode n : list) {
+            if (value.equals(n.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,182 @@
+package io.kakunin.kb;
+
+import io.kakunin.api.model.ConsentStatus;
+import io.kakunin.api.model.ItemCategory;
+import io.kakunin.api.model.Party;
+import io.kakunin.api.model.PartyType;
+import io.kakunin.api.model.RedistributionScope;
+import io.kakunin.api.model.SharedItem;
+import io.kakunin.api.model.SharingDecision;
+import io.kakunin.api.model.SharingPurpose;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.api.model.TlpLevel;
+import io.kakunin.api.model.VictimProfile;
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.sharing.StixBundle;
+import io.kakunin.kb.sharing.Tlp;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Properties of sharing reviews that must hold for every case, not only the ones we wrote. */
+class SharingReviewTests {
+
+    private static final Ruleset KB = Ruleset.builtIn();
+    private static final Set<ItemCategory> DAMAGE = EnumSet.of(ItemCategory.DAMAGE_DETAIL, ItemCategory.RESPONSE_STATUS,
+            ItemCategory.VICTIM_IDENTITY, ItemCategory.SIGHTING);
+
+    static Stream<FixtureCase> sharingFixtures() {
+        return FixtureCase.load(Fixtures.root()).stream().filter(f -> f.topic().equals(FixtureCase.INFORMATION_SHARING));
+    }
+
+    private static SharingReviewRequest request(FixtureCase f) {
+        return Json.mapper().readValue(f.request(), SharingReviewRequest.class);
+    }
+
+    @Test
+    void thereAreSharingFixturesOfEveryDecision() {
+        Set<SharingDecision> seen = EnumSet.noneOf(SharingDecision.class);
+        sharingFixtures().forEach(f -> seen.add(KB.review(request(f), Locale.ENGLISH).getDecision()));
+        assertThat(seen).containsExactlyInAnyOrder(SharingDecision.values());
+    }
+
+    /**
+     * The sanitized bundle is what may go out: valid STIX 2.1 with no dangling reference, every
+     * object marked with the share's TLP 2.0 marking, and, reviewed again as it is, it is clean.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharingFixtures")
+    void aSanitizedBundleIsValidMarkedAndReviewsClean(FixtureCase fixture) {
+        SharingReviewRequest request = request(fixture);
+        SharingReview review = KB.review(request, Locale.ENGLISH);
+        if (review.getSanitizedBundle() == null) {
+            assertThat(request.getStix() == null || !Set.of(SharingDecision.SHARE_WITHOUT_CONSENT, SharingDecision.SHARE_AFTER_REDACTION)
+                    .contains(review.getDecision())).as("a shareable bundle comes back sanitized").isTrue();
+            return;
+        }
+        JsonNode sanitized = Json.mapper().valueToTree(review.getSanitizedBundle());
+        StixBundle bundle = StixBundle.read(sanitized, 100_000);
+        String marking = Tlp.markingId(review.getTlp().getLevel());
+        for (JsonNode o : bundle.objects()) {
+            if (!o.path("type").asString().equals("marking-definition")) {
+                assertThat(o.path("object_marking_refs").toString()).as(o.path("id").asString()).contains(marking);
+            }
+        }
+        assertThat(bundle.indicesOf(marking)).as("the TLP 2.0 definition travels with the bundle").isNotEmpty();
+
+        request.setStix(Json.mapper().convertValue(sanitized, Map.class));
+        request.setProposedTlp(review.getTlp().getLevel());
+        SharingReview again = KB.review(request, Locale.ENGLISH);
+        assertThat(again.getRedactions()).as("redactions on the second review").isNull();
+        assertThat(again.getDecision()).isEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+    }
+
+    /**
+     * The profile is used for the check and kept nowhere: what is stored (request and review) holds
+     * none of its values; the redactions name what was found only masked; and the response echoes
+     * no value of the profile that the submitted share did not itself contain.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharingFixtures")
+    void theVictimProfileAppearsNowhereInWhatIsStoredOrReturned(FixtureCase fixture) {
+        SharingReviewRequest request = request(fixture);
+        if (request.getVictimProfile() == null) {
+            return;
+        }
+        SharingReview review = KB.review(request, Locale.ENGLISH);
+        String returned = Json.mapper().writeValueAsString(review).toLowerCase(Locale.ROOT);
+        String redactions = Json.mapper().writeValueAsString(review.getRedactions() == null ? List.of() : review.getRedactions()).toLowerCase(Locale.ROOT);
+        String storedRequest = Json.mapper().writeValueAsString(Ruleset.storableSharingRequest(request)).toLowerCase(Locale.ROOT);
+        String storedReview = Json.mapper().writeValueAsString(Ruleset.storableSharingReview(request, review)).toLowerCase(Locale.ROOT);
+        request.setVictimProfile(null);
+        String submittedShare = Json.mapper().writeValueAsString(request).toLowerCase(Locale.ROOT);
+        for (String value : profileValues(request(fixture).getVictimProfile())) {
+            String v = value.toLowerCase(Locale.ROOT);
+            assertThat(storedRequest).as("stored request").doesNotContain(v);
+            assertThat(storedReview).as("stored review").doesNotContain(v);
+            assertThat(redactions).as("redactions").doesNotContain(v);
+            if (!submittedShare.contains(v)) {
+                assertThat(returned).as("response").doesNotContain(v);
+            }
+        }
+        assertThat(storedRequest).doesNotContain("victimprofile");
+    }
+
+    private static List<String> profileValues(VictimProfile p) {
+        List<String> values = new ArrayList<>();
+        for (List<String> list : java.util.Arrays.asList(p.getNames(), p.getAliases(), p.getBrands(), p.getDomains())) {
+            if (list != null) {
+                values.addAll(list);
+            }
+        }
+        if (p.getIpRanges() != null) {
+            p.getIpRanges().forEach(r -> values.add(r.substring(0, r.indexOf('/') > 0 ? r.lastIndexOf('.') : r.length())));
+        }
+        return values;
+    }
+
+    /**
+     * Thousands of generated structured cases: damage or response information without consent
+     * is never SHARE_WITHOUT_CONSENT; marketing is always DO_NOT_SHARE; a case that comes back
+     * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows.
+     */
+    @Test
+    void invariantsHoldOverGeneratedCases() {
+        Random random = new Random(20261122);
+        ItemCategory[] categories = ItemCategory.values();
+        PartyType[] parties = PartyType.values();
+        int checked = 0;
+        for (int n = 0; n < 3000; n++) {
+            SharingReviewRequest r = new SharingReviewRequest()
+                    .sharer(new Party().name("s").type(pick(random, parties)))
+                    .recipients(new ArrayList<>(List.of(new Party().name("r").type(pick(random, parties)))))
+                    .purpose(pick(random, SharingPurpose.values()))
+                    .victimConsent(random.nextInt(5) == 0 ? null : pick(random, ConsentStatus.values()))
+                    .proposedTlp(random.nextBoolean() ? null : pick(random, TlpLevel.values()))
+                    .redistribution(pick(random, RedistributionScope.values()))
+                    .deIdentificationReview(new io.kakunin.api.model.DeIdentificationReview().performed(true)
+                            .residualRisk(pick(random, io.kakunin.api.model.ResidualRisk.values())))
+                    .nda(new io.kakunin.api.model.Nda().exists(false));
+            List<SharedItem> items = new ArrayList<>();
+            for (int i = 0, k = 1 + random.nextInt(4); i < k; i++) {
+                items.add(new SharedItem().category(pick(random, categories)).value("v" + i)
+                        .identifierFlags(random.nextInt(4) == 0 ? Set.of(pick(random, io.kakunin.api.model.IdentifierFlag.values())) : Set.of())
+                        .embeddedDataReviewed(random.nextBoolean()));
+            }
+            r.items(items);
+            SharingReview review = KB.review(r, Locale.ENGLISH);
+            boolean consented = r.getVictimConsent() == ConsentStatus.OBTAINED || r.getVictimConsent() == ConsentStatus.NOT_APPLICABLE;
+            if (!consented && items.stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))) {
+                assertThat(review.getDecision()).as("case %d", n).isNotEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+            }
+            if (r.getPurpose() == SharingPurpose.MARKETING) {
+                assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);
+            }
+            if (review.getDecision() == SharingDecision.SHARE_WITHOUT_CONSENT || review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION) {
+                assertThat(r.getRedistribution().ordinal()).as("case %d", n).isLessThanOrEqualTo(review.getAllowedRedistribution().ordinal());
+                checked++;
+            }
+        }
+        assertThat(checked).as("generated cases that may be shared").isGreaterThan(50);
+    }
+
+    private static <T> T pick(Random random, T[] values) {
+        return values[random.nextInt(values.length)];
+    }
+}

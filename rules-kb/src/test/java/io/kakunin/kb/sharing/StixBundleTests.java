@@ -1,0 +1,127 @@
+package io.kakunin.kb.sharing;
+
+import io.kakunin.api.model.TlpLevel;
+import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.Json;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A broken bundle is refused, naming the object and the property; a good one is read. */
+class StixBundleTests {
+
+    private static final String IND = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+    private static final String MAL = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
+    private static final String GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+
+    private static String indicator(String extra) {
+        return "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + IND + "\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"pattern\":\"[ipv4-addr:value = '203.0.113.45']\",\"pattern_type\":\"stix\","
+                + "\"valid_from\":\"2026-11-17T21:40:00Z\",\"object_marking_refs\":[\"" + GREEN + "\"]" + extra + "}";
+    }
+
+    private static JsonNode bundle(String... objects) {
+        return Json.mapper().readTree("{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\",\"objects\":["
+                + String.join(",", objects) + "]}");
+    }
+
+    private static InvalidFactsException.Problem refused(JsonNode bundle) {
+        try {
+            StixBundle.read(bundle, 1000);
+        } catch (InvalidFactsException e) {
+            return e.problems().get(0);
+        }
+        throw new AssertionError("the bundle was accepted");
+    }
+
+    @Test
+    void aValidBundleIsReadWithItsMarkings() {
+        StixBundle b = StixBundle.read(bundle(indicator("")), 1000);
+        assertThat(b.objects()).hasSize(1);
+        assertThat(b.tlpOf(b.objects().get(0))).isEqualTo(TlpLevel.GREEN);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "wrong spec_version       | ,\"spec_version\":\"2.0\"                                   | /stix/objects/0/spec_version | " + IND,
+            "dangling reference       | ,\"created_by_ref\":\"identity--0b1c7c2e-b2bb-4a3a-a7b5-7b2e1a2c3d4e\" | /stix/objects/0/created_by_ref | " + IND,
+            "malformed reference      | ,\"created_by_ref\":\"not-an-id\"                              | /stix/objects/0/created_by_ref | " + IND,
+            "broken pattern           | ,\"pattern\":\"[ipv4-addr:value = '1.2.3.4'\"                  | /stix/objects/0/pattern | " + IND,
+            "bad timestamp            | ,\"valid_from\":\"yesterday\"                                   | /stix/objects/0/valid_from | " + IND,
+            "confidence out of range  | ,\"confidence\":250                                         | /stix/objects/0/confidence | " + IND,
+    })
+    void aBrokenObjectIsNamed(String what, String extra, String pointer, String id) {
+        // Later keys win in Jackson's tree, so the extra properties override the valid ones.
+        InvalidFactsException.Problem p = refused(bundle(indicator(extra)));
+        assertThat(p.pointer()).as(what).isEqualTo(pointer);
+        assertThat(p.detail()).as(what).contains(id);
+    }
+
+    @Test
+    void anUnknownObjectTypeWithoutCustomPrefixIsRefused() {
+        InvalidFactsException.Problem p = refused(bundle("{\"type\":\"acme-ticket\",\"spec_version\":\"2.1\",\"id\":\"acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\","
+                + "\"created\":\"2026-11-18T03:00:00.000Z\",\"modified\":\"2026-11-18T03:00:00.000Z\"}"));
+        assertThat(p.pointer()).isEqualTo("/stix/objects/0/type");
+        assertThat(p.detail()).contains("'acme-ticket' is not a STIX 2.1 object type").contains("x-");
+    }
+
+    @Test
+    void aCustomObjectTypeIsAccepted() {
+        StixBundle b = StixBundle.read(bundle("{\"type\":\"x-acme-ticket\",\"spec_version\":\"2.1\",\"id\":\"x-acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\","
+                + "\"created\":\"2026-11-18T03:00:00.000Z\",\"modified\":\"2026-11-18T03:00:00.000Z\"}"), 1000);
+        assertThat(b.objects()).hasSize(1);
+    }
+
+    @Test
+    void theBundleItselfIsChecked() {
+        assertThat(refused(Json.mapper().readTree("{\"type\":\"report\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\",\"objects\":[]}")).pointer())
+                .isEqualTo("/stix/type");
+        assertThat(refused(Json.mapper().readTree("{\"type\":\"bundle\",\"id\":\"bundle-1\",\"objects\":[]}")).pointer()).isEqualTo("/stix/id");
+        assertThat(refused(Json.mapper().readTree("{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\"}")).pointer())
+                .isEqualTo("/stix/objects");
+        assertThat(refused(Json.mapper().readTree("[1,2]")).pointer()).isEqualTo("/stix");
+        assertThat(refused(bundle("42")).pointer()).isEqualTo("/stix/objects/0");
+    }
+
+    @Test
+    void anIdOfAnotherTypeIsRefused() {
+        InvalidFactsException.Problem p = refused(bundle(indicator(",\"id\":\"" + MAL + "\"")));
+        assertThat(p.pointer()).isEqualTo("/stix/objects/0/id");
+    }
+
+    @Test
+    void referencesThatFormACycleAreReadWithoutTrouble() {
+        String r1 = "report--0c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a1";
+        String r2 = "report--1c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a2";
+        String report = "{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"%s\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"name\":\"r\",\"published\":\"2026-11-18T03:00:00Z\",\"object_refs\":[\"%s\"]}";
+        StixBundle b = StixBundle.read(bundle(String.format(report, r1, r2), String.format(report, r2, r1)), 1000);
+        assertThat(b.objects()).hasSize(2);
+    }
+
+    @Test
+    void tlpIsReadFromOfficialIdsAndFromDefinitionsWithOtherIds() {
+        assertThat(Tlp.levelOfOfficialId("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9")).isEqualTo(TlpLevel.CLEAR);
+        assertThat(Tlp.levelOfOfficialId("marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003")).isEqualTo(TlpLevel.AMBER_STRICT);
+        String custom = "marking-definition--0e5b2d1c-ffff-4a3a-a7b5-7b2e1a2c3d4e";
+        StixBundle b = StixBundle.read(bundle(
+                "{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":\"" + custom + "\",\"created\":\"2022-10-01T00:00:00.000Z\","
+                        + "\"name\":\"TLP:RED\",\"extensions\":{\"" + Tlp.TLP2_EXTENSION + "\":{\"extension_type\":\"property-extension\",\"tlp_2_0\":\"red\"}}}",
+                indicator(",\"object_marking_refs\":[\"" + custom + "\"]")), 1000);
+        assertThat(b.tlpOf(b.objects().get(1))).isEqualTo(TlpLevel.RED);
+    }
+
+    @Test
+    void tooManyObjectsAreRefusedBeforeAnyWork() {
+        assertThatThrownBy(() -> StixBundle.read(Json.mapper().readTree(
+                "{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\",\"objects\":[{},{},{}]}"), 2))
+                .isInstanceOf(InvalidFactsException.class)
+                .satisfies(e -> assertThat(((InvalidFactsException) e).problems().get(0).detail()).contains("at most 2"));
+    }
+}

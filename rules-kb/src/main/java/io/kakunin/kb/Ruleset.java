@@ -224,6 +224,11 @@ public final class Ruleset {
         return assembler.localize(verdict, locale);
     }
 
+    /** Rewrites the texts of a sharing review this ruleset produced in another language. */
+    public SharingReview localize(SharingReview review, Locale locale) {
+        return assembler.localize(review, locale);
+    }
+
     /** A text of this ruleset in a language (English when it has none), thresholds filled in; null when absent. */
     public String text(Locale locale, String key) {
         return assembler.text(locale, key, null);

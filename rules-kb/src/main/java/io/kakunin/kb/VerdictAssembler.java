@@ -194,7 +194,27 @@ final class VerdictAssembler {
 
     /** Rewrites the texts of a verdict in another language, in place. */
     Assessment localize(Assessment verdict, Locale locale) {
-        for (Result result : verdict.getResults()) {
+        localize(verdict.getResults(), locale);
+        if (verdict.getMeasures() != null) {
+            for (MeasureSummary m : verdict.getMeasures()) {
+                m.title(text(locale, m.getMeasure() + ".title", null));
+            }
+        }
+        return verdict.locale(Locales.tag(locale));
+    }
+
+    /** Rewrites the texts of a sharing review in another language, in place. */
+    io.kakunin.api.model.SharingReview localize(io.kakunin.api.model.SharingReview review, Locale locale) {
+        localize(review.getResults(), locale);
+        review.recipientsAllowed(text(locale, "tlp." + review.getTlp().getLevel().getValue() + ".recipients", null));
+        if (review.getRedactions() != null) {
+            review.getRedactions().forEach(r -> r.reason(text(locale, "redaction." + r.getFinding().getValue(), null)));
+        }
+        return review.locale(Locales.tag(locale));
+    }
+
+    private void localize(List<Result> results, Locale locale) {
+        for (Result result : results) {
             Set<String> reasons = new LinkedHashSet<>();
             if (result.getFiredRules() != null) {
                 for (FiredRule f : result.getFiredRules()) {
@@ -208,12 +228,6 @@ final class VerdictAssembler {
                 result.message(text(locale, "outcome.UNDECIDED", result.getMissingFacts()));
             }
         }
-        if (verdict.getMeasures() != null) {
-            for (MeasureSummary m : verdict.getMeasures()) {
-                m.title(text(locale, m.getMeasure() + ".title", null));
-            }
-        }
-        return verdict.locale(Locales.tag(locale));
     }
 
     static OverallOutcome overall(List<Result> results) {

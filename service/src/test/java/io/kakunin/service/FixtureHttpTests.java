@@ -5,6 +5,9 @@ import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.client.ApiClient;
 import io.kakunin.client.ApiResponse;
 import io.kakunin.client.api.AssessmentsApi;
+import io.kakunin.client.api.SharingReviewsApi;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Json;
 import io.kakunin.kb.fixtures.FixtureCase;
@@ -34,12 +37,14 @@ class FixtureHttpTests {
     int port;
 
     private AssessmentsApi api;
+    private SharingReviewsApi sharing;
 
     @BeforeEach
     void client() {
         ApiClient client = new ApiClient();
         client.updateBaseUri("http://localhost:" + port);
         api = new AssessmentsApi(client);
+        sharing = new SharingReviewsApi(client);
     }
 
     static List<FixtureCase> cases() {
@@ -54,6 +59,10 @@ class FixtureHttpTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theServiceGivesTheExpectedVerdictAndKeepsIt(FixtureCase fixture) throws Exception {
+        if (fixture.topic().equals(FixtureCase.INFORMATION_SHARING)) {
+            sharingReview(fixture);
+            return;
+        }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
         ApiResponse<Assessment> created = api.createAssessmentWithHttpInfo(request, "en");
         assertThat(created.getStatusCode()).isEqualTo(201);
@@ -68,5 +77,23 @@ class FixtureHttpTests {
         Assessment fetched = api.getAssessment(id, "en");
         JsonNode again = Json.mapper().valueToTree(fetched);
         assertThat(again).isEqualTo(actual);
+    }
+
+    private void sharingReview(FixtureCase fixture) throws Exception {
+        SharingReviewRequest request = Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
+        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(request, "en");
+        assertThat(created.getStatusCode()).isEqualTo(201);
+        JsonNode expected = Json.mapper().readTree(fixture.expected());
+        JsonNode actual = Json.mapper().valueToTree(created.getData());
+        assertThat(VerdictMatcher.mismatches(expected, actual)).as(fixture.name()).isEmpty();
+
+        SharingReview fetched = sharing.getSharingReview(created.getData().getId(), "en");
+        JsonNode stored = Json.mapper().valueToTree(fetched);
+        // What is kept is masked where the victim profile matched; without a profile it is the response itself.
+        if (request.getVictimProfile() == null) {
+            assertThat(stored).isEqualTo(actual);
+        } else {
+            assertThat(VerdictMatcher.mismatches(expected, stored)).as(fixture.name() + " (stored)").isEmpty();
+        }
     }
 }

@@ -29,6 +29,16 @@ final class DrlCompiler {
     private DrlCompiler() {
     }
 
+    /** Moves a diagnostic on generated DRL to the table cell the line came from. */
+    private static Diagnostic inTable(Diagnostic d, DecisionTables.Generated table) {
+        DecisionTables.Cell cell = table.cellOf(d.line());
+        if (cell == null || cell.row() == 0) {
+            return new Diagnostic(d.file(), 0, 0, d.severity(), d.message());
+        }
+        String message = d.message().replaceAll("\\bLine \\d+:\\d+\\s*", "");
+        return new Diagnostic(d.file(), cell.row(), cell.column(), d.severity(), cell.label() + ": " + message);
+    }
+
     static Result compile(RulesetFiles files) {
         KieServices ks = KieServices.get();
         // A release ID of its own per build: concurrent builds (a reload and a validation)
@@ -39,21 +49,36 @@ final class DrlCompiler {
         kfs.writeKModuleXML("<kmodule xmlns=\"http://www.drools.org/xsd/kmodule\">"
                 + "<kbase name=\"" + Ruleset.KBASE + "\" default=\"true\"/></kmodule>");
         Map<String, String> toRulesetPath = new LinkedHashMap<>();
+        Map<String, DecisionTables.Generated> tables = new LinkedHashMap<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
         files.files().forEach((path, bytes) -> {
             String name = path.substring(path.lastIndexOf('/') + 1);
-            if (RulesetFiles.isRuleFile(name)) {
-                // Under the built-in root, so that folder = package holds for copied rules.
-                String resource = RulesetFiles.BUILT_IN_ROOT + path;
-                kfs.write("src/main/resources/" + resource, bytes);
-                toRulesetPath.put(resource, path);
+            if (!RulesetFiles.isRuleFile(name)) {
+                return;
             }
+            // Under the built-in root, so that folder = package holds for copied rules.
+            String resource = RulesetFiles.BUILT_IN_ROOT + path;
+            if (DecisionTables.isTable(path)) {
+                try {
+                    DecisionTables.Generated generated = DecisionTables.compile(path, bytes);
+                    resource = resource + ".drl";
+                    kfs.write("src/main/resources/" + resource, generated.drl().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    tables.put(path, generated);
+                } catch (RulesetException e) {
+                    diagnostics.addAll(e.diagnostics());
+                    return;
+                }
+            } else {
+                kfs.write("src/main/resources/" + resource, bytes);
+            }
+            toRulesetPath.put(resource, path);
         });
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        List<Diagnostic> diagnostics = new ArrayList<>();
         for (Message message : builder.getResults().getMessages()) {
             Diagnostic d = DrlDiagnostics.toDiagnostic(message, toRulesetPath);
             if (d != null) {
-                diagnostics.add(d);
+                DecisionTables.Generated table = tables.get(d.file());
+                diagnostics.add(table == null ? d : inTable(d, table));
             }
         }
         KieBase kieBase = null;

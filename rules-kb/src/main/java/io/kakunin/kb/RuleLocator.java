@@ -21,7 +21,21 @@ final class RuleLocator {
 
     RuleLocator(RulesetFiles files) {
         files.files().forEach((path, bytes) -> {
-            if (path.endsWith(".drl")) {
+            if (DecisionTables.isTable(path)) {
+                try {
+                    DecisionTables.Generated table = DecisionTables.compile(path, bytes);
+                    String[] lines = table.drl().split("\n", -1);
+                    for (int i = 0; i < lines.length; i++) {
+                        Matcher m = RULE.matcher(lines[i]);
+                        if (m.find() && m.group(1) != null) {
+                            DecisionTables.Cell cell = table.cellOf(i + 1);
+                            locations.putIfAbsent(m.group(1), new Location(path, cell == null ? 0 : cell.row()));
+                        }
+                    }
+                } catch (RulesetException e) {
+                    // reported by the compiler
+                }
+            } else if (path.endsWith(".drl")) {
                 String text = new String(bytes, StandardCharsets.UTF_8);
                 Matcher m = RULE.matcher(text);
                 while (m.find()) {

@@ -125,6 +125,32 @@ public final class Ruleset {
         return new Ruleset(effective, source, result.kieBase(), Clock.systemUTC());
     }
 
+    /** A ruleset that was checked: the ruleset when it is usable, and every diagnostic found. */
+    public record Checked(Ruleset ruleset, List<Diagnostic> diagnostics) {
+        public boolean usable() {
+            return ruleset != null;
+        }
+    }
+
+    /**
+     * Compiles and checks a ruleset without throwing: what the officers' {@code check} command
+     * and the validation endpoint report. Warnings are kept even when the ruleset is usable.
+     */
+    public static Checked check(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
+        RulesetFiles effective = withThresholds(files, thresholdOverrides);
+        DrlCompiler.Result result = DrlCompiler.compile(effective);
+        List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
+        if (result.kieBase() == null) {
+            return new Checked(null, diagnostics);
+        }
+        try {
+            return new Checked(new Ruleset(effective, source, result.kieBase(), Clock.systemUTC()), diagnostics);
+        } catch (RulesetException e) {
+            diagnostics.addAll(e.diagnostics().isEmpty() ? List.of(Diagnostic.error("", e.getMessage())) : e.diagnostics());
+            return new Checked(null, diagnostics);
+        }
+    }
+
     /** The same ruleset, evaluating with another clock (for tests and re-evaluation). */
     public Ruleset withClock(Clock clock) {
         return new Ruleset(files, source, kieBase, clock);

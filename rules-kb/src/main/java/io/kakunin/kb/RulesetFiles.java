@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -172,6 +173,19 @@ public final class RulesetFiles {
         return revision;
     }
 
+    /** Writes every file below a directory (which is created), for officers to start from. */
+    public void writeTo(Path root) {
+        try {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Path target = root.resolve(file.getKey());
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ruleset to " + root, e);
+        }
+    }
+
     public SortedMap<String, byte[]> files() {
         return files;
     }
@@ -183,7 +197,7 @@ public final class RulesetFiles {
     public String text(String path) {
         byte[] bytes = files.get(path);
         if (bytes == null) {
-            throw new RulesetException("the ruleset has no " + path);
+            throw new RulesetException("the ruleset has no " + path, List.of(Diagnostic.error(path, "the ruleset has no " + path)));
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }

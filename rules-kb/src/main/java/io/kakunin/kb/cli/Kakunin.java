@@ -1,0 +1,401 @@
+package io.kakunin.kb.cli;
+
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.kb.Diagnostic;
+import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.Json;
+import io.kakunin.kb.Locales;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.FixtureSuite;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The compliance officers' command line: check a rules directory, test it against its fixtures
+ * with rule coverage, evaluate a request, export the built-in ruleset to start from. Runs
+ * without the service, from the built artifact.
+ *
+ * <pre>
+ * kakunin check &lt;dir&gt;
+ * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
+ * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] &lt;request.json&gt;
+ * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
+ * </pre>
+ *
+ * Exit codes: 0 success, 1 the rules, fixtures or request have a problem, 2 the command was
+ * used wrongly.
+ */
+public final class Kakunin {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private static final String USAGE_TEXT = """
+            usage:
+              kakunin check <dir>                 compile a rules directory; report file:line:column problems
+              kakunin test <dir> [--fixtures <dir>] [--coverage-min <percent>] [--junit <file>]
+                                                  run the fixtures (default <dir>/fixtures), report rule coverage
+              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] <request.json>
+                                                  print the verdict of an assessment or sharing-review request
+              kakunin export <dir> [--fixtures <dir>]
+                                                  write the built-in ruleset (and a copy of fixtures) to start from
+            exit codes: 0 success, 1 problems found, 2 usage error""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path workingDirectory;
+
+    /**
+     * @param workingDirectory what relative paths in the arguments are relative to; paths are
+     *                         shown back relative to it
+     */
+    public Kakunin(PrintStream out, PrintStream err, Path workingDirectory) {
+        this.out = out;
+        this.err = err;
+        this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
+    }
+
+    public static void main(String[] args) {
+        // The command line reports every problem itself; Drools' own logging has no provider here.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        System.exit(new Kakunin(System.out, System.err, Path.of("")).run(args));
+    }
+
+    /** Runs a command; returns the exit code. */
+    public int run(String... args) {
+        if (args.length == 0) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        try {
+            return switch (args[0]) {
+                case "check" -> check(args);
+                case "test" -> test(args);
+                case "evaluate" -> evaluate(args);
+                case "export" -> export(args);
+                case "help", "--help", "-h" -> {
+                    out.println(USAGE_TEXT);
+                    yield OK;
+                }
+                default -> usage("unknown command '" + args[0] + "'");
+            };
+        } catch (UsageException e) {
+            return usage(e.getMessage());
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("kakunin: " + problem);
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+
+    // ------------------------------------------------------------------ check
+
+    private int check(String[] args) {
+        if (args.length > 2) {
+            throw new UsageException("check takes one directory");
+        }
+        Path dir = directory(args, 1);
+        Ruleset.Checked checked = compile(dir);
+        print(dir, checked.diagnostics());
+        long errors = checked.diagnostics().stream().filter(Diagnostic::isError).count();
+        long warnings = checked.diagnostics().size() - errors;
+        if (checked.usable()) {
+            out.println("ok: " + checked.ruleset().rules().size() + " rules, " + checked.ruleset().catalog().entries().size()
+                    + " recommendations, revision " + checked.ruleset().revision() + plural(warnings, " (", "warning", ")"));
+            return OK;
+        }
+        err.println(plural(errors, "", "error", "") + ", " + plural(warnings, "", "warning", ""));
+        return FAILED;
+    }
+
+    private Ruleset.Checked compile(Path dir) {
+        return Ruleset.check(RulesetFiles.fromDirectory(dir), shown(dir), Map.of());
+    }
+
+    private void print(Path dir, List<Diagnostic> diagnostics) {
+        for (Diagnostic d : diagnostics) {
+            String file = d.file().isEmpty() ? shown(dir) : shown(dir.resolve(d.file()));
+            out.println(file + ":" + d.line() + ":" + d.column() + ": " + d.severity().name().toLowerCase(Locale.ROOT) + ": " + d.message());
+        }
+    }
+
+    private static String plural(long n, String before, String noun, String after) {
+        return n == 0 && !before.isEmpty() ? "" : before + n + " " + noun + (n == 1 ? "" : "s") + after;
+    }
+
+    // ------------------------------------------------------------------ test
+
+    private int test(String[] args) {
+        Path dir = directory(args, 1);
+        Path fixtures = dir.resolve("fixtures");
+        Double coverageMin = null;
+        Path junit = null;
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--fixtures" -> fixtures = path(value(args, ++i, "--fixtures"));
+                case "--coverage-min" -> coverageMin = percent(value(args, ++i, "--coverage-min"));
+                case "--junit" -> junit = path(value(args, ++i, "--junit"));
+                default -> throw new UsageException("unknown option '" + args[i] + "'");
+            }
+        }
+        Ruleset.Checked checked = compile(dir);
+        if (!checked.usable()) {
+            print(dir, checked.diagnostics());
+            err.println("the rules do not compile; no fixture was run");
+            writeJunit(junit, JunitXml.write(null, checked.diagnostics(), List.of(), null));
+            return FAILED;
+        }
+        if (!Files.isDirectory(fixtures)) {
+            String problem = "no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)";
+            err.println("kakunin: " + problem);
+            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null));
+            return FAILED;
+        }
+        FixtureCase.Scan scan = FixtureCase.scan(fixtures);
+        if (scan.cases().isEmpty() && scan.problems().isEmpty()) {
+            String problem = shown(fixtures) + " holds no fixture (a folder with request.json and expected.json)";
+            err.println("kakunin: " + problem);
+            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null));
+            return FAILED;
+        }
+        FixtureSuite.Report report = FixtureSuite.run(checked.ruleset(), scan.cases());
+        int failed = scan.problems().size();
+        for (Diagnostic problem : scan.problems()) {
+            out.println("FAIL " + problem.message());
+        }
+        for (FixtureSuite.CaseResult c : report.cases()) {
+            if (c.passed()) {
+                out.println("PASS " + c.fixture().name());
+            } else {
+                failed++;
+                out.println("FAIL " + c.fixture().name());
+                c.mismatches().forEach(m -> out.println("     " + m));
+            }
+        }
+        int total = report.cases().size() + scan.problems().size();
+        out.printf(Locale.ROOT, "%d passed, %d failed, %d fixtures%n", total - failed, failed, total);
+        out.printf(Locale.ROOT, "rule coverage: %d of %d rules fired (%.1f%%)%n",
+                report.rules().size() - report.unfiredRules().size(), report.rules().size(), report.coveragePercent());
+        Ruleset ruleset = checked.ruleset();
+        report.unfiredRules().forEach(r -> out.println("  not fired: " + r + locate(ruleset, dir, r)));
+        JunitXml.Coverage coverage = new JunitXml.Coverage(report, coverageMin);
+        if (!coverage.met()) {
+            err.printf(Locale.ROOT, "rule coverage %.1f%% is under the minimum of %.1f%%%n", report.coveragePercent(), coverageMin);
+        }
+        writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage));
+        return failed == 0 && coverage.met() ? OK : FAILED;
+    }
+
+    private String locate(Ruleset ruleset, Path dir, String rule) {
+        return ruleset.rule(rule).map(r -> r.file().isEmpty() ? "" : " (" + shown(dir.resolve(r.file())) + ":" + r.line() + ")").orElse("");
+    }
+
+    private void writeJunit(Path file, String xml) {
+        if (file == null) {
+            return;
+        }
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, xml, StandardCharsets.UTF_8);
+            out.println("JUnit report: " + shown(file));
+        } catch (IOException e) {
+            err.println("kakunin: cannot write " + shown(file) + ": " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ evaluate
+
+    private int evaluate(String[] args) {
+        Path rules = null;
+        String lang = "en";
+        Path request = null;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rules" -> rules = path(value(args, ++i, "--rules"));
+                case "--lang" -> lang = value(args, ++i, "--lang");
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        throw new UsageException("unknown option '" + args[i] + "'");
+                    }
+                    if (request != null) {
+                        throw new UsageException("give one request file");
+                    }
+                    request = path(args[i]);
+                }
+            }
+        }
+        if (request == null) {
+            throw new UsageException("give the request file to evaluate");
+        }
+        if (rules != null && !Files.isDirectory(rules)) {
+            throw new UsageException(shown(rules) + " is not a directory");
+        }
+        Ruleset ruleset;
+        if (rules == null) {
+            ruleset = Ruleset.builtIn();
+        } else {
+            Ruleset.Checked checked = compile(rules);
+            if (!checked.usable()) {
+                print(rules, checked.diagnostics());
+                err.println("the rules do not compile; nothing was evaluated");
+                return FAILED;
+            }
+            ruleset = checked.ruleset();
+        }
+        Locale locale = Locales.resolve(lang);
+        String file = shown(request);
+        try {
+            JsonNode body = Json.mapper().readTree(Files.readAllBytes(request));
+            if (body == null || !body.isObject()) {
+                err.println("kakunin: " + file + " must hold a JSON object: an assessment or a sharing-review request");
+                return FAILED;
+            }
+            Object verdict = body.has("sharer")
+                    ? ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale)
+                    : ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(verdict));
+            return OK;
+        } catch (IOException e) {
+            err.println("kakunin: cannot read " + file + ": " + e.getMessage());
+            return FAILED;
+        } catch (JacksonException e) {
+            err.println("kakunin: " + file + " is not a valid request: " + e.getOriginalMessage());
+            return FAILED;
+        } catch (InvalidFactsException e) {
+            e.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
+            return FAILED;
+        }
+    }
+
+    // ------------------------------------------------------------------ export
+
+    private int export(String[] args) {
+        Path dir = null;
+        Path fixtures = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--fixtures")) {
+                fixtures = path(value(args, ++i, "--fixtures"));
+            } else if (args[i].startsWith("--")) {
+                throw new UsageException("unknown option '" + args[i] + "'");
+            } else if (dir != null) {
+                throw new UsageException("give one directory to export to");
+            } else {
+                dir = path(args[i]);
+            }
+        }
+        if (dir == null) {
+            throw new UsageException("give the directory to write the built-in ruleset to");
+        }
+        if (fixtures != null && !Files.isDirectory(fixtures)) {
+            throw new UsageException(shown(fixtures) + " is not a directory");
+        }
+        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+            err.println("kakunin: " + shown(dir) + " exists and is not empty; choose a new directory");
+            return FAILED;
+        }
+        Ruleset builtIn = Ruleset.builtIn();
+        builtIn.files().writeTo(dir);
+        out.println("wrote the built-in ruleset " + builtIn.revision() + " to " + shown(dir));
+        if (fixtures != null) {
+            int copied = copyFixtures(fixtures, dir.resolve("fixtures"));
+            out.println("copied " + copied + " fixtures from " + shown(fixtures) + " to " + shown(dir.resolve("fixtures")));
+        }
+        return OK;
+    }
+
+    private static int copyFixtures(Path from, Path to) {
+        int cases = 0;
+        try (var walk = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                    cases += source.getFileName().toString().equals("request.json") ? 1 : 0;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the fixtures from " + from, e);
+        }
+        return cases;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var list = Files.list(dir)) {
+            return list.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ arguments
+
+    private Path directory(String[] args, int index) {
+        if (args.length <= index || args[index].startsWith("--")) {
+            throw new UsageException("give the rules directory");
+        }
+        Path dir = path(args[index]);
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException(shown(dir) + " is not a directory");
+        }
+        return dir;
+    }
+
+    private Path path(String argument) {
+        return workingDirectory.resolve(argument).normalize();
+    }
+
+    /** A path as the user would write it: relative to the working directory when inside it. */
+    private String shown(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(workingDirectory) && !p.equals(workingDirectory)
+                ? workingDirectory.relativize(p).toString().replace('\\', '/')
+                : p.toString();
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static double percent(String text) {
+        double value;
+        try {
+            value = Double.parseDouble(text.endsWith("%") ? text.substring(0, text.length() - 1) : text);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--coverage-min must be a number, was '" + text + "'");
+        }
+        if (!(value >= 0 && value <= 100)) {
+            throw new UsageException("--coverage-min must be between 0 and 100, was '" + text + "'");
+        }
+        return value;
+    }
+
+    private static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

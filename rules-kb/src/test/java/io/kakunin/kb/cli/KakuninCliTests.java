@@ -1,0 +1,276 @@
+package io.kakunin.kb.cli;
+
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.Ruleset;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The officers' command line, run as they run it: exit codes, output, files written. */
+class KakuninCliTests {
+
+    @TempDir
+    static Path work;
+
+    /** What one run printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run kakunin(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), work)
+                .run(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void exportTheBuiltInRulesetWithItsFixtures() throws IOException {
+        Path fixtures = work.resolve("shipped-fixtures");
+        copy(Fixtures.root(), fixtures);
+        Run export = kakunin("export", "good", "--fixtures", "shipped-fixtures");
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).contains("wrote the built-in ruleset " + Ruleset.builtIn().revision() + " to good")
+                .containsPattern("copied \\d+ fixtures from shipped-fixtures to good/fixtures");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    /** A copy of the exported ruleset with the first occurrence of a text changed in one file. */
+    private static String variant(String name, String file, String from, String to) throws IOException {
+        copy(work.resolve("good"), work.resolve(name));
+        Path path = work.resolve(name).resolve(file);
+        String text = Files.readString(path);
+        assertThat(text).contains(from);
+        Files.writeString(path, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+        return name;
+    }
+
+    private static int lineOf(String dir, String file, String text) throws IOException {
+        List<String> lines = Files.readAllLines(work.resolve(dir).resolve(file));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in " + file);
+    }
+
+    // ------------------------------------------------------------------ check
+
+    @Test
+    void checkAcceptsTheExportedRulesetWithTheSameRevision() {
+        Run run = kakunin("check", "good");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Kakunin.OK);
+        assertThat(run.out()).contains("ok: " + Ruleset.builtIn().rules().size() + " rules, " + Ruleset.builtIn().catalog().entries().size()
+                + " recommendations, revision " + Ruleset.builtIn().revision());
+    }
+
+    @Test
+    void checkReportsASyntaxErrorAtItsFileLineAndColumn() throws IOException {
+        String dir = variant("syntax", "product/policy.drl", "$o : Organization( productSecurityPolicy == null ||", "$o : Organization( productSecurityPolicy == null |||");
+        int line = lineOf(dir, "product/policy.drl", "|||");
+        int column = Files.readAllLines(work.resolve(dir).resolve("product/policy.drl")).get(line - 1).indexOf("|||") + 3;
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).as("the third '|' is the unexpected one").startsWith("syntax/product/policy.drl:" + line + ":" + column + ": error: ");
+        assertThat(run.out()).doesNotContain("null package").doesNotContain("Parser returned");
+        assertThat(run.err()).contains("1 error");
+    }
+
+    @Test
+    void checkRefusesARuleNamingAnUnknownRecommendation() throws IOException {
+        String dir = variant("unknown-id", "product/after-shipment.drl", "@recommendation(\"PS-6.1\")", "@recommendation(\"PS-6.99\")");
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).containsPattern("unknown-id/product/after-shipment\\.drl:\\d+:\\d+: error: .*PS-6\\.99");
+    }
+
+    @Test
+    void checkRefusesAMissingTranslation() throws IOException {
+        String dir = variant("no-message", "messages_ja.properties", "PS-4.2.title=", "PS-4.2.titel=");
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).containsPattern("no-message/messages_ja\\.properties:\\d+:\\d+: error: .*PS-4\\.2\\.title");
+    }
+
+    // ------------------------------------------------------------------ test
+
+    @Test
+    void testPassesEveryShippedFixtureWithFullCoverage() {
+        Run run = kakunin("test", "good", "--coverage-min", "100");
+        assertThat(run.exit()).as(run.err()).isEqualTo(Kakunin.OK);
+        assertThat(run.out()).containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
+                .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of " + Ruleset.builtIn().rules().size() + " rules fired (100.0%)")
+                .doesNotContain("FAIL");
+    }
+
+    @Test
+    void testFailsWhenAFixtureFailsAndShowsTheDifference() throws IOException {
+        String dir = variant("weakened", "product/policy.drl",
+                "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
+                "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
+        Run run = kakunin("test", dir, "--junit", "reports/weakened.xml");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).contains("FAIL product-security/ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item")
+                .contains("{recommendationId=PS-1.1, subject=/organization}/outcome: expected \"FAIL\", was \"NEEDS_INFORMATION\"")
+                .containsPattern("(?m)^\\d+ passed, 1 failed, \\d+ fixtures$")
+                .contains("not fired: A product security policy not approved by top management fails PS-1.1 (weakened/product/policy.drl:"
+                        + lineOf(dir, "product/policy.drl", "rule \"A product security policy not approved by top management fails PS-1.1\"") + ")");
+
+        Document junit = junit("reports/weakened.xml");
+        Element suite = junit.getDocumentElement();
+        NodeList cases = suite.getElementsByTagName("testcase");
+        NodeList failures = suite.getElementsByTagName("failure");
+        assertThat(suite.getTagName()).isEqualTo("testsuite");
+        assertThat(Integer.parseInt(suite.getAttribute("tests"))).isEqualTo(cases.getLength());
+        assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(failures.getLength()).isEqualTo(1);
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element c = (Element) cases.item(i);
+            assertThat(c.getAttribute("classname")).startsWith("kakunin.");
+            assertThat(c.getAttribute("name")).isNotBlank();
+            assertThat(Double.parseDouble(c.getAttribute("time"))).isZero();
+        }
+        Element failure = (Element) failures.item(0);
+        assertThat(((Element) failure.getParentNode()).getAttribute("name")).isEqualTo("ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item");
+        assertThat(failure.getAttribute("type")).isEqualTo("VerdictMismatch");
+        assertThat(failure.getTextContent()).contains("expected \"FAIL\", was \"NEEDS_INFORMATION\"");
+    }
+
+    @Test
+    void testFailsUnderTheCoverageMinimumAndNamesTheRulesNeverFired() throws IOException {
+        Run withoutMinimum = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing");
+        assertThat(withoutMinimum.exit()).as("coverage is reported, not enforced, without a minimum").isEqualTo(Kakunin.OK);
+
+        Run run = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing", "--coverage-min", "90%", "--junit", "reports/coverage.xml");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).containsPattern("not fired: An organization without a product security policy fails PS-1\\.1 \\(good/product/policy\\.drl:\\d+\\)");
+        assertThat(run.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 90\\.0%");
+        Document junit = junit("reports/coverage.xml");
+        NodeList failures = junit.getElementsByTagName("failure");
+        assertThat(failures.getLength()).isEqualTo(1);
+        assertThat(((Element) failures.item(0)).getAttribute("type")).isEqualTo("CoverageBelowMinimum");
+    }
+
+    @Test
+    void testOnARulesetThatDoesNotCompileRunsNothingAndReportsTheErrorToCi() throws IOException {
+        String dir = variant("broken-for-test", "sharing/nda.drl", "rule \"", "rul \"");
+        Run run = kakunin("test", dir, "--junit", "reports/broken.xml");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).containsPattern("broken-for-test/sharing/nda\\.drl:\\d+:\\d+: error: ").doesNotContain("PASS");
+        assertThat(run.err()).contains("no fixture was run");
+        Element failure = (Element) junit("reports/broken.xml").getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("type")).isEqualTo("CompileError");
+        assertThat(((Element) failure.getParentNode()).getAttribute("name")).startsWith("sharing/nda.drl:");
+    }
+
+    @Test
+    void aFixtureFolderWithoutItsExpectationFailsTheRun() throws IOException {
+        Path lonely = work.resolve("lonely-fixtures/product-security/forgotten-expectation");
+        Files.createDirectories(lonely);
+        Files.writeString(lonely.resolve("request.json"), "{\"organization\":{}}");
+        Run run = kakunin("test", "good", "--fixtures", "lonely-fixtures");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).contains("FAIL fixture product-security/forgotten-expectation has request.json but no expected.json")
+                .contains("0 passed, 1 failed, 1 fixtures");
+    }
+
+    // ------------------------------------------------------------------ evaluate
+
+    @Test
+    void evaluatePrintsTheVerdictOfAnAssessmentAndOfASharingReview() {
+        Run assessment = kakunin("evaluate", "good/fixtures/product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant/request.json");
+        assertThat(assessment.exit()).as(assessment.err()).isEqualTo(Kakunin.OK);
+        JsonNode verdict = JsonMapper.shared().readTree(assessment.out());
+        assertThat(verdict.path("overallOutcome").asString()).isEqualTo("COMPLIANT");
+        assertThat(verdict.path("ruleset").path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+
+        Run japanese = kakunin("evaluate", "--rules", "good", "--lang", "ja",
+                "good/fixtures/product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant/request.json");
+        assertThat(japanese.exit()).isEqualTo(Kakunin.OK);
+        JsonNode ja = JsonMapper.shared().readTree(japanese.out());
+        assertThat(ja.path("locale").asString()).isEqualTo("ja");
+        assertThat(ja.path("ruleset").path("source").asString()).isEqualTo("good");
+        assertThat(ja.path("ruleset").path("revision").asString()).as("an exported copy has the built-in revision").isEqualTo(Ruleset.builtIn().revision());
+
+        Run review = kakunin("evaluate", "good/fixtures/information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction/request.json");
+        assertThat(review.exit()).as(review.err()).isEqualTo(Kakunin.OK);
+        assertThat(JsonMapper.shared().readTree(review.out()).has("decision")).isTrue();
+    }
+
+    @Test
+    void evaluateNamesTheFieldOfABadRequest() throws IOException {
+        Files.writeString(work.resolve("misspelt.json"), "{\"organization\":{\"productSecurityPolicyy\":{}}}");
+        Run run = kakunin("evaluate", "misspelt.json");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.err()).contains("misspelt.json is not a valid request").contains("productSecurityPolicyy");
+
+        Files.writeString(work.resolve("array.json"), "[]");
+        assertThat(kakunin("evaluate", "array.json").err()).contains("must hold a JSON object");
+        assertThat(kakunin("evaluate", "missing.json").err()).contains("cannot read missing.json");
+    }
+
+    // ------------------------------------------------------------------ export and usage
+
+    @Test
+    void exportNeverWritesOverAnExistingRuleset() {
+        Run run = kakunin("export", "good");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.err()).contains("good exists and is not empty");
+    }
+
+    @Test
+    void wrongUseExitsWithTwoAndSaysWhy() {
+        assertThat(kakunin().exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(kakunin("publish", "good").err()).contains("unknown command 'publish'");
+        assertThat(kakunin("check").err()).contains("give the rules directory");
+        assertThat(kakunin("check", "no-such-dir").err()).contains("no-such-dir is not a directory");
+        assertThat(kakunin("check", "no-such-dir").exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(kakunin("test", "good", "--coverage-min", "most").err()).contains("--coverage-min must be a number, was 'most'");
+        assertThat(kakunin("test", "good", "--coverage-min", "120").exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(kakunin("test", "good", "--junit").err()).contains("--junit needs a value");
+        assertThat(kakunin("test", "good", "--verbose").err()).contains("unknown option '--verbose'");
+        assertThat(kakunin("evaluate").err()).contains("give the request file");
+        assertThat(kakunin("help").exit()).isEqualTo(Kakunin.OK);
+    }
+
+    private static Document junit(String file) throws IOException {
+        try {
+            var factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return factory.newDocumentBuilder().parse(work.resolve(file).toFile());
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new AssertionError("not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+}

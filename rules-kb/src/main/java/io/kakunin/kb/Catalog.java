@@ -92,6 +92,10 @@ public final class Catalog {
         List<Diagnostic> problems = new ArrayList<>();
         if (doc.version() == null || doc.version().isBlank()) {
             problems.add(Diagnostic.error(file, "the catalog has no version"));
+        } else if (!doc.version().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,79}")) {
+            // It is stored with every verdict and shown in headers: a short plain token.
+            problems.add(Diagnostic.error(file, "the catalog's version '" + abbreviate(doc.version())
+                    + "' must be at most 80 letters, digits, '.', '_', '+' or '-'"));
         }
         Map<String, Measure> measures = new LinkedHashMap<>();
         for (Measure m : doc.measures() == null ? List.<Measure>of() : doc.measures()) {
@@ -168,5 +172,9 @@ public final class Catalog {
 
     public Topic topicOf(Entry entry) {
         return measures.get(entry.measure()).topic();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }
 }

@@ -3,19 +3,20 @@ package io.kakunin.kb;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON mapping of requests and verdicts outside the service (the officers' tools, the
  * fixtures, integrators reading stored records): strict on input, so a misspelt fact is an
- * error rather than a silently missing one, and without nulls on output.
+ * error rather than a silently missing one and a wrong type is not quietly converted, and without nulls on output.
  */
 public final class Json {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final JsonMapper MAPPER = strict(JsonMapper.builder())
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();
 
@@ -24,5 +25,22 @@ public final class Json {
 
     public static JsonMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * The strictness every reader of requests shares (this mapper and the service's): unknown
+     * fields, nulls for primitives and trailing tokens are errors, and no scalar is converted to
+     * another type: 7 is not "7", "22" is not 22, true is not "true".
+     */
+    public static JsonMapper.Builder strict(JsonMapper.Builder builder) {
+        return builder
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, text -> text
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 }

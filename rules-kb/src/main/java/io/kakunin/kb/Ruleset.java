@@ -156,6 +156,14 @@ public final class Ruleset {
         return new Ruleset(files, source, kieBase, clock);
     }
 
+    /**
+     * The files a ruleset is compiled from once threshold overrides are applied: their
+     * revision is the revision the compiled ruleset will have.
+     */
+    public static RulesetFiles effectiveFiles(RulesetFiles files, Map<String, Integer> thresholdOverrides) {
+        return withThresholds(files, thresholdOverrides);
+    }
+
     private static RulesetFiles withThresholds(RulesetFiles files, Map<String, Integer> overrides) {
         if (overrides.isEmpty()) {
             return files;

@@ -13,28 +13,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Raw HTTP against the running server: exact bytes and headers, as a hostile client sends them. */
-final class Http {
+public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
-        JsonNode json() {
+    public record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
 
     private final String base;
 
-    Http(int port) {
+    public Http(int port) {
         this.base = "http://localhost:" + port;
     }
 
-    Response send(String method, String path, String contentType, byte[] body, String... headers) {
+    public Response send(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -55,11 +55,11 @@ final class Http {
         }
     }
 
-    Response get(String path, String... headers) {
+    public Response get(String path, String... headers) {
         return send("GET", path, null, null, headers);
     }
 
-    Response postJson(String path, String body, String... headers) {
+    public Response postJson(String path, String body, String... headers) {
         return send("POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
     }
 }

@@ -19,10 +19,10 @@ class RestartTests {
     Path data;
 
     private ConfigurableApplicationContext start() {
+        // Command-line arguments, so that they win over application.yaml (builder properties would not).
         return new SpringApplicationBuilder(KakuninApplication.class)
-                .properties("server.port=0", "spring.datasource.url=jdbc:h2:file:" + data.resolve("kakunin").toAbsolutePath(),
-                        "logging.level.root=WARN")
-                .run();
+                .run("--server.port=0", "--spring.datasource.url=jdbc:h2:file:" + data.resolve("kakunin").toAbsolutePath(),
+                        "--logging.level.root=WARN");
     }
 
     private static int port(ConfigurableApplicationContext context) {

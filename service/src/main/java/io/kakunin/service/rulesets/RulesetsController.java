@@ -2,19 +2,58 @@ package io.kakunin.service.rulesets;
 
 import io.kakunin.api.RulesetsApi;
 import io.kakunin.api.model.Ruleset;
+import io.kakunin.api.model.RulesetEvent;
+import io.kakunin.api.model.RulesetEventList;
+import io.kakunin.api.model.RulesetEventOutcome;
+import io.kakunin.api.model.RulesetFileContent;
+import io.kakunin.api.model.RulesetTrigger;
+import io.kakunin.api.model.RulesetUpload;
+import io.kakunin.api.model.ValidationBase;
+import io.kakunin.api.model.ValidationReport;
+import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.web.ApiProblem;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 class RulesetsController implements RulesetsApi {
 
-    private final ActiveRuleset active;
+    /** How long a reload request waits for the decision; a compile takes seconds. */
+    private static final long RELOAD_WAIT_SECONDS = 300;
+    /** How long a validation waits for a free compile slot before it is told to retry. */
+    private static final long VALIDATION_WAIT_SECONDS = 10;
 
-    RulesetsController(ActiveRuleset active) {
+    private final ActiveRuleset active;
+    private final RulesetPublisher publisher;
+    private final RulesetStore store;
+    private final RulesetWatcher watcher;
+    private final Map<String, Integer> thresholds;
+    private final Semaphore validations;
+
+    RulesetsController(ActiveRuleset active, RulesetPublisher publisher, RulesetStore store, RulesetWatcher watcher,
+                       KakuninProperties properties) {
         this.active = active;
+        this.publisher = publisher;
+        this.store = store;
+        this.watcher = watcher;
+        this.thresholds = properties.rules().thresholds();
+        this.validations = new Semaphore(properties.rules().maxConcurrentValidations(), true);
     }
 
     @Override
@@ -28,6 +67,133 @@ class RulesetsController implements RulesetsApi {
                 .activatedAt(activation.activatedAt().atOffset(ZoneOffset.UTC))
                 .ruleCount(ruleset.rules().size())
                 .recommendationCount(ruleset.catalog().entries().size())
-                .files(ruleset.files().files().keySet().stream().toList()));
+                .files(ruleset.files().files().keySet().stream().toList())
+                .fixtureCount(activation.fixtures().size())
+                .watching(watcher.watching())
+                .lastRefusal(active.lastRefusal().orElse(null)));
+    }
+
+    @Override
+    public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit) {
+        return ResponseEntity.ok(new RulesetEventList().items(store.events(limit == null ? 50 : limit)));
+    }
+
+    @Override
+    public ResponseEntity<RulesetEvent> reloadRuleset() {
+        if (publisher.directory() == null) {
+            throw ApiProblem.conflict("no-rules-directory", "There is no rules directory to load",
+                    "This service serves its built-in ruleset; start it with kakunin.rules.path to serve a rules directory.");
+        }
+        RulesetEvent event;
+        try {
+            event = publisher.reload(RulesetTrigger.RELOAD).get(RELOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiProblem.busy("The reload was interrupted; the active ruleset keeps serving.", 5);
+        } catch (TimeoutException e) {
+            throw ApiProblem.busy("The reload is still running; see GET /v1/rulesets for its outcome.", 30);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reloading the rules directory failed", e.getCause());
+        }
+        if (event.getOutcome() == RulesetEventOutcome.REFUSED) {
+            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "ruleset-refused", "The ruleset was refused",
+                    "The ruleset in " + event.getSource() + " has " + event.getErrorCount() + " error" + (event.getErrorCount() == 1 ? "" : "s")
+                            + "; revision " + active.ruleset().revision() + " keeps serving. First: "
+                            + RulesetPublisher.format(event.getDiagnostics().get(0)))
+                    .with("revision", event.getRevision())
+                    .with("eventId", event.getId())
+                    .with("diagnostics", event.getDiagnostics());
+        }
+        return ResponseEntity.ok(event);
+    }
+
+    @Override
+    public ResponseEntity<ValidationReport> validateRuleset(RulesetUpload upload) {
+        Map<String, byte[]> rules = new TreeMap<>();
+        Map<String, byte[]> fixtures = new TreeMap<>();
+        if (upload.getBase() == null || upload.getBase() == ValidationBase.ACTIVE) {
+            ActiveRuleset.Activation activation = active.current();
+            rules.putAll(activation.ruleset().files().files());
+            for (FixtureCase c : activation.fixtures()) {
+                fixtures.put(c.name() + "/request.json", c.request());
+                fixtures.put(c.name() + "/expected.json", c.expected());
+            }
+        }
+        java.util.Set<String> given = new java.util.HashSet<>();
+        List<RulesetFileContent> files = upload.getFiles();
+        for (int i = 0; i < files.size(); i++) {
+            RulesetFileContent file = files.get(i);
+            String path = file.getPath();
+            String pointer = "/files/" + i;
+            if (!given.add(path)) {
+                throw ApiProblem.invalid(pointer + "/path", "'" + path + "' is given twice");
+            }
+            for (String segment : path.split("/")) {
+                if (segment.equals(".") || segment.equals("..")) {
+                    throw ApiProblem.invalid(pointer + "/path", "a path in the ruleset cannot contain '.' or '..' segments");
+                }
+            }
+            byte[] content = content(file, pointer);
+            if (path.startsWith("fixtures/")) {
+                String rest = path.substring("fixtures/".length());
+                if (!rest.endsWith("/request.json") && !rest.endsWith("/expected.json")) {
+                    throw ApiProblem.invalid(pointer + "/path", "a fixture file is fixtures/<topic>/<case>/request.json or expected.json");
+                }
+                fixtures.put(rest, content);
+            } else if (RulesetFiles.isRulesetFile(path)) {
+                rules.put(path, content);
+            } else {
+                throw ApiProblem.invalid(pointer + "/path", "'" + path + "' is not a ruleset file: expected *.drl, *.drl.csv, *.drl.xlsx, "
+                        + "*.drl.xls, catalog.yaml, thresholds.properties, messages_<lang>.properties or a fixture under fixtures/");
+            }
+        }
+        Verification verification = verifyWithinLimit(RulesetFiles.of(rules), FixtureCase.scan(fixtures));
+        io.kakunin.kb.Ruleset ruleset = verification.ruleset();
+        ValidationReport report = new ValidationReport()
+                .valid(verification.accepted())
+                .revision(io.kakunin.kb.Ruleset.effectiveFiles(RulesetFiles.of(rules), thresholds).revision())
+                .errorCount((int) verification.errorCount())
+                .diagnostics(verification.diagnostics().stream().map(RulesetViews::diagnostic).toList());
+        if (ruleset != null) {
+            report.ruleCount(ruleset.rules().size()).recommendationCount(ruleset.catalog().entries().size());
+        }
+        if (verification.fixtures() != null) {
+            report.fixtureCount(verification.fixtures().cases().size())
+                    .failedFixtureCount((int) verification.fixtures().cases().stream().filter(c -> !c.passed()).count());
+        } else {
+            report.fixtureCount(0).failedFixtureCount(0);
+        }
+        return ResponseEntity.ok(report);
+    }
+
+    private static byte[] content(RulesetFileContent file, String pointer) {
+        if (file.getEncoding() == RulesetFileContent.EncodingEnum.BASE64) {
+            try {
+                // Line breaks (as base64 tools wrap) are allowed; anything else outside the alphabet is an error.
+                return Base64.getDecoder().decode(file.getContent().replaceAll("[\\r\\n\\t ]", ""));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalid(pointer + "/content", "is not valid base64: " + e.getMessage());
+            }
+        }
+        return file.getContent().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Compiles at most the configured number of rulesets at once: each takes a core for seconds. */
+    private Verification verifyWithinLimit(RulesetFiles files, FixtureCase.Scan fixtures) {
+        boolean acquired;
+        try {
+            acquired = validations.tryAcquire(VALIDATION_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw ApiProblem.busy("Other rulesets are being validated; retry shortly.", 5);
+        }
+        try {
+            return Verification.of(files, "validation", thresholds, fixtures);
+        } finally {
+            validations.release();
+        }
     }
 }

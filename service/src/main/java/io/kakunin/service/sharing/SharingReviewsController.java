@@ -58,6 +58,7 @@ class SharingReviewsController implements SharingReviewsApi {
                 ruleset.revision(), ruleset.version(), review.getLocale(),
                 json.writeValueAsString(Ruleset.storableSharingRequest(request)),
                 json.writeValueAsString(Ruleset.storableSharingReview(request, review))));
+        review.getRuleset().available(true);
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(review.getId()).toUri();
         return ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale()).body(review);
     }
@@ -70,6 +71,7 @@ class SharingReviewsController implements SharingReviewsApi {
         if (acceptLanguage != null && !Locales.tag(wanted).equals(review.getLocale())) {
             active.byRevision(record.rulesetRevision()).ifPresent(ruleset -> ruleset.localize(review, wanted));
         }
+        review.getRuleset().available(active.isAvailable(record.rulesetRevision()));
         return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale()).body(review);
     }
 

@@ -40,6 +40,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -261,6 +263,36 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException ex, WebRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage(), List.of(), request);
+    }
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<Object> apiProblem(ApiProblem ex, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
+        problem.setTitle(ex.title());
+        decorate(problem, ex.status(), ex.slug(), request);
+        ex.properties().forEach(problem::setProperty);
+        return ResponseEntity.status(ex.status()).headers(ex.headers()).body(problem);
+    }
+
+    /** A multipart body over {@code spring.servlet.multipart.max-request-size}. */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex, HttpHeaders headers,
+                                                                          HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large",
+                "The multipart body is larger than the limit" + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes." : "."),
+                List.of(), request);
+    }
+
+    /** A multipart body that cannot be parsed. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> badMultipart(MultipartException ex, WebRequest request) {
+        PayloadTooLargeException tooLarge = cause(ex, PayloadTooLargeException.class);
+        if (tooLarge != null || cause(ex, IllegalStateException.class) != null && String.valueOf(rootCause(ex).getMessage()).contains("exceeds")) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large",
+                    "The multipart body is larger than the limit.", List.of(), request);
+        }
+        return invalid("The multipart body cannot be read: " + abbreviate(rootCause(ex).getMessage()),
+                List.of(new FieldProblem("", "malformed multipart/form-data body")), request);
     }
 
     @ExceptionHandler(Exception.class)

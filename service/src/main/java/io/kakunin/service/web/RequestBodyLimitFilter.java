@@ -26,16 +26,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+    /** The one endpoint that takes a whole ruleset, with its fixtures, rather than one case. */
+    static final String RULESET_UPLOAD_PATH = "/v1/rulesets/validate";
+
     private final long limit;
+    private final long rulesetLimit;
 
     RequestBodyLimitFilter(KakuninProperties properties) {
         this.limit = properties.limits().maxBodySize().toBytes();
+        this.rulesetLimit = properties.limits().maxRulesetUpload().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new Limited(request, limit), response);
+        long applicable = request.getRequestURI().equals(request.getContextPath() + RULESET_UPLOAD_PATH) ? rulesetLimit : limit;
+        chain.doFilter(new Limited(request, applicable), response);
     }
 
     private static final class Limited extends HttpServletRequestWrapper {

@@ -1,0 +1,236 @@
+package io.kakunin.service.rulesets;
+
+import io.kakunin.api.model.RulesetDiagnostic;
+import io.kakunin.api.model.RulesetEvent;
+import io.kakunin.api.model.RulesetEventOutcome;
+import io.kakunin.api.model.RulesetTrigger;
+import io.kakunin.kb.Diagnostic;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.web.Ids;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes rulesets: loads the rules directory (or the built-in ruleset), compiles it, checks
+ * the catalog's integrity, runs the ruleset's own fixtures, and only then activates it; a
+ * ruleset that fails any of these is refused and the active one keeps serving. Every
+ * activation and refusal is recorded and logged.
+ *
+ * <p>All loading happens on one background thread, off the request path: requests keep being
+ * decided by the active ruleset while the next one compiles, and two loads never race.
+ */
+@Component
+public class RulesetPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(RulesetPublisher.class);
+
+    /** More diagnostics than this add nothing an officer can act on; the event says how many were left out. */
+    static final int MAX_DIAGNOSTICS = 200;
+
+    private final ActiveRuleset active;
+    private final RulesetStore store;
+    private final Clock clock;
+    private final Path directory;
+    private final Map<String, Integer> thresholds;
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "kakunin-ruleset-loader");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** What the last refusal was refused for: the revision and the fixtures, so that an unchanged retry is not recorded again. */
+    private volatile String lastRefusedContent;
+
+    RulesetPublisher(ActiveRuleset active, RulesetStore store, KakuninProperties properties, Clock clock) {
+        this.active = active;
+        this.store = store;
+        this.clock = clock;
+        this.thresholds = properties.rules().thresholds();
+        Path path = properties.rules().path();
+        this.directory = path == null ? null : path.toAbsolutePath().normalize();
+        startup();
+    }
+
+    /** The rules directory served, or null when the built-in ruleset is. */
+    public Path directory() {
+        return directory;
+    }
+
+    private void startup() {
+        if (directory == null) {
+            Ruleset ruleset = Ruleset.builtIn(thresholds);
+            activate(ruleset, List.of(), RulesetTrigger.STARTUP, List.of());
+            return;
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalStateException("kakunin.rules.path " + directory + " is not a directory");
+        }
+        RulesetEvent event = load(RulesetTrigger.STARTUP);
+        if (event.getOutcome() == RulesetEventOutcome.REFUSED) {
+            StringBuilder message = new StringBuilder("the ruleset in " + directory + " is refused (" + event.getErrorCount()
+                    + " errors); fix it or start without kakunin.rules.path to serve the built-in ruleset:");
+            event.getDiagnostics().forEach(d -> message.append("\n  ").append(format(d)));
+            throw new IllegalStateException(message.toString());
+        }
+    }
+
+    /**
+     * Loads the rules directory again in the background.
+     *
+     * @return the event: ACTIVATED, REFUSED, or UNCHANGED when the directory holds the active
+     *         revision already
+     */
+    public CompletableFuture<RulesetEvent> reload(RulesetTrigger trigger) {
+        if (directory == null) {
+            throw new IllegalStateException("the built-in ruleset is served; there is no rules directory to load");
+        }
+        return CompletableFuture.supplyAsync(() -> load(trigger), loader);
+    }
+
+    private RulesetEvent load(RulesetTrigger trigger) {
+        String source = directory.toString();
+        RulesetFiles files;
+        FixtureCase.Scan fixtures;
+        try {
+            files = Ruleset.effectiveFiles(RulesetFiles.fromDirectory(directory), thresholds);
+            Path fixtureDir = directory.resolve("fixtures");
+            fixtures = Files.isDirectory(fixtureDir) ? FixtureCase.scan(fixtureDir) : new FixtureCase.Scan(List.of(), List.of());
+        } catch (RuntimeException e) {
+            return refuse(trigger, null, null, source, null, 0,
+                    List.of(Diagnostic.error("", "the rules directory cannot be read: " + e.getMessage())));
+        }
+        Ruleset current = trigger == RulesetTrigger.STARTUP ? null : active.current().ruleset();
+        if (current != null && files.revision().equals(current.revision())) {
+            active.clearRefusal();
+            lastRefusedContent = null;
+            return event(trigger, RulesetEventOutcome.UNCHANGED, current.revision(), current.version(), source,
+                    current.rules().size(), active.current().fixtures().size(), List.of());
+        }
+        String content = files.revision() + "|" + digest(fixtures);
+        if (trigger == RulesetTrigger.WATCH && content.equals(lastRefusedContent) && active.lastRefusal().isPresent()) {
+            return active.lastRefusal().get();
+        }
+        Verification verification;
+        try {
+            // Thresholds are in the files already: no overrides a second time.
+            verification = Verification.of(files, source, Map.of(), fixtures);
+        } catch (RuntimeException e) {
+            log.error("Checking the ruleset in {} failed unexpectedly", source, e);
+            return refuse(trigger, files.revision(), null, source, null, 0,
+                    List.of(Diagnostic.error("", "the ruleset could not be checked: " + e)));
+        }
+        int fixtureCount = verification.fixtures() == null ? 0 : verification.fixtures().cases().size();
+        if (!verification.accepted()) {
+            Ruleset refused = verification.ruleset();
+            lastRefusedContent = content;
+            return refuse(trigger, files.revision(), refused == null ? null : refused.version(), source,
+                    refused == null ? null : refused.rules().size(), fixtureCount, verification.diagnostics());
+        }
+        lastRefusedContent = null;
+        return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics());
+    }
+
+    private RulesetEvent activate(Ruleset ruleset, List<FixtureCase> fixtures, RulesetTrigger trigger, List<Diagnostic> warnings) {
+        store.keep(ruleset);
+        active.activate(new ActiveRuleset.Activation(ruleset, clock.instant(), fixtures, directory));
+        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.ACTIVATED, ruleset.revision(), ruleset.version(),
+                ruleset.source(), ruleset.rules().size(), fixtures.size(), warnings));
+        log.info("Activated ruleset {} (version {}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
+                ruleset.revision(), ruleset.version(), ruleset.source(), trigger, ruleset.rules().size(),
+                ruleset.catalog().entries().size(), fixtures.size());
+        return event;
+    }
+
+    private RulesetEvent refuse(RulesetTrigger trigger, String revision, String version, String source, Integer ruleCount,
+                                int fixtureCount, List<Diagnostic> diagnostics) {
+        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.REFUSED, revision, version, source, ruleCount,
+                fixtureCount, diagnostics));
+        active.refused(event);
+        StringBuilder lines = new StringBuilder();
+        event.getDiagnostics().forEach(d -> lines.append("\n  ").append(format(d)));
+        log.warn("Refused ruleset {} from {} on {} ({} errors); still serving {}:{}", revision == null ? "(unreadable)" : revision,
+                source, trigger, event.getErrorCount(), activeRevision(), lines);
+        return event;
+    }
+
+    private String activeRevision() {
+        try {
+            return active.current().ruleset().revision();
+        } catch (IllegalStateException e) {
+            return "nothing yet";
+        }
+    }
+
+    private RulesetEvent event(RulesetTrigger trigger, RulesetEventOutcome outcome, String revision, String version, String source,
+                               Integer ruleCount, int fixtureCount, List<Diagnostic> diagnostics) {
+        List<Diagnostic> ordered = new ArrayList<>(diagnostics);
+        ordered.sort(Comparator.comparing((Diagnostic d) -> d.isError() ? 0 : 1));
+        List<RulesetDiagnostic> shown = new ArrayList<>();
+        for (Diagnostic d : ordered.subList(0, Math.min(ordered.size(), MAX_DIAGNOSTICS))) {
+            shown.add(RulesetViews.diagnostic(d));
+        }
+        if (ordered.size() > MAX_DIAGNOSTICS) {
+            shown.add(new RulesetDiagnostic().file("").line(0).column(0).severity(RulesetDiagnostic.SeverityEnum.ERROR)
+                    .message("and " + (ordered.size() - MAX_DIAGNOSTICS) + " more problems"));
+        }
+        return new RulesetEvent()
+                .id(Ids.newId(clock))
+                .occurredAt(clock.instant().atOffset(ZoneOffset.UTC))
+                .revision(revision)
+                .version(version)
+                .source(source)
+                .trigger(trigger)
+                .outcome(outcome)
+                .ruleCount(ruleCount)
+                .fixtureCount(fixtureCount)
+                .errorCount((int) diagnostics.stream().filter(Diagnostic::isError).count())
+                .diagnostics(shown);
+    }
+
+    static String format(RulesetDiagnostic d) {
+        return d.getFile() + ":" + d.getLine() + ":" + d.getColumn() + ": " + d.getSeverity().getValue().toLowerCase(java.util.Locale.ROOT)
+                + ": " + d.getMessage();
+    }
+
+    private static String digest(FixtureCase.Scan fixtures) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (FixtureCase c : fixtures.cases()) {
+                sha.update(c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(c.request());
+                sha.update(c.expected());
+            }
+            fixtures.problems().forEach(p -> sha.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        loader.shutdownNow();
+    }
+}

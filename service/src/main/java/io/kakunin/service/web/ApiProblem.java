@@ -1,0 +1,72 @@
+package io.kakunin.service.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A refusal that is part of the contract, answered by {@link ProblemHandler} as a problem
+ * detail of its own type ({@code urn:kakunin:problem:<slug>}), with extra members and headers
+ * when the contract defines them.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String slug;
+    private final String title;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final HttpHeaders headers = new HttpHeaders();
+
+    public ApiProblem(HttpStatus status, String slug, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    /** 409: the service's present state does not allow the request. */
+    public static ApiProblem conflict(String slug, String title, String detail) {
+        return new ApiProblem(HttpStatus.CONFLICT, slug, title, detail);
+    }
+
+    /** 400: one field of the request is wrong; {@code pointer} names it as the contract does. */
+    public static ApiProblem invalid(String pointer, String detail) {
+        return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "The request is invalid",
+                pointer.isEmpty() ? detail : pointer + ": " + detail)
+                .with("errors", java.util.List.of(Map.of("pointer", pointer, "detail", detail)));
+    }
+
+    /** 503 with Retry-After: the service is busy with this kind of work. */
+    public static ApiProblem busy(String detail, int retryAfterSeconds) {
+        ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "The service is busy", detail);
+        problem.headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+        return problem;
+    }
+
+    public ApiProblem with(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+}

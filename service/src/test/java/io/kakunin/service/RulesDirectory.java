@@ -1,0 +1,137 @@
+package io.kakunin.service;
+
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.RulesetFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import tools.jackson.databind.JsonNode;
+
+/** A copy of the built-in rules directory an officer edits, and a service started on it. */
+public final class RulesDirectory {
+
+    private final Path root;
+
+    private RulesDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** Writes the built-in ruleset to {@code root} with the shipped fixtures whose names pass the filter. */
+    public static RulesDirectory export(Path root, Predicate<String> fixtures) {
+        RulesetFiles.builtIn(RulesDirectory.class.getClassLoader()).writeTo(root);
+        Path from = Fixtures.root();
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path request : (Iterable<Path>) walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals("request.json"))::iterator) {
+                Path dir = request.getParent();
+                String name = from.relativize(dir).toString();
+                if (fixtures.test(name)) {
+                    Path target = root.resolve("fixtures").resolve(name);
+                    Files.createDirectories(target);
+                    Files.copy(request, target.resolve("request.json"));
+                    Files.copy(dir.resolve("expected.json"), target.resolve("expected.json"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RulesDirectory(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The revision the directory's rules have now. */
+    public String revision() {
+        return RulesetFiles.fromDirectory(root).revision();
+    }
+
+    public String read(String file) {
+        try {
+            return Files.readString(root.resolve(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Overwrites a file in place, as an editor saving it does. */
+    public void write(String file, String text) {
+        try {
+            Files.writeString(root.resolve(file), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the first occurrence of a text in a file, which must hold it. */
+    public void replace(String file, String from, String to) {
+        String text = read(file);
+        if (!text.contains(from)) {
+            throw new IllegalArgumentException(file + " does not contain " + from);
+        }
+        write(file, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+    }
+
+    /** The 1-based line of a file that holds a text. */
+    public int lineOf(String file, String text) {
+        List<String> lines = read(file).lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException(file + " has no line with " + text);
+    }
+
+    /**
+     * Starts the service on this directory with an in-memory database and the given extra
+     * properties, given as command-line arguments so that they win over application.yaml.
+     */
+    public ConfigurableApplicationContext start(String... properties) {
+        String[] all = Stream.concat(Stream.of("server.port=0", "kakunin.rules.path=" + root.toAbsolutePath(),
+                        "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        "logging.level.root=WARN"), Stream.of(properties)).map(p -> "--" + p).toArray(String[]::new);
+        return new SpringApplicationBuilder(KakuninApplication.class).run(all);
+    }
+
+    public static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** Polls GET /v1/rulesets/active until the condition holds; returns how long it took. */
+    public static Duration awaitActive(Http http, Predicate<JsonNode> condition, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response response = http.get("/v1/rulesets/active");
+            if (response.status() == 200) {
+                last = response.json();
+                if (condition.test(last)) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the active ruleset did not reach the expected state within " + timeout + "; last seen: " + last);
+    }
+}

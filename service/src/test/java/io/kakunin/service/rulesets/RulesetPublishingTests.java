@@ -1,0 +1,214 @@
+package io.kakunin.service.rulesets;
+
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.service.Http;
+import io.kakunin.service.RulesDirectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An officer's edits to a watched rules directory, as they happen: a good edit goes live on its
+ * own, a broken one is refused with its location while the last good ruleset keeps serving,
+ * and every activation and refusal is on record.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RulesetPublishingTests {
+
+    private static final String POLICY = "product/policy.drl";
+    private static final String MANAGER_FAILS = "ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item";
+
+    @TempDir
+    static Path work;
+
+    static RulesDirectory rules;
+    static ConfigurableApplicationContext service;
+    static Http http;
+    static String firstVerdict;
+
+    @BeforeAll
+    static void startOnACopyOfTheBuiltInRules() {
+        rules = RulesDirectory.export(work.resolve("rules"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS));
+        // Earlier revisions are compiled again from the store when asked for: that path is under test here.
+        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0");
+        http = new Http(RulesDirectory.port(service));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private static String example() throws IOException {
+        return Files.readString(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
+    }
+
+    @Test
+    @Order(1)
+    void theServiceStartsOnTheDirectoryAfterItsFixturesPass() throws IOException {
+        JsonNode active = http.get("/v1/rulesets/active").json();
+        assertThat(active.path("revision").asString()).as("a faithful copy has the built-in revision").isEqualTo(Ruleset.builtIn().revision());
+        assertThat(active.path("source").asString()).isEqualTo(rules.root().toAbsolutePath().toString());
+        assertThat(active.path("fixtureCount").asInt()).isEqualTo(13);
+        assertThat(active.path("watching").asBoolean()).isTrue();
+        assertThat(active.has("lastRefusal")).isFalse();
+
+        JsonNode startup = http.get("/v1/rulesets").json().path("items").get(0);
+        assertThat(startup.path("trigger").asString()).isEqualTo("STARTUP");
+        assertThat(startup.path("outcome").asString()).isEqualTo("ACTIVATED");
+        assertThat(startup.path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(startup.path("fixtureCount").asInt()).isEqualTo(13);
+
+        Http.Response created = http.postJson("/v1/assessments", example());
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("ruleset").path("available").asBoolean()).isTrue();
+        firstVerdict = created.header("Location");
+    }
+
+    @Test
+    @Order(2)
+    void anEditedRuleGoesLiveOnItsOwnWithinSeconds() throws IOException {
+        String before = rules.revision();
+        rules.replace(POLICY, "// ---------------------------------------------------------------- PS-1.1",
+                "// ---------------------------------------------------------------- PS-1.1 (reviewed by the compliance office)");
+        String after = rules.revision();
+        assertThat(after).isNotEqualTo(before);
+
+        Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(after), Duration.ofSeconds(60));
+        System.out.printf("[measure] edit to active revision: %d ms%n", took.toMillis());
+
+        Http.Response created = http.postJson("/v1/assessments", example());
+        assertThat(created.json().path("ruleset").path("revision").asString()).isEqualTo(after);
+        JsonNode event = http.get("/v1/rulesets").json().path("items").get(0);
+        assertThat(event.path("trigger").asString()).isEqualTo("WATCH");
+        assertThat(event.path("outcome").asString()).isEqualTo("ACTIVATED");
+        assertThat(event.path("revision").asString()).isEqualTo(after);
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenEditIsRefusedWithItsLineAndTheLastGoodRulesetKeepsServing() throws IOException {
+        String good = rules.revision();
+        int line = rules.lineOf(POLICY, "productSecurityPolicy!.exists == false )");
+        rules.replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
+        String broken = rules.revision();
+
+        Duration took = RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(broken), Duration.ofSeconds(60));
+        System.out.printf("[measure] broken edit to refusal shown: %d ms%n", took.toMillis());
+        JsonNode active = http.get("/v1/rulesets/active").json();
+        assertThat(active.path("revision").asString()).isEqualTo(good);
+        JsonNode refusal = active.path("lastRefusal");
+        assertThat(refusal.path("outcome").asString()).isEqualTo("REFUSED");
+        assertThat(refusal.path("errorCount").asInt()).isPositive();
+        JsonNode diagnostic = refusal.path("diagnostics").get(0);
+        assertThat(diagnostic.path("file").asString()).isEqualTo(POLICY);
+        assertThat(diagnostic.path("line").asInt()).isEqualTo(line);
+        assertThat(diagnostic.path("column").asInt()).isPositive();
+        assertThat(diagnostic.path("severity").asString()).isEqualTo("ERROR");
+        assertThat(refusal.path("diagnostics").toString()).doesNotContain("null Package").doesNotContain("null package");
+
+        JsonNode health = http.get("/actuator/health").json().path("components").path("rules");
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("details").path("revision").asString()).isEqualTo(good);
+        assertThat(health.path("details").path("lastRefusal").path("revision").asString()).isEqualTo(broken);
+        assertThat(health.path("details").path("lastRefusal").path("diagnostics").get(0).asString()).startsWith(POLICY + ":" + line + ":");
+
+        JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items");
+        assertThat(event).hasSize(1);
+        assertThat(event.get(0).path("outcome").asString()).isEqualTo("REFUSED");
+        assertThat(event.get(0).path("diagnostics")).isEqualTo(refusal.path("diagnostics"));
+
+        Http.Response created = http.postJson("/v1/assessments", example());
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("ruleset").path("revision").asString()).isEqualTo(good);
+    }
+
+    @Test
+    @Order(4)
+    void aRuleNamingAnUnknownRecommendationIsRefused() {
+        rules.replace(POLICY, "productSecurityPolicy!.exists == false ))", "productSecurityPolicy!.exists == false )");
+        rules.replace(POLICY, "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")", "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
+        String refused = rules.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
+        JsonNode diagnostics = http.get("/v1/rulesets/active").json().path("lastRefusal").path("diagnostics");
+        assertThat(diagnostics.toString()).contains("PS-1.99");
+        assertThat(diagnostics.get(0).path("file").asString()).isEqualTo(POLICY);
+    }
+
+    @Test
+    @Order(5)
+    void aRulesetThatFailsItsOwnFixtureIsRefusedNamingTheFixture() {
+        rules.replace(POLICY, "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")", "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")");
+        rules.replace(POLICY, "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
+                "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
+        String refused = rules.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
+        JsonNode refusal = http.get("/v1/rulesets/active").json().path("lastRefusal");
+        assertThat(refusal.path("ruleCount").asInt()).as("it compiled").isPositive();
+        JsonNode diagnostic = refusal.path("diagnostics").get(0);
+        assertThat(diagnostic.path("file").asString()).isEqualTo("fixtures/product-security/" + MANAGER_FAILS + "/expected.json");
+        assertThat(diagnostic.path("message").asString()).contains("PS-1.1").contains("expected \"FAIL\", was \"NEEDS_INFORMATION\"");
+    }
+
+    @Test
+    @Order(6)
+    void theRepairedRulesetGoesLiveAndTheRefusalIsCleared() {
+        rules.replace(POLICY, "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)",
+                "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)");
+        rules.replace(POLICY, "(reviewed by the compliance office)", "(reviewed again by the compliance office)");
+        String repaired = rules.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(repaired), Duration.ofSeconds(60));
+        assertThat(http.get("/v1/rulesets/active").json().has("lastRefusal")).isFalse();
+        assertThat(http.get("/actuator/health").json().path("components").path("rules").path("details").has("lastRefusal")).isFalse();
+
+        JsonNode events = http.get("/v1/rulesets").json().path("items");
+        assertThat(events).extracting(e -> e.path("outcome").asString())
+                .containsExactly("ACTIVATED", "REFUSED", "REFUSED", "REFUSED", "ACTIVATED", "ACTIVATED");
+    }
+
+    @Test
+    @Order(7)
+    void aVerdictOfAnEarlierRevisionReplaysUnderItsOwnRulesUntilTheyAreGone() {
+        String path = firstVerdict.substring(firstVerdict.indexOf("/v1/"));
+        JsonNode stored = http.get(path).json();
+        assertThat(stored.path("ruleset").path("revision").asString()).isEqualTo(Ruleset.builtIn().revision()).isNotEqualTo(rules.revision());
+        assertThat(stored.path("ruleset").path("available").asBoolean()).isTrue();
+
+        Http.Response replay = http.get(path + "/reevaluation");
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.json().path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(replay.json().path("identical").asBoolean()).as(replay.json().path("differences").toString()).isTrue();
+        assertThat(replay.json().path("evaluatedAsOf").asString()).isEqualTo(stored.path("createdAt").asString());
+        assertThat(replay.json().path("verdict").path("results")).isEqualTo(stored.path("results"));
+
+        Http.Response japanese = http.get(path, "Accept-Language", "ja");
+        assertThat(japanese.header("Content-Language")).as("re-localized by its own revision's messages").isEqualTo("ja");
+
+        assertThat(service.getBean(JdbcTemplate.class).update("DELETE FROM ruleset_revision WHERE revision = ?", Ruleset.builtIn().revision()))
+                .isEqualTo(1);
+        assertThat(http.get(path).json().path("ruleset").path("available").asBoolean()).isFalse();
+        Http.Response gone = http.get(path + "/reevaluation");
+        assertThat(gone.status()).isEqualTo(409);
+        assertThat(gone.json().path("type").asString()).isEqualTo("urn:kakunin:problem:ruleset-unavailable");
+        assertThat(gone.json().path("detail").asString()).contains(Ruleset.builtIn().revision());
+    }
+}

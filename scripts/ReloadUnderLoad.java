@@ -36,6 +36,8 @@ public class ReloadUnderLoad {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static String base;
+    /** A key the script provisions for its own service: every role it needs. */
+    static final String KEY = "kak_reload_under_load_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
     public static void main(String[] args) throws Exception {
         System.setProperty("slf4j.internal.verbosity", "ERROR");
@@ -69,7 +71,10 @@ public class ReloadUnderLoad {
         base = "http://127.0.0.1:" + port;
         Process service = new ProcessBuilder("java", "-jar", jar.toString(), "--server.port=" + port,
                 "--kakunin.rules.path=" + rules, "--kakunin.rules.watch-quiet-period=200ms",
-                "--spring.datasource.url=jdbc:h2:mem:reload-under-load;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN")
+                "--spring.datasource.url=jdbc:h2:mem:reload-under-load;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN",
+                "--kakunin.security.provisioned-keys[0].name=reload-under-load",
+                "--kakunin.security.provisioned-keys[0].key=" + KEY,
+                "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR,RULE_ADMIN")
                 .redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
         int exit = 1;
         try {
@@ -100,7 +105,7 @@ public class ReloadUnderLoad {
                 while (running.get()) {
                     try {
                         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/assessments"))
-                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json").header("X-API-Key", KEY).timeout(Duration.ofSeconds(30))
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
                         JsonNode verdict = JSON.readTree(r.body());
                         String revision = verdict.path("ruleset").path("revision").asString();
@@ -187,7 +192,7 @@ public class ReloadUnderLoad {
     }
 
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("X-API-Key", KEY).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return JSON.readTree(r.body());
     }
 

@@ -8,6 +8,7 @@ import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The JSON mapping of requests and verdicts outside the service (the officers' tools, the
@@ -30,7 +31,8 @@ public final class Json {
     /**
      * The strictness every reader of requests shares (this mapper and the service's): unknown
      * fields, nulls for primitives and trailing tokens are errors, and no scalar is converted to
-     * another type: 7 is not "7", "22" is not 22, true is not "true".
+     * another type: 7 is not "7", "22" is not 22, true is not "true". No string may carry a
+     * control character other than tab, line feed and carriage return.
      */
     public static JsonMapper.Builder strict(JsonMapper.Builder builder) {
         return builder
@@ -41,6 +43,7 @@ public final class Json {
                 .withCoercionConfig(LogicalType.Textual, text -> text
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .addModule(new SimpleModule("kakunin-plain-text").addDeserializer(String.class, new PlainTextDeserializer()));
     }
 }

@@ -14,11 +14,12 @@ import org.springframework.util.unit.DataSize;
  * @param limits what a request may cost
  */
 @ConfigurationProperties("kakunin")
-public record KakuninProperties(Rules rules, Limits limits) {
+public record KakuninProperties(Rules rules, Limits limits, Security security) {
 
     public KakuninProperties {
         rules = rules == null ? new Rules(null, null, null, null, null, null) : rules;
-        limits = limits == null ? new Limits(null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null, null, null, null) : limits;
+        security = security == null ? new Security(null, null, null) : security;
     }
 
     /**
@@ -50,14 +51,73 @@ public record KakuninProperties(Rules rules, Limits limits) {
     }
 
     /**
-     * @param maxBodySize        the largest request body accepted; larger ones get 413
-     * @param maxRulesetUpload   the largest body of {@code POST /v1/rulesets/validate}, a whole
-     *                           ruleset with its fixtures (default 8 MB)
+     * What one request may cost. Each limit is checked while the body is read, so a request
+     * over it is refused before it costs more than reading up to the limit.
+     *
+     * @param maxBodySize       the largest request body accepted; larger ones get 413
+     * @param maxRulesetUpload  the largest body of {@code POST /v1/rulesets/validate}, a whole
+     *                          ruleset with its fixtures (default 8 MB)
+     * @param maxNestingDepth   how deeply JSON objects and arrays may nest (default 64; a STIX
+     *                          bundle needs about 10)
+     * @param maxStringLength   the longest JSON string, in characters (default 262,144); fields
+     *                          of the contract have their own, smaller limits
+     * @param maxNumberLength   the longest JSON number, in characters (default 64)
+     * @param maxArrayItems     the most elements of one array in free-form content such as a
+     *                          STIX bundle (default 10,000); arrays of the contract have their own
      */
-    public record Limits(DataSize maxBodySize, DataSize maxRulesetUpload) {
+    public record Limits(DataSize maxBodySize, DataSize maxRulesetUpload, Integer maxNestingDepth, Integer maxStringLength,
+                         Integer maxNumberLength, Integer maxArrayItems) {
         public Limits {
             maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
             maxRulesetUpload = maxRulesetUpload == null ? DataSize.ofMegabytes(8) : maxRulesetUpload;
+            maxNestingDepth = maxNestingDepth == null ? 64 : maxNestingDepth;
+            maxStringLength = maxStringLength == null ? 262_144 : maxStringLength;
+            maxNumberLength = maxNumberLength == null ? 64 : maxNumberLength;
+            maxArrayItems = maxArrayItems == null ? 10_000 : maxArrayItems;
+        }
+    }
+
+    /**
+     * Access control; always on.
+     *
+     * @param provisionedKeys keys stored at startup if they are not yet (for automated
+     *                        deployments and tests); the first start without any key creates an
+     *                        administrator key and logs it once
+     * @param jwtRolesClaim   the claim of a JWT bearer token that lists its roles (default
+     *                        {@code roles}); tokens are accepted only when
+     *                        {@code spring.security.oauth2.resourceserver.jwt.*} is configured
+     * @param keyCacheTtl     how long a key lookup is reused before the store is asked again
+     *                        (default 10 s): how long a revocation takes to reach other instances
+     */
+    public record Security(java.util.List<ProvisionedKey> provisionedKeys, String jwtRolesClaim, java.time.Duration keyCacheTtl) {
+        public Security {
+            provisionedKeys = provisionedKeys == null ? java.util.List.of() : java.util.List.copyOf(provisionedKeys);
+            jwtRolesClaim = jwtRolesClaim == null || jwtRolesClaim.isBlank() ? "roles" : jwtRolesClaim;
+            keyCacheTtl = keyCacheTtl == null ? java.time.Duration.ofSeconds(10) : keyCacheTtl;
+        }
+    }
+
+    /**
+     * A key given in the configuration: either the key itself (at least 32 characters) or its
+     * SHA-256 in hex, so that the configuration need not hold the secret.
+     */
+    public record ProvisionedKey(String name, java.util.List<io.kakunin.api.model.Role> roles, String key, String sha256) {
+        public ProvisionedKey {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a provisioned key needs a name");
+            }
+            if (roles == null || roles.isEmpty()) {
+                throw new IllegalArgumentException("provisioned key '" + name + "' needs at least one role");
+            }
+            if ((key == null) == (sha256 == null)) {
+                throw new IllegalArgumentException("provisioned key '" + name + "' needs either key or sha256");
+            }
+            if (key != null && (key.length() < 32 || !key.matches("[\\x21-\\x7E]+"))) {
+                throw new IllegalArgumentException("provisioned key '" + name + "' must be at least 32 printable characters");
+            }
+            if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("provisioned key '" + name + "' has an sha256 that is not 64 hex digits");
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ class FixtureHttpTests {
     @BeforeEach
     void client() {
         ApiClient client = new ApiClient();
+        client.setRequestInterceptor(request -> request.header("X-API-Key", TestKeys.ALL));
         client.updateBaseUri("http://localhost:" + port);
         api = new AssessmentsApi(client);
         sharing = new SharingReviewsApi(client);
@@ -64,7 +65,7 @@ class FixtureHttpTests {
             return;
         }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
-        ApiResponse<Assessment> created = api.createAssessmentWithHttpInfo(request, "en");
+        ApiResponse<Assessment> created = api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en");
         assertThat(created.getStatusCode()).isEqualTo(201);
 
         JsonNode expected = Json.mapper().readTree(fixture.expected());
@@ -81,7 +82,7 @@ class FixtureHttpTests {
 
     private void sharingReview(FixtureCase fixture) throws Exception {
         SharingReviewRequest request = Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
-        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(request, "en");
+        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(request, UUID.randomUUID().toString(), "en");
         assertThat(created.getStatusCode()).isEqualTo(201);
         JsonNode expected = Json.mapper().readTree(fixture.expected());
         JsonNode actual = Json.mapper().valueToTree(created.getData());

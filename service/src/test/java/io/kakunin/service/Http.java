@@ -29,9 +29,21 @@ public final class Http {
     }
 
     private final String base;
+    private final String key;
 
+    /** Calls with the test key that has every role. */
     public Http(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port, TestKeys.ALL);
+    }
+
+    private Http(String base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    /** The same server, called with another API key, or with none (null). */
+    public Http as(String key) {
+        return new Http(base, key);
     }
 
     public Response send(String method, String path, String contentType, byte[] body, String... headers) {
@@ -40,6 +52,9 @@ public final class Http {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             builder.header("Content-Type", contentType);
+        }
+        if (key != null) {
+            builder.header("X-API-Key", key);
         }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);

@@ -20,9 +20,10 @@ class RestartTests {
 
     private ConfigurableApplicationContext start() {
         // Command-line arguments, so that they win over application.yaml (builder properties would not).
-        return new SpringApplicationBuilder(KakuninApplication.class)
-                .run("--server.port=0", "--spring.datasource.url=jdbc:h2:file:" + data.resolve("kakunin").toAbsolutePath(),
-                        "--logging.level.root=WARN");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+                "--spring.datasource.url=jdbc:h2:file:" + data.resolve("kakunin").toAbsolutePath(), "--logging.level.root=WARN"));
+        args.addAll(TestKeys.arguments());
+        return new SpringApplicationBuilder(KakuninApplication.class).run(args.toArray(String[]::new));
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code cp}) with the exit code and output it shows, and every DRL excerpt it quotes is
  * still in the built-in rules. A command the guide uses that this test does not know fails it.
  *
+ * <p>{@code $KAKUNIN_KEY} in a command stands for the reader's API key; the test provisions one.
+ *
  * <p>Conventions of the guide: a {@code console} block holds {@code $ command} lines, each
  * followed by lines its output must contain in order ({@code …} stands for anything), and an
  * optional {@code # exits with N}; a block with {@code title="path"} is a file to write,
@@ -143,7 +145,7 @@ class RuleAuthoringGuideTests {
             exit = Integer.parseInt(exits.group(1));
             line = line.substring(0, exits.start());
         }
-        List<String> args = tokens(line);
+        List<String> args = tokens(line.replace("$KAKUNIN_KEY", TestKeys.ALL));
         String program = args.get(0);
         switch (program) {
             case "./kakunin" -> {
@@ -208,6 +210,8 @@ class RuleAuthoringGuideTests {
         }
         // Where the guide's service listens and keeps its data is the test's choice.
         options.addAll(List.of("--server.port=0", "--spring.datasource.url=jdbc:h2:mem:guide;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN"));
+        // The guide's reader has a key from their administrator in $KAKUNIN_KEY; the test provisions one.
+        options.addAll(TestKeys.arguments());
         service = new SpringApplicationBuilder(KakuninApplication.class).run(options.toArray(String[]::new));
         base = "http://localhost:" + RulesDirectory.port(service);
     }

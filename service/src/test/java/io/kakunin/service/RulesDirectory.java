@@ -102,9 +102,10 @@ public final class RulesDirectory {
      * properties, given as command-line arguments so that they win over application.yaml.
      */
     public ConfigurableApplicationContext start(String... properties) {
-        String[] all = Stream.concat(Stream.of("server.port=0", "kakunin.rules.path=" + root.toAbsolutePath(),
+        String[] all = Stream.concat(Stream.concat(Stream.of("server.port=0", "kakunin.rules.path=" + root.toAbsolutePath(),
                         "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                        "logging.level.root=WARN"), Stream.of(properties)).map(p -> "--" + p).toArray(String[]::new);
+                        "logging.level.root=WARN"), Stream.of(properties)).map(p -> "--" + p), TestKeys.arguments().stream())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(KakuninApplication.class).run(all);
     }
 

@@ -9,6 +9,8 @@ import org.springframework.data.relational.core.mapping.Table;
 /**
  * A stored assessment: what was submitted, what was decided, by which ruleset, for whom and when.
  * The request and the verdict are kept whole, as JSON, so an auditor can replay and compare.
+ *
+ * @param caller who submitted it: {@code key:<id>} or {@code jwt:<issuer>#<subject>}
  */
 @Table("assessment")
 record AssessmentRecord(

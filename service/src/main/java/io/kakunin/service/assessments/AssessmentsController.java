@@ -3,24 +3,40 @@ package io.kakunin.service.assessments;
 import io.kakunin.api.AssessmentsApi;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.AssessmentList;
+import io.kakunin.api.model.AssessmentSummary;
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
+import io.kakunin.api.model.RulesetRef;
 import io.kakunin.kb.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.rulesets.ActiveRuleset;
+import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.Idempotency;
 import io.kakunin.service.web.Ids;
+import io.kakunin.service.web.Listing;
 import io.kakunin.service.web.NotFoundException;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.UUID;
 
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
 import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -35,37 +51,90 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class AssessmentsController implements AssessmentsApi {
 
+    static final String OPERATION = "createAssessment";
+
     private final ActiveRuleset active;
     private final AssessmentRecords records;
     private final JdbcAggregateTemplate jdbc;
+    private final NamedParameterJdbcTemplate sql;
+    private final Idempotency idempotency;
     private final JsonMapper json;
     private final Clock clock;
 
-    AssessmentsController(ActiveRuleset active, AssessmentRecords records, JdbcAggregateTemplate jdbc, JsonMapper json, Clock clock) {
+    AssessmentsController(ActiveRuleset active, AssessmentRecords records, JdbcAggregateTemplate jdbc, NamedParameterJdbcTemplate sql,
+                          Idempotency idempotency, JsonMapper json, Clock clock) {
         this.active = active;
         this.records = records;
         this.jdbc = jdbc;
+        this.sql = sql;
+        this.idempotency = idempotency;
         this.json = json;
         this.clock = clock;
     }
 
     @Override
-    public ResponseEntity<Assessment> createAssessment(AssessmentRequest request, String acceptLanguage) {
+    public ResponseEntity<Assessment> createAssessment(AssessmentRequest request, String idempotencyKey, String acceptLanguage) {
+        Caller caller = Caller.current();
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
         Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
-        jdbc.insert(new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), "anonymous",
-                request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
-                ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, json.writeValueAsString(verdict)));
-        verdict.getRuleset().available(true);
-        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(verdict.getId()).toUri();
-        return ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale()).body(verdict);
+        String verdictJson = json.writeValueAsString(verdict);
+        Idempotency.Stored stored = idempotency.store(caller.id(), OPERATION, idempotencyKey, requestJson, verdict.getId(), () -> {
+            jdbc.insert(new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
+                    request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
+                    ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, verdictJson));
+            index(verdict.getId(), request, verdict);
+        });
+        Assessment body = verdict;
+        if (stored.replayed()) {
+            body = view(records.findById(stored.id()).orElseThrow(), acceptLanguage);
+        } else {
+            body.getRuleset().available(true);
+        }
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(body.getId()).toUri();
+        ResponseEntity.BodyBuilder response = ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
+        if (stored.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.body(body);
+    }
+
+    /** The rows listings filter on: product identifiers and failed recommendations. */
+    private void index(UUID id, AssessmentRequest request, Assessment verdict) {
+        List<MapSqlParameterSource> products = new ArrayList<>();
+        for (int i = 0; i < request.getProducts().size(); i++) {
+            String productId = request.getProducts().get(i).getId();
+            if (productId != null) {
+                products.add(new MapSqlParameterSource().addValue("id", id).addValue("index", i).addValue("product", productId));
+            }
+        }
+        sql.batchUpdate("INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (:id, :index, :product)",
+                products.toArray(MapSqlParameterSource[]::new));
+        sql.batchUpdate("INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (:id, :recommendation)",
+                failed(verdict).stream().map(r -> new MapSqlParameterSource().addValue("id", id).addValue("recommendation", r))
+                        .toArray(MapSqlParameterSource[]::new));
+    }
+
+    private static Set<String> failed(Assessment verdict) {
+        Set<String> failed = new LinkedHashSet<>();
+        verdict.getResults().stream().filter(r -> r.getOutcome() == Outcome.FAIL).forEach(r -> failed.add(r.getRecommendationId()));
+        return failed;
     }
 
     @Override
     public ResponseEntity<Assessment> getAssessment(UUID id, String acceptLanguage) {
-        AssessmentRecord record = records.findById(id).orElseThrow(() -> new NotFoundException("assessment", id));
+        Assessment verdict = view(visible(id), acceptLanguage);
+        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale()).body(verdict);
+    }
+
+    /** A stored assessment the caller may see; any other is "not found", so that existence does not leak. */
+    private AssessmentRecord visible(UUID id) {
+        Caller caller = Caller.current();
+        return records.findById(id).filter(r -> caller.maySee(r.caller())).orElseThrow(() -> new NotFoundException("assessment", id));
+    }
+
+    private Assessment view(AssessmentRecord record, String acceptLanguage) {
         Assessment verdict = json.readValue(record.verdictJson(), Assessment.class);
         Locale wanted = Locales.resolve(acceptLanguage);
         if (acceptLanguage != null && !Locales.tag(wanted).equals(verdict.getLocale())) {
@@ -73,7 +142,51 @@ class AssessmentsController implements AssessmentsApi {
             active.byRevision(record.rulesetRevision()).ifPresent(ruleset -> ruleset.localize(verdict, wanted));
         }
         verdict.getRuleset().available(active.isAvailable(record.rulesetRevision()));
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale()).body(verdict);
+        return verdict;
+    }
+
+    @Override
+    public ResponseEntity<AssessmentList> listAssessments(String organizationId, String productId, OverallOutcome outcome,
+                                                          String failedRecommendation, String rulesetRevision, OffsetDateTime createdFrom,
+                                                          OffsetDateTime createdTo, Integer limit, String cursor) {
+        Caller caller = Caller.current();
+        int pageSize = limit == null ? 50 : limit;
+        Listing listing = new Listing()
+                .where("a.caller = :caller", "caller", caller.readsEverything() ? null : caller.id())
+                .where("a.organization_id = :organization", "organization", organizationId)
+                .where("a.overall_outcome = :outcome", "outcome", outcome == null ? null : outcome.getValue())
+                .where("a.ruleset_revision = :revision", "revision", rulesetRevision)
+                .where("a.created_at >= :from", "from", createdFrom)
+                .where("a.created_at < :to", "to", createdTo)
+                .where("EXISTS (SELECT 1 FROM assessment_product p WHERE p.assessment_id = a.id AND p.product_id = :product)", "product", productId)
+                .where("EXISTS (SELECT 1 FROM assessment_failure f WHERE f.assessment_id = a.id AND f.recommendation_id = :failed)",
+                        "failed", failedRecommendation)
+                .after("a.id", cursor);
+        List<AssessmentSummary> rows = sql.query(listing.sql("SELECT a.id, a.created_at, a.caller, a.organization_id, a.overall_outcome, "
+                + "a.ruleset_revision, a.ruleset_version FROM assessment a", "a.id", pageSize), listing.parameters(), (rs, n) -> new AssessmentSummary()
+                .id(rs.getObject("id", UUID.class))
+                .createdAt(rs.getObject("created_at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC))
+                .caller(rs.getString("caller"))
+                .organizationId(rs.getString("organization_id"))
+                .overallOutcome(OverallOutcome.fromValue(rs.getString("overall_outcome")))
+                .ruleset(new RulesetRef().revision(rs.getString("ruleset_revision")).version(rs.getString("ruleset_version")))
+                .productIds(new ArrayList<>())
+                .failedRecommendationIds(new ArrayList<>()));
+        Listing.Page<AssessmentSummary> page = Listing.page(rows, pageSize, AssessmentSummary::getId);
+        if (!page.items().isEmpty()) {
+            Map<UUID, AssessmentSummary> byId = new LinkedHashMap<>();
+            page.items().forEach(s -> byId.put(s.getId(), s));
+            MapSqlParameterSource ids = new MapSqlParameterSource("ids", byId.keySet());
+            sql.query("SELECT assessment_id, product_id FROM assessment_product WHERE assessment_id IN (:ids) ORDER BY assessment_id, product_index",
+                    ids, rs -> {
+                        byId.get(rs.getObject(1, UUID.class)).getProductIds().add(rs.getString(2));
+                    });
+            sql.query("SELECT assessment_id, recommendation_id FROM assessment_failure WHERE assessment_id IN (:ids) ORDER BY assessment_id, recommendation_id",
+                    ids, rs -> {
+                        byId.get(rs.getObject(1, UUID.class)).getFailedRecommendationIds().add(rs.getString(2));
+                    });
+        }
+        return ResponseEntity.ok(new AssessmentList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
     /**
@@ -82,7 +195,7 @@ class AssessmentsController implements AssessmentsApi {
      */
     @Override
     public ResponseEntity<Reevaluation> reevaluateAssessment(UUID id) {
-        AssessmentRecord record = records.findById(id).orElseThrow(() -> new NotFoundException("assessment", id));
+        AssessmentRecord record = visible(id);
         Ruleset ruleset = active.byRevision(record.rulesetRevision()).orElseThrow(() -> ApiProblem.conflict("ruleset-unavailable",
                 "The ruleset that decided is no longer available",
                 "The rules of revision " + record.rulesetRevision() + " are no longer held by the service; the stored verdict stands as "

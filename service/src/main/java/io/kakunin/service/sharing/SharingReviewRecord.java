@@ -12,6 +12,7 @@ record SharingReviewRecord(
         @Id UUID id,
         Instant createdAt,
         String caller,
+        String organizationId,
         String decision,
         String overallOutcome,
         String tlp,

@@ -49,6 +49,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -95,6 +96,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             Collection<Object> known = unknown.getKnownPropertyIds();
             return new FieldProblem(pointer, "is not a field of this object"
                     + (known == null || known.isEmpty() ? "" : "; known fields: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
+        }
+        if (e instanceof StreamConstraintsException limit) {
+            return new FieldProblem(pointer, "exceeds a limit of this service: " + abbreviate(limit.getOriginalMessage()
+                    .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class) {
+            return new FieldProblem(pointer, abbreviate(invalid.getOriginalMessage()));
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> target = mismatch.getTargetType();

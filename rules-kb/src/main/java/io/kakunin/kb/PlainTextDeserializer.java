@@ -1,0 +1,30 @@
+package io.kakunin.kb;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.deser.jdk.StringDeserializer;
+
+/**
+ * Strings as requests may carry them: any text, but no control characters other than tab, line
+ * feed and carriage return. A NUL or an escape sequence in a name is an attack on whatever
+ * displays or stores it later, never a fact.
+ */
+final class PlainTextDeserializer extends StringDeserializer {
+
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) {
+        String text = super.deserialize(p, ctxt);
+        if (text != null && p.hasToken(JsonToken.VALUE_STRING)) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+                    throw ctxt.weirdStringException(text.length() > 40 ? text.substring(0, 40) : text, String.class,
+                            String.format("contains the control character U+%04X at position %d; only tab, line feed and carriage return are allowed",
+                                    (int) c, i));
+                }
+            }
+        }
+        return text;
+    }
+}

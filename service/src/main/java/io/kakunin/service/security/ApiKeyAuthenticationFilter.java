@@ -1,0 +1,62 @@
+package io.kakunin.service.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates the {@code X-API-Key} header. A key that is malformed, unknown or revoked is
+ * answered 401 at once, whatever the endpoint; a request without the header goes on unauthenticated
+ * (a bearer token may authenticate it, or the endpoint may be public).
+ */
+class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-API-Key";
+    private static final int MAX_LENGTH = 200;
+
+    private final ApiKeys keys;
+    private final ProblemResponses problems;
+
+    ApiKeyAuthenticationFilter(ApiKeys keys, ProblemResponses problems) {
+        this.keys = keys;
+        this.problems = problems;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String presented = request.getHeader(HEADER);
+        if (presented == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+            problems.unauthorized(request, response, new BadCredentialsException(
+                    "Send one kind of credentials: an X-API-Key header or an Authorization header, not both."));
+            return;
+        }
+        Optional<Caller> caller = presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
+        if (caller.isEmpty()) {
+            problems.unauthorized(request, response, new BadCredentialsException("The API key is not valid, or it was revoked."));
+            return;
+        }
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new CallerAuthentication(caller.get()));
+        SecurityContextHolder.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+}

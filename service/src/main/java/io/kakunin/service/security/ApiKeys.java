@@ -1,0 +1,155 @@
+package io.kakunin.service.security;
+
+import io.kakunin.api.model.Role;
+import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.Ids;
+import io.kakunin.service.web.NotFoundException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * API keys: created with 256 random bits, shown once, stored as their SHA-256 hash (a key of
+ * that strength needs no slow hash; a fast one keeps every request cheap). Lookups are cached
+ * briefly, so a flood of requests, with good keys or bad, costs one query per key per period;
+ * a revocation clears this instance's cache at once and reaches the others within the period.
+ */
+@Component
+public class ApiKeys {
+
+    static final String PREFIX = "kak_";
+    private static final int SHOWN_PREFIX = 12;
+    private static final int CACHE_LIMIT = 10_000;
+
+    /** A key just created: its record, and the key itself, which exists nowhere else. */
+    public record Created(ApiKeyRecord record, String key) {
+    }
+
+    private record Cached(Optional<Caller> caller, long expiresAt) {
+    }
+
+    private final ApiKeyRecords records;
+    private final JdbcAggregateTemplate jdbc;
+    private final Clock clock;
+    private final long cacheNanos;
+    private final SecureRandom random = new SecureRandom();
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    ApiKeys(ApiKeyRecords records, JdbcAggregateTemplate jdbc, Clock clock, KakuninProperties properties) {
+        this.records = records;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.cacheNanos = properties.security().keyCacheTtl().toNanos();
+    }
+
+    /** Creates a key with fresh random bits. */
+    public Created create(String name, Set<Role> roles, String createdBy) {
+        byte[] bits = new byte[32];
+        random.nextBytes(bits);
+        String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        return new Created(store(name, roles, key.substring(0, SHOWN_PREFIX), hash(key), createdBy), key);
+    }
+
+    /**
+     * Stores a key an operator provisioned in the configuration, by the key or by its SHA-256;
+     * nothing happens when it is stored already, so every instance and restart may provision.
+     */
+    public void provision(String name, Set<Role> roles, String key, String sha256) {
+        String keyHash = key != null ? hash(key) : sha256.toLowerCase(java.util.Locale.ROOT);
+        if (records.findByKeyHash(keyHash).isPresent()) {
+            return;
+        }
+        String prefix = key != null ? key.substring(0, Math.min(SHOWN_PREFIX, key.length())) : "sha256:" + keyHash.substring(0, 5);
+        try {
+            store(name, roles, prefix, keyHash, "configuration");
+        } catch (RuntimeException e) {
+            if (records.findByKeyHash(keyHash).isEmpty()) {
+                throw e;
+            }
+        }
+    }
+
+    private ApiKeyRecord store(String name, Set<Role> roles, String prefix, String keyHash, String createdBy) {
+        ApiKeyRecord record = new ApiKeyRecord(Ids.newId(clock), name, names(roles), prefix, keyHash, clock.instant(), createdBy, null);
+        return jdbc.insert(record);
+    }
+
+    /** The caller a presented key stands for, if it is a key of this service and not revoked. */
+    public Optional<Caller> authenticate(String presented) {
+        String keyHash = hash(presented);
+        long now = System.nanoTime();
+        Cached cached = cache.get(keyHash);
+        if (cached != null && cached.expiresAt() - now > 0) {
+            return cached.caller();
+        }
+        Optional<Caller> caller = records.findByKeyHash(keyHash)
+                .filter(r -> r.revokedAt() == null)
+                .map(r -> new Caller("key:" + r.id(), roles(r.roles())));
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(keyHash, new Cached(caller, now + cacheNanos));
+        return caller;
+    }
+
+    public List<ApiKeyRecord> list() {
+        return records.findAllByOrderByCreatedAtDescIdDesc();
+    }
+
+    public boolean anyActive() {
+        return records.existsByRevokedAtIsNull();
+    }
+
+    /** Revokes a key; the last working administrator key stays, or nobody could manage keys again. */
+    @Transactional
+    public void revoke(UUID id) {
+        ApiKeyRecord record = records.findById(id).orElseThrow(() -> new NotFoundException("API key", id));
+        if (record.revokedAt() != null) {
+            return;
+        }
+        if (roles(record.roles()).contains(Role.ADMIN)
+                && records.findAllByRevokedAtIsNull().stream().filter(r -> roles(r.roles()).contains(Role.ADMIN)).count() <= 1) {
+            throw ApiProblem.conflict("last-admin-key", "The last administrator key cannot be revoked",
+                    "Key " + id + " is the only working key with the ADMIN role; create another administrator key first.");
+        }
+        records.revoke(id, clock.instant());
+        cache.clear();
+    }
+
+    static Set<Role> roles(String names) {
+        if (names == null || names.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(names.split(",")).map(String::strip).map(Role::fromValue).collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)));
+    }
+
+    static String names(Set<Role> roles) {
+        return roles.stream().sorted().map(Role::getValue).collect(Collectors.joining(","));
+    }
+
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.kakunin.service.security;
+
+import io.kakunin.service.KakuninProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
+ * token when an issuer is configured); the roles are separate duties:
+ *
+ * <table>
+ * <tr><th>endpoint</th><th>roles</th></tr>
+ * <tr><td>POST assessments, sharing reviews</td><td>SUBMITTER</td></tr>
+ * <tr><td>GET and list assessments, sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
+ * <tr><td>GET an assessment's re-evaluation</td><td>AUDITOR</td></tr>
+ * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
+ * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
+ * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
+ * <tr><td>API keys</td><td>ADMIN</td></tr>
+ * </table>
+ *
+ * The contract, Swagger UI and the health status are public; health details need a role.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String SUBMITTER = "SUBMITTER";
+    private static final String AUDITOR = "AUDITOR";
+    private static final String RULE_ADMIN = "RULE_ADMIN";
+    private static final String ADMIN = "ADMIN";
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ProblemResponses problems, ObjectProvider<JwtDecoder> jwtDecoder,
+                            KakuninProperties properties) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, problems), BearerTokenAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**",
+                                "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/v1/assessments", "/v1/sharing-reviews").hasRole(SUBMITTER)
+                        .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation").hasRole(AUDITOR)
+                        .requestMatchers(HttpMethod.GET, "/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*")
+                        .hasAnyRole(SUBMITTER, AUDITOR)
+                        .requestMatchers(HttpMethod.GET, "/v1/recommendations", "/v1/recommendations/*", "/v1/rulesets/active")
+                        .hasAnyRole(SUBMITTER, AUDITOR, RULE_ADMIN, ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/v1/rulesets").hasAnyRole(AUDITOR, RULE_ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/v1/rulesets/validate", "/v1/rulesets/reload").hasRole(RULE_ADMIN)
+                        .requestMatchers("/v1/api-keys", "/v1/api-keys/*").hasRole(ADMIN)
+                        .anyRequest().authenticated());
+        if (jwtDecoder.getIfAvailable() != null) {
+            problems.acceptBearerTokens();
+            http.oauth2ResourceServer(o -> o
+                    .jwt(j -> j.jwtAuthenticationConverter(new CallerJwtConverter(properties.security().jwtRolesClaim())))
+                    .authenticationEntryPoint(problems::unauthorized)
+                    .accessDeniedHandler(problems::forbidden));
+        }
+        return http.build();
+    }
+
+    /** No user names and passwords: without this, Spring Boot would create a user and log its password. */
+    @Bean
+    UserDetailsService noUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+}

@@ -1,0 +1,210 @@
+package io.kakunin.service.security;
+
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.service.Http;
+import io.kakunin.service.TestKeys;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may do what: every endpoint of the contract called without credentials, and with a key of
+ * each role; the answer is 401, 403, or what the endpoint does.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessControlTests {
+
+    private static final String NONE = "none";
+    private static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+    static {
+        KEYS.put("SUBMITTER", TestKeys.SUBMITTER_A);
+        KEYS.put("AUDITOR", TestKeys.AUDITOR);
+        KEYS.put("RULE_ADMIN", TestKeys.RULE_ADMIN);
+        KEYS.put("ADMIN", TestKeys.ADMIN);
+    }
+
+    @LocalServerPort
+    int port;
+
+    String assessmentId;
+    String reviewId;
+    String assessment;
+    String review;
+
+    /** One call of the matrix, and the roles that may make it (the others get 403). */
+    record Call(String method, String path, String body, Set<String> roles) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    @BeforeEach
+    void records() throws Exception {
+        if (assessmentId != null) {
+            return;
+        }
+        assessment = Files.readString(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
+        review = Files.readString(Fixtures.root().resolve(
+                "information-sharing/is-clean-de-identified-indicators-between-specialized-organizations-share-without-consent/request.json"));
+        assessmentId = http(TestKeys.SUBMITTER_A).postJson("/v1/assessments", assessment).json().path("id").asString();
+        reviewId = http(TestKeys.SUBMITTER_A).postJson("/v1/sharing-reviews", review).json().path("id").asString();
+    }
+
+    private Http http(String key) {
+        return new Http(port).as(key);
+    }
+
+    List<Call> calls() throws Exception {
+        records();
+        return List.of(
+                new Call("POST", "/v1/assessments", assessment, Set.of("SUBMITTER")),
+                new Call("GET", "/v1/assessments", null, Set.of("SUBMITTER", "AUDITOR")),
+                new Call("GET", "/v1/assessments/" + assessmentId, null, Set.of("SUBMITTER", "AUDITOR")),
+                new Call("GET", "/v1/assessments/" + assessmentId + "/reevaluation", null, Set.of("AUDITOR")),
+                new Call("POST", "/v1/sharing-reviews", review, Set.of("SUBMITTER")),
+                new Call("GET", "/v1/sharing-reviews", null, Set.of("SUBMITTER", "AUDITOR")),
+                new Call("GET", "/v1/sharing-reviews/" + reviewId, null, Set.of("SUBMITTER", "AUDITOR")),
+                new Call("GET", "/v1/recommendations", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                new Call("GET", "/v1/recommendations/PS-4.2", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                new Call("GET", "/v1/rulesets/active", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                new Call("GET", "/v1/rulesets", null, Set.of("AUDITOR", "RULE_ADMIN")),
+                new Call("POST", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}",
+                        Set.of("RULE_ADMIN")),
+                new Call("POST", "/v1/rulesets/reload", null, Set.of("RULE_ADMIN")),
+                new Call("GET", "/v1/api-keys", null, Set.of("ADMIN")),
+                new Call("POST", "/v1/api-keys", "{\"name\":\"matrix\",\"roles\":[\"AUDITOR\"]}", Set.of("ADMIN")),
+                new Call("DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, Set.of("ADMIN")));
+    }
+
+    Stream<Object[]> matrix() throws Exception {
+        List<Object[]> cells = new ArrayList<>();
+        for (Call call : calls()) {
+            cells.add(new Object[] {call, NONE});
+            for (String role : KEYS.keySet()) {
+                cells.add(new Object[] {call, role});
+            }
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("matrix")
+    void everyEndpointForEveryRole(Call call, String role) {
+        Http.Response response = http(NONE.equals(role) ? null : KEYS.get(role)).send(call.method(), call.path(),
+                call.body() == null ? null : "application/json", call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8));
+        if (NONE.equals(role)) {
+            assertThat(response.status()).as(response.body()).isEqualTo(401);
+            assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:unauthorized");
+            assertThat(response.header("WWW-Authenticate")).contains("X-API-Key");
+        } else if (call.roles().contains(role)) {
+            assertThat(response.status()).as(response.body()).isNotIn(401, 403).isLessThan(500);
+        } else {
+            assertThat(response.status()).as(response.body()).isEqualTo(403);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:forbidden");
+            assertThat(response.json().path("detail").asString()).contains(role);
+        }
+    }
+
+    @Test
+    void aSubmitterSeesOnlyWhatItsOwnKeyCreated() {
+        Http a = http(TestKeys.SUBMITTER_A);
+        Http b = http(TestKeys.SUBMITTER_B);
+        String mine = b.postJson("/v1/assessments", assessment).json().path("id").asString();
+
+        Http.Response other = b.get("/v1/assessments/" + assessmentId);
+        assertThat(other.status()).as("not 403: existence does not leak").isEqualTo(404);
+        assertThat(other.body()).isEqualTo(b.get("/v1/assessments/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69").body()
+                .replace("01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", assessmentId));
+        assertThat(b.get("/v1/sharing-reviews/" + reviewId).status()).isEqualTo(404);
+        assertThat(b.get("/v1/assessments/" + mine).status()).isEqualTo(200);
+
+        assertThat(ids(b.get("/v1/assessments?limit=200").json())).contains(mine).doesNotContain(assessmentId);
+        assertThat(ids(a.get("/v1/assessments?limit=200").json())).contains(assessmentId).doesNotContain(mine);
+        assertThat(ids(http(TestKeys.AUDITOR).get("/v1/assessments?limit=200").json())).contains(assessmentId, mine);
+        assertThat(http(TestKeys.AUDITOR).get("/v1/assessments/" + mine).status()).isEqualTo(200);
+        assertThat(http(TestKeys.AUDITOR).get("/v1/assessments/" + mine).json().path("id").asString()).isEqualTo(mine);
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("items").forEach(i -> ids.add(i.path("id").asString()));
+        return ids;
+    }
+
+    @Test
+    void aKeyCreatedByAnAdministratorWorksUntilItIsRevoked() {
+        Http admin = http(TestKeys.ADMIN);
+        Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"ERP integration\",\"roles\":[\"SUBMITTER\",\"AUDITOR\"]}");
+        assertThat(created.status()).isEqualTo(201);
+        String key = created.json().path("key").asString();
+        String id = created.json().path("apiKey").path("id").asString();
+        assertThat(key).startsWith("kak_").hasSizeGreaterThan(40);
+        assertThat(created.json().path("apiKey").path("prefix").asString()).isEqualTo(key.substring(0, 12));
+        assertThat(created.json().path("apiKey").path("createdBy").asString()).startsWith("key:");
+        assertThat(created.header("Location")).endsWith("/v1/api-keys/" + id);
+
+        Http.Response listed = admin.get("/v1/api-keys");
+        assertThat(listed.body()).contains(id).doesNotContain(key);
+
+        Http holder = http(key);
+        Http.Response made = holder.postJson("/v1/assessments", assessment);
+        assertThat(made.status()).isEqualTo(201);
+        assertThat(holder.get("/v1/assessments?limit=1").json().path("items").get(0).path("caller").asString()).isEqualTo("key:" + id);
+
+        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null).status()).isEqualTo(204);
+        Http.Response refused = holder.get("/v1/assessments");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().path("detail").asString()).contains("not valid, or it was revoked");
+        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null).status()).as("revoking twice is fine").isEqualTo(204);
+        assertThat(admin.get("/v1/api-keys").json().path("items").findValues("revokedAt")).isNotEmpty();
+    }
+
+    @Test
+    void badCredentialsAreRefusedWhateverTheEndpoint() {
+        Http.Response wrong = http("kak_not_a_key_of_this_service_0000000000").get("/v1/recommendations");
+        assertThat(wrong.status()).isEqualTo(401);
+        Http.Response huge = http("k".repeat(5000)).get("/v1/recommendations");
+        assertThat(huge.status()).isEqualTo(401);
+        Http.Response both = http(TestKeys.AUDITOR).get("/v1/recommendations", "Authorization", "Bearer x.y.z");
+        assertThat(both.status()).isEqualTo(401);
+        assertThat(both.json().path("detail").asString()).contains("not both");
+        Http.Response publicContract = http(null).get("/v3/api-docs");
+        assertThat(publicContract.status()).isEqualTo(200);
+        Http.Response unknownPath = http(null).get("/v1/nothing-here");
+        assertThat(unknownPath.status()).isEqualTo(401);
+    }
+
+    @Test
+    void healthIsPublicButItsDetailsAreNot() {
+        JsonNode anonymous = http(null).get("/actuator/health").json();
+        assertThat(anonymous.path("status").asString()).isEqualTo("UP");
+        assertThat(anonymous.has("components")).isFalse();
+        JsonNode ruleAdmin = http(TestKeys.RULE_ADMIN).get("/actuator/health").json();
+        assertThat(ruleAdmin.path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
+        assertThat(http(TestKeys.SUBMITTER_A).get("/actuator/health").json().has("components")).isFalse();
+    }
+}

@@ -2,6 +2,7 @@ package io.kakunin.kb;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -30,20 +31,30 @@ public final class Json {
 
     /**
      * The strictness every reader of requests shares (this mapper and the service's): unknown
-     * fields, nulls for primitives and trailing tokens are errors, and no scalar is converted to
+     * fields, duplicate fields, nulls for primitives and trailing tokens are errors, and no scalar is converted to
      * another type: 7 is not "7", "22" is not 22, true is not "true". No string may carry a
-     * control character other than tab, line feed and carriage return.
+     * control character other than tab, line feed and carriage return, nor half of a surrogate
+     * pair; a date or time is a string, never a number; a list declared to hold each value once
+     * may not repeat one.
      */
     public static JsonMapper.Builder strict(JsonMapper.Builder builder) {
         return builder
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // {"a":1,"a":2} means whatever the reader picks: refuse it rather than pick.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // 1.5 days is not 1 day.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .withCoercionConfig(LogicalType.Textual, text -> text
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                .addModule(new SimpleModule("kakunin-plain-text").addDeserializer(String.class, new PlainTextDeserializer()));
+                .addModule(new SimpleModule("kakunin-strict-values")
+                        .addDeserializer(String.class, new PlainTextDeserializer())
+                        .addDeserializer(java.time.LocalDate.class, new IsoDateDeserializers.Date())
+                        .addDeserializer(java.time.OffsetDateTime.class, new IsoDateDeserializers.DateTime())
+                        .setDeserializerModifier(UniqueItemsDeserializer.modifier()));
     }
 }

@@ -149,6 +149,9 @@ public final class StixBundle {
                 checkReferences(objects.get(i), ROOT + "/objects/" + i, objects.get(i).path("id").asString(), byId, problems);
             }
         }
+        if (problems.isEmpty()) {
+            checkCycles(objects, byId, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
         }
@@ -206,9 +209,13 @@ public final class StixBundle {
                 problems.add(new InvalidFactsException.Problem(at + "/pattern", who + ": the STIX pattern is malformed: " + error));
             }
         }
-        JsonNode confidence = o.get("confidence");
-        if (confidence != null && (!confidence.isIntegralNumber() || confidence.asInt() < 0 || confidence.asInt() > 100)) {
-            problems.add(new InvalidFactsException.Problem(at + "/confidence", who + ": confidence must be a whole number from 0 to 100"));
+        // The whole numbers STIX 2.1 bounds (sections 3.2, 4.10, 4.13); JSON may carry any number.
+        checkWholeNumber(o, "confidence", 0, 100, at, who, problems);
+        if (type.equals("sighting")) {
+            checkWholeNumber(o, "count", 0, 999_999_999, at, who, problems);
+        }
+        if (type.equals("observed-data")) {
+            checkWholeNumber(o, "number_observed", 1, 999_999_999, at, who, problems);
         }
     }
 
@@ -236,6 +243,77 @@ public final class StixBundle {
         } else if (node != null && node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 checkReferences(node.get(i), at + "/" + i, owner, byId, problems);
+            }
+        }
+    }
+
+    private static void checkWholeNumber(ObjectNode o, String property, long min, long max, String at, String who,
+                                         List<InvalidFactsException.Problem> problems) {
+        JsonNode v = o.get(property);
+        if (v != null && (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max)) {
+            problems.add(new InvalidFactsException.Problem(at + "/" + property, who + ": " + property + " must be a whole number from "
+                    + min + " to " + max + ", was " + abbreviate(v.toString())));
+        }
+    }
+
+    /**
+     * Refuses references that make no sense as data and would trap whatever follows them: an
+     * object referring to itself (an identity may name itself as its creator), and a report,
+     * note, opinion or grouping that contains itself through {@code object_refs}, directly or
+     * through others.
+     */
+    private static void checkCycles(List<ObjectNode> objects, Map<String, List<Integer>> byId, List<InvalidFactsException.Problem> problems) {
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectNode o = objects.get(i);
+            String id = o.path("id").asString();
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                String key = e.getKey();
+                boolean selfCreatedIdentity = key.equals("created_by_ref") && id.startsWith("identity--");
+                if (key.endsWith("_ref") && id.equals(e.getValue().asString(null)) && !selfCreatedIdentity) {
+                    problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i + "/" + key, id + ": refers to itself"));
+                } else if (key.endsWith("_refs") && e.getValue().isArray()) {
+                    for (int k = 0; k < e.getValue().size(); k++) {
+                        if (id.equals(e.getValue().get(k).asString(null))) {
+                            problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i + "/" + key + "/" + k, id + ": refers to itself"));
+                        }
+                    }
+                }
+            }
+        }
+        // Containment cycles through object_refs: depth-first search with colours (0 new, 1 on the path, 2 done).
+        int[] colour = new int[objects.size()];
+        for (int start = 0; start < objects.size() && problems.isEmpty(); start++) {
+            if (colour[start] != 0) {
+                continue;
+            }
+            java.util.Deque<int[]> stack = new java.util.ArrayDeque<>();
+            stack.push(new int[] {start, 0});
+            colour[start] = 1;
+            while (!stack.isEmpty() && problems.isEmpty()) {
+                int[] frame = stack.peek();
+                JsonNode refs = objects.get(frame[0]).path("object_refs");
+                if (frame[1] >= refs.size()) {
+                    colour[frame[0]] = 2;
+                    stack.pop();
+                    continue;
+                }
+                int k = frame[1]++;
+                List<Integer> targets = byId.get(refs.get(k).asString(""));
+                if (targets == null) {
+                    continue;
+                }
+                for (int target : targets) {
+                    if (colour[target] == 1 && target != frame[0]) {
+                        problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + frame[0] + "/object_refs/" + k,
+                                objects.get(frame[0]).path("id").asString() + ": contains " + objects.get(target).path("id").asString()
+                                        + ", which contains it in turn: object_refs must not form a cycle"));
+                        break;
+                    } else if (colour[target] == 0) {
+                        colour[target] = 1;
+                        stack.push(new int[] {target, 0});
+                        break;
+                    }
+                }
             }
         }
     }

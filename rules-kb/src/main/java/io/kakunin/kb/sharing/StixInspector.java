@@ -427,7 +427,7 @@ public final class StixInspector {
                 .value(firstText(o, "pattern", "value", "name", "path", "payload_bin"))
                 .description(text(o, "description"))
                 .identifierFlags(flags)
-                .confidence(o.path("confidence").isIntegralNumber() ? o.path("confidence").asInt() : null)
+                .confidence(o.path("confidence").isIntegralNumber() && o.path("confidence").canConvertToInt() ? o.path("confidence").asInt() : null)
                 .firstSeen(time(o, "valid_from", "first_seen", "first_observed"))
                 .lastSeen(time(o, "last_seen", "last_observed"))
                 .validUntil(time(o, "valid_until"))

@@ -52,12 +52,28 @@ class ProblemResponses {
                 "These credentials do not carry a role this operation needs (their roles: " + roles + ").");
     }
 
+    /**
+     * A request the security firewall refuses (an encoded slash, a path that climbs out with
+     * {@code ..}, a character no URL should hold): answered here, directly, because an error
+     * dispatch would carry the same URL into the firewall again.
+     */
+    void rejected(HttpServletRequest request, HttpServletResponse response,
+                  org.springframework.security.web.firewall.RequestRejectedException e) throws IOException {
+        write(request, response, HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
+                "The request's URL or headers hold something the API never accepts (for example an encoded slash or '..'): "
+                        + e.getMessage().replaceAll("\\s+", " "));
+    }
+
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug, String title,
                        String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create(TYPE_PREFIX + slug));
         problem.setTitle(title);
-        problem.setInstance(URI.create(request.getRequestURI()));
+        try {
+            problem.setInstance(URI.create(request.getRequestURI()));
+        } catch (IllegalArgumentException e) {
+            // a malformed URI is not repeated back
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(json.writeValueAsBytes(problem));

@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
@@ -71,6 +72,12 @@ class SecurityConfiguration {
                     .accessDeniedHandler(problems::forbidden));
         }
         return http.build();
+    }
+
+    /** Firewall refusals as problem details, like every other refusal. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(ProblemResponses problems) {
+        return problems::rejected;
     }
 
     /** No user names and passwords: without this, Spring Boot would create a user and log its password. */

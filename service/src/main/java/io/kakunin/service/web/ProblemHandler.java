@@ -1,6 +1,7 @@
 package io.kakunin.service.web;
 
 import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.RejectedInputException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolation;
@@ -101,8 +102,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(pointer, "exceeds a limit of this service: " + abbreviate(limit.getOriginalMessage()
                     .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
         }
-        if (e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class) {
-            return new FieldProblem(pointer, abbreviate(invalid.getOriginalMessage()));
+        if (e instanceof RejectedInputException rejected) {
+            return new FieldProblem(pointer, abbreviate(rejected.getOriginalMessage()));
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> target = mismatch.getTargetType();

@@ -1,0 +1,67 @@
+package io.kakunin.kb;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.deser.std.StdScalarDeserializer;
+
+/**
+ * Dates and times as the contract writes them, and only so: a date is a string
+ * {@code 2026-11-18}, a date and time a string with its offset
+ * {@code 2026-11-18T02:10:00+09:00} (RFC 3339). Jackson would also take numbers (epoch
+ * seconds) and arrays ({@code [2026,11,18]}); a request that sends those has misunderstood the
+ * field, and is told so.
+ */
+final class IsoDateDeserializers {
+
+    private IsoDateDeserializers() {
+    }
+
+    static final class Date extends StdScalarDeserializer<LocalDate> {
+        Date() {
+            super(LocalDate.class);
+        }
+
+        @Override
+        public LocalDate deserialize(JsonParser p, DeserializationContext ctxt) {
+            String text = text(p, "a date written as a string, YYYY-MM-DD");
+            try {
+                return LocalDate.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new RejectedInputException(p, "'" + abbreviate(text) + "' is not a date (YYYY-MM-DD, a day that exists)", LocalDate.class);
+            }
+        }
+    }
+
+    static final class DateTime extends StdScalarDeserializer<OffsetDateTime> {
+        DateTime() {
+            super(OffsetDateTime.class);
+        }
+
+        @Override
+        public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) {
+            String text = text(p, "a date and time written as a string with its offset, such as 2026-11-18T02:10:00+09:00");
+            try {
+                return OffsetDateTime.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new RejectedInputException(p, "'" + abbreviate(text)
+                        + "' is not a date and time with an offset (RFC 3339, such as 2026-11-18T02:10:00+09:00)", OffsetDateTime.class);
+            }
+        }
+    }
+
+    private static String text(JsonParser p, String expected) {
+        if (!p.hasToken(JsonToken.VALUE_STRING)) {
+            throw new RejectedInputException(p, "must be " + expected, String.class);
+        }
+        return p.getString();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+}

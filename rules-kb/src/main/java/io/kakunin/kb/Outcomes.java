@@ -69,10 +69,17 @@ public final class Outcomes {
     }
 
     private final PointerIndex index;
-    private final Map<String, Finding> findings = new LinkedHashMap<>();
+    private final Map<String, Ruleset.RuleInfo> rules;
+    /** Findings by subject pointer, then by recommendation: keys the rules and the index already hold, no string built per report. */
+    private final Map<String, Map<String, Finding>> bySubject = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
 
-    Outcomes(PointerIndex index) {
+    /**
+     * @param rules the ruleset's rules by name, with their metadata read once when it was built
+     */
+    Outcomes(PointerIndex index, Map<String, Ruleset.RuleInfo> rules) {
         this.index = index;
+        this.rules = rules;
     }
 
     public void fail(Object drools, Object subject, String... facts) {
@@ -143,30 +150,43 @@ public final class Outcomes {
             throw new IllegalArgumentException("the first argument must be the rule's 'drools' context");
         }
         Rule rule = context.getRule();
-        String recommendation = metadata(rule, "recommendation");
+        Ruleset.RuleInfo info = rules.get(rule.getName());
+        String recommendation = info != null ? info.recommendationId() : metadata(rule, "recommendation");
+        String reason = info != null ? info.reason() : metadata(rule, "reason");
         if (recommendation == null) {
             throw new IllegalStateException("rule \"" + rule.getName() + "\" has no @recommendation");
         }
         String subjectPointer = index.pointerOf(subject);
-        List<String> pointers = new ArrayList<>(facts.length);
-        for (String fact : facts) {
-            pointers.add(index.resolve(node, fact));
+        List<String> pointers;
+        if (facts.length == 0) {
+            pointers = List.of();
+        } else {
+            String[] resolved = new String[facts.length];
+            for (int i = 0; i < facts.length; i++) {
+                resolved[i] = index.resolve(node, facts[i]);
+            }
+            pointers = List.of(resolved);
         }
-        Finding finding = findings.computeIfAbsent(recommendation + '\u0000' + subjectPointer,
-                k -> new Finding(recommendation, subjectPointer, subject));
-        finding.reports.add(new Report(rule.getName(), outcome, List.copyOf(pointers), metadata(rule, "reason"), node));
+        Finding finding = bySubject.computeIfAbsent(subjectPointer, k -> new LinkedHashMap<>()).get(recommendation);
+        if (finding == null) {
+            finding = new Finding(recommendation, subjectPointer, subject);
+            bySubject.get(subjectPointer).put(recommendation, finding);
+            findings.add(finding);
+        }
+        finding.reports.add(new Report(rule.getName(), outcome, pointers, reason, node));
         if (finding.outcome == null || rank(outcome) > rank(finding.outcome)) {
             finding.outcome = outcome;
         }
     }
 
     Collection<Finding> findings() {
-        return findings.values();
+        return findings;
     }
 
     /** What has been reported so far for a recommendation and subject, if anything. */
     Finding finding(String recommendationId, String subjectPointer) {
-        return findings.get(recommendationId + '\u0000' + subjectPointer);
+        Map<String, Finding> ofSubject = bySubject.get(subjectPointer);
+        return ofSubject == null ? null : ofSubject.get(recommendationId);
     }
 
     /** FAIL over NEEDS_INFORMATION over PASS over NOT_APPLICABLE. */

@@ -15,7 +15,8 @@ import java.util.Map;
  * Knows where each object of a submitted request sits in it, as a JSON Pointer, so a rule can
  * name a fact relative to the object it matched ({@code $service}, {@code "/authRequired"}) and
  * the verdict still points into the request ({@code /products/0/networkServices/2/authRequired}).
- * Built once per evaluation, on first use, by walking the generated model classes.
+ * Built once per evaluation by one walk of the generated model classes; pointer strings are
+ * written only for the objects rules name.
  */
 final class PointerIndex {
 
@@ -32,6 +33,7 @@ final class PointerIndex {
                 JsonProperty json = m.getAnnotation(JsonProperty.class);
                 if (json != null && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
                         && m.getName().startsWith("get") && mayHoldModel(m.getReturnType())) {
+                    m.trySetAccessible();
                     properties.add(new Property(json.value(), m));
                 }
             }
@@ -47,6 +49,7 @@ final class PointerIndex {
             for (Method m : type.getMethods()) {
                 JsonProperty json = m.getAnnotation(JsonProperty.class);
                 if (json != null && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getName().startsWith("get")) {
+                    m.trySetAccessible();
                     getters.put(json.value(), m);
                 }
             }
@@ -54,32 +57,78 @@ final class PointerIndex {
         }
     };
 
-    private final Object root;
-    private Map<Object, String> pointers;
+    /** Where an object sits: under its parent, by property name or list index. */
+    private record Link(Object parent, String property, int index) {
+    }
 
+    private final Object root;
+    private final Map<Object, Link> links = new IdentityHashMap<>();
+    private final Map<Object, String> pointers = new IdentityHashMap<>();
+    private final List<String> nullElements = new ArrayList<>();
+
+    /**
+     * Indexes a request in one walk: where each object sits (its pointer is written out only
+     * when a rule names it) and which list elements are null.
+     */
     PointerIndex(Object root) {
         this.root = root;
+        pointers.put(root, "");
+        index(root, null, null, -1);
+    }
+
+    /** The pointers of the null elements of lists anywhere in the request. */
+    List<String> nullElements() {
+        return nullElements;
+    }
+
+    private void index(Object node, Object parent, String property, int position) {
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                if (item == null) {
+                    nullElements.add(pointerOf(parent) + "/" + property + "/" + i);
+                } else if (isModel(item.getClass())) {
+                    links.put(item, new Link(parent, property, i));
+                    children(item);
+                }
+                i++;
+            }
+            return;
+        }
+        if (node != null && isModel(node.getClass())) {
+            if (parent != null) {
+                links.put(node, new Link(parent, property, position));
+            }
+            children(node);
+        }
+    }
+
+    private void children(Object node) {
+        for (Property p : PROPERTIES.get(node.getClass())) {
+            Object value = read(p, node);
+            if (value != null) {
+                index(value, node, p.name(), -1);
+            }
+        }
     }
 
     /** Makes a derived fact (an item read from a STIX object, a finding) known under a pointer. */
     void register(Object node, String pointer) {
-        if (pointers == null) {
-            pointers = new IdentityHashMap<>();
-            walk(root, "");
-        }
         pointers.put(node, pointer);
     }
 
     /** The pointer of an object of the request; the root is the empty pointer. */
     String pointerOf(Object node) {
-        if (pointers == null) {
-            pointers = new IdentityHashMap<>();
-            walk(root, "");
-        }
         String pointer = pointers.get(node);
-        if (pointer == null) {
+        if (pointer != null) {
+            return pointer;
+        }
+        Link link = links.get(node);
+        if (link == null) {
             throw new IllegalArgumentException("a rule named an object that is not part of the submitted facts: " + node.getClass().getSimpleName());
         }
+        pointer = pointerOf(link.parent()) + "/" + link.property() + (link.index() >= 0 ? "/" + link.index() : "");
+        pointers.put(node, pointer);
         return pointer;
     }
 
@@ -98,7 +147,12 @@ final class PointerIndex {
      */
     Object valueAt(Object node, String relative) {
         Object current = node;
-        for (String token : relative.split("/")) {
+        int from = 0;
+        while (from < relative.length()) {
+            int slash = relative.indexOf('/', from);
+            int to = slash < 0 ? relative.length() : slash;
+            String token = relative.substring(from, to);
+            from = to + 1;
             if (token.isEmpty()) {
                 continue;
             }
@@ -121,51 +175,6 @@ final class PointerIndex {
             }
         }
         return current;
-    }
-
-    private void walk(Object node, String pointer) {
-        if (node == null) {
-            return;
-        }
-        if (node instanceof Collection<?> items) {
-            int i = 0;
-            for (Object item : items) {
-                walk(item, pointer + "/" + i++);
-            }
-            return;
-        }
-        if (!isModel(node.getClass())) {
-            return;
-        }
-        pointers.put(node, pointer);
-        for (Property p : PROPERTIES.get(node.getClass())) {
-            walk(read(p, node), pointer + "/" + p.name());
-        }
-    }
-
-    /** The pointers of every null element of a list anywhere in the request. */
-    static List<String> nullElements(Object root) {
-        List<String> found = new ArrayList<>();
-        findNullElements(root, "", found);
-        return found;
-    }
-
-    private static void findNullElements(Object node, String pointer, List<String> found) {
-        if (node instanceof Collection<?> items) {
-            int i = 0;
-            for (Object item : items) {
-                if (item == null) {
-                    found.add(pointer + "/" + i);
-                } else {
-                    findNullElements(item, pointer + "/" + i, found);
-                }
-                i++;
-            }
-        } else if (node != null && isModel(node.getClass())) {
-            for (Property p : PROPERTIES.get(node.getClass())) {
-                findNullElements(read(p, node), pointer + "/" + p.name(), found);
-            }
-        }
     }
 
     private static Object read(Property p, Object node) {

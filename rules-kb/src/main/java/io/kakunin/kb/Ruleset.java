@@ -209,10 +209,13 @@ public final class Ruleset {
      *                               no product, an empty product slot)
      */
     public Assessment assess(AssessmentRequest request, Locale locale) {
-        Facts.check(request);
-        LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        if (request == null) {
+            throw new InvalidFactsException(List.of(new InvalidFactsException.Problem("", "the request is empty")));
+        }
         PointerIndex index = new PointerIndex(request);
-        Outcomes outcomes = new Outcomes(index);
+        Facts.check(request, index);
+        LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Outcomes outcomes = new Outcomes(index, rules);
         KieSession session = kieBase.newKieSession();
         try {
             session.setGlobal("outcomes", outcomes);

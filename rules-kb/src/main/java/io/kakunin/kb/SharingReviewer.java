@@ -77,11 +77,12 @@ final class SharingReviewer {
 
     SharingReview review(SharingReviewRequest request, Locale locale, Clock clock) {
         check(request);
+        PointerIndex index = new PointerIndex(request);
+        checkNulls(index);
         LocalDate date = request.getReviewDate() != null ? request.getReviewDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Instant now = clock.instant();
         Case c = read(request);
 
-        PointerIndex index = new PointerIndex(request);
         if (c.inspection() != null) {
             c.inspection().pointers().forEach(index::register);
         } else {
@@ -90,7 +91,7 @@ final class SharingReviewer {
             }
         }
         ShareMarking marking = marking(request, c);
-        Outcomes outcomes = new Outcomes(index);
+        Outcomes outcomes = new Outcomes(index, ruleset.rules());
         KieSession session = ruleset.kieBase().newKieSession();
         try {
             session.setGlobal("outcomes", outcomes);
@@ -109,7 +110,7 @@ final class SharingReviewer {
         }
 
         List<Result> results = assembler.results(Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))),
-                outcomes.findings(), locale);
+                outcomes, locale);
         SharingDecision decision = decide(request, results, outcomes);
         List<Redaction> redactions = List.of();
         Map<String, Object> sanitized = null;
@@ -193,14 +194,18 @@ final class SharingReviewer {
         } else if (items && request.getItems().isEmpty()) {
             problems.add(new InvalidFactsException.Problem("/items", "must list at least one item"));
         }
-        for (String pointer : PointerIndex.nullElements(request)) {
-            problems.add(new InvalidFactsException.Problem(pointer, "must not be null"));
-        }
         for (String pointer : VictimMatcher.invalidRanges(request.getVictimProfile())) {
             problems.add(new InvalidFactsException.Problem(pointer, "is not an address range in CIDR notation"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
+        }
+    }
+
+    private static void checkNulls(PointerIndex index) {
+        if (!index.nullElements().isEmpty()) {
+            throw new InvalidFactsException(index.nullElements().stream()
+                    .map(pointer -> new InvalidFactsException.Problem(pointer, "must not be null")).toList());
         }
     }
 

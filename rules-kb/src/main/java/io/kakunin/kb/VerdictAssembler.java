@@ -46,10 +46,36 @@ final class VerdictAssembler {
 
     private static final List<Level> LEVELS = List.of(Level.MUST, Level.SHOULD, Level.INFO);
 
+    /** The message keys of one recommendation, built once: no key string is built per result. */
+    private record Keys(String title, String remediation, Map<Outcome, String> outcomes, Map<String, String> reasons, String id) {
+        String reason(String reason) {
+            return reasons.computeIfAbsent(reason, r -> id + ".reason." + r);
+        }
+    }
+
+    private static final Map<Outcome, String> GENERIC = new EnumMap<>(Outcome.class);
+
+    static {
+        for (Outcome o : Outcome.values()) {
+            GENERIC.put(o, "outcome." + o.getValue());
+        }
+    }
+
     private final Ruleset ruleset;
+    private final Map<String, Keys> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
     VerdictAssembler(Ruleset ruleset) {
         this.ruleset = ruleset;
+    }
+
+    private Keys keys(String id) {
+        return keys.computeIfAbsent(id, k -> {
+            Map<Outcome, String> outcomes = new EnumMap<>(Outcome.class);
+            for (Outcome o : Outcome.values()) {
+                outcomes.put(o, k + "." + outcomeKey(o));
+            }
+            return new Keys(k + ".title", k + ".remediation", outcomes, new java.util.concurrent.ConcurrentHashMap<>(), k);
+        });
     }
 
     Assessment assemble(AssessmentRequest request, Outcomes outcomes, LocalDate date, Locale locale, Instant now) {
@@ -63,7 +89,7 @@ final class VerdictAssembler {
         }
         subjects.put(SubjectType.PRODUCT, products);
 
-        List<Result> results = results(subjects, outcomes.findings(), locale);
+        List<Result> results = results(subjects, outcomes, locale);
         Assessment verdict = new Assessment()
                 .createdAt(now.atOffset(ZoneOffset.UTC))
                 .assessmentDate(date)
@@ -83,22 +109,26 @@ final class VerdictAssembler {
     }
 
     /** One result per (recommendation, subject) of the subject types given, in catalog order. */
-    List<Result> results(Map<SubjectType, List<Subject>> subjects, Collection<Outcomes.Finding> findings, Locale locale) {
-        Map<String, Outcomes.Finding> byKey = new HashMap<>();
-        for (Outcomes.Finding f : findings) {
-            byKey.put(f.recommendationId + '\u0000' + f.subject, f);
-        }
+    List<Result> results(Map<SubjectType, List<Subject>> subjects, Outcomes outcomes, Locale locale) {
         List<Result> results = new ArrayList<>();
+        int used = 0;
         for (Catalog.Entry entry : ruleset.catalog().entries()) {
             for (Subject subject : subjects.getOrDefault(entry.subject(), List.of())) {
-                Outcomes.Finding finding = byKey.remove(entry.id() + '\u0000' + subject.pointer());
+                Outcomes.Finding finding = outcomes.finding(entry.id(), subject.pointer());
+                used += finding == null ? 0 : 1;
                 results.add(finding == null ? undecided(entry, subject, locale) : decided(entry, subject, finding, locale));
             }
         }
-        if (!byKey.isEmpty()) {
-            Outcomes.Finding stray = byKey.values().iterator().next();
-            throw new IllegalStateException("rule \"" + stray.reports.get(0).rule() + "\" reported " + stray.recommendationId
-                    + " for " + stray.subject + ", which is not a subject of that recommendation");
+        if (used != outcomes.findings().size()) {
+            for (Outcomes.Finding stray : outcomes.findings()) {
+                boolean known = ruleset.catalog().entry(stray.recommendationId)
+                        .map(e -> subjects.getOrDefault(e.subject(), List.of()).stream().anyMatch(s -> s.pointer().equals(stray.subject)))
+                        .orElse(false);
+                if (!known) {
+                    throw new IllegalStateException("rule \"" + stray.reports.get(0).rule() + "\" reported " + stray.recommendationId
+                            + " for " + stray.subject + ", which is not a subject of that recommendation");
+                }
+            }
         }
         return results;
     }
@@ -149,24 +179,24 @@ final class VerdictAssembler {
 
     /** Fills title, message and remediation of a result in a language. */
     private Result texts(Result result, Set<String> reasons, Locale locale) {
-        String id = result.getRecommendationId();
+        Keys k = keys(result.getRecommendationId());
         Outcome outcome = result.getOutcome();
         List<String> pointers = outcome == Outcome.FAIL ? result.getEvidence() : result.getMissingFacts();
-        result.title(text(locale, id + ".title", pointers));
+        result.title(text(locale, k.title(), pointers));
         StringBuilder message = new StringBuilder();
         for (String reason : reasons) {
-            String t = text(locale, id + ".reason." + reason, pointers);
+            String t = text(locale, k.reason(reason), pointers);
             if (t != null) {
                 message.append(message.length() == 0 ? "" : " ").append(t);
             }
         }
         if (message.length() == 0) {
-            String specific = text(locale, id + "." + outcomeKey(outcome), pointers);
-            message.append(specific != null ? specific : text(locale, "outcome." + outcome.getValue(), pointers));
+            String specific = text(locale, k.outcomes().get(outcome), pointers);
+            message.append(specific != null ? specific : text(locale, GENERIC.get(outcome), pointers));
         }
         result.message(message.toString());
         result.remediation(outcome == Outcome.FAIL || outcome == Outcome.NEEDS_INFORMATION
-                ? text(locale, id + ".remediation", pointers) : null);
+                ? text(locale, k.remediation(), pointers) : null);
         return result;
     }
 
@@ -274,7 +304,7 @@ final class VerdictAssembler {
                 byLevel.add(new LevelCounts().level(level)
                         .counts(counts(items.stream().filter(r -> r.getLevel() == level).toList())));
             }
-            summaries.add(new MeasureSummary().measure(measure).title(text(locale, measure + ".title", null))
+            summaries.add(new MeasureSummary().measure(measure).title(text(locale, keys(measure).title(), null))
                     .counts(counts(items)).byLevel(byLevel));
         });
         return summaries;

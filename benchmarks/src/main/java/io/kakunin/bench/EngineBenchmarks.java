@@ -1,0 +1,141 @@
+package io.kakunin.bench;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.kb.Json;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetFiles;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The engine's costs beside the cost of reading the request: each evaluation is measured next
+ * to the Jackson parse of the same body into the same model classes, in the same forked JVM,
+ * so that the ratio is taken under the same conditions. Run through {@link RunEngineBenchmarks}.
+ */
+public class EngineBenchmarks {
+
+    /** Assessments of one organization with 3 (typical) or 50 (large) fully described products. */
+    @State(Scope.Benchmark)
+    public static class Assessments {
+        @Param({"3", "50"})
+        public int products;
+
+        byte[] body;
+        AssessmentRequest request;
+        Ruleset ruleset;
+
+        @Setup
+        public void setUp() {
+            body = Requests.assessment(products);
+            request = Json.mapper().readValue(body, AssessmentRequest.class);
+            ruleset = Ruleset.builtIn();
+            ruleset.assess(request, Locale.ENGLISH);
+        }
+    }
+
+    /** A share of a 200-object STIX bundle, with a victim profile. */
+    @State(Scope.Benchmark)
+    public static class Shares {
+        byte[] body;
+        SharingReviewRequest request;
+        Ruleset ruleset;
+
+        @Setup
+        public void setUp() {
+            body = Requests.stixShare(200);
+            request = Json.mapper().readValue(body, SharingReviewRequest.class);
+            ruleset = Ruleset.builtIn();
+            ruleset.review(request, Locale.ENGLISH);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(1)
+    public AssessmentRequest assessmentParse(Assessments s) {
+        return Json.mapper().readValue(s.body, AssessmentRequest.class);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(1)
+    public Assessment assessmentEvaluate(Assessments s) {
+        return s.ruleset.assess(s.request, Locale.ENGLISH);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(1)
+    public SharingReviewRequest shareParse(Shares s) {
+        return Json.mapper().readValue(s.body, SharingReviewRequest.class);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(1)
+    public SharingReview shareReview(Shares s) {
+        return s.ruleset.review(s.request, Locale.ENGLISH);
+    }
+
+    /** The files of the built-in ruleset, compiled from DRL text as a reload compiles a rules directory. */
+    @State(Scope.Benchmark)
+    public static class Reload {
+        RulesetFiles files;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            files = RulesetFiles.builtIn(Reload.class.getClassLoader());
+        }
+    }
+
+    /** The first build in a fresh JVM: what a service pays for its first reload. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    @Fork(3)
+    public Ruleset reloadCold(Reload r) {
+        return Ruleset.compile(r.files, "benchmark");
+    }
+
+    /** A reload in a JVM that has compiled rules before: every later edit. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 3, time = 5)
+    @Measurement(iterations = 5, time = 5)
+    @Fork(1)
+    public Ruleset reloadWarm(Reload r) {
+        return Ruleset.compile(r.files, "benchmark");
+    }
+}

@@ -18,7 +18,7 @@ public record KakuninProperties(Rules rules, Limits limits, Security security) {
 
     public KakuninProperties {
         rules = rules == null ? new Rules(null, null, null, null, null, null) : rules;
-        limits = limits == null ? new Limits(null, null, null, null, null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
         security = security == null ? new Security(null, null, null) : security;
     }
 
@@ -64,9 +64,11 @@ public record KakuninProperties(Rules rules, Limits limits, Security security) {
      * @param maxNumberLength   the longest JSON number, in characters (default 64)
      * @param maxArrayItems     the most elements of one array in free-form content such as a
      *                          STIX bundle (default 10,000); arrays of the contract have their own
+     * @param maxBatchBody      the largest body of {@code POST /v1/assessments:batch} (default
+     *                          1 GB); it is streamed, and each line is held to {@code maxBodySize}
      */
     public record Limits(DataSize maxBodySize, DataSize maxRulesetUpload, Integer maxNestingDepth, Integer maxStringLength,
-                         Integer maxNumberLength, Integer maxArrayItems) {
+                         Integer maxNumberLength, Integer maxArrayItems, DataSize maxBatchBody) {
         public Limits {
             maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
             maxRulesetUpload = maxRulesetUpload == null ? DataSize.ofMegabytes(8) : maxRulesetUpload;
@@ -74,6 +76,7 @@ public record KakuninProperties(Rules rules, Limits limits, Security security) {
             maxStringLength = maxStringLength == null ? 262_144 : maxStringLength;
             maxNumberLength = maxNumberLength == null ? 64 : maxNumberLength;
             maxArrayItems = maxArrayItems == null ? 10_000 : maxArrayItems;
+            maxBatchBody = maxBatchBody == null ? DataSize.ofGigabytes(1) : maxBatchBody;
         }
     }
 

@@ -4,8 +4,8 @@ import io.kakunin.api.AssessmentsApi;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.AssessmentList;
+import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.AssessmentSummary;
-import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.api.model.RulesetRef;
@@ -26,14 +26,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -55,17 +54,19 @@ class AssessmentsController implements AssessmentsApi {
 
     private final ActiveRuleset active;
     private final AssessmentRecords records;
-    private final JdbcAggregateTemplate jdbc;
     private final NamedParameterJdbcTemplate sql;
     private final Idempotency idempotency;
+    private final AssessmentWriter writer;
+    private final AssessmentBatch batch;
     private final JsonMapper json;
     private final Clock clock;
 
-    AssessmentsController(ActiveRuleset active, AssessmentRecords records, JdbcAggregateTemplate jdbc, NamedParameterJdbcTemplate sql,
-                          Idempotency idempotency, JsonMapper json, Clock clock) {
+    AssessmentsController(ActiveRuleset active, AssessmentRecords records, NamedParameterJdbcTemplate sql,
+                          Idempotency idempotency, AssessmentWriter writer, AssessmentBatch batch, JsonMapper json, Clock clock) {
+        this.writer = writer;
+        this.batch = batch;
         this.active = active;
         this.records = records;
-        this.jdbc = jdbc;
         this.sql = sql;
         this.idempotency = idempotency;
         this.json = json;
@@ -80,12 +81,11 @@ class AssessmentsController implements AssessmentsApi {
         String requestJson = json.writeValueAsString(request);
         Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
         String verdictJson = json.writeValueAsString(verdict);
-        Idempotency.Stored stored = idempotency.store(caller.id(), OPERATION, idempotencyKey, requestJson, verdict.getId(), () -> {
-            jdbc.insert(new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
-                    request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
-                    ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, verdictJson));
-            index(verdict.getId(), request, verdict);
-        });
+        AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
+                request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
+                ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, verdictJson);
+        Idempotency.Stored stored = idempotency.store(caller.id(), OPERATION, idempotencyKey, requestJson, verdict.getId(),
+                () -> writer.insert(List.of(AssessmentWriter.NewAssessment.of(record, request, verdict))));
         Assessment body = verdict;
         if (stored.replayed()) {
             body = view(records.findById(stored.id()).orElseThrow(), acceptLanguage);
@@ -100,26 +100,12 @@ class AssessmentsController implements AssessmentsApi {
         return response.body(body);
     }
 
-    /** The rows listings filter on: product identifiers and failed recommendations. */
-    private void index(UUID id, AssessmentRequest request, Assessment verdict) {
-        List<MapSqlParameterSource> products = new ArrayList<>();
-        for (int i = 0; i < request.getProducts().size(); i++) {
-            String productId = request.getProducts().get(i).getId();
-            if (productId != null) {
-                products.add(new MapSqlParameterSource().addValue("id", id).addValue("index", i).addValue("product", productId));
-            }
-        }
-        sql.batchUpdate("INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (:id, :index, :product)",
-                products.toArray(MapSqlParameterSource[]::new));
-        sql.batchUpdate("INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (:id, :recommendation)",
-                failed(verdict).stream().map(r -> new MapSqlParameterSource().addValue("id", id).addValue("recommendation", r))
-                        .toArray(MapSqlParameterSource[]::new));
-    }
-
-    private static Set<String> failed(Assessment verdict) {
-        Set<String> failed = new LinkedHashSet<>();
-        verdict.getResults().stream().filter(r -> r.getOutcome() == Outcome.FAIL).forEach(r -> failed.add(r.getRecommendationId()));
-        return failed;
+    /** NDJSON in, NDJSON out, streamed: see {@link AssessmentBatch}. */
+    @Override
+    public ResponseEntity<InputStreamResource> createAssessmentBatch(InputStreamResource body, String acceptLanguage, BatchDetail detail) {
+        InputStreamResource results = batch.start(body, Caller.current(), Locales.resolve(acceptLanguage),
+                detail == null ? BatchDetail.SUMMARY : detail);
+        return ResponseEntity.ok().contentType(AssessmentBatch.NDJSON).body(results);
     }
 
     @Override

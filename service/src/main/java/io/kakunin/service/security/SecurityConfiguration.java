@@ -21,7 +21,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  *
  * <table>
  * <tr><th>endpoint</th><th>roles</th></tr>
- * <tr><td>POST assessments, sharing reviews</td><td>SUBMITTER</td></tr>
+ * <tr><td>POST assessments (one or a batch), sharing reviews</td><td>SUBMITTER</td></tr>
  * <tr><td>GET and list assessments, sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
  * <tr><td>GET an assessment's re-evaluation</td><td>AUDITOR</td></tr>
  * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
@@ -54,7 +54,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**",
                                 "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/v1/assessments", "/v1/sharing-reviews").hasRole(SUBMITTER)
+                        .requestMatchers(HttpMethod.POST, "/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews").hasRole(SUBMITTER)
                         .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation").hasRole(AUDITOR)
                         .requestMatchers(HttpMethod.GET, "/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*")
                         .hasAnyRole(SUBMITTER, AUDITOR)

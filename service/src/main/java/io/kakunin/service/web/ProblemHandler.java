@@ -69,9 +69,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static final String TYPE_PREFIX = "urn:kakunin:problem:";
 
-    /** One offending field. */
-    record FieldProblem(String pointer, String detail) {
-    }
 
     // ------------------------------------------------------------------ request bodies
 
@@ -91,7 +88,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(field.pointer().isEmpty() ? field.detail() : field.pointer() + ": " + field.detail(), List.of(field), request);
     }
 
-    private static FieldProblem describe(JacksonException e) {
+    static FieldProblem describe(JacksonException e) {
         String pointer = pointer(e.getPath());
         if (e instanceof UnrecognizedPropertyException unknown) {
             Collection<Object> known = unknown.getKnownPropertyIds();
@@ -352,7 +349,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
     }
 
-    private static String summary(List<FieldProblem> fields) {
+    static String summary(List<FieldProblem> fields) {
         if (fields.isEmpty()) {
             return "The request is invalid.";
         }

@@ -29,18 +29,24 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     /** The one endpoint that takes a whole ruleset, with its fixtures, rather than one case. */
     static final String RULESET_UPLOAD_PATH = "/v1/rulesets/validate";
 
+    /** The streamed batch: its body may be large; each of its lines is held to the body limit by the batch itself. */
+    static final String BATCH_PATH = "/v1/assessments:batch";
+
     private final long limit;
     private final long rulesetLimit;
+    private final long batchLimit;
 
     RequestBodyLimitFilter(KakuninProperties properties) {
         this.limit = properties.limits().maxBodySize().toBytes();
         this.rulesetLimit = properties.limits().maxRulesetUpload().toBytes();
+        this.batchLimit = properties.limits().maxBatchBody().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long applicable = request.getRequestURI().equals(request.getContextPath() + RULESET_UPLOAD_PATH) ? rulesetLimit : limit;
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        long applicable = path.equals(RULESET_UPLOAD_PATH) ? rulesetLimit : path.equals(BATCH_PATH) ? batchLimit : limit;
         chain.doFilter(new Limited(request, applicable), response);
     }
 

@@ -1,0 +1,333 @@
+package io.kakunin.service.assessments;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.BatchDetail;
+import io.kakunin.api.model.BatchResultLine;
+import io.kakunin.api.model.FieldError;
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.Problem;
+import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.rulesets.ActiveRuleset;
+import io.kakunin.service.security.Caller;
+import io.kakunin.service.web.FieldProblem;
+import io.kakunin.service.web.Ids;
+import io.kakunin.service.web.Problems;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/assessments:batch}: NDJSON in, NDJSON out, one result line per input line, in
+ * order. The answer is a stream that pulls the request as the client reads the response: a
+ * chunk of lines is read, its lines are parsed, validated and evaluated in parallel on all
+ * cores, the chunk's verdicts are stored in one transaction, and only then are its result lines
+ * written. Memory is bounded by one chunk whatever the batch size; a bad line is answered on
+ * its own line with the problem a single request would have got.
+ */
+@Component
+class AssessmentBatch {
+
+    static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    /** Lines evaluated together and committed together. */
+    static final int CHUNK = 64;
+
+    private final ActiveRuleset active;
+    private final AssessmentWriter writer;
+    private final TransactionTemplate transaction;
+    private final Validator validator;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final int maxLineBytes;
+    private final ExecutorService workers;
+
+    AssessmentBatch(ActiveRuleset active, AssessmentWriter writer, TransactionTemplate transaction, Validator validator, JsonMapper json,
+                    Clock clock, KakuninProperties properties) {
+        this.active = active;
+        this.writer = writer;
+        this.transaction = transaction;
+        this.validator = validator;
+        this.json = json;
+        this.clock = clock;
+        this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
+        int threads = Runtime.getRuntime().availableProcessors();
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kakunin-batch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    /** The result stream of a batch; nothing is read or evaluated until it is read. */
+    InputStreamResource start(InputStreamResource body, Caller caller, Locale locale, BatchDetail detail) {
+        InputStream in;
+        try {
+            in = body.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new InputStreamResource(new Results(new Lines(in, maxLineBytes), caller, locale, detail));
+    }
+
+    /** One line's outcome: a verdict to store, or the problem to report. */
+    private record Outcome1(int line, AssessmentWriter.NewAssessment stored, Assessment verdict, BatchResultLine error) {
+    }
+
+    private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale) {
+        if (text == null) {
+            return new Outcome1(line, null, null, problem(line, 413, "payload-too-large", "The line is too large",
+                    "The line is longer than the limit of " + maxLineBytes + " bytes.", List.of()));
+        }
+        AssessmentRequest request;
+        try {
+            request = json.readValue(text, AssessmentRequest.class);
+        } catch (JacksonException e) {
+            FieldProblem field = Problems.of(e);
+            return new Outcome1(line, null, null, invalid(line, List.of(field)));
+        }
+        if (request == null) {
+            return new Outcome1(line, null, null, invalid(line, List.of(new FieldProblem("", "a JSON object is required"))));
+        }
+        Set<ConstraintViolation<AssessmentRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            return new Outcome1(line, null, null, invalid(line, Problems.of(violations)));
+        }
+        try {
+            Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
+            AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
+                    request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
+                    verdict.getLocale(), json.writeValueAsString(request), json.writeValueAsString(verdict));
+            return new Outcome1(line, AssessmentWriter.NewAssessment.of(record, request, verdict), verdict, null);
+        } catch (InvalidFactsException e) {
+            return new Outcome1(line, null, null, invalid(line, Problems.of(e)));
+        }
+    }
+
+    private static BatchResultLine invalid(int line, List<FieldProblem> fields) {
+        return problem(line, 400, "invalid-request", "The request is invalid", Problems.summary(fields), fields);
+    }
+
+    private static BatchResultLine problem(int line, int status, String slug, String title, String detail, List<FieldProblem> fields) {
+        Problem problem = new Problem().type(URI.create("urn:kakunin:problem:" + slug)).title(title).status(status).detail(detail);
+        if (!fields.isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            fields.forEach(f -> errors.add(new FieldError().pointer(f.pointer()).detail(f.detail())));
+            problem.errors(errors);
+        }
+        return new BatchResultLine().line(line).status(status).problem(problem);
+    }
+
+    private BatchResultLine success(Outcome1 o, BatchDetail detail) {
+        Assessment verdict = o.verdict();
+        Set<String> failed = new LinkedHashSet<>();
+        verdict.getResults().stream().filter(r -> r.getOutcome() == Outcome.FAIL).forEach(r -> failed.add(r.getRecommendationId()));
+        BatchResultLine line = new BatchResultLine().line(o.line()).status(201).id(verdict.getId())
+                .location("/v1/assessments/" + verdict.getId())
+                .organizationId(verdict.getOrganizationId())
+                .overallOutcome(verdict.getOverallOutcome())
+                .counts(verdict.getCounts())
+                .failedRecommendationIds(new ArrayList<>(failed));
+        if (detail == BatchDetail.FULL) {
+            verdict.getRuleset().available(true);
+            line.verdict(verdict);
+        }
+        return line;
+    }
+
+    /** The response: result lines produced chunk by chunk as the client reads. */
+    private final class Results extends InputStream {
+
+        private final Lines lines;
+        private final Caller caller;
+        private final Locale locale;
+        private final BatchDetail detail;
+        private byte[] buffer = new byte[0];
+        private int position;
+        private boolean done;
+
+        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail) {
+            this.lines = lines;
+            this.caller = caller;
+            this.locale = locale;
+            this.detail = detail;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (position >= buffer.length) {
+                if (done) {
+                    return -1;
+                }
+                fill();
+            }
+            int n = Math.min(len, buffer.length - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        /** Reads, evaluates, stores and renders the next chunk of lines. */
+        private void fill() throws IOException {
+            Ruleset ruleset = active.ruleset();
+            List<CompletableFuture<Outcome1>> pending = new ArrayList<>(CHUNK);
+            while (pending.size() < CHUNK) {
+                Lines.Line line = lines.next();
+                if (line == null) {
+                    done = true;
+                    break;
+                }
+                if (line.blank()) {
+                    continue;
+                }
+                pending.add(CompletableFuture.supplyAsync(() -> evaluate(line.number(), line.bytes(), ruleset, caller, locale), workers));
+            }
+            List<Outcome1> outcomes = new ArrayList<>(pending.size());
+            for (CompletableFuture<Outcome1> f : pending) {
+                outcomes.add(f.join());
+            }
+            List<AssessmentWriter.NewAssessment> stored = new ArrayList<>();
+            outcomes.stream().filter(o -> o.stored() != null).forEach(o -> stored.add(o.stored()));
+            transaction.executeWithoutResult(status -> writer.insert(stored));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 256);
+            for (Outcome1 o : outcomes) {
+                out.write(json.writeValueAsBytes(o.error() != null ? o.error() : success(o, detail)));
+                out.write('\n');
+            }
+            buffer = out.toByteArray();
+            position = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
+    }
+
+    /**
+     * Lines of the request, each at most the per-request body limit: a longer line is skipped
+     * to its end without being held in memory, and reported as too large.
+     */
+    static final class Lines implements AutoCloseable {
+
+        record Line(int number, byte[] bytes, boolean blank) {
+        }
+
+        private final InputStream in;
+        private final int max;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int length;
+        private int position;
+        private int number;
+        private boolean eof;
+
+        Lines(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        /** The next line; null at the end. A line over the limit comes back with null bytes. */
+        Line next() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean tooLong = false;
+            boolean any = false;
+            while (true) {
+                if (position >= length) {
+                    if (eof || !refill()) {
+                        if (!any) {
+                            return null;
+                        }
+                        break;
+                    }
+                }
+                any = true;
+                int start = position;
+                while (position < length && buffer[position] != '\n') {
+                    position++;
+                }
+                int count = position - start;
+                if (!tooLong) {
+                    if (line.size() + count > max) {
+                        tooLong = true;
+                        line = null;
+                    } else {
+                        line.write(buffer, start, count);
+                    }
+                }
+                if (position < length) {
+                    position++;
+                    break;
+                }
+            }
+            number++;
+            if (tooLong) {
+                return new Line(number, null, false);
+            }
+            byte[] bytes = line.toByteArray();
+            return new Line(number, bytes, isBlank(bytes));
+        }
+
+        private boolean refill() throws IOException {
+            length = in.read(buffer);
+            position = 0;
+            if (length <= 0) {
+                eof = true;
+                length = 0;
+                return false;
+            }
+            return true;
+        }
+
+        private static boolean isBlank(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

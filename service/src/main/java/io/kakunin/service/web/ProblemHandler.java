@@ -45,6 +45,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -186,11 +187,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                             HttpStatusCode status, WebRequest request) {
         List<FieldProblem> fields = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
+            if (result instanceof ParameterErrors errors) {
+                // A @Valid request body: its fields, by JSON Pointer.
+                for (FieldError error : errors.getFieldErrors()) {
+                    fields.add(new FieldProblem(pointerOfProperty(error.getField()), error.getDefaultMessage()));
+                }
+                errors.getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
+                return;
+            }
             String name = parameterName(result.getMethodParameter());
             for (MessageSourceResolvable error : result.getResolvableErrors()) {
                 fields.add(new FieldProblem(name, error.getDefaultMessage()));
             }
         });
+        fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
         return invalid(summary(fields), fields, request);
     }
 

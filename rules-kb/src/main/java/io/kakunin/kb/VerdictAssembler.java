@@ -162,10 +162,7 @@ final class VerdictAssembler {
     }
 
     private Result base(Catalog.Entry entry, Subject subject, Outcome outcome) {
-        List<Reference> refs = new ArrayList<>(entry.references().size());
-        for (Catalog.Ref ref : entry.references()) {
-            refs.add(new Reference().scheme(ref.scheme()).id(ref.id()).note(ref.note()));
-        }
+        List<Reference> refs = references(entry);
         return new Result()
                 .recommendationId(entry.id())
                 .subject(subject.pointer())
@@ -257,7 +254,18 @@ final class VerdictAssembler {
             if (result.getFiredRules() == null || result.getFiredRules().isEmpty()) {
                 result.message(text(locale, "outcome.UNDECIDED", result.getMissingFacts()));
             }
+            if (result.getReferences() == null) {
+                ruleset.catalog().entry(result.getRecommendationId()).ifPresent(entry -> result.references(references(entry)));
+            }
         }
+    }
+
+    private static List<Reference> references(Catalog.Entry entry) {
+        List<Reference> refs = new ArrayList<>(entry.references().size());
+        for (Catalog.Ref ref : entry.references()) {
+            refs.add(new Reference().scheme(ref.scheme()).id(ref.id()).note(ref.note()));
+        }
+        return refs;
     }
 
     static OverallOutcome overall(List<Result> results) {

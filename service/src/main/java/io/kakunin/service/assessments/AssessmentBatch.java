@@ -9,6 +9,7 @@ import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
@@ -128,7 +129,7 @@ class AssessmentBatch {
             Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
             AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                     request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
-                    verdict.getLocale(), json.writeValueAsString(request), json.writeValueAsString(verdict));
+                    verdict.getLocale(), json.writeValueAsString(request), StoredVerdicts.toJson(verdict));
             return new Outcome1(line, AssessmentWriter.NewAssessment.of(record, request, verdict), verdict, null);
         } catch (InvalidFactsException e) {
             return new Outcome1(line, null, null, invalid(line, Problems.of(e)));

@@ -11,6 +11,7 @@ import io.kakunin.api.model.Reevaluation;
 import io.kakunin.api.model.RulesetRef;
 import io.kakunin.kb.Locales;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ApiProblem;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Locale;
 import java.util.UUID;
@@ -80,7 +82,7 @@ class AssessmentsController implements AssessmentsApi {
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
         Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
-        String verdictJson = json.writeValueAsString(verdict);
+        String verdictJson = StoredVerdicts.toJson(verdict);
         AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                 request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
                 ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, verdictJson);
@@ -120,14 +122,17 @@ class AssessmentsController implements AssessmentsApi {
         return records.findById(id).filter(r -> caller.maySee(r.caller())).orElseThrow(() -> new NotFoundException("assessment", id));
     }
 
+    /**
+     * A stored verdict as the API shows it: rendered (titles, messages, remediation, references)
+     * by the revision that decided it, in the language asked for or the one it was made in. If
+     * that revision's rules are gone, the verdict is shown as stored, without texts, and says so.
+     */
     private Assessment view(AssessmentRecord record, String acceptLanguage) {
-        Assessment verdict = json.readValue(record.verdictJson(), Assessment.class);
-        Locale wanted = Locales.resolve(acceptLanguage);
-        if (acceptLanguage != null && !Locales.tag(wanted).equals(verdict.getLocale())) {
-            // Texts can be rewritten only by the ruleset that decided: same revision, same messages.
-            active.byRevision(record.rulesetRevision()).ifPresent(ruleset -> ruleset.localize(verdict, wanted));
-        }
-        verdict.getRuleset().available(active.isAvailable(record.rulesetRevision()));
+        Assessment verdict = StoredVerdicts.fromJson(record.verdictJson());
+        Locale locale = Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale());
+        Optional<Ruleset> decidedBy = active.byRevision(record.rulesetRevision());
+        decidedBy.ifPresent(ruleset -> StoredVerdicts.render(verdict, ruleset, locale));
+        verdict.getRuleset().available(decidedBy.isPresent());
         return verdict;
     }
 
@@ -191,7 +196,8 @@ class AssessmentsController implements AssessmentsApi {
         Instant asOf = original.getCreatedAt().toInstant();
         AssessmentRequest request = json.readValue(record.requestJson(), AssessmentRequest.class);
         Assessment again = ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)).assess(request, Locales.resolve(record.locale())).id(record.id());
-        List<String> differences = JsonDifferences.between(stored, json.valueToTree(again));
+        List<String> differences = JsonDifferences.between(json.readTree(StoredVerdicts.toJson(original)),
+                json.readTree(StoredVerdicts.toJson(again)));
         again.getRuleset().available(true);
         return ResponseEntity.ok(new Reevaluation()
                 .assessmentId(record.id())

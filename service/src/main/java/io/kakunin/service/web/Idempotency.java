@@ -14,11 +14,11 @@ import java.util.UUID;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a record exactly once per {@code Idempotency-Key}: the key's row and the record are
- * written in one transaction, so either both exist or neither. A retry finds the key's row and
+ * written in one transaction (shared with other requests' writes by {@link GroupCommit}), so
+ * either both exist or neither. A retry finds the key's row and
  * gets the record it names; a retry with another body is refused. Keys are scoped to the
  * caller and the operation.
  */
@@ -33,12 +33,12 @@ public class Idempotency {
     }
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transaction;
+    private final GroupCommit commits;
     private final Clock clock;
 
-    Idempotency(JdbcTemplate jdbc, TransactionTemplate transaction, Clock clock) {
+    Idempotency(JdbcTemplate jdbc, GroupCommit commits, Clock clock) {
         this.jdbc = jdbc;
-        this.transaction = transaction;
+        this.commits = commits;
         this.clock = clock;
     }
 
@@ -52,12 +52,12 @@ public class Idempotency {
      */
     public Stored store(String caller, String operation, String key, String body, UUID id, Runnable store) {
         if (key == null) {
-            transaction.executeWithoutResult(status -> store.run());
+            commits.commit(store);
             return new Stored(id, false);
         }
         String digest = digest(body);
         try {
-            transaction.executeWithoutResult(status -> {
+            commits.commit(() -> {
                 jdbc.update("INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?)", caller, operation, key, digest, id, Timestamp.from(clock.instant()));
                 store.run();

@@ -6,6 +6,8 @@ import io.kakunin.api.model.Product;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -18,11 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.drools.model.Model;
+import org.drools.modelcompiler.KieBaseBuilder;
 import org.kie.api.KieBase;
-import org.kie.api.KieServices;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
-import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 
 /**
@@ -102,8 +104,65 @@ public final class Ruleset {
     private static Ruleset loadBuiltIn(Map<String, Integer> overrides) {
         ClassLoader loader = Ruleset.class.getClassLoader();
         RulesetFiles files = withThresholds(RulesetFiles.builtIn(loader), overrides);
-        KieContainer container = KieServices.get().newKieClasspathContainer(loader);
-        return new Ruleset(files, BUILT_IN, container.getKieBase(KBASE), Clock.systemUTC());
+        return new Ruleset(files, BUILT_IN, builtInKieBase(), Clock.systemUTC());
+    }
+
+    private static KieBase builtInKieBase;
+
+    /** The built-in knowledge base, built once per JVM; the same for every threshold setting. */
+    private static synchronized KieBase builtInKieBase() {
+        if (builtInKieBase == null) {
+            builtInKieBase = builtInKieBase(Ruleset.class.getClassLoader());
+        }
+        return builtInKieBase;
+    }
+
+    /**
+     * Starts building the built-in knowledge base on a background thread, so that a process can do
+     * its other start-up work meanwhile; {@link #builtIn()} then waits for it, or builds it itself
+     * (and reports the failure) if the background build failed.
+     */
+    public static void preloadBuiltIn() {
+        Thread thread = new Thread(() -> {
+            try {
+                builtInKieBase();
+            } catch (RuntimeException e) {
+                // builtIn() tries again and reports it where it is needed
+            }
+        }, "kakunin-kb-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Where kie-maven-plugin lists the executable-model classes it generated for this module. */
+    static final String BUILT_IN_MODELS = "META-INF/kie/io.kakunin/rules-kb/drools-model";
+
+    /**
+     * The knowledge base from the executable model compiled into this jar. Not through
+     * {@code KieServices.newKieClasspathContainer()}: that scans the class path for kmodule.xml and,
+     * inside a Spring Boot jar, reads the whole outer archive (34,000 entries, ~125 MB of heap kept
+     * for the life of the process, and seconds of start-up). The models are instantiated directly.
+     */
+    private static KieBase builtInKieBase(ClassLoader loader) {
+        List<Model> models = new ArrayList<>();
+        try (InputStream in = loader.getResourceAsStream(BUILT_IN_MODELS)) {
+            if (in == null) {
+                throw new IllegalStateException("the built-in rules were not compiled into this jar: " + BUILT_IN_MODELS + " is missing");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                String name = line.strip();
+                if (name.isEmpty() || name.startsWith("Drools-Model-Version:")) {
+                    continue;
+                }
+                models.add((Model) Class.forName(name, true, loader).getDeclaredConstructor().newInstance());
+            }
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the built-in rules from " + BUILT_IN_MODELS, e);
+        }
+        if (models.isEmpty()) {
+            throw new IllegalStateException("no rule models listed in " + BUILT_IN_MODELS);
+        }
+        return KieBaseBuilder.createKieBaseFromModel(models);
     }
 
     /**

@@ -25,31 +25,34 @@ public final class JfrSummary {
     static final Map<String, String> STAGES = new LinkedHashMap<>();
 
     static {
-        STAGES.put("io.kakunin.kb.VerdictAssembler.", "verdict assembly and texts");
-        STAGES.put("io.kakunin.kb.PointerIndex.", "JSON Pointer index of the facts");
-        STAGES.put("io.kakunin.kb.Facts.", "fact validation");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.fireAllRules", "rule evaluation (fire)");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.insert", "rule evaluation (insert)");
-        STAGES.put("org.drools.kiesession.entrypoints.NamedEntryPoint.insert", "rule evaluation (insert)");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.dispose", "session create/dispose");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.<init>", "session create/dispose");
-        STAGES.put("org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession", "session create/dispose");
-        STAGES.put("org.drools.", "rules engine, other");
-        STAGES.put("io.kakunin.kb.sharing.", "sharing review (STIX)");
-        STAGES.put("io.kakunin.kb.SharingReviewer.", "sharing review");
-        STAGES.put("io.kakunin.kb.", "engine, other");
-        STAGES.put("org.springframework.jdbc.", "database (JDBC)");
-        STAGES.put("org.springframework.data.", "database (Spring Data)");
-        STAGES.put("org.h2.", "database (H2)");
-        STAGES.put("org.postgresql.", "database (PostgreSQL driver)");
-        STAGES.put("com.zaxxer.hikari.", "database (pool)");
+        STAGES.put("io.kakunin.kb.VerdictAssembler.", "engine: verdict assembly and texts");
+        STAGES.put("io.kakunin.kb.PointerIndex.", "engine: JSON Pointer index of the facts");
+        STAGES.put("io.kakunin.kb.Facts.", "engine: fact validation");
+        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.fireAllRules", "engine: rule evaluation (fire)");
+        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.insert", "engine: rule evaluation (insert)");
+        STAGES.put("org.drools.kiesession.entrypoints.NamedEntryPoint.insert", "engine: rule evaluation (insert)");
+        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.dispose", "engine: session create/dispose");
+        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.<init>", "engine: session create/dispose");
+        STAGES.put("org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession", "engine: session create/dispose");
+        STAGES.put("org.drools.", "engine: rules engine, other");
+        STAGES.put("io.kakunin.kb.sharing.", "engine: sharing review (STIX)");
+        STAGES.put("io.kakunin.kb.SharingReviewer.", "engine: sharing review");
+        STAGES.put("io.kakunin.kb.Ruleset.", "engine: other");
+        STAGES.put("org.h2.", "database: H2");
+        STAGES.put("org.postgresql.", "database: PostgreSQL driver");
+        STAGES.put("com.zaxxer.hikari.", "database: connection pool");
+        STAGES.put("org.springframework.jdbc.", "database: Spring JDBC");
+        STAGES.put("org.springframework.data.", "database: Spring Data");
+        STAGES.put("org.springframework.transaction.", "database: transactions");
         STAGES.put("tools.jackson.", "JSON (Jackson)");
+        STAGES.put("io.kakunin.kb.", "JSON and checks of the engine's readers");
         STAGES.put("org.hibernate.validator.", "bean validation");
+        STAGES.put("io.micrometer.", "metrics and observations");
+        STAGES.put("org.springframework.web.servlet.", "Spring MVC");
+        STAGES.put("io.kakunin.service.", "service code");
         STAGES.put("org.springframework.security.", "security filters");
-        STAGES.put("org.apache.coyote.", "HTTP (Tomcat)");
-        STAGES.put("org.apache.tomcat.", "HTTP (Tomcat)");
-        STAGES.put("org.apache.catalina.", "HTTP (Tomcat)");
-        STAGES.put("org.springframework.web.", "Spring MVC");
+        STAGES.put("org.springframework.", "Spring, other");
+        STAGES.put("org.apache.", "HTTP (Tomcat)");
         STAGES.put("java.net.http.", "load generator (JDK HTTP client)");
     }
 

@@ -122,6 +122,11 @@ class AssessmentApiTests {
     }
 
     @Test
+    void theBenchmarkBaselineDoesNotExistOutsideTheBenchmarkProfile() throws Exception {
+        assertThat(http().postJson("/benchmark/echo", fixture(EXAMPLE)).status()).isIn(403, 404);
+    }
+
+    @Test
     void healthIsUp() {
         JsonNode health = http().get("/actuator/health").json();
         assertThat(health.path("status").asString()).isEqualTo("UP");

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The HTTP benchmark (docs/performance.md): the packaged service in its own JVM, driven over
+# loopback by a load generator in another; POST /v1/assessments beside the baseline echo
+# endpoint of the benchmark profile, on H2 and PostgreSQL, then the streamed batch.
+#
+#   scripts/bench-http.sh [--databases h2,postgres] [--connections 8] [--phase-seconds 10]
+#                         [--rounds 2] [--xmx 256m] [--batch-products 1000,100000]
+#                         [--heaps 256m,128m,96m,64m] [--jfr true]
+#
+# Builds what it needs first. Needs only the JDK; PostgreSQL comes from Maven Central.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./mvnw -q -DskipTests package
+exec java -cp "benchmarks/target/benchmarks-1.0.0-SNAPSHOT.jar:benchmarks/target/lib/*" io.kakunin.bench.HttpLoad --root "$root" "$@"

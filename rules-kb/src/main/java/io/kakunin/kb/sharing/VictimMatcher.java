@@ -36,6 +36,11 @@ public final class VictimMatcher {
     private final List<String> domains = new ArrayList<>();
     private final List<String> domainLabels = new ArrayList<>();
     private final List<Cidr> ranges = new ArrayList<>();
+    /** Compiled once per profile: a domain with its subdomains and an optional e-mail local part. */
+    private final List<Pattern> domainPatterns = new ArrayList<>();
+    /** Compiled once per profile: what {@link #mask(String)} replaces, and with what. */
+    private final List<Pattern> maskPatterns = new ArrayList<>();
+    private final List<String> maskReplacements = new ArrayList<>();
     private final String sector;
     private final boolean profiled;
 
@@ -76,6 +81,19 @@ public final class VictimMatcher {
                     }
                 }
             }
+        }
+        for (String domain : domains) {
+            domainPatterns.add(Pattern.compile("([a-z0-9._%+-]+@)?((?:[a-z0-9-]+\\.)*" + Pattern.quote(domain) + ")\\b"));
+            maskPatterns.add(Pattern.compile(Pattern.quote(domain), Pattern.CASE_INSENSITIVE));
+            maskReplacements.add("[victim-domain]");
+        }
+        for (String name : names) {
+            maskPatterns.add(Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+            maskReplacements.add("[victim]");
+        }
+        for (String label : domainLabels) {
+            maskPatterns.add(Pattern.compile(Pattern.quote(label), Pattern.CASE_INSENSITIVE));
+            maskReplacements.add("[victim]");
         }
         if (profile.getIpRanges() != null) {
             for (String r : profile.getIpRanges()) {
@@ -124,8 +142,11 @@ public final class VictimMatcher {
             }
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        for (String domain : domains) {
-            Matcher m = Pattern.compile("([a-z0-9._%+-]+@)?((?:[a-z0-9-]+\\.)*" + Pattern.quote(domain) + ")\\b").matcher(lower);
+        for (int i = 0; i < domains.size(); i++) {
+            if (!lower.contains(domains.get(i))) {
+                continue;
+            }
+            Matcher m = domainPatterns.get(i).matcher(lower);
             while (m.find()) {
                 found.add(new Match(text.substring(m.start(), m.end()),
                         m.group(1) != null ? io.kakunin.api.model.IdentifierFlag.EMAIL : io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN));
@@ -167,14 +188,8 @@ public final class VictimMatcher {
             return text;
         }
         String out = text;
-        for (String domain : domains) {
-            out = Pattern.compile(Pattern.quote(domain), Pattern.CASE_INSENSITIVE).matcher(out).replaceAll("[victim-domain]");
-        }
-        for (String name : names) {
-            out = Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(out).replaceAll("[victim]");
-        }
-        for (String label : domainLabels) {
-            out = Pattern.compile(Pattern.quote(label), Pattern.CASE_INSENSITIVE).matcher(out).replaceAll("[victim]");
+        for (int i = 0; i < maskPatterns.size(); i++) {
+            out = maskPatterns.get(i).matcher(out).replaceAll(maskReplacements.get(i));
         }
         if (!ranges.isEmpty()) {
             Matcher m = IPV4.matcher(out);

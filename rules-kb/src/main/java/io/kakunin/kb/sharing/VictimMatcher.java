@@ -153,7 +153,7 @@ public final class VictimMatcher {
             }
         }
         Matcher path = USER_PATH.matcher(text);
-        while (path.find()) {
+        while ((text.indexOf('/') >= 0 || text.indexOf('\\') >= 0) && path.find()) {
             if (!isGenericUser(path.group())) {
                 found.add(new Match(path.group(), io.kakunin.api.model.IdentifierFlag.FILE_PATH_WITH_NAME));
             }
@@ -161,10 +161,23 @@ public final class VictimMatcher {
         return found;
     }
 
+    /**
+     * Whether the text has a digit, a dot and a digit in a row, without which {@link #IPV4} cannot
+     * match: most free text has none, and the pattern is the costly part of scanning it.
+     */
+    static boolean mayHoldIpv4(String text) {
+        for (int dot = text.indexOf('.', 1); dot > 0 && dot < text.length() - 1; dot = text.indexOf('.', dot + 1)) {
+            if (Character.isDigit(text.charAt(dot - 1)) && Character.isDigit(text.charAt(dot + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** IP addresses in text that are private or the victim's. */
     public List<Match> addressesIn(String text) {
         List<Match> found = new ArrayList<>();
-        if (text == null) {
+        if (text == null || !mayHoldIpv4(text)) {
             return found;
         }
         Matcher m = IPV4.matcher(text);
@@ -191,7 +204,7 @@ public final class VictimMatcher {
         for (int i = 0; i < maskPatterns.size(); i++) {
             out = maskPatterns.get(i).matcher(out).replaceAll(maskReplacements.get(i));
         }
-        if (!ranges.isEmpty()) {
+        if (!ranges.isEmpty() && mayHoldIpv4(out)) {
             Matcher m = IPV4.matcher(out);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {

@@ -1,14 +1,19 @@
 package io.kakunin.kb;
 
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.Organization;
+import io.kakunin.api.model.Product;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The structural checks the engine makes before it evaluates anything: the parts every
- * evaluation needs are there, and no list holds an empty slot (a JSON {@code null} element),
- * which would otherwise be a fact no rule can read.
+ * evaluation needs are there, no list holds an empty slot (a JSON {@code null} element, which
+ * would otherwise be a fact no rule can read), and no date of something that has already
+ * happened lies after the date the facts describe (a review "done" in 2999 would otherwise
+ * count as recent for ever).
  */
 final class Facts {
 
@@ -31,6 +36,49 @@ final class Facts {
         }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
+        }
+    }
+
+    /**
+     * The dates of things done (a review, a training, an analysis, a document, a test plan) must
+     * not lie after the assessment date. Dates of things planned (design freeze, end of support)
+     * may.
+     */
+    static void checkDates(AssessmentRequest request, LocalDate assessmentDate, PointerIndex index) {
+        List<InvalidFactsException.Problem> problems = new ArrayList<>();
+        Organization org = request.getOrganization();
+        if (org.getProductSecurityPolicy() != null) {
+            done(problems, index, org.getProductSecurityPolicy(), "/lastReviewDate", org.getProductSecurityPolicy().getLastReviewDate(), assessmentDate);
+        }
+        if (org.getSecurityTraining() != null) {
+            done(problems, index, org.getSecurityTraining(), "/lastDate", org.getSecurityTraining().getLastDate(), assessmentDate);
+        }
+        for (Product p : request.getProducts()) {
+            done(problems, index, p, "/useCasesDocumentedDate", p.getUseCasesDocumentedDate(), assessmentDate);
+            done(problems, index, p, "/requirementsDocumentedDate", p.getRequirementsDocumentedDate(), assessmentDate);
+            if (p.getThreatAnalysis() != null) {
+                done(problems, index, p.getThreatAnalysis(), "/date", p.getThreatAnalysis().getDate(), assessmentDate);
+            }
+            if (p.getRiskAcceptances() != null) {
+                p.getRiskAcceptances().forEach(r -> done(problems, index, r, "/date", r.getDate(), assessmentDate));
+            }
+            if (p.getSbom() != null) {
+                done(problems, index, p.getSbom(), "/lastUpdated", p.getSbom().getLastUpdated(), assessmentDate);
+            }
+            if (p.getVerification() != null) {
+                done(problems, index, p.getVerification(), "/testPlanDate", p.getVerification().getTestPlanDate(), assessmentDate);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFactsException(problems);
+        }
+    }
+
+    private static void done(List<InvalidFactsException.Problem> problems, PointerIndex index, Object node, String fact, LocalDate date,
+                             LocalDate assessmentDate) {
+        if (date != null && date.isAfter(assessmentDate)) {
+            problems.add(new InvalidFactsException.Problem(index.resolve(node, fact),
+                    "is " + date + ", after the assessment date " + assessmentDate + ": the date of something already done cannot lie in the future"));
         }
     }
 }

@@ -18,6 +18,14 @@ import tools.jackson.databind.deser.std.StdScalarDeserializer;
  */
 final class IsoDateDeserializers {
 
+    /**
+     * Four-digit years only, as RFC 3339 has them: java.time would also take {@code +10000-01-01}
+     * and {@code -0001-01-01}, which other clients' date parsers then fail on when they read the
+     * stored verdict back.
+     */
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final java.util.regex.Pattern DATE_TIME = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
+
     private IsoDateDeserializers() {
     }
 
@@ -30,6 +38,9 @@ final class IsoDateDeserializers {
         public LocalDate deserialize(JsonParser p, DeserializationContext ctxt) {
             String text = text(p, "a date written as a string, YYYY-MM-DD");
             try {
+                if (!DATE.matcher(text).matches()) {
+                    throw new DateTimeParseException("not YYYY-MM-DD", text, 0);
+                }
                 return LocalDate.parse(text);
             } catch (DateTimeParseException e) {
                 throw new RejectedInputException(p, "'" + abbreviate(text) + "' is not a date (YYYY-MM-DD, a day that exists)", LocalDate.class);
@@ -46,6 +57,9 @@ final class IsoDateDeserializers {
         public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) {
             String text = text(p, "a date and time written as a string with its offset, such as 2026-11-18T02:10:00+09:00");
             try {
+                if (!DATE_TIME.matcher(text).lookingAt()) {
+                    throw new DateTimeParseException("not RFC 3339", text, 0);
+                }
                 return OffsetDateTime.parse(text);
             } catch (DateTimeParseException e) {
                 throw new RejectedInputException(p, "'" + abbreviate(text)

@@ -274,6 +274,7 @@ public final class Ruleset {
         PointerIndex index = new PointerIndex(request);
         Facts.check(request, index);
         LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Facts.checkDates(request, date, index);
         Outcomes outcomes = new Outcomes(index, rules);
         KieSession session = kieBase.newKieSession();
         try {

@@ -207,16 +207,50 @@ final class VerdictAssembler {
         };
     }
 
+    /**
+     * A text with the ruleset's thresholds already filled in: a constant, or the parts around
+     * the {@code {facts}} placeholders. Built once per (language, key), since a ruleset's texts
+     * and thresholds never change; the absent text is cached too.
+     */
+    private record Template(String constant, List<String> parts) {
+        static final Template ABSENT = new Template(null, null);
+
+        String render(List<String> facts) {
+            if (parts == null) {
+                return constant;
+            }
+            String joined = facts == null || facts.isEmpty() ? "" : String.join(", ", facts);
+            StringBuilder text = new StringBuilder(parts.get(0));
+            for (int i = 1; i < parts.size(); i++) {
+                text.append(joined).append(parts.get(i));
+            }
+            return text.toString();
+        }
+    }
+
+    private static final String FACTS = "\u0000facts\u0000";
+
+    private final Map<Locale, Map<String, Template>> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
     String text(Locale locale, String key, List<String> facts) {
+        return templates.computeIfAbsent(locale, l -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(key, k -> template(locale, k))
+                .render(facts);
+    }
+
+    private Template template(Locale locale, String key) {
         return ruleset.messages().text(locale, key)
                 .map(t -> Messages.fill(t, name -> {
                     if (name.equals("facts")) {
-                        return facts == null || facts.isEmpty() ? "" : String.join(", ", facts);
+                        return FACTS;
                     }
                     Integer value = ruleset.thresholds().values().get(name);
                     return value == null ? null : value.toString();
                 }))
-                .orElse(null);
+                .map(filled -> filled.contains(FACTS)
+                        ? new Template(null, List.of(filled.split(java.util.regex.Pattern.quote(FACTS), -1)))
+                        : new Template(filled, null))
+                .orElse(Template.ABSENT);
     }
 
     /** Rewrites the texts of a verdict in another language, in place. */

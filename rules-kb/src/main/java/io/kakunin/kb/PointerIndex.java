@@ -112,10 +112,19 @@ final class PointerIndex {
         }
     }
 
-    /** Makes a derived fact (an item read from a STIX object, a finding) known under a pointer. */
+    /**
+     * Makes a derived fact (an item read from a STIX object, a finding) known under a pointer. An
+     * item read from a STIX object has none of the item's own properties in the request: a fact
+     * named relative to it ({@code /category}) is reported at the object itself.
+     */
     void register(Object node, String pointer) {
         pointers.put(node, pointer);
+        if (node instanceof io.kakunin.api.model.SharedItem) {
+            derivedItems.put(node, Boolean.TRUE);
+        }
     }
+
+    private final Map<Object, Boolean> derivedItems = new IdentityHashMap<>();
 
     /** The pointer of an object of the request; the root is the empty pointer. */
     String pointerOf(Object node) {
@@ -135,7 +144,7 @@ final class PointerIndex {
     /** The pointer of a fact relative to an object: {@code pointerOf(node) + relative}. */
     String resolve(Object node, String relative) {
         String base = pointerOf(node);
-        if (relative == null || relative.isEmpty()) {
+        if (relative == null || relative.isEmpty() || derivedItems.containsKey(node)) {
             return base;
         }
         return base + (relative.startsWith("/") ? relative : "/" + relative);

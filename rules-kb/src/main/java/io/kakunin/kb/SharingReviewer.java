@@ -102,7 +102,7 @@ final class SharingReviewer {
             c.objects().forEach(session::insert);
             c.identifiers().forEach(session::insert);
             session.fireAllRules();
-            session.insert(new ConsentFreePath(consentFreePath(outcomes)));
+            session.insert(consentFreePath(outcomes));
             session.getAgenda().getAgendaGroup(DECISION_GROUP).setFocus();
             session.fireAllRules();
         } finally {
@@ -258,30 +258,37 @@ final class SharingReviewer {
         TlpLevel proposed = request.getProposedTlp();
         TlpLevel withConsent = Tlp.max(floor, proposed != null ? proposed : victimInformation ? TlpLevel.RED : TlpLevel.GREEN);
         TlpLevel withoutConsent = Tlp.max(Tlp.max(floor, TlpLevel.GREEN), proposed);
-        boolean consented = request.getVictimConsent() == ConsentStatus.OBTAINED || request.getVictimConsent() == ConsentStatus.NOT_APPLICABLE;
+        boolean consented = request.getVictimConsent() == ConsentStatus.OBTAINED
+                || (request.getVictimConsent() == ConsentStatus.NOT_APPLICABLE && !victimInformation && request.getVictimProfile() == null);
         return new ShareMarking(consented ? withConsent : withoutConsent, withConsent);
     }
 
     // ------------------------------------------------------------------ the decision
 
     /** The path as the MUST items of IS-1, IS-2, IS-3 and IS-5 decided it (IS-4 is what depends on it). */
-    private ConsentFreePath.State consentFreePath(Outcomes outcomes) {
+    private ConsentFreePath consentFreePath(Outcomes outcomes) {
         boolean blocked = false, closed = false, undecided = false;
+        Set<String> missing = new LinkedHashSet<>();
         for (Catalog.Entry entry : ruleset.catalog().entries()) {
             if (entry.level() != Level.MUST || !Set.of("IS-1", "IS-2", "IS-3", "IS-5").contains(entry.measure())) {
                 continue;
             }
             Outcomes.Finding f = outcomes.finding(entry.id(), "");
-            if (f == null || f.outcome == Outcome.NEEDS_INFORMATION) {
+            if (f == null) {
                 undecided = true;
+                missing.addAll(entry.facts());
+            } else if (f.outcome == Outcome.NEEDS_INFORMATION) {
+                undecided = true;
+                missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
             } else if (f.outcome == Outcome.FAIL) {
                 Set<String> remedies = remedies(f);
                 blocked |= remedies.contains("BLOCK");
                 closed |= remedies.contains("CONSENT");
             }
         }
-        return blocked ? ConsentFreePath.State.BLOCKED : closed ? ConsentFreePath.State.CLOSED
+        ConsentFreePath.State state = blocked ? ConsentFreePath.State.BLOCKED : closed ? ConsentFreePath.State.CLOSED
                 : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
+        return new ConsentFreePath(state, state == ConsentFreePath.State.UNDECIDED ? List.copyOf(missing) : List.of());
     }
 
     private Set<String> remedies(Outcomes.Finding f) {

@@ -161,9 +161,13 @@ class SharingReviewTests {
             }
             r.items(items);
             SharingReview review = KB.review(r, Locale.ENGLISH);
-            boolean consented = r.getVictimConsent() == ConsentStatus.OBTAINED || r.getVictimConsent() == ConsentStatus.NOT_APPLICABLE;
+            // NOT_APPLICABLE ("there is no victim") is no consent: damage information contradicts it.
+            boolean consented = r.getVictimConsent() == ConsentStatus.OBTAINED;
             if (!consented && items.stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))) {
                 assertThat(review.getDecision()).as("case %d", n).isNotEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+                assertThat(review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION
+                        && review.getRedactions().stream().noneMatch(x -> x.getAction() == io.kakunin.api.model.RedactionAction.REMOVE_ITEM))
+                        .as("case %d: shared after redaction, the damage information is removed", n).isFalse();
             }
             if (r.getPurpose() == SharingPurpose.MARKETING) {
                 assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);

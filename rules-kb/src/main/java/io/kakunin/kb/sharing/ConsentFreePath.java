@@ -13,13 +13,20 @@ public final class ConsentFreePath {
     public enum State { OPEN, CLOSED, BLOCKED, UNDECIDED }
 
     private final State state;
+    private final String[] missingFacts;
 
-    public ConsentFreePath(State state) {
+    public ConsentFreePath(State state, java.util.List<String> missingFacts) {
         this.state = state;
+        this.missingFacts = missingFacts.toArray(String[]::new);
     }
 
     public State getState() {
         return state;
+    }
+
+    /** Pointers of the facts whose absence keeps the path undecided (those the MUST items asked for). */
+    public String[] getMissingFacts() {
+        return missingFacts.clone();
     }
 
     public boolean isOpen() {

@@ -57,9 +57,30 @@ public final class Sanitizer {
     }
 
     private static final DateTimeFormatter STIX_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final Set<String> REQUIRED_SINGLE_REFS = Set.of("source_ref", "target_ref", "sighting_of_ref");
+    private static final Set<String> REQUIRED_SINGLE_REFS = Set.of("source_ref", "target_ref", "sighting_of_ref", "object_ref");
+    /** The namespace of deterministic cyber-observable IDs (STIX 2.1 section 2.9). */
+    private static final UUID SCO_NAMESPACE = UUID.fromString("00abedb4-aa42-466c-9c01-fed23315a9b7");
+    /** The ID contributing properties of each cyber-observable type (STIX 2.1 section 6). */
+    private static final Map<String, List<String>> ID_CONTRIBUTING = Map.ofEntries(
+            Map.entry("artifact", List.of("hashes", "payload_bin")),
+            Map.entry("autonomous-system", List.of("number")),
+            Map.entry("directory", List.of("path")),
+            Map.entry("domain-name", List.of("value")),
+            Map.entry("email-addr", List.of("value")),
+            Map.entry("email-message", List.of("from_ref", "subject", "body")),
+            Map.entry("file", List.of("hashes", "name", "extensions", "parent_directory_ref")),
+            Map.entry("ipv4-addr", List.of("value")),
+            Map.entry("ipv6-addr", List.of("value")),
+            Map.entry("mac-addr", List.of("value")),
+            Map.entry("mutex", List.of("name")),
+            Map.entry("network-traffic", List.of("start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions")),
+            Map.entry("software", List.of("name", "cpe", "swid", "vendor", "version")),
+            Map.entry("url", List.of("value")),
+            Map.entry("user-account", List.of("account_type", "user_id", "account_login")),
+            Map.entry("windows-registry-key", List.of("key", "values")),
+            Map.entry("x509-certificate", List.of("hashes", "serial_number")));
     private static final Set<String> REQUIRED_LISTS = Set.of("object_refs");
-    private static final Pattern USER_SEGMENT = Pattern.compile("(?i)((?:[a-z]:\\\\(?:users|documents and settings)\\\\)|/(?:home|users)/)[^\\\\/\\s'\"]+");
+    private static final Pattern USER_SEGMENT = Pattern.compile("(?i)((?:[a-z]:\\\\{1,2}(?:users|documents and settings)\\\\{1,2})|/(?:home|users)/)[^\\\\/\\s'\"]+");
 
     private final StixBundle bundle;
     private final String sector;
@@ -78,31 +99,64 @@ public final class Sanitizer {
         }
         Set<Integer> changed = new HashSet<>();
         Set<Integer> removed = new LinkedHashSet<>();
+        /** Objects given a new identity: generalized ones must not be linkable to the original. */
+        Map<String, String> renamed = new LinkedHashMap<>();
+        /** Cyber-observables whose content changed: their deterministic IDs are computed again. */
+        Set<Integer> observablesChanged = new HashSet<>();
         Map<Integer, List<Integer>> cascades = new LinkedHashMap<>();
         for (Edit edit : edits) {
             int i = edit.objectIndex();
             ObjectNode o = objects.get(i);
+            if (removed.contains(i)) {
+                continue;
+            }
             if (edit instanceof RemoveObject) {
                 removed.add(i);
             } else if (edit instanceof GeneralizeIdentity) {
-                generalizeIdentity(o);
+                if (!renamed.containsKey(o.path("id").asString(""))) {
+                    generalizeIdentity(o);
+                    renamed.put(o.path("id").asString(), "identity--" + UUID.randomUUID());
+                }
             } else if (edit instanceof GeneralizeLocation) {
-                generalizeLocation(o);
+                if (generalizeLocation(o)) {
+                    renamed.putIfAbsent(o.path("id").asString(), "location--" + UUID.randomUUID());
+                } else {
+                    removed.add(i);
+                }
             } else if (edit instanceof ReplaceText t) {
                 replaceText(o, t.property(), t.found());
+                if (StixBundle.SCO.contains(o.path("type").asString(""))) {
+                    observablesChanged.add(i);
+                } else if ("marking-definition".equals(o.path("type").asString(""))) {
+                    // A marking definition cannot be versioned: changed, it is another definition.
+                    renamed.putIfAbsent(o.path("id").asString(), "marking-definition--" + UUID.randomUUID());
+                }
             }
             if (!(edit instanceof RemoveObject)) {
                 changed.add(i);
             }
         }
         for (int root : new ArrayList<>(removed)) {
-            cascades.put(root, new ArrayList<>());
+            cascades.putIfAbsent(root, new ArrayList<>());
         }
         cascade(objects, removed, cascades, changed);
+        changed.addAll(rename(objects, removed, renamed, observablesChanged));
         applyMarking(objects, removed, changed, tlp);
+        Map<String, String> newModified = new LinkedHashMap<>();
         for (int i : changed) {
-            if (!removed.contains(i)) {
-                bumpModified(objects.get(i));
+            if (!removed.contains(i) && bumpModified(objects.get(i))) {
+                newModified.put(objects.get(i).path("id").asString(), objects.get(i).path("modified").asString());
+            }
+        }
+        // A translation names the version it translates (STIX 2.1 section 7.1): follow the new version.
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectNode o = objects.get(i);
+            String target = o.path("object_ref").asString("");
+            if (!removed.contains(i) && "language-content".equals(o.path("type").asString("")) && newModified.containsKey(target)) {
+                o.put("object_modified", newModified.get(target));
+                if (changed.add(i)) {
+                    bumpModified(o);
+                }
             }
         }
         ObjectNode out = bundle.root().deepCopy();
@@ -181,6 +235,17 @@ public final class Sanitizer {
                 }
             }
         }
+        String type = o.path("type").asString("");
+        if (type.equals("network-traffic") && !o.has("src_ref") && !o.has("dst_ref")) {
+            // At least one endpoint is required (STIX 2.1 section 6.12); both were removed.
+            return firstGone(bundle, o, gone, "src_ref", "dst_ref");
+        }
+        if (type.equals("artifact") && !o.has("payload_bin") && !o.has("url")) {
+            return o.path("id").asString();
+        }
+        if (type.equals("observed-data") && !o.has("object_refs") && !o.has("objects")) {
+            return firstGone(bundle, o, gone, "object_refs");
+        }
         if ("sighting".equals(o.path("type").asString("")) && o.has("where_sighted_refs") && !o.path("where_sighted_refs").isEmpty()) {
             boolean all = true;
             for (JsonNode ref : o.path("where_sighted_refs")) {
@@ -193,9 +258,44 @@ public final class Sanitizer {
         return null;
     }
 
-    /** Removes references to removed objects from lists and optional single references; true when something changed. */
+    /** The original object a removed reference of an object pointed to, for the cascade's account. */
+    private static String firstGone(StixBundle bundle, ObjectNode o, Set<String> gone, String... properties) {
+        String id = o.path("id").asString("");
+        for (int i : bundle.indicesOf(id)) {
+            JsonNode original = bundle.objects().get(i);
+            for (String p : properties) {
+                JsonNode v = original.get(p);
+                if (v != null && v.isString() && gone.contains(v.asString())) {
+                    return v.asString();
+                }
+                if (v != null && v.isArray()) {
+                    for (JsonNode ref : v) {
+                        if (gone.contains(ref.asString(""))) {
+                            return ref.asString();
+                        }
+                    }
+                }
+            }
+        }
+        return id;
+    }
+
+    /**
+     * Removes references to removed objects; true when something changed. An optional single
+     * reference goes; a list loses the entry (and goes when empty); an entry of a list of
+     * objects that loses a reference goes as a whole, since it described what was removed (a
+     * MIME part without its body, a social-media account without its user account); an extension
+     * whose only content was the removed references goes too.
+     */
     private static boolean pruneReferences(JsonNode node, Set<String> gone) {
+        return prune(node, gone) != Pruned.UNCHANGED;
+    }
+
+    private enum Pruned { UNCHANGED, CHANGED, LOST_REFERENCE }
+
+    private static Pruned prune(JsonNode node, Set<String> gone) {
         boolean changed = false;
+        boolean lostReference = false;
         if (node instanceof ObjectNode obj) {
             Iterator<Map.Entry<String, JsonNode>> it = obj.properties().iterator();
             List<String> drop = new ArrayList<>();
@@ -208,6 +308,7 @@ public final class Sanitizer {
                         if (gone.contains(list.get(k).asString(""))) {
                             list.remove(k);
                             changed = true;
+                            lostReference = true;
                         }
                     }
                     if (list.isEmpty()) {
@@ -216,17 +317,235 @@ public final class Sanitizer {
                 } else if (key.endsWith("_ref") && v.isString() && gone.contains(v.asString())) {
                     drop.add(key);
                     changed = true;
+                    lostReference = true;
+                } else if (key.equals("extensions") && v instanceof ObjectNode extensions) {
+                    List<String> emptied = new ArrayList<>();
+                    for (Map.Entry<String, JsonNode> ext : extensions.properties()) {
+                        Pruned p = prune(ext.getValue(), gone);
+                        changed |= p != Pruned.UNCHANGED;
+                        // archive-ext: contains_refs is required; without it the extension says nothing.
+                        if (p == Pruned.LOST_REFERENCE && ext.getKey().equals("archive-ext") && !ext.getValue().has("contains_refs")) {
+                            emptied.add(ext.getKey());
+                        }
+                    }
+                    emptied.forEach(extensions::remove);
+                    if (extensions.isEmpty()) {
+                        drop.add(key);
+                    }
+                } else if (v instanceof ArrayNode list) {
+                    for (int k = list.size() - 1; k >= 0; k--) {
+                        Pruned p = prune(list.get(k), gone);
+                        if (p == Pruned.LOST_REFERENCE && list.get(k).isObject()) {
+                            list.remove(k);
+                        }
+                        changed |= p != Pruned.UNCHANGED;
+                    }
+                    if (list.isEmpty() && changed) {
+                        drop.add(key);
+                    }
                 } else if (v.isContainer()) {
-                    changed |= pruneReferences(v, gone);
+                    changed |= prune(v, gone) != Pruned.UNCHANGED;
                 }
             }
             drop.forEach(obj::remove);
         } else if (node instanceof ArrayNode array) {
             for (JsonNode item : array) {
-                changed |= pruneReferences(item, gone);
+                changed |= prune(item, gone) != Pruned.UNCHANGED;
+            }
+        }
+        return lostReference ? Pruned.LOST_REFERENCE : changed ? Pruned.CHANGED : Pruned.UNCHANGED;
+    }
+
+    // ------------------------------------------------------------------ new identities
+
+    /**
+     * Gives objects their new IDs and rewrites every reference to them: generalized identities and
+     * locations and changed marking definitions get fresh ones, changed cyber-observables the
+     * deterministic ID of their new content, which in turn may change the IDs of observables that
+     * refer to them. Returns the indices of the objects that changed.
+     */
+    private static Set<Integer> rename(List<ObjectNode> objects, Set<Integer> removed, Map<String, String> renamed,
+                                       Set<Integer> observablesChanged) {
+        Set<Integer> changed = new HashSet<>();
+        Map<String, String> pending = new LinkedHashMap<>(renamed);
+        Set<Integer> recompute = new LinkedHashSet<>(observablesChanged);
+        int rounds = 0;
+        while ((!pending.isEmpty() || !recompute.isEmpty()) && rounds++ < 16) {
+            for (int i : recompute) {
+                if (removed.contains(i)) {
+                    continue;
+                }
+                ObjectNode o = objects.get(i);
+                String id = o.path("id").asString("");
+                String next = deterministicId(o);
+                if (next != null && !next.equals(id)) {
+                    pending.put(id, next);
+                }
+            }
+            recompute.clear();
+            if (pending.isEmpty()) {
+                break;
+            }
+            for (int i = 0; i < objects.size(); i++) {
+                if (removed.contains(i)) {
+                    continue;
+                }
+                ObjectNode o = objects.get(i);
+                String own = o.path("id").asString("");
+                if (pending.containsKey(own)) {
+                    o.put("id", pending.get(own));
+                    changed.add(i);
+                }
+                if (rewriteReferences(o, pending)) {
+                    changed.add(i);
+                    if (StixBundle.SCO.contains(o.path("type").asString(""))) {
+                        recompute.add(i);
+                    }
+                }
+            }
+            pending.clear();
+        }
+        return changed;
+    }
+
+    private static boolean rewriteReferences(JsonNode node, Map<String, String> ids) {
+        boolean changed = false;
+        if (node instanceof ObjectNode obj) {
+            Map<String, String> replaced = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
+                String key = e.getKey();
+                JsonNode v = e.getValue();
+                if (key.endsWith("_ref") && v.isString() && ids.containsKey(v.asString())) {
+                    replaced.put(key, ids.get(v.asString()));
+                } else if (key.endsWith("_refs") && v instanceof ArrayNode list) {
+                    for (int k = 0; k < list.size(); k++) {
+                        String ref = list.get(k).asString("");
+                        if (ids.containsKey(ref)) {
+                            list.set(k, StringNode.valueOf(ids.get(ref)));
+                            changed = true;
+                        }
+                    }
+                } else if (v.isContainer()) {
+                    changed |= rewriteReferences(v, ids);
+                }
+            }
+            replaced.forEach(obj::put);
+            changed |= !replaced.isEmpty();
+        } else if (node instanceof ArrayNode array) {
+            for (JsonNode item : array) {
+                changed |= rewriteReferences(item, ids);
             }
         }
         return changed;
+    }
+
+    /**
+     * The UUIDv5 ID of a cyber-observable from its ID contributing properties, canonicalized as
+     * RFC 8785 asks (STIX 2.1 section 2.9); a fresh UUIDv4 ID when it has none of them.
+     */
+    static String deterministicId(ObjectNode o) {
+        String type = o.path("type").asString("");
+        List<String> properties = ID_CONTRIBUTING.get(type);
+        ObjectNode contributing = o.objectNode();
+        if (properties != null) {
+            for (String p : properties) {
+                if (o.has(p)) {
+                    contributing.set(p, o.get(p));
+                }
+            }
+        }
+        if (contributing.isEmpty()) {
+            return type + "--" + UUID.randomUUID();
+        }
+        return type + "--" + uuid5(SCO_NAMESPACE, Canonical.json(contributing));
+    }
+
+    private static UUID uuid5(UUID namespace, String name) {
+        try {
+            java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+            java.nio.ByteBuffer ns = java.nio.ByteBuffer.allocate(16);
+            ns.putLong(namespace.getMostSignificantBits()).putLong(namespace.getLeastSignificantBits());
+            sha1.update(ns.array());
+            byte[] hash = sha1.digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+            hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(hash, 0, 16);
+            return new UUID(b.getLong(), b.getLong());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** JSON in the canonical form of RFC 8785 for the values STIX observables hold (keys sorted, no spaces, minimal escaping). */
+    static final class Canonical {
+        private Canonical() {
+        }
+
+        static String json(JsonNode node) {
+            StringBuilder out = new StringBuilder();
+            write(node, out);
+            return out.toString();
+        }
+
+        private static void write(JsonNode node, StringBuilder out) {
+            if (node.isObject()) {
+                List<String> keys = new ArrayList<>(node.propertyNames());
+                // RFC 8785 orders keys by their UTF-16 code units, which is String.compareTo.
+                keys.sort(String::compareTo);
+                out.append('{');
+                for (int k = 0; k < keys.size(); k++) {
+                    if (k > 0) {
+                        out.append(',');
+                    }
+                    string(keys.get(k), out);
+                    out.append(':');
+                    write(node.get(keys.get(k)), out);
+                }
+                out.append('}');
+            } else if (node.isArray()) {
+                out.append('[');
+                for (int k = 0; k < node.size(); k++) {
+                    if (k > 0) {
+                        out.append(',');
+                    }
+                    write(node.get(k), out);
+                }
+                out.append(']');
+            } else if (node.isString()) {
+                string(node.asString(), out);
+            } else if (node.isIntegralNumber()) {
+                out.append(node.bigIntegerValue());
+            } else if (node.isNumber()) {
+                double d = node.asDouble();
+                out.append(d == Math.rint(d) && Math.abs(d) < 1e21 ? Long.toString((long) d) : Double.toString(d));
+            } else {
+                out.append(node.toString());
+            }
+        }
+
+        private static void string(String s, StringBuilder out) {
+            out.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\b' -> out.append("\\b");
+                    case '\f' -> out.append("\\f");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            out.append('"');
+        }
     }
 
     // ------------------------------------------------------------------ generalization
@@ -251,15 +570,21 @@ public final class Sanitizer {
         }
     }
 
-    private static void generalizeLocation(ObjectNode location) {
+    /**
+     * Keeps only the country and region of a location; false when it has neither (a bare
+     * coordinate), and so nothing that may be shared: then the location is removed, not made up.
+     */
+    private static boolean generalizeLocation(ObjectNode location) {
         for (String p : List.of("city", "street_address", "postal_code", "latitude", "longitude", "precision", "administrative_area",
                 "description", "name")) {
             location.remove(p);
         }
         if (!location.has("country") && !location.has("region")) {
-            location.put("region", "eastern-asia");
+            return false;
         }
-        location.put("name", location.has("country") ? "Location in " + location.path("country").asString() : "Generalized location");
+        location.put("name", location.has("country") ? "Location in " + location.path("country").asString()
+                : "Location in the " + location.path("region").asString().replace('-', ' ') + " region");
+        return true;
     }
 
     private static void replaceText(ObjectNode object, String property, String found) {
@@ -279,6 +604,16 @@ public final class Sanitizer {
         String last = path.get(path.size() - 1);
         JsonNode value = parent.isArray() ? parent.get(Integer.parseInt(last)) : parent.get(last);
         if (value == null || !value.isString()) {
+            return;
+        }
+        if (last.equals("url") && parent instanceof ObjectNode owner) {
+            // "[redacted]" is not a URL: the property goes. An external reference left with nothing
+            // but its source name is still valid only with a description or an external ID.
+            owner.remove("url");
+            if (path.size() >= 3 && path.get(path.size() - 3).equals("external_references")
+                    && !owner.has("description") && !owner.has("external_id")) {
+                owner.put("description", "Reference withheld: it identified the victim.");
+            }
             return;
         }
         String replaced = replace(value.asString(), found);
@@ -350,9 +685,9 @@ public final class Sanitizer {
         }
     }
 
-    private void bumpModified(ObjectNode o) {
+    private boolean bumpModified(ObjectNode o) {
         if (!o.has("modified")) {
-            return;
+            return false;
         }
         Instant next = now;
         try {
@@ -364,5 +699,6 @@ public final class Sanitizer {
             // validated earlier; keep the review time
         }
         o.put("modified", STIX_TIME.format(next));
+        return true;
     }
 }

@@ -131,6 +131,17 @@ public final class StixBundle {
                 byId.computeIfAbsent(id, k -> new ArrayList<>(1)).add(i);
             }
         }
+        for (Map.Entry<String, List<Integer>> e : byId.entrySet()) {
+            // Versions of one object share an ID and differ in modified (STIX 2.1 section 3.6); the same version twice is a mistake.
+            Map<String, Integer> versions = new HashMap<>();
+            for (int i : e.getValue()) {
+                JsonNode modified = objects.get(i).get("modified");
+                if (modified != null && versions.putIfAbsent(modified.asString(""), i) != null) {
+                    problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i, e.getKey() + ": the same version (modified "
+                            + abbreviate(modified.asString("")) + ") appears twice, also at " + ROOT + "/objects/" + versions.get(modified.asString(""))));
+                }
+            }
+        }
         if (problems.isEmpty() && objects.stream().allMatch(o -> o != null && o.path("type").asString("").equals("marking-definition"))) {
             problems.add(new InvalidFactsException.Problem(ROOT + "/objects", "holds nothing to share"));
         }
@@ -167,10 +178,11 @@ public final class StixBundle {
             problems.add(new InvalidFactsException.Problem(at + "/type", who + ": type is missing or malformed"));
             return;
         }
-        boolean custom = type.startsWith("x-");
+        boolean custom = type.startsWith("x-") || newTypeExtension(o) != null;
         if (!custom && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type)) {
             problems.add(new InvalidFactsException.Problem(at + "/type", who + ": '" + type
-                    + "' is not a STIX 2.1 object type, and custom types must start with 'x-'"));
+                    + "' is not a STIX 2.1 object type; a new type must be declared by an extension definition"
+                    + " (extensions: {\"extension-definition--…\": {\"extension_type\": \"new-sdo\"}}), or start with 'x-'"));
             return;
         }
         if (id == null || !isIdentifier(id) || !id.startsWith(type + "--")) {
@@ -220,21 +232,41 @@ public final class StixBundle {
         }
     }
 
+    /**
+     * Whether a reference must resolve inside the bundle. Who made an object ({@code created_by_ref})
+     * and custom references ({@code x_..._ref}) may name objects the bundle does not carry, as feeds
+     * commonly do (every MITRE ATT&CK object names MITRE's identity); what the review must read to
+     * judge the share (relationships, sightings, contents, markings) must be there.
+     */
+    private static boolean mayPointOutside(String key) {
+        return key.equals("created_by_ref") || key.startsWith("x_");
+    }
+
     private static void checkReferences(JsonNode node, String at, String owner, Map<String, List<Integer>> byId,
                                         List<InvalidFactsException.Problem> problems) {
         if (node instanceof ObjectNode obj) {
+            if ("observed-data".equals(obj.path("type").asString("")) && obj.get("objects") instanceof ObjectNode local) {
+                checkLocalReferences(local, at + "/objects", owner, problems);
+            }
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
                 String where = at + "/" + key.replace("~", "~0").replace("/", "~1");
                 JsonNode v = e.getValue();
+                if (key.equals("objects") && "observed-data".equals(obj.path("type").asString(""))) {
+                    continue;
+                }
                 if (key.endsWith("_ref") && !key.equals("id")) {
-                    checkReference(v, where, owner, byId, problems);
+                    if (!(mayPointOutside(key) && v.isString() && isIdentifier(v.asString()))) {
+                        checkReference(v, where, owner, byId, problems);
+                    }
                 } else if (key.endsWith("_refs")) {
                     if (!v.isArray()) {
                         problems.add(new InvalidFactsException.Problem(where, owner + ": " + key + " must be a list of identifiers"));
                     } else {
                         for (int i = 0; i < v.size(); i++) {
-                            checkReference(v.get(i), where + "/" + i, owner, byId, problems);
+                            if (!(mayPointOutside(key) && v.get(i).isString() && isIdentifier(v.get(i).asString()))) {
+                                checkReference(v.get(i), where + "/" + i, owner, byId, problems);
+                            }
                         }
                     }
                 } else if (v.isContainer()) {
@@ -246,6 +278,74 @@ public final class StixBundle {
                 checkReferences(node.get(i), at + "/" + i, owner, byId, problems);
             }
         }
+    }
+
+    /**
+     * The deprecated {@code objects} of observed-data (STIX 2.1 section 4.13): cyber-observables keyed
+     * "0", "1", ..., whose references name those keys, not identifiers.
+     */
+    private static void checkLocalReferences(ObjectNode local, String at, String owner, List<InvalidFactsException.Problem> problems) {
+        for (Map.Entry<String, JsonNode> entry : local.properties()) {
+            String where = at + "/" + entry.getKey().replace("~", "~0").replace("/", "~1");
+            if (!(entry.getValue() instanceof ObjectNode observable) || !observable.path("type").isString()) {
+                problems.add(new InvalidFactsException.Problem(where, owner + ": each entry of objects must be a cyber-observable with a type"));
+                continue;
+            }
+            checkLocalReferenceValues(observable, where, local, owner, problems);
+        }
+    }
+
+    private static void checkLocalReferenceValues(JsonNode node, String at, ObjectNode local, String owner,
+                                                  List<InvalidFactsException.Problem> problems) {
+        if (node instanceof ObjectNode obj) {
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
+                String key = e.getKey();
+                String where = at + "/" + key.replace("~", "~0").replace("/", "~1");
+                JsonNode v = e.getValue();
+                if (key.endsWith("_ref")) {
+                    if (!v.isString() || !local.has(v.asString())) {
+                        problems.add(new InvalidFactsException.Problem(where, owner + ": " + abbreviate(v.toString())
+                                + " names no entry of this observed-data's objects"));
+                    }
+                } else if (key.endsWith("_refs") && v.isArray()) {
+                    for (int i = 0; i < v.size(); i++) {
+                        if (!v.get(i).isString() || !local.has(v.get(i).asString())) {
+                            problems.add(new InvalidFactsException.Problem(where + "/" + i, owner + ": " + abbreviate(v.get(i).toString())
+                                    + " names no entry of this observed-data's objects"));
+                        }
+                    }
+                } else if (v.isContainer()) {
+                    checkLocalReferenceValues(v, where, local, owner, problems);
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkLocalReferenceValues(node.get(i), at + "/" + i, local, owner, problems);
+            }
+        }
+    }
+
+    /**
+     * The extension definition that declares an object's own type (STIX 2.1 section 7.3: an
+     * {@code extensions} entry keyed by an extension-definition ID whose {@code extension_type} is
+     * {@code new-sdo}, {@code new-sco} or {@code new-sro}); null when there is none.
+     */
+    static String newTypeExtension(ObjectNode o) {
+        JsonNode extensions = o.get("extensions");
+        if (extensions instanceof ObjectNode map) {
+            for (Map.Entry<String, JsonNode> e : map.properties()) {
+                String kind = e.getValue().path("extension_type").asString("");
+                if (e.getKey().startsWith("extension-definition--") && kind.startsWith("new-")) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether a type is none of STIX 2.1's own (then an extension definition or the x- prefix declared it). */
+    static boolean definedByExtension(String type) {
+        return !type.startsWith("x-") && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type);
     }
 
     private static void checkWholeNumber(ObjectNode o, String property, long min, long max, String at, String who,

@@ -32,6 +32,8 @@ public final class StixInspector {
     private static final List<String> TEXT_PROPERTIES = List.of("name", "description", "explanation", "content", "abstract",
             "objective", "subject", "body", "command_line", "display_name", "context");
     private static final List<String> TEXT_LISTS = List.of("labels", "aliases", "roles", "goals", "personal_motivations");
+    /** The properties of a user account that identify its holder (the credential is never shared either). */
+    private static final List<String> ACCOUNT_PROPERTIES = List.of("user_id", "account_login", "display_name", "credential");
     private static final Set<String> TARGETING = Set.of("attack-pattern", "campaign", "intrusion-set", "malware", "threat-actor",
             "tool", "infrastructure", "indicator");
     private static final Set<String> LOCATION_DETAIL = Set.of("city", "street_address", "postal_code", "latitude", "longitude",
@@ -41,6 +43,24 @@ public final class StixInspector {
     private final VictimMatcher victim;
     private final Boolean samplesReviewed;
     private final List<Identifier> identifiers = new ArrayList<>();
+    /** pointer|kind|found of every identifier, so that a finding is reported once, in constant time. */
+    private final Set<String> identifierKeys = new HashSet<>();
+    /** The pointers the type-aware scans read; the sweep over every other string skips them. */
+    private final Set<String> examined = new HashSet<>();
+
+    /**
+     * Properties the sweep over every string does not read: identifiers, references, timestamps,
+     * digests, encoded payloads, marking selectors and other values that cannot name anyone.
+     */
+    private static final Set<String> NOT_TEXT = Set.of("id", "type", "spec_version", "created", "modified", "revoked", "lang",
+            "confidence", "pattern_type", "pattern_version", "valid_from", "valid_until", "first_seen", "last_seen", "first_observed",
+            "last_observed", "published", "hashes", "payload_bin", "mime_type", "granular_markings", "definition_type",
+            "extension_type", "object_modified", "selectors", "encryption_algorithm", "identity_class", "tlp");
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
+            "(?i)(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+\\.?");
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\S+");
+    /** The identity classes that name someone; class and system do not. */
+    private static final Set<String> NAMED_CLASSES = Set.of("individual", "organization", "group", "unknown");
 
     public StixInspector(StixBundle bundle, VictimMatcher victim, Boolean samplesReviewed) {
         this.bundle = bundle;
@@ -68,6 +88,10 @@ public final class StixInspector {
             String at = StixBundle.ROOT + "/objects/" + i;
             String type = text(o, "type");
             if (type.equals("marking-definition") || type.equals("extension-definition")) {
+                // A statement marking ("Copyright (c) <victim> 2024") travels with every object it marks.
+                if (!bundle.isTlpMarking(text(o, "id"))) {
+                    sweep(o, at, at);
+                }
                 continue;
             }
             int before = identifiers.size();
@@ -75,6 +99,7 @@ public final class StixInspector {
             if (!isVictim) {
                 scanValues(o, type, at);
                 scanText(o, at);
+                sweep(o, at, at);
             }
             if (preciseLocations.contains(i)) {
                 identifiers.add(new Identifier(at, at, IdentifierFlag.QUASI_COMBO, locationSummary(o), Identifier.Source.STIX_LOCATION));
@@ -109,9 +134,20 @@ public final class StixInspector {
                 identities.put(text(o, "id"), o);
             }
         }
+        Set<String> attackers = new HashSet<>();
+        for (ObjectNode o : objects) {
+            if ("relationship".equals(text(o, "type")) && "attributed-to".equals(text(o, "relationship_type"))) {
+                attackers.add(text(o, "target_ref"));
+            }
+        }
         for (ObjectNode identity : identities.values()) {
-            if (matchesProfile(identity)) {
-                ids.add(text(identity, "id"));
+            String id = text(identity, "id");
+            String identityClass = text(identity, "identity_class");
+            // Fail closed: an organization or person that neither made the bundle nor is named as the
+            // attacker is, as far as the review can tell, a victim, whether or not a profile names it.
+            boolean named = identityClass == null || NAMED_CLASSES.contains(identityClass);
+            if (matchesProfile(identity) || (named && !creators.contains(id) && !attackers.contains(id))) {
+                ids.add(id);
             }
         }
         for (ObjectNode o : objects) {
@@ -200,6 +236,7 @@ public final class StixInspector {
                 if (pattern == null) {
                     return;
                 }
+                examined.add(at + "/pattern");
                 if ("stix".equals(text(o, "pattern_type"))) {
                     for (StixBundle.Patterns.Comparison c : StixBundle.Patterns.comparisons(pattern)) {
                         classifyObservable(c.objectType(), c.path(), c.literal(), at + "/pattern", at);
@@ -213,26 +250,34 @@ public final class StixInspector {
             }
             case "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "directory" -> {
                 String property = type.equals("directory") ? "path" : "value";
+                examined.add(at + "/" + property);
                 classifyObservable(type, property, text(o, property), at + "/" + property, at);
             }
             case "user-account" -> {
-                for (String p : List.of("user_id", "account_login", "display_name")) {
+                for (String p : ACCOUNT_PROPERTIES) {
                     if (o.has(p)) {
+                        examined.add(at + "/" + p);
                         add(at + "/" + p, at, IdentifierFlag.ACCOUNT, text(o, p), Identifier.Source.STIX_VALUE);
                     }
                 }
-                if (!o.has("user_id") && !o.has("account_login") && !o.has("display_name")) {
+                if (ACCOUNT_PROPERTIES.stream().noneMatch(o::has)) {
                     add(at, at, IdentifierFlag.ACCOUNT, text(o, "id"), Identifier.Source.STIX_VALUE);
                 }
             }
+            case "artifact" -> {
+                examined.add(at + "/url");
+                classifyObservable("url", "url", text(o, "url"), at + "/url", at);
+            }
             case "x509-certificate" -> {
                 for (String p : List.of("subject", "issuer")) {
+                    examined.add(at + "/" + p);
                     classifyObservable(type, p, text(o, p), at + "/" + p, at);
                 }
             }
             case "file" -> {
                 String name = text(o, "name");
                 if (name != null) {
+                    examined.add(at + "/name");
                     textMatches(name, at + "/name", at, Identifier.Source.STIX_VALUE);
                 }
             }
@@ -246,6 +291,11 @@ public final class StixInspector {
             return;
         }
         String property = path.replaceAll("^.*\\.", "");
+        if (path.contains("_ref")) {
+            // domain-name:resolves_to_refs[*].value = '198.51.100.7': the value belongs to the referenced object.
+            byShape(value, pointer, objectPointer);
+            return;
+        }
         switch (objectType) {
             case "ipv4-addr", "ipv6-addr" -> address(value, pointer, objectPointer);
             case "domain-name" -> domain(value, pointer, objectPointer, false);
@@ -274,7 +324,13 @@ public final class StixInspector {
                     domain(value, pointer, objectPointer, false);
                 }
             }
-            case "user-account" -> add(pointer, objectPointer, IdentifierFlag.ACCOUNT, value, Identifier.Source.STIX_VALUE);
+            case "user-account" -> {
+                if (ACCOUNT_PROPERTIES.contains(property)) {
+                    add(pointer, objectPointer, IdentifierFlag.ACCOUNT, value, Identifier.Source.STIX_VALUE);
+                } else {
+                    textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+                }
+            }
             case "x509-certificate" -> {
                 if (property.equals("subject") || property.equals("issuer") || path.contains("subject")) {
                     for (VictimMatcher.Match m : victim.inText(value)) {
@@ -308,12 +364,14 @@ public final class StixInspector {
         for (String p : TEXT_PROPERTIES) {
             String t = text(o, p);
             if (t != null && !(p.equals("name") && isObservableName(o))) {
+                examined.add(at + "/" + p);
                 textMatches(t, at + "/" + p, at, Identifier.Source.STIX_TEXT);
             }
         }
         for (String p : TEXT_LISTS) {
             JsonNode list = o.path(p);
             for (int k = 0; k < list.size(); k++) {
+                examined.add(at + "/" + p + "/" + k);
                 textMatches(list.get(k).asString(""), at + "/" + p + "/" + k, at, Identifier.Source.STIX_TEXT);
             }
         }
@@ -322,12 +380,14 @@ public final class StixInspector {
             JsonNode ref = refs.get(k);
             for (String p : List.of("source_name", "description", "external_id")) {
                 if (ref.path(p).isString()) {
+                    examined.add(at + "/external_references/" + k + "/" + p);
                     textMatches(ref.path(p).asString(), at + "/external_references/" + k + "/" + p, at, Identifier.Source.STIX_TEXT);
                 }
             }
             if (ref.path("url").isString()) {
                 String url = ref.path("url").asString();
                 String pointer = at + "/external_references/" + k + "/url";
+                examined.add(pointer);
                 IdentifierFlag kind = victim.classifyDomain(VictimMatcher.hostOf(url));
                 if (kind == IdentifierFlag.VICTIM_DOMAIN) {
                     add(pointer, at, kind, url, Identifier.Source.STIX_TEXT);
@@ -354,12 +414,64 @@ public final class StixInspector {
     }
 
     private void add(String pointer, String objectPointer, IdentifierFlag kind, String found, Identifier.Source source) {
-        for (Identifier existing : identifiers) {
-            if (existing.getPointer().equals(pointer) && existing.getKind() == kind && existing.getFound().equals(found)) {
-                return;
+        String value = found == null ? "" : found;
+        if (identifierKeys.add(pointer + '\u0000' + kind + '\u0000' + value)) {
+            identifiers.add(new Identifier(pointer, objectPointer, kind, value, source));
+        }
+    }
+
+    /**
+     * Reads every string of an object that the type-aware scans did not: custom ({@code x_})
+     * properties, extensions, e-mail headers, translations, statement markings, the objects of
+     * observed-data, anything a producer put there. A string that is a host name or a URL is also
+     * judged as one (look-alikes, the victim's internal names).
+     */
+    private void sweep(JsonNode node, String pointer, String objectPointer) {
+        if (node instanceof ObjectNode obj) {
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
+                String key = e.getKey();
+                if (NOT_TEXT.contains(key) || key.endsWith("_ref") || key.endsWith("_refs")) {
+                    continue;
+                }
+                sweep(e.getValue(), pointer + "/" + key.replace("~", "~0").replace("/", "~1"), objectPointer);
+            }
+        } else if (node != null && node.isArray()) {
+            for (int k = 0; k < node.size(); k++) {
+                sweep(node.get(k), pointer + "/" + k, objectPointer);
+            }
+        } else if (node != null && node.isString() && !examined.contains(pointer)) {
+            String value = node.asString();
+            int before = identifiers.size();
+            textMatches(value, pointer, objectPointer, Identifier.Source.STIX_TEXT);
+            if (identifiers.size() == before) {
+                String candidate = value.strip();
+                if (URL.matcher(candidate).matches()) {
+                    String host = VictimMatcher.hostOf(candidate);
+                    IdentifierFlag kind = victim.classifyAddress(host) != null ? victim.classifyAddress(host) : victim.classifyDomain(host);
+                    if (kind != null) {
+                        add(pointer, objectPointer, kind, host, Identifier.Source.STIX_TEXT);
+                    }
+                } else if (candidate.length() <= 253 && HOST_NAME.matcher(candidate).matches()) {
+                    IdentifierFlag kind = victim.classifyDomain(candidate);
+                    if (kind != null) {
+                        add(pointer, objectPointer, kind, candidate, Identifier.Source.STIX_TEXT);
+                    }
+                }
             }
         }
-        identifiers.add(new Identifier(pointer, objectPointer, kind, found == null ? "" : found, source));
+    }
+
+    /** Judges a value by what it looks like: an address, an e-mail address, a host name, or text. */
+    private void byShape(String value, String pointer, String objectPointer) {
+        if (victim.classifyAddress(value) != null) {
+            address(value, pointer, objectPointer);
+        } else if (value.indexOf('@') > 0) {
+            domain(value.substring(value.lastIndexOf('@') + 1), pointer, objectPointer, true);
+        } else if (HOST_NAME.matcher(value.strip()).matches()) {
+            domain(value.strip(), pointer, objectPointer, false);
+        } else {
+            textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+        }
     }
 
     private static String locationSummary(ObjectNode location) {
@@ -378,7 +490,8 @@ public final class StixInspector {
     // ------------------------------------------------------------------ items
 
     private ItemCategory category(ObjectNode o, String type, boolean isVictim, boolean sightedAtVictim) {
-        if (type.startsWith("x-")) {
+        if (type.startsWith("x-") || StixBundle.definedByExtension(type)) {
+            // Custom objects, and the new types of extension definitions: no one can say what they hold.
             return ItemCategory.UNCLASSIFIED;
         }
         return switch (type) {

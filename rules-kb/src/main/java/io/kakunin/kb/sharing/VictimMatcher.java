@@ -24,8 +24,14 @@ public final class VictimMatcher {
     public record Match(String found, io.kakunin.api.model.IdentifierFlag kind) {
     }
 
+    /** A user's folder; Windows separators may be doubled, as in the Sigma and YARA rules that escape them. */
     private static final Pattern USER_PATH = Pattern.compile(
-            "(?i)(?:[a-z]:\\\\(?:users|documents and settings)\\\\[^\\\\/\\s'\"]+|/(?:home|users)/[^/\\s'\"]+)");
+            "(?i)(?:[a-z]:\\\\{1,2}(?:users|documents and settings)\\\\{1,2}[^\\\\/\\s'\"]+|/(?:home|users)/[^/\\s'\"]+)");
+    /** Candidates for IPv6 literals in text: hex groups and colons, with at least two colons (checked by parsing). */
+    private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\\d{1,3}\\.){3}\\d{1,3})?(?![0-9A-Za-z:])");
+    /** Top-level labels of names that only exist inside an organization's network. */
+    private static final java.util.Set<String> INTERNAL_TLDS = java.util.Set.of("local", "lan", "internal", "intranet", "corp", "home",
+            "localdomain", "private", "ad", "intra", "office");
     private static final Pattern IPV4 = Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
     private static final String[][] PRIVATE_V4 = {
             {"10.0.0.0", "8"}, {"172.16.0.0", "12"}, {"192.168.0.0", "16"}, {"127.0.0.0", "8"},
@@ -87,10 +93,6 @@ public final class VictimMatcher {
             maskPatterns.add(Pattern.compile(Pattern.quote(domain), Pattern.CASE_INSENSITIVE));
             maskReplacements.add("[victim-domain]");
         }
-        for (String name : names) {
-            maskPatterns.add(Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
-            maskReplacements.add("[victim]");
-        }
         for (String label : domainLabels) {
             maskPatterns.add(Pattern.compile(Pattern.quote(label), Pattern.CASE_INSENSITIVE));
             maskReplacements.add("[victim]");
@@ -134,11 +136,12 @@ public final class VictimMatcher {
         if (text == null || text.isBlank()) {
             return found;
         }
-        String normalized = normalize(text);
+        Folded folded = names.isEmpty() ? null : Folded.of(text);
         for (String name : names) {
-            int at = indexOfWord(normalized, name);
-            if (at >= 0) {
-                found.add(new Match(originalSlice(text, name), io.kakunin.api.model.IdentifierFlag.ORG_NAME));
+            int at = indexOfWord(folded.text(), name, 0);
+            while (at >= 0) {
+                found.add(new Match(folded.original(at, at + name.length()), io.kakunin.api.model.IdentifierFlag.ORG_NAME));
+                at = indexOfWord(folded.text(), name, at + name.length());
             }
         }
         String lower = text.toLowerCase(Locale.ROOT);
@@ -174,17 +177,44 @@ public final class VictimMatcher {
         return false;
     }
 
-    /** IP addresses in text that are private or the victim's. */
+    /** Whether the text has two colons within five characters, without which no IPv6 literal can be in it. */
+    static boolean mayHoldIpv6(String text) {
+        int first = text.indexOf(':');
+        while (first >= 0) {
+            int second = text.indexOf(':', first + 1);
+            if (second < 0) {
+                return false;
+            }
+            if (second - first <= 5) {
+                return true;
+            }
+            first = second;
+        }
+        return false;
+    }
+
+    /** IP addresses (IPv4 and IPv6) in text that are private or the victim's. */
     public List<Match> addressesIn(String text) {
         List<Match> found = new ArrayList<>();
-        if (text == null || !mayHoldIpv4(text)) {
+        if (text == null) {
             return found;
         }
-        Matcher m = IPV4.matcher(text);
-        while (m.find()) {
-            io.kakunin.api.model.IdentifierFlag kind = classifyAddress(m.group());
-            if (kind != null) {
-                found.add(new Match(m.group(), kind));
+        if (mayHoldIpv4(text)) {
+            Matcher m = IPV4.matcher(text);
+            while (m.find()) {
+                io.kakunin.api.model.IdentifierFlag kind = classifyAddress(m.group());
+                if (kind != null) {
+                    found.add(new Match(m.group(), kind));
+                }
+            }
+        }
+        if (mayHoldIpv6(text)) {
+            Matcher m = IPV6_CANDIDATE.matcher(text);
+            while (m.find()) {
+                io.kakunin.api.model.IdentifierFlag kind = m.group().indexOf(':') >= 0 ? classifyAddress(m.group()) : null;
+                if (kind != null) {
+                    found.add(new Match(m.group(), kind));
+                }
             }
         }
         return found;
@@ -204,17 +234,58 @@ public final class VictimMatcher {
         for (int i = 0; i < maskPatterns.size(); i++) {
             out = maskPatterns.get(i).matcher(out).replaceAll(maskReplacements.get(i));
         }
-        if (!ranges.isEmpty() && mayHoldIpv4(out)) {
-            Matcher m = IPV4.matcher(out);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                boolean victims = classifyAddress(m.group()) == io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP;
-                m.appendReplacement(sb, Matcher.quoteReplacement(victims ? "[victim-address]" : m.group()));
+        out = maskNames(out);
+        if (!ranges.isEmpty()) {
+            if (mayHoldIpv4(out)) {
+                out = maskAddresses(out, IPV4);
             }
-            m.appendTail(sb);
-            out = sb.toString();
+            if (mayHoldIpv6(out)) {
+                out = maskAddresses(out, IPV6_CANDIDATE);
+            }
         }
         return out;
+    }
+
+    private String maskAddresses(String text, Pattern addresses) {
+        Matcher m = addresses.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            boolean victims = classifyAddress(m.group()) == io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP;
+            m.appendReplacement(sb, Matcher.quoteReplacement(victims ? "[victim-address]" : m.group()));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /**
+     * Masks the names as {@link #inText} finds them: in the folded text (width, case, ß), so that
+     * "ＡＣＭＥ" and "HEIZÖLRÜCKSTOSS" are masked like "Acme" and "Heizölrückstoß".
+     */
+    private String maskNames(String text) {
+        if (names.isEmpty()) {
+            return text;
+        }
+        Folded folded = Folded.of(text);
+        List<int[]> spans = new ArrayList<>();
+        for (String name : names) {
+            for (int at = folded.text().indexOf(name); at >= 0; at = folded.text().indexOf(name, at + 1)) {
+                spans.add(new int[] {folded.start(at), folded.end(at + name.length())});
+            }
+        }
+        if (spans.isEmpty()) {
+            return text;
+        }
+        spans.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
+        StringBuilder out = new StringBuilder();
+        int done = 0;
+        for (int[] span : spans) {
+            if (span[0] < done) {
+                continue;
+            }
+            out.append(text, done, span[0]).append("[victim]");
+            done = span[1];
+        }
+        return out.append(text, done, text.length()).toString();
     }
 
     /** Masks every string of a JSON tree in place (see {@link #mask(String)}). */
@@ -280,6 +351,17 @@ public final class VictimMatcher {
                 return io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN;
             }
         }
+        // fileserver01.corp.acme-mfg.local: a name that only exists inside the victim's own network.
+        String tld = domain.substring(domain.lastIndexOf('.') + 1);
+        if (INTERNAL_TLDS.contains(tld) || domain.endsWith(".home.arpa")) {
+            for (String label : domainLabels) {
+                for (String part : domain.split("\\.")) {
+                    if (part.equals(label)) {
+                        return io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN;
+                    }
+                }
+            }
+        }
         String compactDomain = foldHomoglyphs(domain.replace("-", "").replace(".", ""));
         String candidateLabel = registrableLabel(domain).replace("-", "");
         for (String label : domainLabels) {
@@ -329,12 +411,75 @@ public final class VictimMatcher {
     }
 
     private static String normalize(String text) {
-        return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
+        return Folded.of(text.strip()).text();
     }
 
-    /** The position of a name in text, on word boundaries for Latin names (so "Acme" is not found in "Acmeson"). */
-    private static int indexOfWord(String text, String name) {
-        int from = 0;
+    /**
+     * Text folded for matching names: compatibility forms (full-width letters), case, and ß as
+     * "ss", with the position in the original text of every folded character, so that what is
+     * found can be reported and replaced as it was written.
+     */
+    record Folded(String source, String text, int[] starts, int[] ends) {
+
+        static Folded of(String original) {
+            StringBuilder folded = new StringBuilder(original.length());
+            int[] starts = new int[original.length() + 8];
+            int[] ends = new int[original.length() + 8];
+            int n = 0;
+            for (int i = 0; i < original.length(); ) {
+                char c = original.charAt(i);
+                if (c < 0x80 && (i + 1 == original.length() || original.charAt(i + 1) < 0x300)) {
+                    if (n == starts.length) {
+                        starts = java.util.Arrays.copyOf(starts, n * 2);
+                        ends = java.util.Arrays.copyOf(ends, n * 2);
+                    }
+                    folded.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+                    starts[n] = i;
+                    ends[n] = i + 1;
+                    n++;
+                    i++;
+                    continue;
+                }
+                int cp = original.codePointAt(i);
+                int next = i + Character.charCount(cp);
+                // Combining marks join the character before them, as NFKC would compose them.
+                while (next < original.length() && Character.getType(original.codePointAt(next)) == Character.NON_SPACING_MARK) {
+                    next += Character.charCount(original.codePointAt(next));
+                }
+                String piece = Normalizer.normalize(original.substring(i, next), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replace("ß", "ss");
+                for (int k = 0; k < piece.length(); k++) {
+                    if (n == starts.length) {
+                        starts = java.util.Arrays.copyOf(starts, n * 2);
+                        ends = java.util.Arrays.copyOf(ends, n * 2);
+                    }
+                    starts[n] = i;
+                    ends[n] = next;
+                    n++;
+                }
+                folded.append(piece);
+                i = next;
+            }
+            return new Folded(original, folded.toString(), java.util.Arrays.copyOf(starts, n), java.util.Arrays.copyOf(ends, n));
+        }
+
+        /** Where the folded character at a position starts in the original. */
+        int start(int folded) {
+            return starts[folded];
+        }
+
+        /** Where the folded text ending before a position ends in the original. */
+        int end(int foldedEnd) {
+            return ends[foldedEnd - 1];
+        }
+
+        /** The original text of a folded span. */
+        String original(int from, int to) {
+            return source.substring(start(from), end(to));
+        }
+    }
+
+    /** The position of a name in text from an offset, on word boundaries for Latin names (so "Acme" is not found in "Acmeson"). */
+    private static int indexOfWord(String text, String name, int from) {
         while (true) {
             int at = text.indexOf(name, from);
             if (at < 0) {
@@ -348,16 +493,6 @@ public final class VictimMatcher {
             }
             from = at + 1;
         }
-    }
-
-    /** The text as it appears in the input for a normalized name (best effort; the name itself if not found verbatim). */
-    private static String originalSlice(String text, String normalizedName) {
-        String n = normalize(text);
-        int at = indexOfWord(n, normalizedName);
-        if (at >= 0 && n.length() == text.length()) {
-            return text.substring(at, at + normalizedName.length());
-        }
-        return normalizedName;
     }
 
     private static String registrableLabel(String domain) {

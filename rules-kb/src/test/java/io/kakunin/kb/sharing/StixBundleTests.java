@@ -53,7 +53,7 @@ class StixBundleTests {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "wrong spec_version       | ,\"spec_version\":\"2.0\"                                   | /stix/objects/0/spec_version | " + IND,
-            "dangling reference       | ,\"created_by_ref\":\"identity--0b1c7c2e-b2bb-4a3a-a7b5-7b2e1a2c3d4e\" | /stix/objects/0/created_by_ref | " + IND,
+            "dangling reference       | ,\"object_marking_refs\":[\"marking-definition--0b1c7c2e-b2bb-4a3a-a7b5-7b2e1a2c3d4e\"] | /stix/objects/0/object_marking_refs/0 | " + IND,
             "malformed reference      | ,\"created_by_ref\":\"not-an-id\"                              | /stix/objects/0/created_by_ref | " + IND,
             "broken pattern           | ,\"pattern\":\"[ipv4-addr:value = '1.2.3.4'\"                  | /stix/objects/0/pattern | " + IND,
             "bad timestamp            | ,\"valid_from\":\"yesterday\"                                   | /stix/objects/0/valid_from | " + IND,
@@ -71,7 +71,56 @@ class StixBundleTests {
         InvalidFactsException.Problem p = refused(bundle("{\"type\":\"acme-ticket\",\"spec_version\":\"2.1\",\"id\":\"acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\","
                 + "\"created\":\"2026-11-18T03:00:00.000Z\",\"modified\":\"2026-11-18T03:00:00.000Z\"}"));
         assertThat(p.pointer()).isEqualTo("/stix/objects/0/type");
-        assertThat(p.detail()).contains("'acme-ticket' is not a STIX 2.1 object type").contains("x-");
+        assertThat(p.detail()).contains("'acme-ticket' is not a STIX 2.1 object type").contains("extension definition").contains("x-");
+    }
+
+    @Test
+    void aCreatorOrCustomReferenceOutsideTheBundleIsAccepted() {
+        // Feeds name their producer without carrying it: every MITRE ATT&CK object names MITRE's identity.
+        StixBundle b = StixBundle.read(bundle(indicator(",\"created_by_ref\":\"identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5\","
+                + "\"x_mitre_modified_by_ref\":\"identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5\"")), 1000);
+        assertThat(b.objects()).hasSize(1);
+    }
+
+    @Test
+    void aRelationshipToAnObjectOutsideTheBundleIsRefused() {
+        InvalidFactsException.Problem p = refused(bundle(indicator(""), "{\"type\":\"relationship\",\"spec_version\":\"2.1\","
+                + "\"id\":\"relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"relationship_type\":\"indicates\",\"source_ref\":\"" + IND + "\","
+                + "\"target_ref\":\"" + MAL + "\"}"));
+        assertThat(p.pointer()).isEqualTo("/stix/objects/1/target_ref");
+        assertThat(p.detail()).contains(MAL).contains("not in the bundle");
+    }
+
+    @Test
+    void aTypeDeclaredByAnExtensionDefinitionIsAccepted() {
+        // STIX 2.1 section 7.3, as OASIS's incident-core extension declares "task", "event" and "impact".
+        String ext = "extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9";
+        StixBundle b = StixBundle.read(bundle(indicator(""), "{\"type\":\"task\",\"spec_version\":\"2.1\","
+                + "\"id\":\"task--5f5ab5d5-0fe8-4e4a-9ad7-e3b1a0a4a8f1\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"name\":\"Contain the host\","
+                + "\"extensions\":{\"" + ext + "\":{\"extension_type\":\"new-sdo\"}}}"), 1000);
+        assertThat(b.objects()).hasSize(2);
+    }
+
+    @Test
+    void theDeprecatedObjectsOfObservedDataAreReadWithTheirLocalReferences() {
+        String observed = "{\"type\":\"observed-data\",\"spec_version\":\"2.1\",\"id\":\"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf\","
+                + "\"created\":\"2026-11-18T03:00:00.000Z\",\"modified\":\"2026-11-18T03:00:00.000Z\",\"first_observed\":\"2026-11-18T03:00:00Z\","
+                + "\"last_observed\":\"2026-11-18T03:00:00Z\",\"number_observed\":1,\"objects\":{\"0\":{\"type\":\"ipv4-addr\",\"value\":\"198.51.100.3\"},"
+                + "\"1\":{\"type\":\"network-traffic\",\"dst_ref\":\"%s\",\"protocols\":[\"tcp\"]}}}";
+        assertThat(StixBundle.read(bundle(String.format(observed, "0")), 1000).objects()).hasSize(1);
+        InvalidFactsException.Problem p = refused(bundle(String.format(observed, "7")));
+        assertThat(p.pointer()).isEqualTo("/stix/objects/0/objects/1/dst_ref");
+        assertThat(p.detail()).contains("names no entry");
+    }
+
+    @Test
+    void theSameVersionOfAnObjectTwiceIsRefusedButTwoVersionsAreRead() {
+        InvalidFactsException.Problem p = refused(bundle(indicator(""), indicator("")));
+        assertThat(p.pointer()).isEqualTo("/stix/objects/1");
+        assertThat(p.detail()).contains(IND).contains("same version");
+        assertThat(StixBundle.read(bundle(indicator(""), indicator(",\"modified\":\"2026-11-19T03:00:00.000Z\"")), 1000).objects()).hasSize(2);
     }
 
     @Test

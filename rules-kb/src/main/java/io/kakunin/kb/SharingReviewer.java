@@ -125,6 +125,7 @@ final class SharingReviewer {
                     Sanitizer.Result out = new Sanitizer(c.bundle(), c.victim().sector(), now)
                             .sanitize(decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
                     attachCascades(redactions, out.cascades());
+                    reportRemovals(redactions, out.removed());
                     sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
                 }
             }
@@ -517,10 +518,23 @@ final class SharingReviewer {
             case "sighting" -> new Redaction().pointer(o.getPointer() + "/where_sighted_refs/0").finding(RedactionFinding.VICTIM_SIGHTING)
                     .found(o.getId()).action(RedactionAction.GENERALIZE_IDENTITY).recommendationId(recommendationId);
             default -> new Redaction().pointer(o.getPointer())
-                    .finding(o.getType().startsWith("x-") ? RedactionFinding.UNCLASSIFIED_OBJECT
+                    .finding(o.getType().startsWith("x-") || io.kakunin.kb.sharing.StixBundle.definedByExtension(o.getType()) ? RedactionFinding.UNCLASSIFIED_OBJECT
                             : o.getType().equals("user-account") ? RedactionFinding.ACCOUNT : RedactionFinding.DAMAGE_INFORMATION)
                     .found(o.getId()).action(RedactionAction.REMOVE_OBJECT).recommendationId(recommendationId);
         };
+    }
+
+    /**
+     * A redaction says what was done: when the sanitizer had to remove the whole object (a URL was
+     * the artifact's only content, a location had nothing left to generalize to), it says so.
+     */
+    private static void reportRemovals(List<Redaction> redactions, Set<Integer> removed) {
+        for (Redaction r : redactions) {
+            if (r.getPointer().startsWith("/stix/objects/") && r.getAction() != RedactionAction.REMOVE_OBJECT
+                    && r.getAction() != RedactionAction.APPLY_MARKING && removed.contains(StixBundleIndex.indexOf(r.getPointer()))) {
+                r.action(RedactionAction.REMOVE_OBJECT);
+            }
+        }
     }
 
     private static void attachCascades(List<Redaction> redactions, Map<Integer, List<Integer>> cascades) {

@@ -79,12 +79,109 @@ class SharingReviewTests {
             }
         }
         assertThat(bundle.indicesOf(marking)).as("the TLP 2.0 definition travels with the bundle").isNotEmpty();
+        assertThat(structuralProblems(bundle)).as("what a STIX 2.1 validator would refuse").isEmpty();
 
         request.setStix(Json.mapper().convertValue(sanitized, Map.class));
         request.setProposedTlp(review.getTlp().getLevel());
         SharingReview again = KB.review(request, Locale.ENGLISH);
         assertThat(again.getRedactions()).as("redactions on the second review").isNull();
         assertThat(again.getDecision()).isEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+    }
+
+    /**
+     * What STIX 2.1 requires beyond what {@link StixBundle#read} checks, and what an edit could break:
+     * network traffic has an endpoint, an artifact its content, a translation names the version it
+     * translates, typed values (addresses, URLs, domains) are not overwritten with placeholder text,
+     * and no object version appears twice.
+     */
+    static List<String> structuralProblems(StixBundle bundle) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> modified = new java.util.HashMap<>();
+        Set<String> versions = new java.util.HashSet<>();
+        for (JsonNode o : bundle.objects()) {
+            modified.put(o.path("id").asString(), o.path("modified").asString(null));
+            if (!versions.add(o.path("id").asString() + "@" + o.path("modified").asString(""))) {
+                problems.add(o.path("id").asString() + ": the same version twice");
+            }
+        }
+        for (JsonNode o : bundle.objects()) {
+            String id = o.path("id").asString();
+            switch (o.path("type").asString()) {
+                case "network-traffic" -> {
+                    if (!o.has("src_ref") && !o.has("dst_ref")) {
+                        problems.add(id + ": network-traffic without src_ref or dst_ref");
+                    }
+                }
+                case "artifact" -> {
+                    if (!o.has("payload_bin") && !o.has("url")) {
+                        problems.add(id + ": artifact without payload_bin or url");
+                    }
+                }
+                case "language-content" -> {
+                    if (!o.path("object_modified").asString("").equals(modified.get(o.path("object_ref").asString()))) {
+                        problems.add(id + ": object_modified is not the modified of " + o.path("object_ref").asString());
+                    }
+                }
+                default -> { }
+            }
+            for (String typed : List.of("value", "url", "path", "src_ref", "dst_ref")) {
+                if (o.path(typed).asString("").contains("[redacted]")) {
+                    problems.add(id + ": " + typed + " holds placeholder text");
+                }
+            }
+            for (JsonNode ref : o.path("external_references")) {
+                if (ref.has("url") && !ref.path("url").asString("").matches("(?i)[a-z][a-z0-9+.-]*://\\S+")) {
+                    problems.add(id + ": external reference url is not a URL");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Independently of how the review looks for the victim, the sanitized bundle of a share without
+     * consent holds none of the profile's names, aliases, brands or domains in any string (whatever property it is in), and no
+     * address in the profile's ranges.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharingFixtures")
+    void aSanitizedBundleHoldsNothingOfTheProfileAnywhere(FixtureCase fixture) {
+        SharingReviewRequest request = request(fixture);
+        if (request.getVictimProfile() == null || request.getVictimConsent() == ConsentStatus.OBTAINED) {
+            // With consent the victim may stay in the share, under the marking it agreed to.
+            return;
+        }
+        SharingReview review = KB.review(request, Locale.ENGLISH);
+        if (review.getSanitizedBundle() == null) {
+            return;
+        }
+        List<String> strings = new ArrayList<>();
+        collectStrings(Json.mapper().valueToTree(review.getSanitizedBundle()), strings);
+        VictimProfile profile = request.getVictimProfile();
+        List<String> needles = new ArrayList<>();
+        for (List<String> list : java.util.Arrays.asList(profile.getNames(), profile.getAliases(), profile.getBrands(), profile.getDomains())) {
+            if (list != null) {
+                list.forEach(v -> needles.add(java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)));
+            }
+        }
+        io.kakunin.kb.sharing.VictimMatcher ranges = new io.kakunin.kb.sharing.VictimMatcher(new VictimProfile().ipRanges(profile.getIpRanges()));
+        for (String s : strings) {
+            String folded = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+            for (String needle : needles) {
+                assertThat(folded).as("a string of the sanitized bundle").doesNotContain(needle);
+            }
+            assertThat(ranges.addressesIn(s)).as("addresses in '%s'", s)
+                    .noneMatch(m -> m.kind() == io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP);
+        }
+    }
+
+    private static void collectStrings(JsonNode node, List<String> out) {
+        if (node.isString()) {
+            out.add(node.asString());
+        }
+        for (JsonNode child : node) {
+            collectStrings(child, out);
+        }
     }
 
     /**
@@ -126,7 +223,9 @@ class SharingReviewTests {
             }
         }
         if (p.getIpRanges() != null) {
-            p.getIpRanges().forEach(r -> values.add(r.substring(0, r.indexOf('/') > 0 ? r.lastIndexOf('.') : r.length())));
+            // The network part: "198.51.100" of 198.51.100.0/24, "2001:db8:a" of 2001:db8:a::/48.
+            p.getIpRanges().forEach(r -> values.add(r.contains(":") ? r.replaceAll("::?/.*$|/.*$", "")
+                    : r.substring(0, r.indexOf('/') > 0 ? r.lastIndexOf('.') : r.length())));
         }
         return values;
     }

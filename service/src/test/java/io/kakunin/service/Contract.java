@@ -39,11 +39,17 @@ final class Contract {
         return schema;
     }
 
+    /** Follows a $ref, and the allOf of a single $ref that gives a property its own description and example. */
     private static JsonNode resolve(JsonNode schema) {
-        while (schema.has("$ref")) {
-            String ref = schema.path("$ref").asString();
-            schema = SPEC.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+        while (true) {
+            if (schema.has("$ref")) {
+                String ref = schema.path("$ref").asString();
+                schema = SPEC.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+            } else if (schema.path("allOf").size() == 1 && !schema.has("properties")) {
+                schema = schema.path("allOf").get(0);
+            } else {
+                return schema;
+            }
         }
-        return schema;
     }
 }

@@ -293,8 +293,9 @@ final class HostileInputCorpus {
             JsonNode o = objects.get(i);
             String type = o.path("type").asString();
             ObjectNode dangling = request.deepCopy();
-            ((ObjectNode) dangling.at("/stix/objects/" + i)).put("created_by_ref", "identity--00000000-0000-4000-8000-000000000000");
-            post("STIX: dangling created_by_ref on " + type, REVIEWS, dangling);
+            // A marking the bundle does not define cannot be honoured (who made an object may be named from outside).
+            ((ObjectNode) dangling.at("/stix/objects/" + i)).putArray("object_marking_refs").add("marking-definition--00000000-0000-4000-8000-000000000000");
+            post("STIX: dangling object_marking_refs on " + type, REVIEWS, dangling);
             ObjectNode self = request.deepCopy();
             ((ObjectNode) self.at("/stix/objects/" + i)).putArray("object_refs").add(o.path("id").asString());
             if (!"report".equals(type) && !"grouping".equals(type) && !"note".equals(type) && !"opinion".equals(type)) {

@@ -53,7 +53,7 @@ public final class Sanitizer {
     }
 
     /** The result: the sanitized bundle, and for each removed object the indices removed along with it. */
-    public record Result(ObjectNode bundle, Map<Integer, List<Integer>> cascades) {
+    public record Result(ObjectNode bundle, Map<Integer, List<Integer>> cascades, Set<Integer> removed) {
     }
 
     private static final DateTimeFormatter STIX_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -113,15 +113,22 @@ public final class Sanitizer {
             if (edit instanceof RemoveObject) {
                 removed.add(i);
             } else if (edit instanceof GeneralizeIdentity) {
-                if (!renamed.containsKey(o.path("id").asString(""))) {
-                    generalizeIdentity(o);
-                    renamed.put(o.path("id").asString(), "identity--" + UUID.randomUUID());
+                // Every version of the identity is generalized; they keep sharing one (new) ID.
+                for (int version : bundle.indicesOf(o.path("id").asString(""))) {
+                    generalizeIdentity(objects.get(version));
+                    changed.add(version);
                 }
+                renamed.putIfAbsent(o.path("id").asString(), "identity--" + UUID.randomUUID());
             } else if (edit instanceof GeneralizeLocation) {
                 if (generalizeLocation(o)) {
                     renamed.putIfAbsent(o.path("id").asString(), "location--" + UUID.randomUUID());
                 } else {
                     removed.add(i);
+                }
+            } else if (edit instanceof ReplaceText t && "observed-data".equals(o.path("type").asString("")) && t.property().startsWith("/objects/")) {
+                removeEmbedded(o, t.property().split("/")[2]);
+                if (o.path("objects").isEmpty()) {
+                    o.remove("objects");
                 }
             } else if (edit instanceof ReplaceText t) {
                 replaceText(o, t.property(), t.found());
@@ -139,6 +146,7 @@ public final class Sanitizer {
         for (int root : new ArrayList<>(removed)) {
             cascades.putIfAbsent(root, new ArrayList<>());
         }
+        olderVersions(objects, removed);
         cascade(objects, removed, cascades, changed);
         changed.addAll(rename(objects, removed, renamed, observablesChanged));
         applyMarking(objects, removed, changed, tlp);
@@ -172,10 +180,42 @@ public final class Sanitizer {
         if (!hasDefinition) {
             list.insert(0, Tlp.definitionObject(tlp));
         }
-        return new Result(out, cascades);
+        return new Result(out, cascades, Set.copyOf(removed));
     }
 
     // ------------------------------------------------------------------ removal and references
+
+    /**
+     * Only the latest version of an object goes out: earlier versions add nothing a recipient
+     * needs, and may hold what a later version removed. (Edited versions would otherwise also end
+     * up with the same new modified time.)
+     */
+    private static void olderVersions(List<ObjectNode> objects, Set<Integer> removed) {
+        Map<String, Integer> latest = new LinkedHashMap<>();
+        for (int i = 0; i < objects.size(); i++) {
+            if (removed.contains(i)) {
+                continue;
+            }
+            String id = objects.get(i).path("id").asString("");
+            Integer other = latest.get(id);
+            if (other == null) {
+                latest.put(id, i);
+            } else if (modified(objects.get(i)).compareTo(modified(objects.get(other))) > 0) {
+                removed.add(other);
+                latest.put(id, i);
+            } else {
+                removed.add(i);
+            }
+        }
+    }
+
+    private static Instant modified(ObjectNode o) {
+        try {
+            return OffsetDateTime.parse(o.path("modified").asString("")).toInstant();
+        } catch (RuntimeException e) {
+            return Instant.MIN;
+        }
+    }
 
     private void cascade(List<ObjectNode> objects, Set<Integer> removed, Map<Integer, List<Integer>> cascades, Set<Integer> changed) {
         Map<String, Integer> rootOf = new LinkedHashMap<>();
@@ -188,6 +228,12 @@ public final class Sanitizer {
             Set<String> gone = new HashSet<>();
             for (int r : removed) {
                 gone.add(objects.get(r).path("id").asString(""));
+            }
+            for (int i = 0; i < objects.size(); i++) {
+                if (!removed.contains(i)) {
+                    // An older version removed, the latest kept: references to the ID still resolve.
+                    gone.remove(objects.get(i).path("id").asString(""));
+                }
             }
             for (int i = 0; i < objects.size(); i++) {
                 if (removed.contains(i)) {
@@ -545,6 +591,33 @@ public final class Sanitizer {
                 }
             }
             out.append('"');
+        }
+    }
+
+    /**
+     * Removes a cyber-observable from the deprecated {@code objects} of observed-data (a typed value
+     * such as an address cannot hold "[redacted]"), and with it the observables that can no longer
+     * stand without it (network traffic without an endpoint); other references to it are dropped.
+     */
+    private static void removeEmbedded(ObjectNode observedData, String key) {
+        JsonNode local = observedData.get("objects");
+        if (!(local instanceof ObjectNode objects) || !objects.has(key)) {
+            return;
+        }
+        Set<String> gone = new HashSet<>(Set.of(key));
+        objects.remove(key);
+        boolean again = true;
+        while (again) {
+            again = false;
+            for (String other : new ArrayList<>(objects.propertyNames())) {
+                JsonNode observable = objects.get(other);
+                prune(observable, gone);
+                if ("network-traffic".equals(observable.path("type").asString("")) && !observable.has("src_ref") && !observable.has("dst_ref")) {
+                    objects.remove(other);
+                    gone.add(other);
+                    again = true;
+                }
+            }
         }
     }
 

@@ -344,7 +344,7 @@ public final class StixBundle {
     }
 
     /** Whether a type is none of STIX 2.1's own (then an extension definition or the x- prefix declared it). */
-    static boolean definedByExtension(String type) {
+    public static boolean definedByExtension(String type) {
         return !type.startsWith("x-") && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type);
     }
 

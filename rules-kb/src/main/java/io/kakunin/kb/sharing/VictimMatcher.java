@@ -72,6 +72,11 @@ public final class VictimMatcher {
                 for (String n : list) {
                     if (n != null && normalize(n).length() >= 3) {
                         names.add(normalize(n));
+                        // "ACME Manufacturing K.K." is also written "ACME Manufacturing" (and 株式会社アクメ as アクメ).
+                        String bare = withoutLegalForm(normalize(n));
+                        if (bare.length() >= 4 && !names.contains(bare)) {
+                            names.add(bare);
+                        }
                     }
                 }
             }
@@ -137,11 +142,19 @@ public final class VictimMatcher {
             return found;
         }
         Folded folded = names.isEmpty() ? null : Folded.of(text);
+        List<int[]> spans = new ArrayList<>();
         for (String name : names) {
-            int at = indexOfWord(folded.text(), name, 0);
-            while (at >= 0) {
-                found.add(new Match(folded.original(at, at + name.length()), io.kakunin.api.model.IdentifierFlag.ORG_NAME));
-                at = indexOfWord(folded.text(), name, at + name.length());
+            for (int at = indexOfWord(folded.text(), name, 0); at >= 0; at = indexOfWord(folded.text(), name, at + name.length())) {
+                spans.add(new int[] {at, at + name.length()});
+            }
+        }
+        // "ACME Manufacturing K.K." and "ACME Manufacturing" found at one place are one finding: the longer.
+        spans.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
+        int covered = -1;
+        for (int[] span : spans) {
+            if (span[0] >= covered) {
+                found.add(new Match(folded.original(span[0], span[1]), io.kakunin.api.model.IdentifierFlag.ORG_NAME));
+                covered = span[1];
             }
         }
         String lower = text.toLowerCase(Locale.ROOT);
@@ -408,6 +421,21 @@ public final class VictimMatcher {
         String user = path.replaceAll("(?i)^.*[\\\\/]", "").toLowerCase(Locale.ROOT);
         return user.equals("public") || user.equals("default") || user.equals("all users") || user.equals("administrator")
                 || user.equals("%username%") || user.equals("$user") || user.startsWith("<") || user.startsWith("[") || user.equals("*");
+    }
+
+    /** Company legal forms that a name is often written without, at its start or its end (already folded). */
+    private static final Pattern LEGAL_FORM = Pattern.compile("^(?:株式会社|有限会社|合同会社|\\(株\\)|㈱)\\s*|[\\s,]*(?:"
+            + "k\\.?\\s?k\\.?|co\\.,?\\s*ltd\\.?|co\\.|ltd\\.?|limited|inc\\.?|incorporated|corp\\.?|corporation|llc|gmbh|ag|s\\.?a\\.?|plc|"
+            + "株式会社|有限会社|合同会社|\\(株\\)|㈱|股份有限公司|有限公司|公司)$");
+
+    static String withoutLegalForm(String folded) {
+        String previous;
+        String name = folded.strip();
+        do {
+            previous = name;
+            name = LEGAL_FORM.matcher(name).replaceAll("").strip();
+        } while (!name.equals(previous) && !name.isEmpty());
+        return name;
     }
 
     private static String normalize(String text) {

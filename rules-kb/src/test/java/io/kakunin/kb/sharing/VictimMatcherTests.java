@@ -75,4 +75,35 @@ class VictimMatcherTests {
         assertThat(VictimMatcher.hostOf("http://[fe80::1]/x")).isEqualTo("fe80::1");
         assertThat(VictimMatcher.hostOf("acme-mfg-login.example/path")).isEqualTo("acme-mfg-login.example");
     }
+
+    @Test
+    void foldedNamesAreFoundAndMaskedAsTheyWereWritten() {
+        VictimMatcher heating = new VictimMatcher(new VictimProfile().names(List.of("HEIZÖLRÜCKSTOSSABDÄMPFUNG GmbH")));
+        assertThat(heating.inText("Kunde: Heizölrückstoßabdämpfung GmbH, Werk 2")).extracting(VictimMatcher.Match::found)
+                .containsExactly("Heizölrückstoßabdämpfung GmbH");
+        assertThat(heating.mask("Kunde: Heizölrückstoßabdämpfung GmbH, Werk 2")).isEqualTo("Kunde: [victim], Werk 2");
+        assertThat(ACME.inText("Seen at ＡＣＭＥ Ｍｆｇ today")).extracting(VictimMatcher.Match::found).containsExactly("ＡＣＭＥ Ｍｆｇ");
+        assertThat(ACME.mask("Seen at ＡＣＭＥ Ｍｆｇ today")).isEqualTo("Seen at [victim] today");
+    }
+
+    @Test
+    void ipv6AddressesInTextAreFoundAndMasked() {
+        String header = "Received: from mx ([2001:db8:a:0:0:8a2e:370:7334]) by relay; X-Peer: fe80::1%eth0 at 12:30:45";
+        assertThat(ACME.addressesIn(header)).extracting(VictimMatcher.Match::kind)
+                .containsExactly(IdentifierFlag.VICTIM_PUBLIC_IP, IdentifierFlag.INTERNAL_IP);
+        assertThat(ACME.mask(header)).doesNotContain("2001:db8:a:0").contains("[victim-address]").contains("12:30:45");
+    }
+
+    @Test
+    void hostNamesOfTheVictimsInternalNetworkAreItsOwn() {
+        assertThat(ACME.classifyDomain("fileserver01.corp.acme-mfg.local")).isEqualTo(IdentifierFlag.VICTIM_DOMAIN);
+        assertThat(ACME.classifyDomain("dc1.acme-mfg.internal")).isEqualTo(IdentifierFlag.VICTIM_DOMAIN);
+        assertThat(ACME.classifyDomain("printer.example.local")).isNull();
+    }
+
+    @Test
+    void userPathsWithTheDoubledSeparatorsOfDetectionRulesAreFound() {
+        assertThat(NONE.inText("Image|endswith: 'C:\\\\Users\\\\tyamada\\\\AppData\\\\x.exe'")).extracting(VictimMatcher.Match::found)
+                .containsExactly("C:\\\\Users\\\\tyamada");
+    }
 }

@@ -106,7 +106,11 @@ class SharingReviewApiTests {
         indicator.putArray("object_marking_refs").add("marking-definition--00000000-0000-4000-8000-000000000000");
         assertRefused(request, "/stix/objects/1/object_marking_refs/0", id);
 
-        indicator.set("object_marking_refs", markings);
+        if (markings == null) {
+            indicator.remove("object_marking_refs");
+        } else {
+            indicator.set("object_marking_refs", markings);
+        }
         ObjectNode stray = ((tools.jackson.databind.node.ArrayNode) request.path("stix").path("objects")).addObject();
         stray.put("type", "acme-ticket").put("spec_version", "2.1").put("id", "acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
                 .put("created", "2026-11-18T03:00:00.000Z").put("modified", "2026-11-18T03:00:00.000Z");

@@ -34,6 +34,17 @@ final class Facts {
         for (String pointer : index.nullElements()) {
             problems.add(new InvalidFactsException.Problem(pointer, "must not be null"));
         }
+        if (request.getProducts() != null) {
+            // Listings find assessments by product ID, and a verdict names its subjects by them: two products may not share one.
+            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            for (int i = 0; i < request.getProducts().size(); i++) {
+                Product p = request.getProducts().get(i);
+                Integer first = p == null || p.getId() == null ? null : seen.putIfAbsent(p.getId(), i);
+                if (first != null) {
+                    problems.add(new InvalidFactsException.Problem("/products/" + i + "/id", "repeats the ID of /products/" + first));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
         }

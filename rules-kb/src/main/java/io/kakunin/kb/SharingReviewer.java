@@ -198,6 +198,9 @@ final class SharingReviewer {
         for (String pointer : VictimMatcher.invalidRanges(request.getVictimProfile())) {
             problems.add(new InvalidFactsException.Problem(pointer, "is not an address range in CIDR notation"));
         }
+        for (String pointer : VictimMatcher.invalidDomains(request.getVictimProfile())) {
+            problems.add(new InvalidFactsException.Problem(pointer, "is not a DNS domain name (labels of letters, digits and hyphens, separated by dots)"));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
         }

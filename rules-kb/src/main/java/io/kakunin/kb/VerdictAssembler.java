@@ -161,8 +161,11 @@ final class VerdictAssembler {
         return result.message(text(locale, "outcome.UNDECIDED", facts));
     }
 
+    /** The references of each entry, built once per ruleset; verdicts share the (unmodifiable) lists. */
+    private final Map<String, List<Reference>> referencesById = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Result base(Catalog.Entry entry, Subject subject, Outcome outcome) {
-        List<Reference> refs = references(entry);
+        List<Reference> refs = referencesById.computeIfAbsent(entry.id(), id -> List.copyOf(references(entry)));
         return new Result()
                 .recommendationId(entry.id())
                 .subject(subject.pointer())

@@ -133,6 +133,23 @@ public final class VictimMatcher {
         return bad;
     }
 
+    private static final Pattern DOMAIN_NAME = Pattern.compile(
+            "(?i)(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.?");
+
+    /** Profile domains that are not DNS names ("victim..jp", "acme corp"), as problems naming the field (never its value). */
+    public static List<String> invalidDomains(VictimProfile profile) {
+        List<String> bad = new ArrayList<>();
+        if (profile != null && profile.getDomains() != null) {
+            for (int i = 0; i < profile.getDomains().size(); i++) {
+                String d = profile.getDomains().get(i);
+                if (d == null || d.strip().length() > 253 || !DOMAIN_NAME.matcher(d.strip()).matches()) {
+                    bad.add("/victimProfile/domains/" + i);
+                }
+            }
+        }
+        return bad;
+    }
+
     // ------------------------------------------------------------------ text
 
     /** Victim names, victim domains and e-mail addresses, and user paths in free text. */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The message bundles of a ruleset: titles, requirements, outcome messages and remediation in
- * every supported language, read from {@code messages_<locale>.properties} (UTF-8).
+ * every supported language, read from {@code messages_<locale>.properties} (UTF-8, strictly).
  *
  * <p>Texts may contain placeholders such as {@code {policyReviewIntervalMonths}}; they are
  * filled from the ruleset's thresholds, so a message always states the threshold in force.
@@ -45,7 +45,13 @@ public final class Messages {
             }
             Properties props = new Properties();
             try {
-                props.load(new StringReader(new String(bytes.get(), java.nio.charset.StandardCharsets.UTF_8)));
+                // Strictly: a bundle saved in another encoding (Shift_JIS, Big5) is refused at
+                // its first bad byte instead of being served as replacement characters; a
+                // byte-order mark is skipped.
+                props.load(new StringReader(RulesetFiles.decode(file, bytes.get())));
+            } catch (RulesetException e) {
+                problems.addAll(e.diagnostics());
+                continue;
             } catch (IOException | IllegalArgumentException e) {
                 problems.add(Diagnostic.error(file, "cannot be read: " + e.getMessage()));
                 continue;

@@ -7,11 +7,25 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +34,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * The files that make up a ruleset, by path relative to the ruleset root ({@code /} as the
@@ -57,20 +70,66 @@ public final class RulesetFiles {
         return new RulesetFiles(kept);
     }
 
-    /** Reads every ruleset file below a directory. */
+    /**
+     * Reads every ruleset file below a directory. The directory may be a symbolic link (a
+     * release published by switching a link): it is resolved once, so that every file comes
+     * from the same target even if the link is switched meanwhile. Links inside it are
+     * followed too; a link that leads back to a folder already being read is skipped.
+     */
     public static RulesetFiles fromDirectory(Path root) {
         SortedMap<String, byte[]> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                String relative = normalize(root.relativize(file).toString());
-                if (isRulesetFile(relative)) {
-                    files.put(relative, Files.readAllBytes(file));
-                }
+        walk(root, (relative, file) -> {
+            if (isRulesetFile(relative)) {
+                files.put(relative, Files.readAllBytes(file));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read ruleset directory " + root, e);
-        }
+        });
         return new RulesetFiles(files);
+    }
+
+    /** What {@link #walk} calls for each regular file: its path relative to the root ({@code /}-separated), and the file. */
+    @FunctionalInterface
+    public interface FileVisitor {
+        void visit(String relative, Path file) throws IOException;
+    }
+
+    /**
+     * Visits every regular file below a directory, following symbolic links (the root's too)
+     * and skipping links that would loop, in no particular order.
+     *
+     * @throws UncheckedIOException when the directory or a file cannot be read
+     */
+    public static void walk(Path root, FileVisitor visitor) {
+        Path real;
+        try {
+            real = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read directory " + root, e);
+        }
+        try {
+            Files.walkFileTree(real, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile()) {
+                        visitor.visit(normalize(real.relativize(file).toString()), file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof FileSystemLoopException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (e instanceof NoSuchFileException && Files.isSymbolicLink(file)) {
+                        // A dangling link holds nothing to read.
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read directory " + root, e);
+        }
     }
 
     /**
@@ -194,11 +253,99 @@ public final class RulesetFiles {
         return Optional.ofNullable(files.get(path));
     }
 
+    /**
+     * The text of a file, decoded strictly as UTF-8 (a byte-order mark is skipped).
+     *
+     * @throws RulesetException when the ruleset has no such file, or it is not valid UTF-8
+     */
     public String text(String path) {
         byte[] bytes = files.get(path);
         if (bytes == null) {
             throw new RulesetException("the ruleset has no " + path, List.of(Diagnostic.error(path, "the ruleset has no " + path)));
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return decode(path, bytes);
+    }
+
+    /**
+     * Every text file of this ruleset (all but Excel workbooks) that is not valid UTF-8, each
+     * reported at the line and column of its first invalid byte.
+     */
+    public List<Diagnostic> encodingProblems() {
+        List<Diagnostic> problems = new ArrayList<>();
+        files.forEach((path, bytes) -> {
+            if (isText(path)) {
+                utf8Problem(path, bytes).ifPresent(problems::add);
+            }
+        });
+        return problems;
+    }
+
+    /** Whether a ruleset file is text (everything but {@code *.drl.xlsx} and {@code *.drl.xls}). */
+    public static boolean isText(String path) {
+        return !path.endsWith(".xlsx") && !path.endsWith(".xls");
+    }
+
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /** The bytes without a leading UTF-8 byte-order mark, which some Windows editors write. */
+    public static byte[] withoutBom(byte[] bytes) {
+        if (bytes.length >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2]) {
+            return java.util.Arrays.copyOfRange(bytes, 3, bytes.length);
+        }
+        return bytes;
+    }
+
+    /**
+     * Decodes a file strictly as UTF-8, without a leading byte-order mark. Unlike
+     * {@code new String(bytes, UTF_8)}, which silently puts U+FFFD in place of every byte it
+     * cannot read, this refuses the file, naming the line and column of the first bad byte.
+     *
+     * @throws RulesetException with that diagnostic
+     */
+    public static String decode(String path, byte[] bytes) {
+        byte[] content = withoutBom(bytes);
+        try {
+            return strictUtf8().decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            Diagnostic problem = utf8Problem(path, bytes).orElseGet(() -> Diagnostic.error(path, "is not valid UTF-8"));
+            throw new RulesetException(path + " is not valid UTF-8", List.of(problem));
+        }
+    }
+
+    /** Where a file stops being valid UTF-8, if it does. */
+    public static Optional<Diagnostic> utf8Problem(String path, byte[] bytes) {
+        byte[] content = withoutBom(bytes);
+        CharsetDecoder decoder = strictUtf8();
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CharBuffer out = CharBuffer.allocate(Math.max(16, content.length));
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (!result.isError()) {
+            return Optional.empty();
+        }
+        int bad = in.position();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < bad; i++) {
+            if (content[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        // The column counts characters, as an editor does (a byte-order mark is not one); the
+        // line up to the bad byte is valid.
+        String before = new String(content, lineStart, bad - lineStart, StandardCharsets.UTF_8);
+        int column = before.codePointCount(0, before.length()) + 1;
+        return Optional.of(new Diagnostic(path, line, column, Diagnostic.Severity.ERROR,
+                "not valid UTF-8 (was it saved as Shift_JIS?): byte 0x" + HexFormat.of().toHexDigits(content[bad])
+                        + " cannot start or continue a character here; save the file as UTF-8"));
+    }
+
+    private static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 }

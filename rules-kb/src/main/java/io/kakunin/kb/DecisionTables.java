@@ -55,6 +55,18 @@ final class DecisionTables {
      * @throws RulesetException with a diagnostic located in the table when its structure is wrong
      */
     static Generated compile(String path, byte[] bytes) {
+        if (path.endsWith(".csv")) {
+            // Drools reads CSV as UTF-8 and silently replaces what it cannot decode; refuse a
+            // table saved in another encoding instead, at its first bad byte. Skip a byte-order mark.
+            bytes = RulesetFiles.withoutBom(bytes);
+            java.util.Optional<Diagnostic> encoding = RulesetFiles.utf8Problem(path, bytes);
+            if (encoding.isPresent()) {
+                Diagnostic d = encoding.get();
+                String sheet = path.substring(path.lastIndexOf('/') + 1);
+                throw new RulesetException("the decision table is not valid UTF-8", List.of(new Diagnostic(path, d.line(), d.column(),
+                        d.severity(), "sheet '" + sheet + "', line " + d.line() + ": " + d.message())));
+            }
+        }
         List<List<List<String>>> sheets;
         List<String> sheetNames = new ArrayList<>();
         String drl;
@@ -141,13 +153,48 @@ final class DecisionTables {
         return row >= 1 && row <= sheet.size() ? sheet.get(row - 1) : List.of();
     }
 
+    /**
+     * The cell of a table that holds a value in the row of a rule: for a problem found in a
+     * rule written as a table row (a recommendation the catalog does not list), the cell to
+     * fix. Null when the table cannot be read or the rule is not in it.
+     */
+    static Cell cellOf(String path, byte[] bytes, String ruleName, String value) {
+        List<String> names = new ArrayList<>();
+        List<List<List<String>>> sheets;
+        try {
+            sheets = read(path, path.endsWith(".csv") ? RulesetFiles.withoutBom(bytes) : bytes, names);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        for (int s = 0; s < sheets.size(); s++) {
+            List<List<String>> rows = sheets.get(s);
+            for (int r = 0; r < rows.size(); r++) {
+                List<String> row = rows.get(r);
+                if (row.stream().noneMatch(v -> v.strip().equals(ruleName))) {
+                    continue;
+                }
+                for (int c = 0; c < row.size(); c++) {
+                    if (value != null && row.get(c).strip().equals(value)) {
+                        return new Cell(names.get(s), r + 1, c + 1);
+                    }
+                }
+                for (int c = 0; c < row.size(); c++) {
+                    if (row.get(c).strip().equals(ruleName)) {
+                        return new Cell(names.get(s), r + 1, c + 1);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------ reading cells
 
     private static List<List<List<String>>> read(String path, byte[] bytes, List<String> names) throws IOException {
         List<List<List<String>>> sheets = new ArrayList<>();
         if (path.endsWith(".csv")) {
             names.add(path.substring(path.lastIndexOf('/') + 1));
-            sheets.add(csv(new String(bytes, StandardCharsets.UTF_8)));
+            sheets.add(csv(RulesetFiles.decode(path, bytes)));
             return sheets;
         }
         try (InputStream in = new ByteArrayInputStream(bytes); Workbook workbook = WorkbookFactory.create(in)) {

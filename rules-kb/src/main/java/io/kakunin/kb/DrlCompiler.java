@@ -1,17 +1,24 @@
 package io.kakunin.kb;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.drools.compiler.kie.builder.impl.InternalKieModule;
+import org.drools.compiler.kie.builder.impl.KieBuilderImpl;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
-import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
+import org.kie.internal.builder.KnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilderResult;
+import org.kie.internal.builder.ResultSeverity;
 
 /**
  * Compiles rule files at run time with Drools' classic DRL compiler, which reports better
@@ -49,11 +56,16 @@ final class DrlCompiler {
         kfs.writeKModuleXML("<kmodule xmlns=\"http://www.drools.org/xsd/kmodule\">"
                 + "<kbase name=\"" + Ruleset.KBASE + "\" default=\"true\"/></kmodule>");
         Map<String, String> toRulesetPath = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         Map<String, DecisionTables.Generated> tables = new LinkedHashMap<>();
-        List<Diagnostic> diagnostics = new ArrayList<>();
+        // Every text file of the ruleset is UTF-8: one saved in another encoding is refused here,
+        // at its first bad byte, before anything reads it as garbled text.
+        List<Diagnostic> diagnostics = new ArrayList<>(files.encodingProblems());
+        Set<String> unreadable = new HashSet<>();
+        diagnostics.forEach(d -> unreadable.add(d.file()));
         files.files().forEach((path, bytes) -> {
             String name = path.substring(path.lastIndexOf('/') + 1);
-            if (!RulesetFiles.isRuleFile(name)) {
+            if (!RulesetFiles.isRuleFile(name) || unreadable.contains(path)) {
                 return;
             }
             // Under the built-in root, so that folder = package holds for copied rules.
@@ -62,24 +74,24 @@ final class DrlCompiler {
                 try {
                     DecisionTables.Generated generated = DecisionTables.compile(path, bytes);
                     resource = resource + ".drl";
-                    kfs.write("src/main/resources/" + resource, generated.drl().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    kfs.write("src/main/resources/" + resource, generated.drl().getBytes(StandardCharsets.UTF_8));
                     tables.put(path, generated);
+                    sources.put(resource, generated.drl());
                 } catch (RulesetException e) {
                     diagnostics.addAll(e.diagnostics());
                     return;
                 }
             } else {
-                kfs.write("src/main/resources/" + resource, bytes);
+                byte[] text = RulesetFiles.withoutBom(bytes);
+                kfs.write("src/main/resources/" + resource, text);
+                sources.put(resource, new String(text, StandardCharsets.UTF_8));
             }
             toRulesetPath.put(resource, path);
         });
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        for (Message message : builder.getResults().getMessages()) {
-            Diagnostic d = DrlDiagnostics.toDiagnostic(message, toRulesetPath);
-            if (d != null) {
-                DecisionTables.Generated table = tables.get(d.file());
-                diagnostics.add(table == null ? d : inTable(d, table));
-            }
+        for (Diagnostic d : DrlDiagnostics.of(builder.getResults().getMessages(), knowledgeBuilderResults(builder), toRulesetPath, sources)) {
+            DecisionTables.Generated table = tables.get(d.file());
+            diagnostics.add(table == null ? d : inTable(d, table));
         }
         KieBase kieBase = null;
         try {
@@ -90,5 +102,24 @@ final class DrlCompiler {
             ks.getRepository().removeKieModule(releaseId);
         }
         return new Result(kieBase, List.copyOf(diagnostics));
+    }
+
+    /**
+     * The knowledge builder's own results behind the builder's messages, which keep only a text
+     * and a line: the rule a Java compiler error belongs to and the compiler's position in the
+     * consequence. Empty when this Drools version does not expose them; the messages suffice then.
+     */
+    private static List<KnowledgeBuilderResult> knowledgeBuilderResults(KieBuilder builder) {
+        try {
+            if (builder instanceof KieBuilderImpl impl && impl.getKieModuleIgnoringErrors() instanceof InternalKieModule module) {
+                KnowledgeBuilder kbuilder = module.getKnowledgeBuilderForKieBase(Ruleset.KBASE);
+                if (kbuilder != null) {
+                    return new ArrayList<>(kbuilder.getResults(ResultSeverity.ERROR, ResultSeverity.WARNING));
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // the messages alone are reported
+        }
+        return List.of();
     }
 }

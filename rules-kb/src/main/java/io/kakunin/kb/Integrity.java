@@ -2,7 +2,9 @@ package io.kakunin.kb;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -30,12 +32,12 @@ final class Integrity {
     static List<Diagnostic> check(Ruleset ruleset) {
         List<Diagnostic> problems = new ArrayList<>();
         Catalog catalog = ruleset.catalog();
+        Locator where = new Locator(ruleset.files());
         for (Ruleset.RuleInfo rule : ruleset.rules().values()) {
             if (rule.recommendationId() == null) {
-                problems.add(new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR,
-                        "rule \"" + rule.name() + "\" names no recommendation; add @recommendation(\"<ID>\")"));
+                problems.add(where.rule(rule, null, "rule \"" + rule.name() + "\" names no recommendation; add @recommendation(\"<ID>\")"));
             } else if (catalog.entry(rule.recommendationId()).isEmpty()) {
-                problems.add(new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR,
+                problems.add(where.rule(rule, rule.recommendationId(),
                         "rule \"" + rule.name() + "\" names recommendation " + rule.recommendationId() + ", which catalog.yaml does not list"));
             }
         }
@@ -51,7 +53,7 @@ final class Integrity {
         }
         for (Catalog.Entry entry : catalog.entries()) {
             if (ruleset.rulesOf(entry.id()).isEmpty()) {
-                problems.add(Diagnostic.error("catalog.yaml", "recommendation " + entry.id() + " has no rule"));
+                problems.add(where.catalog(entry.id(), "recommendation " + entry.id() + " has no rule"));
             }
             required.add(entry.measure() + ".title");
             required.add(entry.id() + ".title");
@@ -70,7 +72,7 @@ final class Integrity {
             String file = Messages.fileName(locale);
             for (String key : required) {
                 if (!messages.has(locale, key)) {
-                    problems.add(Diagnostic.error(file, "missing text '" + key + "'"));
+                    problems.add(where.missingText(file, key, "missing text '" + key + "'"));
                 }
             }
             for (Locale other : Locales.SUPPORTED) {
@@ -78,8 +80,8 @@ final class Integrity {
                     continue;
                 }
                 for (String key : messages.keys(other)) {
-                    if (!messages.has(locale, key)) {
-                        problems.add(Diagnostic.error(file, "missing text '" + key + "', which " + Messages.fileName(other) + " has"));
+                    if (!messages.has(locale, key) && !required.contains(key)) {
+                        problems.add(where.missingText(file, key, "missing text '" + key + "', which " + Messages.fileName(other) + " has"));
                     }
                 }
             }
@@ -87,16 +89,95 @@ final class Integrity {
                 String text = messages.text(locale, key).orElse("");
                 for (String name : Messages.placeholders(text)) {
                     if (!placeholders.contains(name)) {
-                        problems.add(Diagnostic.error(file, "text '" + key + "' uses {" + name + "}, which is neither a threshold nor one of " + BUILT_IN_PLACEHOLDERS));
+                        problems.add(where.text(file, key, "{" + name + "}",
+                                "text '" + key + "' uses {" + name + "}, which is neither a threshold nor one of " + BUILT_IN_PLACEHOLDERS));
                     }
                 }
                 Matcher item = ITEM_KEY.matcher(key);
                 if (item.matches() && catalog.entry(item.group(1)).isEmpty()) {
-                    problems.add(Diagnostic.error(file, "text '" + key + "' belongs to " + item.group(1) + ", which catalog.yaml does not list"));
+                    problems.add(where.text(file, key, null, "text '" + key + "' belongs to " + item.group(1) + ", which catalog.yaml does not list"));
                 }
             }
         }
         return problems;
     }
 
+    /**
+     * Places integrity problems where an officer fixes them: a rule's {@code @recommendation}
+     * (or a table's cell), a catalog entry's line, a message key's line; for a text that is
+     * missing, the line where the same item's other texts are in that file.
+     */
+    private static final class Locator {
+        private final RulesetFiles files;
+        private final Map<String, Map<String, RuleLocator.Position>> keys = new HashMap<>();
+        private final Map<String, String> texts = new HashMap<>();
+
+        Locator(RulesetFiles files) {
+            this.files = files;
+        }
+
+        private String text(String file) {
+            return texts.computeIfAbsent(file, f -> {
+                try {
+                    return files.file(f).isPresent() ? files.text(f) : "";
+                } catch (RulesetException e) {
+                    return "";
+                }
+            });
+        }
+
+        private Map<String, RuleLocator.Position> keys(String file) {
+            return keys.computeIfAbsent(file, f -> RuleLocator.propertyKeys(text(f)));
+        }
+
+        Diagnostic rule(Ruleset.RuleInfo rule, String recommendationId, String message) {
+            if (DecisionTables.isTable(rule.file())) {
+                DecisionTables.Cell cell = files.file(rule.file())
+                        .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), recommendationId)).orElse(null);
+                if (cell != null) {
+                    return new Diagnostic(rule.file(), cell.row(), cell.column(), Diagnostic.Severity.ERROR, cell.label() + ": " + message);
+                }
+                return new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR, message);
+            }
+            RuleLocator.Position at = rule.file().isEmpty() || rule.line() <= 0 ? RuleLocator.Position.NONE
+                    : RuleLocator.find(text(rule.file()), rule.line(), 20,
+                            recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")");
+            return at.line() > 0
+                    ? new Diagnostic(rule.file(), at.line(), at.column(), Diagnostic.Severity.ERROR, message)
+                    : new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR, message);
+        }
+
+        Diagnostic catalog(String id, String message) {
+            RuleLocator.Position at = RuleLocator.catalogEntry(text("catalog.yaml"), id);
+            return new Diagnostic("catalog.yaml", at.line(), at.column(), Diagnostic.Severity.ERROR, message);
+        }
+
+        /** A key's line in a bundle; with a part, the column of that part on the key's line (or the next ones). */
+        Diagnostic text(String file, String key, String part, String message) {
+            RuleLocator.Position at = keys(file).getOrDefault(key, RuleLocator.Position.NONE);
+            if (at.line() > 0 && part != null) {
+                RuleLocator.Position inText = RuleLocator.find(text(file), at.line(), 10, part);
+                if (inText.line() > 0) {
+                    at = inText;
+                }
+            }
+            return new Diagnostic(file, at.line(), at.column(), Diagnostic.Severity.ERROR, message);
+        }
+
+        /** A key that a bundle lacks: at the first key of the same item (or group) in it, where it belongs. */
+        Diagnostic missingText(String file, String key, String message) {
+            Matcher item = ITEM_KEY.matcher(key);
+            String group = item.matches() ? item.group(1) + "." : key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+            RuleLocator.Position best = RuleLocator.Position.NONE;
+            for (Map.Entry<String, RuleLocator.Position> k : keys(file).entrySet()) {
+                if (k.getKey().startsWith(group) && (best.line() == 0 || k.getValue().line() < best.line())) {
+                    best = k.getValue();
+                }
+            }
+            return best.line() > 0
+                    ? new Diagnostic(file, best.line(), best.column(), Diagnostic.Severity.ERROR,
+                            message + "; the other texts of " + group.substring(0, group.length() - 1) + " start on this line")
+                    : new Diagnostic(file, 0, 0, Diagnostic.Severity.ERROR, message);
+        }
+    }
 }

@@ -1,0 +1,261 @@
+package io.kakunin.kb;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where {@code check} puts each problem, as {@code file:line:column}: exactly where an officer
+ * fixes it, once, without the follow-up noise Drools adds.
+ */
+class DiagnosticsTests {
+
+    private static final RulesetFiles BUILT_IN = RulesetFiles.builtIn(DiagnosticsTests.class.getClassLoader());
+    private static final String POLICY = "product/policy.drl";
+    private static final String DEVICE = "product/integrity-and-transparency.drl";
+
+    private static String text(String path) {
+        return new String(BUILT_IN.files().get(path), StandardCharsets.UTF_8);
+    }
+
+    /** The built-in ruleset with one file's first occurrence of a text replaced. */
+    private static Variant replace(String path, String from, String to) {
+        String text = text(path);
+        assertThat(text).as(path).contains(from);
+        String changed = text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
+        return new Variant(BUILT_IN.with(path, changed.getBytes(StandardCharsets.UTF_8)), changed);
+    }
+
+    private record Variant(RulesetFiles files, String text) {
+        RulesetFiles with(String path, String content) {
+            return files.with(path, content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** "file:line:column" of the first occurrence of a text (the column of its first character). */
+    private static String at(String file, String text, String part) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int column = lines[i].indexOf(part);
+            if (column >= 0) {
+                return file + ":" + (i + 1) + ":" + (column + 1);
+            }
+        }
+        throw new AssertionError(part + " is not in " + file);
+    }
+
+    private static List<Diagnostic> errors(RulesetFiles files) {
+        Ruleset.Checked checked = Ruleset.check(files, "test", Map.of());
+        assertThat(checked.usable()).as("refused").isFalse();
+        return checked.diagnostics().stream().filter(Diagnostic::isError).toList();
+    }
+
+    private static String where(Diagnostic d) {
+        return d.file() + ":" + d.line() + ":" + d.column();
+    }
+
+    // ------------------------------------------------------------------ (a) columns Drools puts in the text
+
+    @Test
+    void anExpressionDroolsCannotAnalyseIsReportedAtItsColumn() {
+        // Drools says "[Line: n, Column: 4]" (the pattern's start); the diagnostic points at the expression.
+        Variant v = replace(DEVICE, "secureBoot == false", "secureBooot == false");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).hasSize(1);
+        assertThat(where(errors.get(0))).isEqualTo(at(DEVICE, v.text(), "secureBooot == false"));
+        assertThat(errors.get(0).message()).startsWith("Unable to Analyse Expression secureBooot == false")
+                .contains("Product.secureBooot()").doesNotContain("[Line:").doesNotContain("[Near");
+    }
+
+    @Test
+    void aSyntaxErrorIsReportedAtTheColumnInItsText() {
+        Variant v = replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).hasSize(1);
+        // "Line 26:44 mismatched input ')'": the second parenthesis, counted from 1.
+        String position = at(POLICY, v.text(), "false ))");
+        int column = Integer.parseInt(position.substring(position.lastIndexOf(':') + 1)) + "false )".length();
+        assertThat(where(errors.get(0))).isEqualTo(position.substring(0, position.lastIndexOf(':') + 1) + column);
+    }
+
+    // ------------------------------------------------------------------ (b) errors in a then part
+
+    @Test
+    void anErrorInAThenPartIsReportedAtItsOwnLineNotTheRulesFirstLine() {
+        String rule = "rule \"An organization without a product security policy fails PS-1.1\"";
+        String text = text(POLICY);
+        int start = text.indexOf(rule);
+        int then = text.indexOf("then\n", start) + "then\n".length();
+        String changed = text.substring(0, then) + "    // checked by hand\n\n    outcomes.fail(drools, $o, undefinedFact());\n" + text.substring(then);
+        List<Diagnostic> errors = errors(BUILT_IN.with(POLICY, changed.getBytes(StandardCharsets.UTF_8)));
+        assertThat(errors).hasSize(1);
+        assertThat(where(errors.get(0))).isEqualTo(at(POLICY, changed, "undefinedFact("));
+        assertThat(errors.get(0).message())
+                .isEqualTo("The method undefinedFact() is undefined (in the then part of rule \"An organization without a product security policy fails PS-1.1\")");
+    }
+
+    @Test
+    void anErrorOnTheThenLineItselfIsReportedThere() {
+        String then = "then\n    outcomes.fail(drools, $o, \"/productSecurityPolicy/exists\");";
+        Variant v = replace(POLICY, then, "then int count = \"none\";\n    outcomes.fail(drools, $o, \"/productSecurityPolicy/exists\");");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).hasSize(1);
+        assertThat(where(errors.get(0))).isEqualTo(at(POLICY, v.text(), "int count"));
+        assertThat(errors.get(0).message()).startsWith("Type mismatch: cannot convert from String to int");
+    }
+
+    // ------------------------------------------------------------------ (c) follow-up noise
+
+    @Test
+    void aDuplicateRuleIsReportedOnceWithoutTheJavaFollowUp() {
+        String text = text(POLICY);
+        int start = text.indexOf("rule \"An organization without a product security policy fails PS-1.1\"");
+        int end = text.indexOf("\nend\n", start) + "\nend\n".length();
+        String copied = text.substring(0, end) + "\n" + text.substring(start, end) + text.substring(end);
+        List<Diagnostic> errors = errors(BUILT_IN.with(POLICY, copied.getBytes(StandardCharsets.UTF_8)));
+        int second = copied.indexOf("rule \"An organization without a product security policy fails PS-1.1\"", start + 1);
+        int line = 1 + (int) copied.substring(0, second).chars().filter(c -> c == '\n').count();
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(POLICY + ":" + line + ":1");
+        assertThat(errors.get(0).message()).startsWith("Duplicate rule name: An organization without a product security policy fails PS-1.1");
+        assertThat(errors.toString()).doesNotContain("already defined");
+    }
+
+    @Test
+    void anUnknownFactTypeIsReportedOnceWithoutTheUnresolvedVariableFollowUp() {
+        Variant v = replace(DEVICE, "$p : Product(", "$p : Produkt(");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(DEVICE, v.text(), "Produkt("));
+        assertThat(errors.get(0).message()).isEqualTo("Unable to resolve ObjectType 'Produkt'");
+        assertThat(errors.toString()).doesNotContain("cannot be resolved");
+    }
+
+    @Test
+    void anUnresolvedVariableWithoutAnotherErrorIsStillReportedAtItsLine() {
+        Variant v = replace(DEVICE, "outcomes.fail(drools, $p, \"/secureBoot\");", "outcomes.fail(drools, $q, \"/secureBoot\");");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(DEVICE, v.text(), "$q"));
+        assertThat(errors.get(0).message()).startsWith("$q cannot be resolved to a variable (in the then part of rule ");
+    }
+
+    // ------------------------------------------------------------------ (d) one bad import
+
+    @Test
+    void anUnresolvableImportIsReportedOnceAtTheImportNotInEveryFileOfItsPackage() {
+        Variant v = replace(POLICY, "import io.kakunin.api.model.Organization;", "import io.kakunin.api.model.Organisation;");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(POLICY, v.text(), "io.kakunin.api.model.Organisation"));
+        long productFiles = BUILT_IN.files().keySet().stream().filter(p -> p.startsWith("product/") && p.endsWith(".drl")).count();
+        assertThat(errors.get(0).message())
+                .startsWith("cannot import io.kakunin.api.model.Organisation: there is no such class")
+                .contains("package io.kakunin.rules.product does not compile until it is fixed")
+                .containsPattern("\\(\\d+ rules in " + productFiles + " files, not reported one by one\\)");
+    }
+
+    // ------------------------------------------------------------------ (e) integrity problems at their line
+
+    @Test
+    void aRuleNamingAnUnknownRecommendationIsReportedAtItsAnnotation() {
+        Variant v = replace(POLICY, "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")", "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
+        List<Diagnostic> errors = errors(v.files());
+        // The bundles lack PS-1.99's texts too (its @reason's), which is right; the rule is reported at its annotation.
+        assertThat(errors).filteredOn(d -> d.file().equals(POLICY)).extracting(DiagnosticsTests::where)
+                .containsExactly(at(POLICY, v.text(), "@recommendation(\"PS-1.99\")"));
+    }
+
+    @Test
+    void aRecommendationWithoutRulesIsReportedAtItsCatalogEntry() {
+        String entry = "\n  - id: PS-4.99\n    measure: PS-4\n    level: SHOULD\n    subject: PRODUCT\n    evidence: DEVICE_TEST\n"
+                + "    confidence: I\n    basis: X\n    sourceEdition: \"2023\"\n    facts: [/secureBoot]\n";
+        String catalog = text("catalog.yaml") + entry;
+        RulesetFiles files = BUILT_IN.with("catalog.yaml", catalog.getBytes(StandardCharsets.UTF_8));
+        for (String bundle : List.of("messages_en.properties", "messages_ja.properties", "messages_zh_TW.properties")) {
+            files = files.with(bundle, (text(bundle) + "\nPS-4.99.title=T\nPS-4.99.requirement=R\nPS-4.99.remediation=M\n").getBytes(StandardCharsets.UTF_8));
+        }
+        List<Diagnostic> errors = errors(files);
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", catalog, "PS-4.99"));
+        assertThat(errors.get(0).message()).isEqualTo("recommendation PS-4.99 has no rule");
+    }
+
+    @Test
+    void aMissingTextIsReportedWhereTheItemsOtherTextsAreAndAMisspeltKeyAtItsLine() {
+        Variant ja = replace("messages_ja.properties", "PS-4.2.title=", "PS-4.2.titel=");
+        List<Diagnostic> errors = errors(ja.files());
+        String firstPs42 = at("messages_ja.properties", ja.text(), "PS-4.2.");
+        assertThat(errors).extracting(d -> where(d) + " " + d.message()).contains(
+                firstPs42 + " missing text 'PS-4.2.title'; the other texts of PS-4.2 start on this line",
+                at("messages_en.properties", text("messages_en.properties"), "PS-4.2.")
+                        + " missing text 'PS-4.2.titel', which messages_ja.properties has; the other texts of PS-4.2 start on this line");
+        assertThat(errors).allSatisfy(d -> assertThat(d.line()).as(d.toString()).isPositive());
+    }
+
+    @Test
+    void anUnknownPlaceholderIsReportedAtItsColumn() {
+        Variant en = replace("messages_en.properties", "PS-4.2.title=", "PS-4.2.title={noSuchThreshold} ");
+        List<Diagnostic> errors = errors(en.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("messages_en.properties", en.text(), "{noSuchThreshold}"));
+    }
+
+    // ------------------------------------------------------------------ encodings
+
+    @Test
+    void aBundleSavedAsShiftJisIsRefusedAtItsFirstBadByte() {
+        String text = text("messages_ja.properties");
+        Matcher m = Pattern.compile("(?m)^PS-4\\.2\\.title=(.*)$").matcher(text);
+        assertThat(m.find()).isTrue();
+        int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+        byte[] shiftJis = m.group().getBytes(Charset.forName("Shift_JIS"));
+        byte[] before = text.substring(0, m.start()).getBytes(StandardCharsets.UTF_8);
+        byte[] after = text.substring(m.end()).getBytes(StandardCharsets.UTF_8);
+        byte[] mixed = new byte[before.length + shiftJis.length + after.length];
+        System.arraycopy(before, 0, mixed, 0, before.length);
+        System.arraycopy(shiftJis, 0, mixed, before.length, shiftJis.length);
+        System.arraycopy(after, 0, mixed, before.length + shiftJis.length, after.length);
+
+        List<Diagnostic> errors = errors(BUILT_IN.with("messages_ja.properties", mixed));
+        assertThat(errors).hasSize(1);
+        // The key is ASCII; the first Japanese character is the first byte Shift_JIS writes differently.
+        assertThat(where(errors.get(0))).isEqualTo("messages_ja.properties:" + line + ":" + ("PS-4.2.title=".length() + 1));
+        assertThat(errors.get(0).message()).startsWith("not valid UTF-8 (was it saved as Shift_JIS?)");
+    }
+
+    @Test
+    void aByteOrderMarkIsSkippedNotReadAsAKey() {
+        RulesetFiles files = BUILT_IN;
+        for (String path : List.of("messages_en.properties", "messages_ja.properties", "catalog.yaml", POLICY)) {
+            byte[] bytes = BUILT_IN.files().get(path);
+            byte[] marked = new byte[bytes.length + 3];
+            marked[0] = (byte) 0xEF;
+            marked[1] = (byte) 0xBB;
+            marked[2] = (byte) 0xBF;
+            System.arraycopy(bytes, 0, marked, 3, bytes.length);
+            files = files.with(path, marked);
+        }
+        Ruleset.Checked checked = Ruleset.check(files, "bom", Map.of());
+        assertThat(checked.diagnostics()).isEmpty();
+        assertThat(checked.ruleset().text(java.util.Locale.JAPANESE, "PS-4.2.title")).isEqualTo(Ruleset.builtIn().text(java.util.Locale.JAPANESE, "PS-4.2.title"));
+    }
+
+    @Test
+    void aRuleFileOrCatalogInAnotherEncodingIsRefusedAtItsLine() {
+        String drl = text(POLICY).replaceFirst("// PS-1: ", "// PS-1 (方針): ");
+        List<Diagnostic> errors = errors(BUILT_IN.with(POLICY, drl.getBytes(Charset.forName("Shift_JIS"))));
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(POLICY, drl, "方針"));
+        assertThat(errors.get(0).message()).startsWith("not valid UTF-8 (was it saved as Shift_JIS?)");
+
+        // An officer appends a line in an editor set to Shift_JIS.
+        String catalog = text("catalog.yaml") + "\n# 追加\n";
+        byte[] original = BUILT_IN.files().get("catalog.yaml");
+        byte[] appended = "\n# 追加\n".getBytes(Charset.forName("Shift_JIS"));
+        byte[] mixed = java.util.Arrays.copyOf(original, original.length + appended.length);
+        System.arraycopy(appended, 0, mixed, original.length, appended.length);
+        errors = errors(BUILT_IN.with("catalog.yaml", mixed));
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", catalog, "追加"));
+    }
+}

@@ -2,11 +2,18 @@ package io.kakunin.kb.cli;
 
 import io.kakunin.kb.Diagnostic;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 
 import java.io.StringWriter;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -33,6 +40,46 @@ final class JunitXml {
         }
     }
 
+    /**
+     * When the run started and how long each fixture took: CI systems show slow cases and the
+     * time of a run from these.
+     */
+    static final class Clock {
+        private final Instant started;
+        private final long startNanos;
+        private final Map<FixtureCase, Long> nanos = new IdentityHashMap<>();
+
+        private Clock(Instant started, long startNanos) {
+            this.started = started;
+            this.startNanos = startNanos;
+        }
+
+        static Clock start() {
+            return new Clock(Instant.now(), System.nanoTime());
+        }
+
+        void took(FixtureCase fixture, long elapsedNanos) {
+            nanos.put(fixture, elapsedNanos);
+        }
+
+        String seconds(FixtureCase fixture) {
+            return seconds(nanos.getOrDefault(fixture, 0L));
+        }
+
+        String total() {
+            return seconds(System.nanoTime() - startNanos);
+        }
+
+        /** ISO 8601 local date and time without zone, as the JUnit schema has it (in UTC). */
+        String timestamp() {
+            return LocalDateTime.ofInstant(started.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString();
+        }
+
+        private static String seconds(long nanos) {
+            return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+        }
+    }
+
     private JunitXml() {
     }
 
@@ -41,8 +88,9 @@ final class JunitXml {
      * @param problems errors that are not fixtures: compile errors, broken fixture folders
      * @param cases    the fixtures run
      * @param coverage rule coverage, or null when no fixture ran
+     * @param clock    when the run started, and each fixture's time
      */
-    static String write(Ruleset ruleset, List<Diagnostic> problems, List<FixtureSuite.CaseResult> cases, Coverage coverage) {
+    static String write(Ruleset ruleset, List<Diagnostic> problems, List<FixtureSuite.CaseResult> cases, Coverage coverage, Clock clock) {
         Document doc;
         try {
             doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
@@ -51,6 +99,8 @@ final class JunitXml {
         }
         Element suite = doc.createElement("testsuite");
         doc.appendChild(suite);
+        suite.setAttribute("name", "kakunin");
+        suite.setAttribute("timestamp", clock.timestamp());
         Element properties = child(suite, "properties");
         if (ruleset != null) {
             property(properties, "revision", ruleset.revision());
@@ -65,14 +115,14 @@ final class JunitXml {
             tests++;
             failures++;
             boolean fixture = d.file().startsWith("fixtures/");
-            Element testcase = testcase(suite, fixture ? "kakunin.fixtures" : "kakunin.check", d.file() + ":" + d.line() + ":" + d.column());
+            Element testcase = testcase(suite, fixture ? "kakunin.fixtures" : "kakunin.check", d.file() + ":" + d.line() + ":" + d.column(), "0.000");
             failure(testcase, d.message(), fixture ? "BrokenFixture" : "CompileError", d.toString());
         }
         for (FixtureSuite.CaseResult c : cases) {
             tests++;
             String name = c.fixture().name();
             String scenario = name.contains("/") ? name.substring(name.indexOf('/') + 1) : name;
-            Element testcase = testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario);
+            Element testcase = testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, clock.seconds(c.fixture()));
             if (!c.passed()) {
                 failures++;
                 failure(testcase, c.mismatches().get(0), "VerdictMismatch", String.join("\n", c.mismatches()));
@@ -82,7 +132,7 @@ final class JunitXml {
             tests++;
             FixtureSuite.Report report = coverage.report();
             String summary = String.format(Locale.ROOT, "%.1f%% of %d rules fired", report.coveragePercent(), report.rules().size());
-            Element testcase = testcase(suite, "kakunin.coverage", "rule coverage");
+            Element testcase = testcase(suite, "kakunin.coverage", "rule coverage", "0.000");
             if (!coverage.met()) {
                 failures++;
                 failure(testcase, String.format(Locale.ROOT, "%s, under the minimum of %.1f%%", summary, coverage.minimum()),
@@ -91,20 +141,19 @@ final class JunitXml {
             child(testcase, "system-out").setTextContent(summary
                     + (report.unfiredRules().isEmpty() ? "" : "\nnot fired:\n" + String.join("\n", report.unfiredRules())));
         }
-        suite.setAttribute("name", "kakunin");
         suite.setAttribute("tests", Integer.toString(tests));
         suite.setAttribute("failures", Integer.toString(failures));
         suite.setAttribute("errors", "0");
         suite.setAttribute("skipped", "0");
-        suite.setAttribute("time", "0");
+        suite.setAttribute("time", clock.total());
         return serialize(doc);
     }
 
-    private static Element testcase(Element suite, String classname, String name) {
+    private static Element testcase(Element suite, String classname, String name, String seconds) {
         Element testcase = child(suite, "testcase");
         testcase.setAttribute("classname", classname);
         testcase.setAttribute("name", clean(name));
-        testcase.setAttribute("time", "0");
+        testcase.setAttribute("time", seconds);
         return testcase;
     }
 

@@ -17,9 +17,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -149,33 +152,40 @@ public final class Kakunin {
         Path junit = null;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
-                case "--fixtures" -> fixtures = path(value(args, ++i, "--fixtures"));
+                case "--fixtures" -> {
+                    fixtures = path(value(args, ++i, "--fixtures"));
+                    if (!Files.isDirectory(fixtures)) {
+                        // Named on the command line: a wrong path is a usage error, before anything is compiled.
+                        throw new UsageException("--fixtures " + shown(fixtures) + (Files.exists(fixtures) ? " is not a directory" : " does not exist"));
+                    }
+                }
                 case "--coverage-min" -> coverageMin = percent(value(args, ++i, "--coverage-min"));
                 case "--junit" -> junit = path(value(args, ++i, "--junit"));
                 default -> throw new UsageException("unknown option '" + args[i] + "'");
             }
         }
+        JunitXml.Clock clock = JunitXml.Clock.start();
         Ruleset.Checked checked = compile(dir);
         if (!checked.usable()) {
             print(dir, checked.diagnostics());
             err.println("the rules do not compile; no fixture was run");
-            writeJunit(junit, JunitXml.write(null, checked.diagnostics(), List.of(), null));
+            writeJunit(junit, JunitXml.write(null, checked.diagnostics(), List.of(), null, clock));
             return FAILED;
         }
         if (!Files.isDirectory(fixtures)) {
             String problem = "no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)";
             err.println("kakunin: " + problem);
-            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null));
+            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null, clock));
             return FAILED;
         }
         FixtureCase.Scan scan = FixtureCase.scan(fixtures);
         if (scan.cases().isEmpty() && scan.problems().isEmpty()) {
             String problem = shown(fixtures) + " holds no fixture (a folder with request.json and expected.json)";
             err.println("kakunin: " + problem);
-            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null));
+            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null, clock));
             return FAILED;
         }
-        FixtureSuite.Report report = FixtureSuite.run(checked.ruleset(), scan.cases());
+        FixtureSuite.Report report = run(checked.ruleset(), scan.cases(), clock);
         int failed = scan.problems().size();
         for (Diagnostic problem : scan.problems()) {
             out.println("FAIL " + problem.message());
@@ -199,8 +209,22 @@ public final class Kakunin {
         if (!coverage.met()) {
             err.printf(Locale.ROOT, "rule coverage %.1f%% is under the minimum of %.1f%%%n", report.coveragePercent(), coverageMin);
         }
-        writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage));
+        writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage, clock));
         return failed == 0 && coverage.met() ? OK : FAILED;
+    }
+
+    /** Runs the fixtures one by one, timing each for the JUnit report. */
+    private static FixtureSuite.Report run(Ruleset ruleset, List<FixtureCase> cases, JunitXml.Clock clock) {
+        List<FixtureSuite.CaseResult> results = new ArrayList<>();
+        Set<String> fired = new TreeSet<>();
+        for (FixtureCase fixture : cases) {
+            long start = System.nanoTime();
+            FixtureSuite.CaseResult result = FixtureSuite.run(ruleset, fixture);
+            clock.took(fixture, System.nanoTime() - start);
+            fired.addAll(result.firedRules());
+            results.add(result);
+        }
+        return new FixtureSuite.Report(List.copyOf(results), new TreeSet<>(ruleset.rules().keySet()), fired);
     }
 
     private String locate(Ruleset ruleset, Path dir, String rule) {

@@ -155,12 +155,18 @@ class KakuninCliTests {
         assertThat(suite.getTagName()).isEqualTo("testsuite");
         assertThat(Integer.parseInt(suite.getAttribute("tests"))).isEqualTo(cases.getLength());
         assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(failures.getLength()).isEqualTo(1);
+        double fixtureSeconds = 0;
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
             assertThat(c.getAttribute("classname")).startsWith("kakunin.");
             assertThat(c.getAttribute("name")).isNotBlank();
-            assertThat(Double.parseDouble(c.getAttribute("time"))).isZero();
+            assertThat(c.getAttribute("time")).as("seconds, as Surefire writes them").matches("\\d+\\.\\d{3}");
+            fixtureSeconds += Double.parseDouble(c.getAttribute("time"));
         }
+        assertThat(fixtureSeconds).as("each fixture's own time is recorded").isPositive();
+        assertThat(Double.parseDouble(suite.getAttribute("time"))).as("the run's time, compiling included").isGreaterThanOrEqualTo(fixtureSeconds);
+        assertThat(java.time.LocalDateTime.parse(suite.getAttribute("timestamp")))
+                .isBetween(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(10), java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
         Element failure = (Element) failures.item(0);
         assertThat(((Element) failure.getParentNode()).getAttribute("name")).isEqualTo("ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item");
         assertThat(failure.getAttribute("type")).isEqualTo("VerdictMismatch");
@@ -203,6 +209,59 @@ class KakuninCliTests {
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
         assertThat(run.out()).contains("FAIL fixture product-security/forgotten-expectation has request.json but no expected.json")
                 .contains("0 passed, 1 failed, 1 fixtures");
+    }
+
+    @Test
+    void testWithAFixturesFolderThatDoesNotExistIsAUsageError() {
+        Run run = kakunin("test", "good", "--fixtures", "no-such-fixtures");
+        assertThat(run.exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(run.err()).startsWith("kakunin: --fixtures no-such-fixtures does not exist");
+        assertThat(run.out()).as("nothing was compiled or run").isEmpty();
+
+        Run file = kakunin("test", "good", "--fixtures", "good/catalog.yaml");
+        assertThat(file.exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(file.err()).startsWith("kakunin: --fixtures good/catalog.yaml is not a directory");
+    }
+
+    // ------------------------------------------------------------------ a directory published as a link
+
+    @Test
+    void checkAndTestWorkOnASymbolicLinkToTheRulesDirectory() throws IOException {
+        Files.createSymbolicLink(work.resolve("live"), work.resolve("good").getFileName());
+        Run check = kakunin("check", "live");
+        assertThat(check.exit()).as(check.out() + check.err()).isEqualTo(Kakunin.OK);
+        assertThat(check.out()).contains("revision " + Ruleset.builtIn().revision());
+
+        Run test = kakunin("test", "live", "--coverage-min", "100");
+        assertThat(test.exit()).as(test.err()).isEqualTo(Kakunin.OK);
+        assertThat(test.out()).containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$").doesNotContain(" 0 fixtures");
+    }
+
+    // ------------------------------------------------------------------ a workbook, in a real process
+
+    /**
+     * Reading an .xlsx table (Apache POI) once printed "ERROR StatusLogger Log4j API could not find a
+     * logging provider" on the officer's terminal. That message goes to the process's own standard
+     * error, once per JVM, so the command runs in a process of its own here.
+     */
+    @Test
+    void aWorkbookIsReadWithoutLoggingNoiseOnStandardError() throws Exception {
+        Path rules = work.resolve("with-workbook");
+        copy(work.resolve("good"), rules);
+        Files.copy(Path.of(System.getProperty("kakunin.repository", ".."), "docs/decision-tables/device-checks.drl.xlsx"),
+                rules.resolve("product/device-checks-copy.drl.xlsx"));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Kakunin.class.getName(), "check", "with-workbook")
+                .directory(work.toFile())
+                .redirectOutput(work.resolve("workbook.out").toFile())
+                .redirectError(work.resolve("workbook.err").toFile())
+                .start();
+        assertThat(process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(work.resolve("workbook.out"));
+        String err = Files.readString(work.resolve("workbook.err"));
+        // The copy's rules have the names of the DRL rules: the workbook was read and compiled.
+        assertThat(out).as(err).contains("Duplicate rule name: Whether users can change authentication values must be known");
+        assertThat(err).doesNotContain("Log4j").doesNotContain("StatusLogger").doesNotContain("logging provider");
     }
 
     // ------------------------------------------------------------------ evaluate

@@ -21,13 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProblemErrorController implements ErrorController {
 
-    @RequestMapping(path = "/error", produces = {MediaType.APPLICATION_PROBLEM_JSON_VALUE, MediaType.APPLICATION_JSON_VALUE, MediaType.ALL_VALUE})
+    // No "produces": the answer is a problem detail whatever the Accept header says (or whether it can be parsed at all).
+    @RequestMapping(path = "/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null ? HttpStatus.resolve(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
         String detail = switch (status) {
-            case BAD_REQUEST -> "The request was refused before it reached the API: its URL or headers are malformed or not allowed.";
+            case BAD_REQUEST -> "The request was refused before it reached the API: its URL, headers or body framing are malformed or not allowed.";
             case NOT_FOUND -> "There is no such resource.";
             case METHOD_NOT_ALLOWED -> "This resource does not support that method.";
             case CONTENT_TOO_LARGE -> "The request body is too large.";

@@ -31,9 +31,13 @@ import org.springframework.core.annotation.AnnotatedMethod;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -264,8 +268,59 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
         String name = parameterName(ex.getParameter());
         Class<?> type = ex.getRequiredType();
-        String detail = type == null ? "has an invalid value" : "must be " + describe(type);
+        String value = ex.getValue() == null ? "" : "'" + abbreviate(String.valueOf(ex.getValue()), 100) + "' ";
+        String detail;
+        if (type != null && type.isEnum()) {
+            detail = value + "is not one of the allowed values: " + enumValues(type);
+        } else {
+            detail = (value.isEmpty() ? "" : value + "is not valid: ") + (type == null ? "the value cannot be read" : "must be " + describe(type));
+        }
         return invalid(name + ": " + detail, List.of(new FieldProblem(name, detail)), request);
+    }
+
+    /**
+     * A character the security firewall refuses, found by code that read a header or parameter
+     * lazily. Headers are checked up front ({@link RequestHeadersFilter}), so this is the safety
+     * net: a refusal, never a 500. The value is not repeated: it may be a credential.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> rejected(RequestRejectedException ex, WebRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
+                "The request's URL, parameters or headers hold a character the API never accepts (such as a control character).",
+                List.of(), request);
+    }
+
+    // ------------------------------------------------------------------ content negotiation
+
+    /**
+     * 406 with a body in every case: the answer is a problem detail, whatever the Accept header
+     * allows (RFC 9457 errors are sent as problem+json), so that a client always learns why.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex, HttpHeaders headers,
+                                                                      HttpStatusCode status, WebRequest request) {
+        List<MediaType> answers = ex.getSupportedMediaTypes().stream()
+                .filter(t -> !t.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).toList();
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        String detail;
+        if (ex.getSupportedMediaTypes().isEmpty() || !parses(accept)) {
+            detail = "cannot be read: '" + abbreviate(String.valueOf(accept), 100) + "' is not a list of media types (such as application/json)";
+        } else {
+            detail = "allows none of the media types this operation answers with: "
+                    + (answers.isEmpty() ? "none (it answers without a body)" : answers.stream().map(MediaType::toString)
+                    .collect(Collectors.joining(", "))) + " (errors are application/problem+json)";
+        }
+        return problem(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Not Acceptable", "The Accept header " + detail + ".",
+                List.of(new FieldProblem(HttpHeaders.ACCEPT, detail)), request);
+    }
+
+    private static boolean parses(String accept) {
+        try {
+            MediaType.parseMediaTypes(accept);
+            return true;
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ the engine and records
@@ -287,7 +342,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setTitle(ex.title());
         decorate(problem, ex.status(), ex.slug(), request);
         ex.properties().forEach(problem::setProperty);
-        return ResponseEntity.status(ex.status()).headers(ex.headers()).body(problem);
+        return ResponseEntity.status(ex.status()).headers(ex.headers()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     /** A multipart body over {@code spring.servlet.multipart.max-request-size}. */
@@ -326,6 +381,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, status, request);
         if (response != null && response.getBody() instanceof ProblemDetail problem) {
             decorate(problem, status, null, request);
+            // The type is set, not negotiated: an Accept header that allows no problem detail
+            // (or cannot be parsed) must not turn the answer into an empty body.
+            HttpHeaders preset = new HttpHeaders();
+            preset.putAll(response.getHeaders());
+            preset.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return new ResponseEntity<>(problem, preset, response.getStatusCode());
         }
         return response;
     }
@@ -342,7 +403,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (!fields.isEmpty()) {
             problem.setProperty("errors", fields);
         }
-        return ResponseEntity.status(status).body(problem);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static void decorate(ProblemDetail problem, HttpStatusCode status, String slug, WebRequest request) {
@@ -391,10 +452,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String abbreviate(String text) {
+        return abbreviate(text, 300);
+    }
+
+    private static String abbreviate(String text, int max) {
         if (text == null) {
             return "";
         }
-        String oneLine = text.replaceAll("\\s+", " ").strip();
-        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine;
+        String oneLine = text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        return oneLine.length() > max ? oneLine.substring(0, max) + "…" : oneLine;
     }
 }

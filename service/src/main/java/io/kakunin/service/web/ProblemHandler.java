@@ -104,6 +104,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(pointer, "exceeds a limit of this service: " + abbreviate(limit.getOriginalMessage()
                     .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
         }
+        if (e instanceof ArrayLimits.ArrayTooLongException tooLong) {
+            return new FieldProblem(tooLong.pointer(), tooLong.getOriginalMessage());
+        }
         if (e instanceof RejectedInputException rejected) {
             return new FieldProblem(pointer, abbreviate(rejected.getOriginalMessage()));
         }

@@ -13,6 +13,7 @@ import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
+import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Problems;
@@ -37,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -51,10 +54,16 @@ import tools.jackson.databind.json.JsonMapper;
  * chunk of lines is read, its lines are parsed, validated and evaluated in parallel on all
  * cores, the chunk's verdicts are stored in one transaction, and only then are its result lines
  * written. Memory is bounded by one chunk whatever the batch size; a bad line is answered on
- * its own line with the problem a single request would have got.
+ * its own line with the problem a single request would have got, and a line on which a rule
+ * throws is answered 500 {@code evaluation-failed} naming the rule: the batch goes on either way.
+ * A batch takes no Idempotency-Key (refused before it starts, see
+ * {@code web.OperationContract}): each result line is sent only once its
+ * verdict is committed, so a client retries only the lines that got no result line.
  */
 @Component
 class AssessmentBatch {
+
+    private static final Logger log = LoggerFactory.getLogger(AssessmentBatch.class);
 
     static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
     /** Lines evaluated together and committed together. */
@@ -125,14 +134,31 @@ class AssessmentBatch {
         if (!violations.isEmpty()) {
             return new Outcome1(line, null, null, invalid(line, Problems.of(violations)));
         }
+        Assessment verdict;
         try {
-            Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
-            AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
-                    request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
-                    verdict.getLocale(), json.writeValueAsString(request), StoredVerdicts.toJson(verdict));
-            return new Outcome1(line, AssessmentWriter.NewAssessment.of(record, request, verdict), verdict, null);
+            verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
         } catch (InvalidFactsException e) {
             return new Outcome1(line, null, null, invalid(line, Problems.of(e)));
+        } catch (RuntimeException e) {
+            // A rule that throws is the ruleset's fault: this line is answered 500, the others go on.
+            EvaluationFailures.Failure failure = EvaluationFailures.of(ruleset, e, "POST /v1/assessments:batch, line " + line);
+            return new Outcome1(line, null, null, problem(line, 500, EvaluationFailures.SLUG, EvaluationFailures.TITLE, failure.detail(),
+                    List.of()));
+        }
+        AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
+                request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
+                verdict.getLocale(), json.writeValueAsString(request), StoredVerdicts.toJson(verdict));
+        return new Outcome1(line, AssessmentWriter.NewAssessment.of(record, request, verdict), verdict, null);
+    }
+
+    /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
+    private Outcome1 evaluateSafely(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale) {
+        try {
+            return evaluate(line, text, ruleset, caller, locale);
+        } catch (RuntimeException e) {
+            log.error("Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored", line, e.getClass().getName());
+            return new Outcome1(line, null, null, problem(line, 500, "internal-error", "Internal error",
+                    "The service failed to handle this line; it was not stored. The failure is logged.", List.of()));
         }
     }
 
@@ -219,7 +245,7 @@ class AssessmentBatch {
                 if (line.blank()) {
                     continue;
                 }
-                pending.add(CompletableFuture.supplyAsync(() -> evaluate(line.number(), line.bytes(), ruleset, caller, locale), workers));
+                pending.add(CompletableFuture.supplyAsync(() -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale), workers));
             }
             List<Outcome1> outcomes = new ArrayList<>(pending.size());
             for (CompletableFuture<Outcome1> f : pending) {

@@ -9,12 +9,14 @@ import io.kakunin.api.model.AssessmentSummary;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.api.model.RulesetRef;
+import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.Idempotency;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Listing;
@@ -81,7 +83,7 @@ class AssessmentsController implements AssessmentsApi {
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
-        Assessment verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
+        Assessment verdict = assess(ruleset, request, locale, "POST /v1/assessments").id(Ids.newId(clock));
         String verdictJson = StoredVerdicts.toJson(verdict);
         AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                 request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
@@ -100,6 +102,20 @@ class AssessmentsController implements AssessmentsApi {
             response.header("Idempotent-Replayed", "true");
         }
         return response.body(body);
+    }
+
+    /**
+     * The verdict of the ruleset; a rule that throws at run time is the ruleset's fault, answered
+     * 500 {@code evaluation-failed} naming the rule and the revision, before anything is stored.
+     */
+    static Assessment assess(Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
+        try {
+            return ruleset.assess(request, locale);
+        } catch (InvalidFactsException | ApiProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw EvaluationFailures.of(ruleset, e, operation).problem();
+        }
     }
 
     /** NDJSON in, NDJSON out, streamed: see {@link AssessmentBatch}. */
@@ -195,7 +211,8 @@ class AssessmentsController implements AssessmentsApi {
         Assessment original = json.treeToValue(stored, Assessment.class);
         Instant asOf = original.getCreatedAt().toInstant();
         AssessmentRequest request = json.readValue(record.requestJson(), AssessmentRequest.class);
-        Assessment again = ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)).assess(request, Locales.resolve(record.locale())).id(record.id());
+        Assessment again = assess(ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)), request, Locales.resolve(record.locale()),
+                "GET /v1/assessments/" + record.id() + "/reevaluation").id(record.id());
         List<String> differences = JsonDifferences.between(json.readTree(StoredVerdicts.toJson(original)),
                 json.readTree(StoredVerdicts.toJson(again)));
         again.getRuleset().available(true);

@@ -10,12 +10,15 @@ import io.kakunin.api.model.SharingReviewList;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.api.model.SharingReviewSummary;
 import io.kakunin.api.model.TlpLevel;
+import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Json;
 import io.kakunin.kb.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
+import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.FreeFormLimits;
 import io.kakunin.service.web.Idempotency;
 import io.kakunin.service.web.Ids;
@@ -84,7 +87,7 @@ class SharingReviewsController implements SharingReviewsApi {
         FreeFormLimits.check(request.getStix(), "/stix", maxArrayItems);
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
-        SharingReview review = ruleset.review(request, locale).id(Ids.newId(clock));
+        SharingReview review = review(ruleset, request, locale).id(Ids.newId(clock));
         String inputDigest = digestWithoutProfile(request);
         String storedRequest = json.writeValueAsString(Ruleset.storableSharingRequest(request));
         String storedReview = json.writeValueAsString(Ruleset.storableSharingReview(request, review));
@@ -110,6 +113,17 @@ class SharingReviewsController implements SharingReviewsApi {
             response.header("Idempotent-Replayed", "true");
         }
         return response.body(body);
+    }
+
+    /** The review of the ruleset; a rule that throws at run time is answered 500 {@code evaluation-failed}, before anything is stored. */
+    private static SharingReview review(Ruleset ruleset, SharingReviewRequest request, Locale locale) {
+        try {
+            return ruleset.review(request, locale);
+        } catch (InvalidFactsException | ApiProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw EvaluationFailures.of(ruleset, e, "POST /v1/sharing-reviews").problem();
+        }
     }
 
     private static Set<String> failed(SharingReview review) {

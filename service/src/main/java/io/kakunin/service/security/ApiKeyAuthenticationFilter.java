@@ -12,12 +12,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates the {@code X-API-Key} header. A key that is malformed, unknown or revoked is
- * answered 401 at once, whatever the endpoint; a request without the header goes on unauthenticated
- * (a bearer token may authenticate it, or the endpoint may be public).
+ * answered 401 at once on every endpoint that needs credentials; on a public endpoint it is
+ * ignored, and the request is answered as anonymous (credentials an endpoint does not need must
+ * not make it fail). A request without the header goes on unauthenticated (a bearer token may
+ * authenticate it, or the endpoint may be public).
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -26,10 +29,12 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final ProblemResponses problems;
+    private final RequestMatcher publicEndpoints;
 
-    ApiKeyAuthenticationFilter(ApiKeys keys, ProblemResponses problems) {
+    ApiKeyAuthenticationFilter(ApiKeys keys, ProblemResponses problems, RequestMatcher publicEndpoints) {
         this.keys = keys;
         this.problems = problems;
+        this.publicEndpoints = publicEndpoints;
     }
 
     @Override
@@ -40,13 +45,22 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        boolean open = publicEndpoints.matches(request);
         if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+            if (open) {
+                chain.doFilter(request, response);
+                return;
+            }
             problems.unauthorized(request, response, new BadCredentialsException(
                     "Send one kind of credentials: an X-API-Key header or an Authorization header, not both."));
             return;
         }
         Optional<Caller> caller = presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
         if (caller.isEmpty()) {
+            if (open) {
+                chain.doFilter(request, response);
+                return;
+            }
             problems.unauthorized(request, response, new BadCredentialsException("The API key is not valid, or it was revoked."));
             return;
         }

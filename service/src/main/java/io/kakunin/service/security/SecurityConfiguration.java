@@ -14,6 +14,11 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import java.util.Arrays;
 
 /**
  * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
@@ -30,7 +35,10 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * <tr><td>API keys</td><td>ADMIN</td></tr>
  * </table>
  *
- * The contract, Swagger UI and the health status are public; health details need a role.
+ * The contract, Swagger UI and the health status are public; health details need a role. A
+ * public endpoint does not need credentials, so credentials that do not authenticate (an unknown
+ * or revoked key, an expired or forged token) are ignored there rather than refused: the caller
+ * is answered as anonymous. Valid credentials still count (health details).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -39,6 +47,14 @@ class SecurityConfiguration {
     private static final String AUDITOR = "AUDITOR";
     private static final String RULE_ADMIN = "RULE_ADMIN";
     private static final String ADMIN = "ADMIN";
+
+    /** The endpoints anyone may call. */
+    static final String[] PUBLIC = {"/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**",
+            "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/error"};
+
+    static RequestMatcher publicEndpoints() {
+        return new OrRequestMatcher(Arrays.stream(PUBLIC).map(p -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(p)).toList());
+    }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ProblemResponses problems, ObjectProvider<JwtDecoder> jwtDecoder,
@@ -50,10 +66,9 @@ class SecurityConfiguration {
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, problems), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, problems, publicEndpoints()), BearerTokenAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**",
-                                "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
+                        .requestMatchers(publicEndpoints()).permitAll()
                         .requestMatchers(HttpMethod.POST, "/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews").hasRole(SUBMITTER)
                         .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation").hasRole(AUDITOR)
                         .requestMatchers(HttpMethod.GET, "/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*")
@@ -64,9 +79,11 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/v1/rulesets/validate", "/v1/rulesets/reload").hasRole(RULE_ADMIN)
                         .requestMatchers("/v1/api-keys", "/v1/api-keys/*").hasRole(ADMIN)
                         .anyRequest().authenticated());
-        if (jwtDecoder.getIfAvailable() != null) {
+        JwtDecoder decoder = jwtDecoder.getIfAvailable();
+        if (decoder != null) {
             problems.acceptBearerTokens();
             http.oauth2ResourceServer(o -> o
+                    .bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder))
                     .jwt(j -> j.jwtAuthenticationConverter(new CallerJwtConverter(properties.security().jwtRolesClaim())))
                     .authenticationEntryPoint(problems::unauthorized)
                     .accessDeniedHandler(problems::forbidden));

@@ -54,7 +54,12 @@ class AccessControlTests {
     String review;
 
     /** One call of the matrix, and the roles that may make it (the others get 403). */
-    record Call(String method, String path, String body, Set<String> roles) {
+    record Call(String method, String path, String body, String contentType, Set<String> roles) {
+
+        Call(String method, String path, String body, Set<String> roles) {
+            this(method, path, body, body == null ? null : "application/json", roles);
+        }
+
         @Override
         public String toString() {
             return method + " " + path;
@@ -81,6 +86,8 @@ class AccessControlTests {
         records();
         return List.of(
                 new Call("POST", "/v1/assessments", assessment, Set.of("SUBMITTER")),
+                new Call("POST", "/v1/assessments:batch", assessment.replaceAll("\\s*\\n\\s*", " ") + "\n", "application/x-ndjson",
+                        Set.of("SUBMITTER")),
                 new Call("GET", "/v1/assessments", null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/assessments/" + assessmentId, null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/assessments/" + assessmentId + "/reevaluation", null, Set.of("AUDITOR")),
@@ -114,13 +121,16 @@ class AccessControlTests {
     @MethodSource("matrix")
     void everyEndpointForEveryRole(Call call, String role) {
         Http.Response response = http(NONE.equals(role) ? null : KEYS.get(role)).send(call.method(), call.path(),
-                call.body() == null ? null : "application/json", call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8));
+                call.contentType(), call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8));
         if (NONE.equals(role)) {
             assertThat(response.status()).as(response.body()).isEqualTo(401);
             assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:unauthorized");
             assertThat(response.header("WWW-Authenticate")).contains("X-API-Key");
         } else if (call.roles().contains(role)) {
             assertThat(response.status()).as(response.body()).isNotIn(401, 403).isLessThan(500);
+            if (call.path().endsWith(":batch")) {
+                assertThat(response.body()).as("every line stored").contains("\"status\":201").doesNotContain("\"problem\"");
+            }
         } else {
             assertThat(response.status()).as(response.body()).isEqualTo(403);
             assertThat(response.contentType()).startsWith("application/problem+json");
@@ -206,5 +216,56 @@ class AccessControlTests {
         JsonNode ruleAdmin = http(TestKeys.RULE_ADMIN).get("/actuator/health").json();
         assertThat(ruleAdmin.path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
         assertThat(http(TestKeys.SUBMITTER_A).get("/actuator/health").json().has("components")).isFalse();
+    }
+
+    /** The health details of the role matrix: RULE_ADMIN, AUDITOR and ADMIN see them; SUBMITTER and anonymous callers see the status only. */
+    @ParameterizedTest(name = "health as {0}")
+    @MethodSource("roles")
+    void healthDetailsForEveryRole(String role) {
+        Http.Response response = http(NONE.equals(role) ? null : KEYS.get(role)).get("/actuator/health");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode health = response.json();
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        boolean details = Set.of("RULE_ADMIN", "AUDITOR", "ADMIN").contains(role);
+        assertThat(health.has("components")).as("details for %s", role).isEqualTo(details);
+        if (details) {
+            assertThat(health.path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
+        }
+    }
+
+    static Stream<String> roles() {
+        return Stream.concat(Stream.of(NONE), KEYS.keySet().stream());
+    }
+
+    /**
+     * A public endpoint needs no credentials, so credentials that do not authenticate are ignored
+     * there: an unknown, revoked or oversized key, or a key with a token, leaves the caller
+     * anonymous instead of turning a public answer into a 401. The same keys are still refused
+     * on every endpoint that needs credentials.
+     */
+    @Test
+    void credentialsThatDoNotAuthenticateAreIgnoredOnPublicEndpoints() {
+        for (String key : List.of("kak_not_a_key_of_this_service_0000000000", "k".repeat(5000), "x")) {
+            Http caller = http(key);
+            Http.Response health = caller.get("/actuator/health");
+            assertThat(health.status()).as(health.body()).isEqualTo(200);
+            assertThat(health.json().path("status").asString()).isEqualTo("UP");
+            assertThat(health.json().has("components")).as("anonymous: no details").isFalse();
+            assertThat(caller.get("/actuator/health/liveness").status()).isEqualTo(200);
+            assertThat(caller.get("/v3/api-docs").status()).isEqualTo(200);
+            assertThat(caller.get("/v1/recommendations").status()).isEqualTo(401);
+        }
+        Http.Response both = http(TestKeys.AUDITOR).get("/actuator/health", "Authorization", "Bearer x.y.z");
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        assertThat(http(TestKeys.AUDITOR).get("/v1/recommendations", "Authorization", "Bearer x.y.z").status()).isEqualTo(401);
+
+        Http admin = http(TestKeys.ADMIN);
+        Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"soon revoked\",\"roles\":[\"AUDITOR\"]}");
+        String key = created.json().path("key").asString();
+        assertThat(http(key).get("/actuator/health").json().has("components")).as("a valid key still counts").isTrue();
+        admin.send("DELETE", "/v1/api-keys/" + created.json().path("apiKey").path("id").asString(), null, null);
+        Http.Response revoked = http(key).get("/actuator/health");
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.json().has("components")).isFalse();
     }
 }

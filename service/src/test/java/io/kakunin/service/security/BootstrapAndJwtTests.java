@@ -104,6 +104,16 @@ class BootstrapAndJwtTests {
             String forged = token(stranger, "mallory", List.of("AUDITOR"), Instant.now().plusSeconds(300));
             assertThat(http.get("/v1/assessments", "Authorization", "Bearer " + forged).status()).isEqualTo(401);
             assertThat(http.get("/v1/assessments").header("WWW-Authenticate")).contains("Bearer");
+
+            // Health is public: a token that does not authenticate is ignored there, a valid one still counts.
+            for (String ignored : List.of(forged, expired, "not.a.token")) {
+                Http.Response health = http.get("/actuator/health", "Authorization", "Bearer " + ignored);
+                assertThat(health.status()).as(health.body()).isEqualTo(200);
+                assertThat(health.json().has("components")).isFalse();
+            }
+            Http.Response details = http.get("/actuator/health", "Authorization", "Bearer " + auditor);
+            assertThat(details.status()).isEqualTo(200);
+            assertThat(details.json().path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
         }
     }
 

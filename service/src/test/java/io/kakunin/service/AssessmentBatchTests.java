@@ -123,6 +123,29 @@ class AssessmentBatchTests {
                 .isEqualTo(400);
     }
 
+    /**
+     * A batch is not replayed by Idempotency-Key, so the header is refused rather than ignored
+     * (ignored, the same key twice made two sets of records): 400, naming the header and saying
+     * how to retry, and nothing is stored.
+     */
+    @Test
+    void anIdempotencyKeyIsRefusedWithHowToRetryAndNothingIsStored() {
+        String org = "idem-" + System.nanoTime();
+        byte[] body = (request(org, "SHARED") + "\n" + request(org, "UNIQUE_PER_DEVICE") + "\n").getBytes(StandardCharsets.UTF_8);
+        Http http = new Http(port).as(TestKeys.SUBMITTER_A);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Http.Response response = http.send("POST", "/v1/assessments:batch", "application/x-ndjson", body, "Idempotency-Key", "batch-" + org);
+            assertThat(response.status()).as(response.body()).isEqualTo(400);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().path("errors").get(0).path("pointer").asString()).isEqualTo("Idempotency-Key");
+            assertThat(response.json().path("detail").asString()).contains("send again only the lines that got no result line")
+                    .contains("POST /v1/assessments with an Idempotency-Key");
+        }
+        assertThat(count(org)).isZero();
+        assertThat(batch(new String(body, StandardCharsets.UTF_8), "")).hasSize(2);
+        assertThat(count(org)).isEqualTo(2);
+    }
+
     private int count(String organization) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);
     }

@@ -1,8 +1,10 @@
 package io.kakunin.service;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,6 +110,188 @@ class BadInputTests {
             assertThat(problem.path("detail").asString()).isNotBlank();
         }
         assertThat(rows()).as("rows stored").isEqualTo(before);
+    }
+
+    /**
+     * Headers, query parameters and Accept headers: each refusal names what is wrong (the header or
+     * parameter, as the pointer) and says what would be right, and nothing is stored, although the
+     * body of each POST here is a good one that would be stored.
+     */
+    static Stream<Arguments> badHeadersAndParameters() {
+        String good = "{\"organization\":{\"id\":\"acme\"},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}";
+        String[] none = {};
+        return Stream.of(
+                arguments("a sharing filter on assessments", "GET", ASSESSMENTS + "?decision=DO_NOT_SHARE", null, none, 400, "decision",
+                        "it takes createdFrom, createdTo, cursor, failedRecommendation, limit, organizationId, outcome, productId, rulesetRevision"),
+                arguments("an assessment filter on reviews", "GET", "/v1/sharing-reviews?productId=cam", null, none, 400, "productId",
+                        "it takes createdFrom, createdTo, cursor, decision"),
+                arguments("an outcome that is not one", "GET", ASSESSMENTS + "?outcome=MAYBE", null, none, 400, "outcome",
+                        "'MAYBE' is not one of the allowed values: COMPLIANT, NON_COMPLIANT, INCOMPLETE"),
+                arguments("a decision that is not one", "GET", "/v1/sharing-reviews?decision=SHARE", null, none, 400, "decision",
+                        "'SHARE' is not one of the allowed values: SHARE_WITHOUT_CONSENT"),
+                arguments("a filter without a value", "GET", ASSESSMENTS + "?outcome=", null, none, 400, "outcome", "has no value"),
+                arguments("a limit that is not a number", "GET", ASSESSMENTS + "?limit=ten", null, none, 400, "limit",
+                        "'ten' is not valid: must be a whole number"),
+                arguments("a cursor where there is no paging", "GET", "/v1/rulesets?cursor=MDE5", null, none, 400, "cursor", "it takes limit"),
+                arguments("base as a query parameter of validation", "POST", "/v1/rulesets/validate?base=NONE",
+                        "{\"files\":[{\"path\":\"product/x.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}", none, 400, "base",
+                        "it takes none"),
+                arguments("a parameter on a good assessment", "POST", ASSESSMENTS + "?dryRun=true", good, none, 400, "dryRun", "it takes none"),
+                arguments("an Idempotency-Key on the batch", "POST", "/v1/assessments:batch", good + "\n", new String[] {"Idempotency-Key", "b-1"},
+                        400, "Idempotency-Key", "send again only the lines that got no result line"),
+                arguments("Accept that cannot be parsed", "GET", "/v1/recommendations", null, new String[] {"Accept", "%%%"}, 406, "Accept",
+                        "cannot be read"),
+                arguments("Accept that cannot be parsed, on a good assessment", "POST", ASSESSMENTS, good, new String[] {"Accept", "%%%"}, 406,
+                        "Accept", "cannot be read"),
+                arguments("Accept of problems only, on a success", "GET", "/v1/recommendations", null,
+                        new String[] {"Accept", "application/problem+json"}, 406, "Accept", "application/json"),
+                arguments("Accept of problems only, on a good assessment", "POST", ASSESSMENTS, good,
+                        new String[] {"Accept", "application/problem+json"}, 406, "Accept", "application/json"),
+                arguments("Accept of JSON at quality 0", "POST", ASSESSMENTS, good, new String[] {"Accept", "application/json;q=0"}, 406,
+                        "Accept", "application/json"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {5}")
+    @MethodSource("badHeadersAndParameters")
+    void headersAndParametersAreCheckedBeforeAnythingIsDone(String name, String method, String path, String body, String[] headers,
+                                                            int status, String pointer, String detail) {
+        long before = rows();
+        String type = body == null ? null : path.contains(":batch") ? "application/x-ndjson" : "application/json";
+        Http.Response r = new Http(port).send(method, path, type, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        JsonNode problem = r.json();
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("instance").asString()).isEqualTo(path.replaceFirst("\\?.*", ""));
+        assertThat(problem.path("errors")).as(r.body()).anySatisfy(e -> {
+            assertThat(e.path("pointer").asString()).isEqualTo(pointer);
+            assertThat(e.path("detail").asString()).contains(detail);
+        });
+        assertThat(rows()).as("rows stored").isEqualTo(before);
+    }
+
+    @Test
+    void aSuccessIsJsonWhateverAcceptAllowsBesides() {
+        Http http = new Http(port);
+        for (String accept : List.of("application/json", "application/json, application/problem+json", "application/problem+json, */*;q=0.1",
+                "application/*+json", "*/*", "application/*")) {
+            Http.Response r = http.get("/v1/recommendations/PS-4.2", "Accept", accept);
+            assertThat(r.status()).as(accept).isEqualTo(200);
+            assertThat(r.contentType()).as(accept).startsWith("application/json");
+        }
+    }
+
+    /**
+     * Bytes in headers that no client library sends, over a socket: a control character (the
+     * byte 0x85 of UTF-8 text read as ISO-8859-1) in any header the service reads, and headers
+     * that take one value given twice. Each is a 400 naming the header, never a 500.
+     */
+    static Stream<Arguments> badHeaderBytes() {
+        String key = "X-API-Key: " + TestKeys.ALL;
+        return Stream.of(
+                arguments("GET /v1/recommendations", List.of(key, "Accept-Language: ja\u0085"), 400, "rejected-request", "Accept-Language"),
+                arguments("GET /v1/recommendations", List.of(key, "Accept-Language: \u00e6\u0097\u00a5"), 400, "rejected-request",
+                        "Accept-Language"),
+                arguments("GET /v1/assessments", List.of(key, "Accept-Language: ja\u0085"), 400, "rejected-request", "Accept-Language"),
+                arguments("POST /v1/assessments", List.of(key, "Idempotency-Key: k\u0085"), 400, "rejected-request", "Idempotency-Key"),
+                arguments("POST /v1/assessments", List.of(key, "Accept-Language: ja\u0085"), 400, "rejected-request", "Accept-Language"),
+                arguments("GET /v1/recommendations", List.of("X-API-Key: " + TestKeys.ALL + "\u0085"), 400, "rejected-request", "X-API-Key"),
+                arguments("GET /v1/recommendations", List.of(key, "Accept: application/json\u0085"), 400, "rejected-request", "Accept"),
+                arguments("GET /v1/recommendations", List.of(key, "Origin: https://a\u0085"), 400, "rejected-request", "Origin"),
+                arguments("GET /v1/recommendations", List.of("Authorization: Bearer \u0085"), 400, "rejected-request", "Authorization"),
+                arguments("GET /actuator/health", List.of("Accept-Language: ja\u0085"), 400, "rejected-request", "Accept-Language"),
+                arguments("GET /v1/recommendations", List.of(key, "x-api-key: " + TestKeys.AUDITOR), 400, "invalid-request", "X-API-Key"),
+                arguments("POST /v1/assessments", List.of(key, "Idempotency-Key: a", "Idempotency-Key: b"), 400, "invalid-request",
+                        "Idempotency-Key"),
+                arguments("GET /v1/recommendations", List.of("Authorization: Bearer a", "Authorization: Bearer b"), 400, "invalid-request",
+                        "Authorization"),
+                arguments("POST /v1/assessments", List.of(key, "Content-Type: application/json"), 400, "invalid-request", "Content-Type"));
+    }
+
+    @ParameterizedTest(name = "{0} with {1} -> {2}")
+    @MethodSource("badHeaderBytes")
+    void headersAreCheckedByteForByteAndNamed(String request, List<String> lines, int status, String type, String header) {
+        long before = rows();
+        boolean post = request.startsWith("POST");
+        List<String> all = new java.util.ArrayList<>(lines);
+        if (post) {
+            all.add("Content-Type: application/json");
+        }
+        byte[] body = post ? "{\"organization\":{\"id\":\"acme\"},\"products\":[{}]}".getBytes(StandardCharsets.UTF_8) : null;
+        RawHttp.Response r = new RawHttp(port).send(request + " HTTP/1.1", all, body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        JsonNode problem = r.json();
+        assertThat(problem.path("type").asString()).isEqualTo("urn:kakunin:problem:" + type);
+        assertThat(problem.path("detail").asString()).contains(header);
+        assertThat(problem.path("errors").get(0).path("pointer").asString()).isEqualTo(header);
+        assertThat(r.body()).as("the value is not repeated").doesNotContain("\u0085").doesNotContain(TestKeys.ALL);
+        assertThat(rows()).as("rows stored").isEqualTo(before);
+    }
+
+    /**
+     * What Tomcat refuses before any filter runs is a problem detail too: no HTML, no server name.
+     * A raw socket, because HTTP clients refuse to send these.
+     */
+    static Stream<Arguments> refusedByTheServer() {
+        String key = "X-API-Key: " + TestKeys.ALL;
+        return Stream.of(
+                arguments("an Idempotency-Key of 8,000 characters", "POST " + ASSESSMENTS, List.of(key, "Idempotency-Key: " + "k".repeat(8000))),
+                arguments("an Accept-Language of 8,000 characters", "GET /v1/recommendations", List.of(key, "Accept-Language: " + "a".repeat(8000) + "b".repeat(200))),
+                arguments("a URL of 10,000 characters", "GET " + ASSESSMENTS + "?organizationId=" + "k".repeat(10_000), List.of(key)),
+                arguments("a CR in a header value", "GET /v1/recommendations", List.of(key, "Accept-Language: ja\rX-Injected: 1")),
+                arguments("a NUL in a header value", "GET /v1/recommendations", List.of(key, "Accept-Language: ja\u0000")),
+                arguments("%00 in the path", "GET " + ASSESSMENTS + "/%00", List.of(key)),
+                arguments("two Host headers", "GET /v1/recommendations", List.of(key, "Host: a.example", "Host: b.example")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedByTheServer")
+    void whatTheServerRefusesItselfIsAProblemDetailToo(String name, String request, List<String> lines) {
+        long before = rows();
+        boolean post = request.startsWith("POST");
+        List<String> all = new java.util.ArrayList<>(lines);
+        if (post) {
+            all.add("Content-Type: application/json");
+        }
+        byte[] body = post ? "{\"organization\":{\"id\":\"acme\"},\"products\":[{}]}".getBytes(StandardCharsets.UTF_8) : null;
+        RawHttp.Response r = new RawHttp(port).send(request + " HTTP/1.1", all, body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        JsonNode problem = r.json();
+        assertThat(problem.path("status").asInt()).isEqualTo(400);
+        assertThat(problem.path("type").asString()).isEqualTo("urn:kakunin:problem:bad-request");
+        assertThat(problem.path("detail").asString()).startsWith("The request was refused before it reached the API");
+        assertThat(r.body()).doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("tomcat");
+        assertThat(r.header("Server")).isNull();
+        assertThat(rows()).as("rows stored").isEqualTo(before);
+    }
+
+    /**
+     * An array is refused when the reader reaches one element too many, before the rest is read:
+     * what follows the 201st product here is not even JSON, and the answer is about the array.
+     */
+    @Test
+    void anArrayOverItsLimitIsRefusedWhileItIsRead() {
+        String products = "{}, ".repeat(201);
+        Http.Response r = new Http(port).postJson(ASSESSMENTS, "{\"organization\":{\"id\":\"acme\"},\"products\":[" + products + "@@@ not JSON");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/products");
+        assertThat(r.json().path("errors").get(0).path("detail").asString()).isEqualTo("holds more than 200 elements; at most 200 are accepted");
+
+        String sources = "\"JVN\", ".repeat(21);
+        r = new Http(port).postJson(ASSESSMENTS, "{\"organization\":{\"id\":\"acme\",\"vulnerabilitySources\":[" + sources + "@@@");
+        assertThat(r.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/vulnerabilitySources");
+        assertThat(r.json().path("errors").get(0).path("detail").asString()).contains("at most 20");
+
+        String deep = "0, ".repeat(10_001);
+        r = new Http(port).postJson("/v1/sharing-reviews", "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":{\"y\":[[" + deep + "@@@");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/stix/x/y/0");
+        assertThat(r.json().path("errors").get(0).path("detail").asString()).contains("at most 10000");
     }
 
     private long rows() {

@@ -23,12 +23,25 @@ import tools.jackson.databind.node.ObjectNode;
  * type, an out-of-range or malformed value, a control character, an injection string where the
  * contract constrains the value, or a string over the parser's limit; plus malformed JSON,
  * deep nesting, oversized bodies, broken STIX (dangling references, cycles), hostile query
- * parameters, path segments and headers. Every one must be refused with a 4xx problem.
+ * parameters (unknown, misspelt, out of their enum), path segments and headers (bytes that are
+ * not text, repeated single-valued headers, Accept headers that allow no answer), and requests
+ * only a raw socket can send (headers and URLs over the size limit, CR or NUL in a header, an
+ * encoded NUL in the path). Every one must be refused with a 4xx problem.
  */
 final class HostileInputCorpus {
 
-    /** One request of the corpus. */
-    record Case(String name, String method, String path, String contentType, byte[] body, List<String> headers) {
+    /**
+     * One request of the corpus. {@code headers} are name, value pairs sent with the test key
+     * that has every role; a case with {@code rawLines} is sent over a plain socket exactly as
+     * given instead ({@link RawHttp}): request line {@code method path HTTP/1.1}, then those
+     * header lines, which carry their own credentials.
+     */
+    record Case(String name, String method, String path, String contentType, byte[] body, List<String> headers, List<String> rawLines) {
+
+        Case(String name, String method, String path, String contentType, byte[] body, List<String> headers) {
+            this(name, method, path, contentType, body, headers, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -60,6 +73,11 @@ final class HostileInputCorpus {
         corpus.paths();
         corpus.headersAndMethods();
         corpus.adminBodies();
+        corpus.unknownParameters();
+        corpus.acceptHeaders();
+        corpus.headerBytes();
+        corpus.repeatedHeaders();
+        corpus.whatOnlyASocketSends();
         return List.copyOf(corpus.cases);
     }
 
@@ -394,6 +412,187 @@ final class HostileInputCorpus {
             cases.add(new Case(method + " on the assessments", method, ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of()));
         }
         cases.add(new Case("no credentials", "POST", ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of("X-API-Key", "")));
+    }
+
+    // ------------------------------------------------------------------ what the contract does not declare
+
+    static final String BATCH = "/v1/assessments:batch";
+
+    private static byte[] goodAssessment() {
+        return fixture("product-security/ps-4.2-shared-default-password-fails").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] goodShare() {
+        return fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere").toString()
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] goodBatch() {
+        String line = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        return (line + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Query parameters an operation does not take, misspelt or invented, each on a request that
+     * would otherwise succeed (and store): refused, never ignored.
+     */
+    private void unknownParameters() {
+        String[][] gets = {
+                {ASSESSMENTS + "?decision=DO_NOT_SHARE", "a sharing filter on assessments"},
+                {ASSESSMENTS + "?organisationId=acme", "a misspelt filter"},
+                {ASSESSMENTS + "?OrganizationId=acme", "a filter in the wrong case"},
+                {ASSESSMENTS + "?offset=50", "offset paging"},
+                {ASSESSMENTS + "?page=2&limit=10", "page paging"},
+                {ASSESSMENTS + "?sort=createdAt", "a sort order"},
+                {ASSESSMENTS + "?outcome=MAYBE", "an outcome that is not one"},
+                {ASSESSMENTS + "?outcome=", "an empty outcome"},
+                {ASSESSMENTS + "?%01=1", "a control character as a parameter name"},
+                {ASSESSMENTS + "?=acme", "a parameter without a name"},
+                {REVIEWS + "?productId=cam-1", "an assessment filter on reviews"},
+                {REVIEWS + "?decision=MAYBE", "a decision that is not one"},
+                {"/v1/rulesets?cursor=MDE5MzZkM2Y", "a cursor where there is no paging"},
+                {"/v1/rulesets?limit=5&offset=5", "offset paging of ruleset events"},
+                {"/v1/rulesets/active?revision=sha256:00", "a revision on the active ruleset"},
+                {"/v1/recommendations?lang=ja", "a language as a parameter"},
+                {"/v1/recommendations/PS-4.2?lang=ja", "a language on one recommendation"},
+                {ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69?full=true", "a parameter on one assessment"},
+                {"/v1/api-keys?all=true", "a parameter on the key list"},
+        };
+        for (String[] g : gets) {
+            cases.add(new Case("unknown parameter: " + g[1], "GET", g[0], null, null, List.of()));
+        }
+        cases.add(new Case("unknown parameter on a good assessment: dryRun", "POST", ASSESSMENTS + "?dryRun=true", "application/json",
+                goodAssessment(), List.of()));
+        cases.add(new Case("unknown parameter on a good share", "POST", REVIEWS + "?lang=ja", "application/json", goodShare(), List.of()));
+        cases.add(new Case("misspelt parameter on a good batch", "POST", BATCH + "?details=FULL", "application/x-ndjson", goodBatch(), List.of()));
+        cases.add(new Case("base as a query parameter of validation", "POST", "/v1/rulesets/validate?base=NONE", "application/json",
+                "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}".getBytes(StandardCharsets.UTF_8),
+                List.of()));
+        cases.add(new Case("a parameter on a good key creation", "POST", "/v1/api-keys?expires=never", "application/json",
+                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8), List.of()));
+        cases.add(new Case("Idempotency-Key on a good batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
+                List.of("Idempotency-Key", "batch-key-1")));
+        cases.add(new Case("Idempotency-Key on a good key creation", "POST", "/v1/api-keys", "application/json",
+                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8), List.of("Idempotency-Key", "key-1")));
+    }
+
+    /** Accept headers that allow no answer of the operation, on requests that would otherwise succeed and store. */
+    private void acceptHeaders() {
+        for (String accept : List.of("%%%", "application/problem+json", "text/html", "application/xml", "application/json;q=0",
+                "application/json;q=x", "*/*;q=", "text/*")) {
+            cases.add(new Case("Accept " + accept + " on a good assessment", "POST", ASSESSMENTS, "application/json", goodAssessment(),
+                    List.of("Accept", accept)));
+        }
+        for (String accept : List.of("%%%", "application/problem+json")) {
+            cases.add(new Case("Accept " + accept + " on a good share", "POST", REVIEWS, "application/json", goodShare(), List.of("Accept", accept)));
+            cases.add(new Case("Accept " + accept + " on a good batch", "POST", BATCH, "application/x-ndjson", goodBatch(), List.of("Accept", accept)));
+            cases.add(new Case("Accept " + accept + " on the recommendations", "GET", "/v1/recommendations", null, null, List.of("Accept", accept)));
+            cases.add(new Case("Accept " + accept + " on the listing", "GET", ASSESSMENTS, null, null, List.of("Accept", accept)));
+        }
+        cases.add(new Case("Accept application/json on the batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
+                List.of("Accept", "application/json")));
+    }
+
+    // ------------------------------------------------------------------ raw bytes
+
+    private static final String KEY = "X-API-Key: " + TestKeys.ALL;
+
+    private void raw(String name, String method, String target, byte[] body, String... lines) {
+        cases.add(new Case(name, method, target, null, body, List.of(), List.of(lines)));
+    }
+
+    /**
+     * Header values holding bytes that are not text, as a client that puts UTF-8 or binary into a
+     * header sends them (Tomcat reads header bytes as ISO-8859-1: the byte 0x85 is U+0085). Every
+     * header the service reads, on the requests that read it, and one it does not read.
+     */
+    private void headerBytes() {
+        String[][] values = {{"0x85", "ja\u0085"}, {"UTF-8 text", "\u00e6\u0097\u00a5\u00e6\u009c\u00ac"}, {"ESC", "\u001b[2J"},
+                {"BEL", "a\u0007b"}, {"0x9B", "\u009b31m"}};
+        String json = "Content-Type: application/json";
+        for (String[] v : values) {
+            raw("Accept-Language with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                    "Accept-Language: " + v[1]);
+            raw("Idempotency-Key with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                    "Idempotency-Key: " + v[1]);
+            raw("Accept with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                    "Accept: application/json" + v[1]);
+            raw("Content-Type with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY,
+                    "Content-Type: application/json" + v[1]);
+            raw("Origin with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                    "Origin: https://" + v[1]);
+            raw("an unread header with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                    "X-Trace: " + v[1]);
+            raw("X-API-Key with " + v[0], "GET", "/v1/recommendations", null, "X-API-Key: " + TestKeys.ALL + v[1]);
+            raw("Authorization with " + v[0], "GET", "/v1/recommendations", null, "Authorization: Bearer " + v[1]);
+        }
+        String[][] reads = {{"GET", "/v1/recommendations"}, {"GET", "/v1/recommendations/PS-4.2"}, {"GET", ASSESSMENTS + "?limit=1"},
+                {"GET", REVIEWS}, {"GET", "/v1/rulesets/active"}, {"GET", "/actuator/health"}, {"GET", "/v3/api-docs"}};
+        for (String[] r : reads) {
+            raw("Accept-Language with 0x85 on " + r[0] + " " + r[1], r[0], r[1], null, KEY, "Accept-Language: ja\u0085");
+            raw("X-API-Key with 0x85 on " + r[0] + " " + r[1], r[0], r[1], null, "X-API-Key: ja\u0085");
+        }
+        raw("Accept-Language with 0x85 on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Accept-Language: ja\u0085");
+        raw("Idempotency-Key with 0x85 on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Idempotency-Key: k\u0085");
+        raw("Accept-Language with 0x85 on a good batch", "POST", BATCH, goodBatch(), KEY, "Content-Type: application/x-ndjson",
+                "Accept-Language: ja\u0085");
+    }
+
+    /** Headers that take one value, sent twice: which one counts would be a guess. */
+    private void repeatedHeaders() {
+        String json = "Content-Type: application/json";
+        raw("X-API-Key twice, the same key", "GET", "/v1/recommendations", null, KEY, KEY);
+        raw("X-API-Key twice, a good key first", "GET", "/v1/recommendations", null, KEY, "X-API-Key: kak_not_a_key_0000000000000000000000000");
+        raw("X-API-Key twice, a good key second", "GET", "/v1/recommendations", null, "X-API-Key: kak_not_a_key_0000000000000000000000000", KEY);
+        raw("X-API-Key twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, "X-API-Key: " + TestKeys.SUBMITTER_B, json);
+        raw("Idempotency-Key twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Idempotency-Key: dup-a",
+                "Idempotency-Key: dup-b");
+        raw("Idempotency-Key twice, the same, on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Idempotency-Key: dup-c",
+                "Idempotency-Key: dup-c");
+        raw("Authorization twice", "GET", "/v1/recommendations", null, "Authorization: Bearer a.b.c", "Authorization: Bearer d.e.f");
+        raw("Authorization twice with a key", "GET", "/v1/recommendations", null, KEY, "Authorization: Basic YTpi", "Authorization: Basic YTpi");
+        raw("Content-Type twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, json);
+        raw("Content-Type twice, JSON and text, on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Type: text/plain");
+        raw("Content-Length twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                "Content-Length: " + goodAssessment().length, "Content-Length: " + goodAssessment().length);
+        raw("Host twice", "GET", "/v1/recommendations", null, KEY, "Host: localhost", "Host: attacker.example");
+    }
+
+    /**
+     * What Tomcat refuses itself, before any filter: answered as a problem detail all the same
+     * (no HTML page, no server name). HTTP clients refuse to send these.
+     */
+    private void whatOnlyASocketSends() {
+        String json = "Content-Type: application/json";
+        raw("an Idempotency-Key of 8,000 characters on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+                "Idempotency-Key: " + "k".repeat(8000));
+        raw("an Accept-Language of 9,000 characters", "GET", "/v1/recommendations", null, KEY, "Accept-Language: " + "a".repeat(9000));
+        raw("an X-API-Key of 9,000 characters", "GET", "/v1/recommendations", null, "X-API-Key: " + "k".repeat(9000));
+        raw("headers of 12 KB in 200 lines", "GET", "/v1/recommendations", null,
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(KEY),
+                        java.util.stream.IntStream.range(0, 200).mapToObj(i -> "X-Filler-" + i + ": " + "f".repeat(50))).toArray(String[]::new));
+        raw("a URL of 10,000 characters in the query", "GET", ASSESSMENTS + "?organizationId=" + "k".repeat(10_000), null, KEY);
+        raw("a URL of 10,000 characters in the path", "GET", ASSESSMENTS + "/" + "k".repeat(10_000), null, KEY);
+        raw("a CR in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\rX-Injected: 1");
+        raw("a NUL in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\u0000en");
+        raw("a NUL in the key", "GET", "/v1/recommendations", null, "X-API-Key: " + TestKeys.ALL + "\u0000");
+        raw("a DEL in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\u007f");
+        raw("a CR in a header value of a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Idempotency-Key: a\rb");
+        raw("a space before a header's colon", "GET", "/v1/recommendations", null, "X-API-Key : " + TestKeys.ALL);
+        raw("a header line without a colon", "GET", "/v1/recommendations", null, KEY, "Accept-Language ja");
+        raw("a header name with 0x85", "GET", "/v1/recommendations", null, KEY, "X-L\u0085ang: ja");
+        raw("%00 in the path", "GET", ASSESSMENTS + "/%00", null, KEY);
+        raw("%00 in a recommendation id", "GET", "/v1/recommendations/PS-4.2%00", null, KEY);
+        raw("%zz in the path", "GET", ASSESSMENTS + "/%zz", null, KEY);
+        raw("a raw 0x85 in the path", "GET", ASSESSMENTS + "/\u0085", null, KEY);
+        raw("a path climbing out", "GET", "/v1/../../etc/passwd", null, KEY);
+        raw("an encoded path climbing out", "GET", "/v1/recommendations/..%2F..%2Fapi-keys", null, KEY);
+        raw("a request line with a method of symbols", "G(T", "/v1/recommendations", null, KEY);
+        raw("an Expect that cannot be met on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Expect: 200-ok");
+        raw("a negative Content-Length", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Length: -1");
+        raw("a Content-Length that is not a number", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Length: 1e3");
+        raw("a chunk size that is not hex", "POST", ASSESSMENTS, "zz\r\n{}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), KEY, json,
+                "Transfer-Encoding: chunked");
     }
 
     private void adminBodies() {

@@ -92,7 +92,7 @@ final class SharingReviewer {
         }
         ShareMarking marking = marking(request, c);
         Outcomes outcomes = new Outcomes(index, ruleset.rules());
-        KieSession session = ruleset.kieBase().newKieSession();
+        KieSession session = ruleset.newSession();
         try {
             session.setGlobal("outcomes", outcomes);
             session.insert(new Evaluation(date, ruleset.thresholds()));

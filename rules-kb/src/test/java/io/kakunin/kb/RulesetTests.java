@@ -242,4 +242,34 @@ class RulesetTests {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Sessions are pooled and reused: one evaluation must leave nothing behind for the next (a
+     * fact, an agenda focus, a global). The same request before and after very different ones
+     * gives the same results.
+     */
+    @Test
+    void aReusedSessionCarriesNothingOverFromTheEvaluationBefore() {
+        AssessmentRequest camera = fixture("product-security/scenario-budget-network-camera-with-shared-password-and-telnet-is-non-compliant");
+        AssessmentRequest lock = fixture("product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant");
+        String first = Json.mapper().writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults());
+        for (int i = 0; i < 20; i++) {
+            KB.assess(lock, Locale.ENGLISH);
+            KB.review(Json.mapper().readValue(read("information-sharing/scenario-soc-shares-c2-and-hashes-with-a-coordination-centre-without-consent"),
+                    io.kakunin.api.model.SharingReviewRequest.class), Locale.ENGLISH);
+        }
+        assertThat(Json.mapper().writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults())).isEqualTo(first);
+    }
+
+    private static AssessmentRequest fixture(String name) {
+        return Json.mapper().readValue(read(name), AssessmentRequest.class);
+    }
+
+    private static byte[] read(String name) {
+        try {
+            return java.nio.file.Files.readAllBytes(io.kakunin.fixtures.Fixtures.root().resolve(name).resolve("request.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

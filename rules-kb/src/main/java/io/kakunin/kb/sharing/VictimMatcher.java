@@ -38,6 +38,10 @@ public final class VictimMatcher {
             {"169.254.0.0", "16"}, {"100.64.0.0", "10"}};
     private static final String[][] PRIVATE_V6 = {{"fc00::", "7"}, {"fe80::", "10"}, {"::1", "128"}};
 
+    /** The private, loopback, link-local and shared ranges, parsed once. */
+    private static final List<Cidr> PRIVATE_V4_RANGES = java.util.Arrays.stream(PRIVATE_V4).map(p -> parseCidr(p[0] + "/" + p[1])).toList();
+    private static final List<Cidr> PRIVATE_V6_RANGES = java.util.Arrays.stream(PRIVATE_V6).map(p -> parseCidr(p[0] + "/" + p[1])).toList();
+
     private final List<String> names = new ArrayList<>();
     private final List<String> domains = new ArrayList<>();
     private final List<String> domainLabels = new ArrayList<>();
@@ -50,14 +54,14 @@ public final class VictimMatcher {
     private final String sector;
     private final boolean profiled;
 
-    private record Cidr(BigInteger network, int bits, int length) {
+    private record Cidr(BigInteger network, int bits, int length, BigInteger mask) {
+        Cidr(BigInteger network, int bits, int length) {
+            this(network, bits, length, BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)
+                    .shiftRight(bits).not().and(BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)));
+        }
+
         boolean contains(BigInteger address, int addressLength) {
-            if (addressLength != length) {
-                return false;
-            }
-            BigInteger mask = BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)
-                    .shiftRight(bits).not().and(BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE));
-            return address.and(mask).equals(network.and(mask));
+            return addressLength == length && address.and(mask).equals(network.and(mask));
         }
     }
 
@@ -358,10 +362,8 @@ public final class VictimMatcher {
         }
         BigInteger n = new BigInteger(1, bytes);
         int length = bytes.length * 8;
-        String[][] privates = length == 32 ? PRIVATE_V4 : PRIVATE_V6;
-        for (String[] p : privates) {
-            Cidr cidr = parseCidr(p[0] + "/" + p[1]);
-            if (cidr != null && cidr.contains(n, length)) {
+        for (Cidr cidr : length == 32 ? PRIVATE_V4_RANGES : PRIVATE_V6_RANGES) {
+            if (cidr.contains(n, length)) {
                 return io.kakunin.api.model.IdentifierFlag.INTERNAL_IP;
             }
         }
@@ -586,8 +588,11 @@ public final class VictimMatcher {
         if (text.isEmpty() || !(text.indexOf(':') >= 0 || IPV4.matcher(text).matches())) {
             return null;
         }
-        if (!text.matches("[0-9a-fA-F:.]+")) {
-            return null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return null;
+            }
         }
         try {
             return InetAddress.getByName(text).getAddress();

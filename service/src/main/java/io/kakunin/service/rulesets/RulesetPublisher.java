@@ -12,6 +12,7 @@ import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.Ids;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -114,10 +115,16 @@ public class RulesetPublisher {
         RulesetFiles files;
         FixtureCase.Scan fixtures;
         try {
-            files = Ruleset.effectiveFiles(RulesetFiles.fromDirectory(directory), thresholds);
-            Path fixtureDir = directory.resolve("fixtures");
+            // Resolved once: the rules and the fixtures come from the same release even if a
+            // symbolic link is switched to another one meanwhile.
+            Path real = directory.toRealPath();
+            if (Files.isSymbolicLink(directory)) {
+                source = directory + " -> " + real;
+            }
+            files = Ruleset.effectiveFiles(RulesetFiles.fromDirectory(real), thresholds);
+            Path fixtureDir = real.resolve("fixtures");
             fixtures = Files.isDirectory(fixtureDir) ? FixtureCase.scan(fixtureDir) : new FixtureCase.Scan(List.of(), List.of());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return refuse(trigger, null, null, source, null, 0,
                     List.of(Diagnostic.error("", "the rules directory cannot be read: " + e.getMessage())));
         }

@@ -5,19 +5,26 @@ import io.kakunin.service.KakuninProperties;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +35,27 @@ import org.springframework.stereotype.Component;
  * Watches the rules directory (every folder below it) and has the publisher load it once the
  * directory has stayed unchanged for the quiet period, so that an editor's save or a copy of
  * many files is loaded once, complete. Changes that arrive while a load runs are loaded after
- * it. A directory replaced as a whole (a symbolic link switched to a new release, a folder
- * moved into place) is noticed within a second and watched anew.
+ * it.
+ *
+ * <p>A directory replaced as a whole is noticed within a second and watched anew: every second
+ * the configured path is resolved again, and the folder it leads to is compared with the one
+ * watched by its real path <em>and</em> its file key (device and inode), because a watch
+ * follows the folder it was registered on, not the name. So are noticed a symbolic link switched
+ * to another release ({@code ln -sfn release-2 live}), a folder moved into place under the same
+ * name ({@code mv live live.old && mv release-2 live}), and a folder deleted and created again.
+ * While the path leads nowhere (between two such moves) nothing is loaded and
+ * {@link #watching()} says false.
  */
 @Component
 class RulesetWatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RulesetWatcher.class);
-    private static final long RECHECK_MILLIS = 1000;
+    /** How often the path is resolved again to notice that the directory was replaced. */
+    static final long RECHECK_MILLIS = 1000;
+
+    /** The folder watched: where the configured path led when it was registered. */
+    private record Target(Path realPath, Object fileKey) {
+    }
 
     private final RulesetPublisher publisher;
     private final Path directory;
@@ -43,9 +63,12 @@ class RulesetWatcher implements SmartLifecycle {
     private final long quietMillis;
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private volatile boolean running;
+    /** Whether the folder the path leads to is registered (false while the path leads nowhere). */
+    private volatile boolean registered;
     private volatile WatchService watcher;
     private Thread thread;
-    private Path watchedRealPath;
+    private Target watched;
+    private WatchKey rootKey;
 
     RulesetWatcher(RulesetPublisher publisher, KakuninProperties properties) {
         this.publisher = publisher;
@@ -55,9 +78,10 @@ class RulesetWatcher implements SmartLifecycle {
         this.quietMillis = Math.max(0, quiet.toMillis());
     }
 
-    /** Whether the directory is being watched. */
+    /** Whether changes to the directory are being noticed now. */
     boolean watching() {
-        return running && enabled;
+        Thread t = thread;
+        return running && enabled && registered && t != null && t.isAlive();
     }
 
     @Override
@@ -101,24 +125,61 @@ class RulesetWatcher implements SmartLifecycle {
         return running;
     }
 
-    private void registerAll() throws IOException {
-        keys.keySet().forEach(WatchKey::cancel);
-        keys.clear();
-        watchedRealPath = Files.exists(directory) ? directory.toRealPath() : null;
-        if (watchedRealPath == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path dir : (Iterable<Path>) walk.filter(Files::isDirectory)::iterator) {
-                register(dir);
+    /** Where the configured path leads now, or null when it leads nowhere. */
+    private Target target() throws IOException {
+        try {
+            Path real = directory.toRealPath();
+            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+            if (!attributes.isDirectory()) {
+                return null;
             }
+            // Without file keys (rare file systems), the creation time tells a new folder from the old one.
+            return new Target(real, attributes.fileKey() != null ? attributes.fileKey() : attributes.creationTime());
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
-    private void register(Path dir) throws IOException {
+    /** Watches the folder the path leads to now, and every folder below it (following links, skipping loops). */
+    private void registerAll() throws IOException {
+        keys.keySet().forEach(WatchKey::cancel);
+        keys.clear();
+        rootKey = null;
+        registered = false;
+        watched = null;
+        Target now = target();
+        if (now == null) {
+            // Nothing to watch until the path leads to a folder again; the next check tries again.
+            watched = null;
+            return;
+        }
+        Files.walkFileTree(now.realPath(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                WatchKey key = register(dir);
+                if (dir.equals(now.realPath())) {
+                    rootKey = key;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof FileSystemLoopException || e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        watched = now;
+        registered = true;
+    }
+
+    private WatchKey register(Path dir) throws IOException {
         WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         keys.put(key, dir);
+        return key;
     }
 
     private void run() {
@@ -127,7 +188,8 @@ class RulesetWatcher implements SmartLifecycle {
         long lastRecheck = System.nanoTime();
         while (running) {
             try {
-                long wait = dirty ? Math.max(1, quietMillis - millisSince(lastChange)) : RECHECK_MILLIS;
+                long wait = dirty ? Math.max(1, quietMillis - millisSince(lastChange))
+                        : Math.max(1, RECHECK_MILLIS - millisSince(lastRecheck));
                 WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
                 while (key != null) {
                     if (handle(key)) {
@@ -136,23 +198,33 @@ class RulesetWatcher implements SmartLifecycle {
                     }
                     key = watcher.poll();
                 }
-                if (millisSince(lastRecheck) >= RECHECK_MILLIS) {
+                if (millisSince(lastRecheck) >= RECHECK_MILLIS || !registered) {
                     lastRecheck = System.nanoTime();
                     if (replaced()) {
-                        log.info("The rules directory {} was replaced; watching it anew", directory);
                         registerAll();
-                        dirty = true;
-                        lastChange = System.nanoTime();
+                        if (registered) {
+                            log.info("The rules directory {} now leads to {}; watching it", directory, watched.realPath());
+                            dirty = true;
+                            lastChange = System.nanoTime();
+                        } else {
+                            log.warn("The rules directory {} is gone; the active ruleset keeps serving until it is back", directory);
+                        }
                     }
                 }
                 if (dirty && millisSince(lastChange) >= quietMillis) {
                     dirty = false;
-                    load();
+                    if (registered) {
+                        load();
+                    }
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                log.warn("Watching {} failed; retrying in a second", directory, e);
+                // The folder may be changing under our feet (a release being moved into place):
+                // forget what was watched, so that the next check registers it anew.
+                log.warn("Watching {} failed; checking again in a second", directory, e);
+                registered = false;
+                watched = null;
                 sleepQuietly();
             }
         }
@@ -167,11 +239,18 @@ class RulesetWatcher implements SmartLifecycle {
             if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && dir != null) {
                 Path created = dir.resolve((Path) event.context());
                 if (Files.isDirectory(created)) {
-                    try (Stream<Path> walk = Files.walk(created)) {
-                        for (Path sub : (Iterable<Path>) walk.filter(Files::isDirectory)::iterator) {
+                    Files.walkFileTree(created, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attributes) throws IOException {
                             register(sub);
+                            return FileVisitResult.CONTINUE;
                         }
-                    }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
                 }
             }
         }
@@ -181,13 +260,17 @@ class RulesetWatcher implements SmartLifecycle {
         return changed;
     }
 
-    /** Whether the directory now resolves to another folder than the one watched, or appeared or went. */
+    /**
+     * Whether the path now leads to another folder than the one watched (another real path, or
+     * the same path to a folder with another file key), or appeared, or went, or the watch on
+     * the folder ended (it was deleted).
+     */
     private boolean replaced() throws IOException {
-        Path now = Files.exists(directory) ? directory.toRealPath() : null;
-        if (now == null ? watchedRealPath != null : !now.equals(watchedRealPath)) {
+        Target now = target();
+        if (!Objects.equals(now, watched)) {
             return true;
         }
-        return now != null && keys.values().stream().noneMatch(directory::equals);
+        return now != null && (rootKey == null || !rootKey.isValid());
     }
 
     private void load() throws InterruptedException {

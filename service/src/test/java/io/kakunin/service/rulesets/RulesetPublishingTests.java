@@ -211,4 +211,45 @@ class RulesetPublishingTests {
         assertThat(gone.json().path("type").asString()).isEqualTo("urn:kakunin:problem:ruleset-unavailable");
         assertThat(gone.json().path("detail").asString()).contains(Ruleset.builtIn().revision());
     }
+
+    // ------------------------------------------------------------------ a directory moved into place
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aDirectoryMovedIntoPlaceUnderTheSameNameIsLoadedAndWatchedFromThenOn() throws IOException {
+        // mv live live.old && mv release-2 live: the path is the same, the folder behind it is not.
+        Path live = rules.root();
+        Path release = work.resolve("release-2");
+        copyTree(live, release);
+        Path title = release.resolve("messages_en.properties");
+        Files.writeString(title, Files.readString(title).replace("PS-4.2.title=No default password shared across devices",
+                "PS-4.2.title=No default password shared among devices"));
+        String released = io.kakunin.kb.RulesetFiles.fromDirectory(release).revision();
+        Files.move(live, work.resolve("rules.old"));
+        Files.move(release, live);
+
+        Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(released), Duration.ofSeconds(60));
+        System.out.printf("[measure] directory moved into place to active revision: %d ms%n", took.toMillis());
+        assertThat(http.get("/v1/rulesets/active").json().path("watching").asBoolean()).isTrue();
+
+        // The watch follows the new folder: an edit in it goes live on its own; the old one is not watched.
+        rules.replace("messages_en.properties", "shared among devices", "shared between devices");
+        String edited = rules.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(edited), Duration.ofSeconds(60));
+        Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
+        assertThat(reload.json().path("outcome").asString()).isEqualTo("UNCHANGED");
+    }
 }

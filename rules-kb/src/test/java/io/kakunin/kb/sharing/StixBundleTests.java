@@ -199,4 +199,16 @@ class StixBundleTests {
                 .isInstanceOf(InvalidFactsException.class)
                 .satisfies(e -> assertThat(((InvalidFactsException) e).problems().get(0).detail()).contains("at most 2"));
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"2026-11-18T03:00:00Z, true", "2026-11-18T03:00:00.123456789Z, true", "2026-11-18T03:00:00+09:00, true",
+            "2024-02-29T00:00:00Z, true", "2026-02-29T00:00:00Z, false", "2026-11-18T24:00:00Z, false", "2026-11-18T23:59:60Z, false",
+            "2026-11-18T03:00:00.1234567890Z, false", "2026-11-18t03:00:00z, false", "2026-11-18T03:00:00, false",
+            "2026-11-18 03:00:00Z, false", "+2026-11-18T03:00:00Z, false", "2026-13-01T00:00:00Z, false", "2026-11-18T03:00:00+24:00, false"})
+    void timestampsAreRfc3339AsJavaTimeReadsThem(String text, boolean valid) {
+        assertThat(StixBundle.isTimestamp(tools.jackson.databind.node.StringNode.valueOf(text))).isEqualTo(valid);
+        if (valid) {
+            assertThat(java.time.OffsetDateTime.parse(text)).isNotNull();
+        }
+    }
 }

@@ -13,6 +13,7 @@ import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.Ids;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -53,6 +54,7 @@ public class RulesetPublisher {
 
     private final ActiveRuleset active;
     private final RulesetStore store;
+    private final RulesetVerifier verifier;
     private final Clock clock;
     private final Path directory;
     private final Map<String, Integer> thresholds;
@@ -64,9 +66,10 @@ public class RulesetPublisher {
     /** What the last refusal was refused for: the revision and the fixtures, so that an unchanged retry is not recorded again. */
     private volatile String lastRefusedContent;
 
-    RulesetPublisher(ActiveRuleset active, RulesetStore store, KakuninProperties properties, Clock clock) {
+    RulesetPublisher(ActiveRuleset active, RulesetStore store, RulesetVerifier verifier, KakuninProperties properties, Clock clock) {
         this.active = active;
         this.store = store;
+        this.verifier = verifier;
         this.clock = clock;
         this.thresholds = properties.rules().thresholds();
         Path path = properties.rules().path();
@@ -128,21 +131,28 @@ public class RulesetPublisher {
             return refuse(trigger, null, null, source, null, 0,
                     List.of(Diagnostic.error("", "the rules directory cannot be read: " + e.getMessage())));
         }
-        Ruleset current = trigger == RulesetTrigger.STARTUP ? null : active.current().ruleset();
-        if (current != null && files.revision().equals(current.revision())) {
+        // What is published is the rules and their fixtures: a change to either is checked. The
+        // revision stays the digest of the rule files alone, since verdicts carry it.
+        String fixtureDigest = digest(fixtures);
+        String content = files.revision() + "|" + fixtureDigest;
+        ActiveRuleset.Activation current = trigger == RulesetTrigger.STARTUP ? null : active.current();
+        if (current != null && files.revision().equals(current.ruleset().revision())
+                && fixtureDigest.equals(digest(new FixtureCase.Scan(current.fixtures(), List.of())))) {
             active.clearRefusal();
             lastRefusedContent = null;
-            return event(trigger, RulesetEventOutcome.UNCHANGED, current.revision(), current.version(), source,
-                    current.rules().size(), active.current().fixtures().size(), List.of());
+            return event(trigger, RulesetEventOutcome.UNCHANGED, current.ruleset().revision(), current.ruleset().version(), source,
+                    current.ruleset().rules().size(), current.fixtures().size(), List.of());
         }
-        String content = files.revision() + "|" + digest(fixtures);
         if (trigger == RulesetTrigger.WATCH && content.equals(lastRefusedContent) && active.lastRefusal().isPresent()) {
             return active.lastRefusal().get();
+        }
+        if (current != null && files.revision().equals(current.ruleset().revision())) {
+            return fixturesChanged(trigger, current, fixtures, source, content);
         }
         Verification verification;
         try {
             // Thresholds are in the files already: no overrides a second time.
-            verification = Verification.of(files, source, Map.of(), fixtures);
+            verification = verifier.verify(files, source, Map.of(), fixtures);
         } catch (RuntimeException e) {
             log.error("Checking the ruleset in {} failed unexpectedly", source, e);
             return refuse(trigger, files.revision(), null, source, null, 0,
@@ -157,6 +167,32 @@ public class RulesetPublisher {
         }
         lastRefusedContent = null;
         return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics());
+    }
+
+    /**
+     * The rules are the active revision's, the fixtures are not: they are run against the active
+     * ruleset (nothing to compile). If they pass they become the active fixture set (what
+     * validation against the active ruleset runs); if one fails, or a fixture folder is broken,
+     * the change is refused like any other and shows as the last refusal.
+     */
+    private RulesetEvent fixturesChanged(RulesetTrigger trigger, ActiveRuleset.Activation current, FixtureCase.Scan fixtures,
+                                         String source, String content) {
+        Ruleset ruleset = current.ruleset();
+        List<Diagnostic> diagnostics = new ArrayList<>(fixtures.problems());
+        int fixtureCount = fixtures.cases().size();
+        if (!fixtures.cases().isEmpty()) {
+            diagnostics.addAll(verifier.run(ruleset, fixtures.cases()).diagnostics());
+        }
+        if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+            lastRefusedContent = content;
+            return refuse(trigger, ruleset.revision(), ruleset.version(), source, ruleset.rules().size(), fixtureCount, diagnostics);
+        }
+        lastRefusedContent = null;
+        active.activate(new ActiveRuleset.Activation(ruleset, current.activatedAt(), fixtures.cases(), directory));
+        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.ACTIVATED, ruleset.revision(), ruleset.version(),
+                source, ruleset.rules().size(), fixtureCount, List.of()));
+        log.info("Ruleset {} keeps deciding with its changed fixtures on {}: {} fixtures passed", ruleset.revision(), trigger, fixtureCount);
+        return event;
     }
 
     private RulesetEvent activate(Ruleset ruleset, List<FixtureCase> fixtures, RulesetTrigger trigger, List<Diagnostic> warnings) {
@@ -221,13 +257,17 @@ public class RulesetPublisher {
                 + ": " + d.getMessage();
     }
 
+    /** A digest of fixtures, in name order, and of the problems found among them. */
     private static String digest(FixtureCase.Scan fixtures) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (FixtureCase c : fixtures.cases()) {
-                sha.update(c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                sha.update(c.request());
-                sha.update(c.expected());
+            List<FixtureCase> cases = new ArrayList<>(fixtures.cases());
+            cases.sort(Comparator.comparing(FixtureCase::name));
+            for (FixtureCase c : cases) {
+                for (byte[] part : new byte[][] {c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.request(), c.expected()}) {
+                    sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
+                    sha.update(part);
+                }
             }
             fixtures.problems().forEach(p -> sha.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return HexFormat.of().formatHex(sha.digest());

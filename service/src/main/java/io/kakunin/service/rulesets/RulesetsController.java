@@ -43,15 +43,17 @@ class RulesetsController implements RulesetsApi {
     private final RulesetPublisher publisher;
     private final RulesetStore store;
     private final RulesetWatcher watcher;
+    private final RulesetVerifier verifier;
     private final Map<String, Integer> thresholds;
     private final Semaphore validations;
 
     RulesetsController(ActiveRuleset active, RulesetPublisher publisher, RulesetStore store, RulesetWatcher watcher,
-                       KakuninProperties properties) {
+                       RulesetVerifier verifier, KakuninProperties properties) {
         this.active = active;
         this.publisher = publisher;
         this.store = store;
         this.watcher = watcher;
+        this.verifier = verifier;
         this.thresholds = properties.rules().thresholds();
         this.validations = new Semaphore(properties.rules().maxConcurrentValidations(), true);
     }
@@ -191,7 +193,7 @@ class RulesetsController implements RulesetsApi {
             throw ApiProblem.busy("Other rulesets are being validated; retry shortly.", 5);
         }
         try {
-            return Verification.of(files, "validation", thresholds, fixtures);
+            return verifier.verify(files, "validation", thresholds, fixtures);
         } finally {
             validations.release();
         }

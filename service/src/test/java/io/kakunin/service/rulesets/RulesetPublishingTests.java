@@ -212,6 +212,73 @@ class RulesetPublishingTests {
         assertThat(gone.json().path("detail").asString()).contains(Ruleset.builtIn().revision());
     }
 
+    // ------------------------------------------------------------------ fixtures alone
+
+    private static final String MANAGER_EXPECTED = "fixtures/product-security/" + MANAGER_FAILS + "/expected.json";
+
+    private static String validateAgainstTheActiveRuleset() {
+        // One unchanged file: the rest, fixtures included, are the active ruleset's.
+        String catalog = rules.read("catalog.yaml");
+        String body = tools.jackson.databind.json.JsonMapper.shared().createObjectNode()
+                .set("files", tools.jackson.databind.json.JsonMapper.shared().createArrayNode()
+                        .add(tools.jackson.databind.json.JsonMapper.shared().createObjectNode().put("path", "catalog.yaml").put("content", catalog)))
+                .toString();
+        return body;
+    }
+
+    @Test
+    @Order(8)
+    void aFixtureEditedSoThatItFailsIsRefusedAndTheActiveFixturesStayTheOnesThatPass() {
+        JsonNode before = http.get("/v1/rulesets/active").json();
+        String revision = before.path("revision").asString();
+        int fixtures = before.path("fixtureCount").asInt();
+        rules.replace(MANAGER_EXPECTED, "\"outcome\": \"FAIL\"", "\"outcome\": \"PASS\"");
+        assertThat(rules.revision()).as("fixtures are not part of the revision").isEqualTo(revision);
+
+        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("diagnostics").toString().contains(MANAGER_FAILS), Duration.ofSeconds(60));
+        JsonNode active = http.get("/v1/rulesets/active").json();
+        assertThat(active.path("revision").asString()).isEqualTo(revision);
+        assertThat(active.path("fixtureCount").asInt()).isEqualTo(fixtures);
+        JsonNode refusal = active.path("lastRefusal");
+        assertThat(refusal.path("revision").asString()).isEqualTo(revision);
+        assertThat(refusal.path("trigger").asString()).isEqualTo("WATCH");
+        JsonNode diagnostic = refusal.path("diagnostics").get(0);
+        assertThat(diagnostic.path("file").asString()).isEqualTo(MANAGER_EXPECTED);
+        assertThat(diagnostic.path("message").asString()).contains("expected \"PASS\", was \"FAIL\"");
+        assertThat(http.get("/v1/rulesets?limit=1").json().path("items").get(0).path("outcome").asString()).isEqualTo("REFUSED");
+
+        // An explicit reload decides the same, and says so.
+        Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
+        assertThat(reload.status()).isEqualTo(422);
+        assertThat(reload.json().path("detail").asString()).contains(MANAGER_EXPECTED);
+
+        // Validating against the active ruleset runs the fixtures that passed, not the broken edit.
+        JsonNode report = http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset()).json();
+        assertThat(report.path("valid").asBoolean()).as(report.toString()).isTrue();
+        assertThat(report.path("fixtureCount").asInt()).isEqualTo(fixtures);
+    }
+
+    @Test
+    @Order(9)
+    void aFixtureAddedAndRepairedGoesLiveWithTheSameRevision() throws IOException {
+        String revision = http.get("/v1/rulesets/active").json().path("revision").asString();
+        int fixtures = http.get("/v1/rulesets/active").json().path("fixtureCount").asInt();
+        rules.replace(MANAGER_EXPECTED, "\"outcome\": \"PASS\"", "\"outcome\": \"FAIL\"");
+        Path added = rules.root().resolve("fixtures/product-security/ps-4.2-shared-default-password-fails");
+        Files.createDirectories(added);
+        Files.copy(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"), added.resolve("request.json"));
+        Files.copy(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/expected.json"), added.resolve("expected.json"));
+
+        RulesDirectory.awaitActive(http, a -> a.path("fixtureCount").asInt() == fixtures + 1 && !a.has("lastRefusal"), Duration.ofSeconds(60));
+        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString()).isEqualTo(revision);
+        JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items").get(0);
+        assertThat(event.path("outcome").asString()).isEqualTo("ACTIVATED");
+        assertThat(event.path("revision").asString()).isEqualTo(revision);
+        assertThat(event.path("fixtureCount").asInt()).isEqualTo(fixtures + 1);
+        assertThat(http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset()).json().path("fixtureCount").asInt())
+                .as("validation runs the active fixtures").isEqualTo(fixtures + 1);
+    }
+
     // ------------------------------------------------------------------ a directory moved into place
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -63,6 +63,8 @@ public class RulesetPublisher {
         thread.setDaemon(true);
         return thread;
     });
+    private volatile boolean warmingUp;
+    private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
     /** What the last refusal was refused for: the revision and the fixtures, so that an unchanged retry is not recorded again. */
     private volatile String lastRefusedContent;
 
@@ -110,10 +112,58 @@ public class RulesetPublisher {
         if (directory == null) {
             throw new IllegalStateException("the built-in ruleset is served; there is no rules directory to load");
         }
+        // A real load needs the cores now; the warm-up has done what it could.
+        warmingUp = false;
         return CompletableFuture.supplyAsync(() -> load(trigger), loader);
     }
 
+    /** Completes when the warm-up has ended (done, or stopped for a real load). */
+    CompletableFuture<Void> warmedUp() {
+        return warmedUp;
+    }
+
+    /**
+     * Compiles and tests the active ruleset again a few times in the background, discarding the
+     * result, so that the first edit an officer publishes is compiled by a JIT-compiled Drools:
+     * the first compile in a JVM takes 3 to 4 times as long as later ones. Stops as soon as a
+     * real load starts. Only worth it where edits are published while the service runs.
+     */
+    void warmUp(int rounds) {
+        ActiveRuleset.Activation activation = active.current();
+        warmingUp = true;
+        Thread thread = new Thread(() -> {
+            long start = System.nanoTime();
+            int done = 0;
+            try {
+                for (; done < rounds && warmingUp; done++) {
+                    long round = System.nanoTime();
+                    Ruleset.Checked checked = Ruleset.check(activation.ruleset().files(), "warm-up", Map.of());
+                    if (checked.usable() && warmingUp && !activation.fixtures().isEmpty()) {
+                        verifier.run(checked.ruleset(), activation.fixtures());
+                    }
+                    log.debug("Warm-up round {}: {} ms", done + 1, (System.nanoTime() - round) / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                log.debug("Warming up the ruleset compiler failed; the next load is only slower", e);
+            } finally {
+                log.debug("Ruleset compiler warmed up: {} rounds in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+                warmedUp.complete(null);
+            }
+        }, "kakunin-ruleset-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
     private RulesetEvent load(RulesetTrigger trigger) {
+        long start = System.nanoTime();
+        RulesetEvent event = loadAndDecide(trigger);
+        log.debug("{} ruleset {} from {} on {} in {} ms", event.getOutcome(), event.getRevision(), event.getSource(), trigger,
+                (System.nanoTime() - start) / 1_000_000);
+        return event;
+    }
+
+    private RulesetEvent loadAndDecide(RulesetTrigger trigger) {
         String source = directory.toString();
         RulesetFiles files;
         FixtureCase.Scan fixtures;
@@ -278,6 +328,7 @@ public class RulesetPublisher {
 
     @PreDestroy
     void stop() {
+        warmingUp = false;
         loader.shutdownNow();
     }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +34,8 @@ class RulesetVerifier {
 
     /** At most this many mismatches of one fixture are reported; the rest add nothing new (as {@link Verification}). */
     static final int MISMATCHES_PER_FIXTURE = 10;
+
+    private static final Logger log = LoggerFactory.getLogger(RulesetVerifier.class);
 
     private final ExecutorService fixtures;
     private final int parallelism;
@@ -53,11 +57,16 @@ class RulesetVerifier {
      */
     Verification verify(RulesetFiles files, String source, Map<String, Integer> thresholds, FixtureCase.Scan scan) {
         // The fixtures' own problems (a folder without expected.json) are reported with the compile's.
+        long start = System.nanoTime();
         Verification compiled = Verification.of(files, source, thresholds, new FixtureCase.Scan(List.of(), scan.problems()));
+        long checked = System.nanoTime();
         if (compiled.ruleset() == null || scan.cases().isEmpty()) {
+            log.debug("Compiled and checked {} in {} ms", source, (checked - start) / 1_000_000);
             return compiled;
         }
         Run run = run(compiled.ruleset(), scan.cases());
+        log.debug("Compiled and checked {} in {} ms, ran {} fixtures in {} ms", source, (checked - start) / 1_000_000, scan.cases().size(),
+                (System.nanoTime() - checked) / 1_000_000);
         List<Diagnostic> diagnostics = new ArrayList<>(compiled.diagnostics());
         diagnostics.addAll(run.diagnostics());
         return new Verification(compiled.ruleset(), diagnostics, run.report());

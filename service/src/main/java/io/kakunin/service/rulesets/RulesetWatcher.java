@@ -52,6 +52,12 @@ class RulesetWatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RulesetWatcher.class);
     /** How often the path is resolved again to notice that the directory was replaced. */
     static final long RECHECK_MILLIS = 1000;
+    /**
+     * Background compiles of the active ruleset after start, so that the first edit is compiled
+     * warm: on 2 cores the n-th compile of ~330 rules in a JVM took 11.6, 3.5, 1.6, 1.2, 0.8 s
+     * (under load); the start-up's is the first, an edit after the warm-up the fifth.
+     */
+    private static final int WARM_UP_ROUNDS = 3;
 
     /** The folder watched: where the configured path led when it was registered. */
     private record Target(Path realPath, Object fileKey) {
@@ -103,6 +109,7 @@ class RulesetWatcher implements SmartLifecycle {
         thread.setDaemon(true);
         thread.start();
         log.info("Watching {} for ruleset changes (quiet period {} ms)", directory, quietMillis);
+        publisher.warmUp(WARM_UP_ROUNDS);
     }
 
     @Override

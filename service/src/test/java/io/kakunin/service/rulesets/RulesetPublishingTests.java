@@ -47,7 +47,8 @@ class RulesetPublishingTests {
     static void startOnACopyOfTheBuiltInRules() {
         rules = RulesDirectory.export(work.resolve("rules"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS));
         // Earlier revisions are compiled again from the store when asked for: that path is under test here.
-        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0");
+        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0",
+                "logging.level.io.kakunin.service.rulesets=DEBUG");
         http = new Http(RulesDirectory.port(service));
     }
 
@@ -86,7 +87,10 @@ class RulesetPublishingTests {
 
     @Test
     @Order(2)
-    void anEditedRuleGoesLiveOnItsOwnWithinSeconds() throws IOException {
+    void anEditedRuleGoesLiveOnItsOwnWithinSeconds() throws Exception {
+        // A warm service, as an officer meets it seconds after it started: the compiler it warms
+        // up in the background is ready (a minute is far more than it takes).
+        service.getBean(RulesetPublisher.class).warmedUp().get(60, java.util.concurrent.TimeUnit.SECONDS);
         String before = rules.revision();
         rules.replace(POLICY, "// ---------------------------------------------------------------- PS-1.1",
                 "// ---------------------------------------------------------------- PS-1.1 (reviewed by the compliance office)");
@@ -95,6 +99,16 @@ class RulesetPublishingTests {
 
         Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(after), Duration.ofSeconds(60));
         System.out.printf("[measure] edit to active revision: %d ms%n", took.toMillis());
+        // The acceptance: an edit is live within 5 seconds. Where the time goes, for a warm
+        // service on 2 cores: the quiet period (200 ms here, 300 ms by default), compiling ~330
+        // rules with Drools (0.7-1 s once the JIT has compiled Drools; the first compile in a JVM
+        // takes 4-12 s, so the service compiles the active ruleset three times in the background
+        // after it starts), checking the catalog and texts (~50 ms), and the fixtures, on both
+        // cores (13 here, 0.2-0.5 s). Measured 1.2-2.4 s here (before the warm-up and the parallel
+        // fixtures: 2-4 s idle, 5.6-8.1 s beside a Maven build). The bound is the acceptance's
+        // own: it leaves room for a loaded CI machine, and a looser one would let the acceptance
+        // be missed unnoticed. Compile times of every load are logged at DEBUG above.
+        assertThat(took).as("an edit goes live within the acceptance's 5 seconds").isLessThan(Duration.ofSeconds(5));
 
         Http.Response created = http.postJson("/v1/assessments", example());
         assertThat(created.json().path("ruleset").path("revision").asString()).isEqualTo(after);

@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code cp}) with the exit code and output it shows, and every DRL excerpt it quotes is
  * still in the built-in rules. A command the guide uses that this test does not know fails it.
  *
- * <p>{@code $KAKUNIN_KEY} in a command stands for the reader's API key; the test provisions one.
+ * <p>{@code $KAKUNIN_KEY} in a command stands for the reader's API key; the test provisions one
+ * with the role the guide says is enough, {@code RULE_ADMIN}, and nothing else.
  *
  * <p>Conventions of the guide: a {@code console} block holds {@code $ command} lines, each
  * followed by lines its output must contain in order ({@code …} stands for anything), and an
@@ -50,6 +51,8 @@ class RuleAuthoringGuideTests {
     private static final Pattern ATTRIBUTE = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern EXIT = Pattern.compile("\\s+#\\s*exits with (\\d+)\\s*$");
     private static final String LOCAL = "http://localhost:8080";
+    /** The reader's key: the guide says a RULE_ADMIN key does everything it shows. */
+    private static final String RULE_ADMIN_KEY = TestKeys.RULE_ADMIN;
 
     @TempDir
     Path work;
@@ -145,7 +148,7 @@ class RuleAuthoringGuideTests {
             exit = Integer.parseInt(exits.group(1));
             line = line.substring(0, exits.start());
         }
-        List<String> args = tokens(line.replace("$KAKUNIN_KEY", TestKeys.ALL));
+        List<String> args = tokens(line.replace("$KAKUNIN_KEY", RULE_ADMIN_KEY));
         String program = args.get(0);
         switch (program) {
             case "./kakunin" -> {
@@ -163,6 +166,7 @@ class RuleAuthoringGuideTests {
                 assertThat(args.get(2)).endsWith("/.");
                 copy(work.resolve(args.get(2).substring(0, args.get(2).length() - 2)), work.resolve(args.get(3)));
             }
+            case "ln" -> link(line, args);
             default -> fail("the guide runs '%s', which this test does not know how to run", line);
         }
     }
@@ -211,7 +215,9 @@ class RuleAuthoringGuideTests {
         // Where the guide's service listens and keeps its data is the test's choice.
         options.addAll(List.of("--server.port=0", "--spring.datasource.url=jdbc:h2:mem:guide;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN"));
         // The guide's reader has a key from their administrator in $KAKUNIN_KEY; the test provisions one.
-        options.addAll(TestKeys.arguments());
+        options.addAll(List.of("--kakunin.security.provisioned-keys[0].name=guide reader",
+                "--kakunin.security.provisioned-keys[0].key=" + RULE_ADMIN_KEY,
+                "--kakunin.security.provisioned-keys[0].roles=RULE_ADMIN"));
         service = new SpringApplicationBuilder(KakuninApplication.class).run(options.toArray(String[]::new));
         base = "http://localhost:" + RulesDirectory.port(service);
     }
@@ -277,6 +283,21 @@ class RuleAuthoringGuideTests {
                 Thread.sleep(200);
             }
         }
+    }
+
+    /**
+     * {@code ln -sfn <target> <link>} as GNU ln does it: a link that exists is removed, then the
+     * link is made with the target as written (relative to the link's folder).
+     */
+    private void link(String line, List<String> args) throws IOException {
+        assertThat(args).as("the guide links with ln -sfn <target> <link>: " + line).hasSize(4).element(1).isEqualTo("-sfn");
+        Path link = work.resolve(args.get(3));
+        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            assertThat(Files.isSymbolicLink(link)).as("ln -sfn replaces a link, not a folder: " + line).isTrue();
+            Files.delete(link);
+        }
+        Files.createSymbolicLink(link, Path.of(args.get(2)));
+        assertThat(Files.isDirectory(link)).as("the link leads to a folder: " + line).isTrue();
     }
 
     // ------------------------------------------------------------------ helpers

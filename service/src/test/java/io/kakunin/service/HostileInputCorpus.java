@@ -457,6 +457,10 @@ final class HostileInputCorpus {
                 {"/v1/recommendations/PS-4.2?lang=ja", "a language on one recommendation"},
                 {ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69?full=true", "a parameter on one assessment"},
                 {"/v1/api-keys?all=true", "a parameter on the key list"},
+                {ASSESSMENTS + "?organizationId=%85", "a value that is not UTF-8"},
+                {ASSESSMENTS + "?limit=%C3%28", "a number that is not UTF-8"},
+                {ASSESSMENTS + "?%C3%28=1", "a name that is not UTF-8"},
+                {"/v3/api-docs?%85=1", "a name that is not UTF-8 on the contract"},
         };
         for (String[] g : gets) {
             cases.add(new Case("unknown parameter: " + g[1], "GET", g[0], null, null, List.of()));
@@ -470,6 +474,8 @@ final class HostileInputCorpus {
                 List.of()));
         cases.add(new Case("a parameter on a good key creation", "POST", "/v1/api-keys?expires=never", "application/json",
                 "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8), List.of()));
+        cases.add(new Case("a malformed form body on a key revocation", "DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69",
+                "application/x-www-form-urlencoded", "a=%zz&%85=1".getBytes(StandardCharsets.ISO_8859_1), List.of()));
         cases.add(new Case("Idempotency-Key on a good batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
                 List.of("Idempotency-Key", "batch-key-1")));
         cases.add(new Case("Idempotency-Key on a good key creation", "POST", "/v1/api-keys", "application/json",
@@ -585,6 +591,10 @@ final class HostileInputCorpus {
         raw("%00 in a recommendation id", "GET", "/v1/recommendations/PS-4.2%00", null, KEY);
         raw("%zz in the path", "GET", ASSESSMENTS + "/%zz", null, KEY);
         raw("a raw 0x85 in the path", "GET", ASSESSMENTS + "/\u0085", null, KEY);
+        raw("bytes that are not UTF-8 in the path", "GET", ASSESSMENTS + "/%C3%28", null, KEY);
+        raw("a query value with a bad escape", "GET", ASSESSMENTS + "?limit=%zz", null, KEY);
+        raw("a query value with a lone %", "GET", ASSESSMENTS + "?organizationId=%", null, KEY);
+        raw("a bad escape in the query of the health check", "GET", "/actuator/health?a=%zz", null);
         raw("a path climbing out", "GET", "/v1/../../etc/passwd", null, KEY);
         raw("an encoded path climbing out", "GET", "/v1/recommendations/..%2F..%2Fapi-keys", null, KEY);
         raw("a request line with a method of symbols", "G(T", "/v1/recommendations", null, KEY);

@@ -69,12 +69,9 @@ public class ProblemErrorReportValve extends ErrorReportValve {
                 return "The request was refused before it reached the API: its URL and headers together are larger than the server "
                         + "accepts (8 KB by default). Nothing was done.";
             }
-            if (cause.contains("uri") || cause.contains("request target") || cause.contains("path")) {
-                return "The request was refused before it reached the API: its URL is malformed (for example an encoded NUL (%00), "
-                        + "an invalid escape or a character no URL may hold). Nothing was done.";
-            }
             return "The request was refused before it reached the API: its request line or headers are malformed (for example "
-                    + "a CR or NUL in a header, a header without a name, two Host headers or two Content-Length headers). Nothing was done.";
+                    + "an encoded NUL (%00), an invalid escape or bytes that are not UTF-8 in the URL; a CR or NUL in a header, a "
+                    + "header without a name, two Host or two Content-Length headers). Nothing was done.";
         }
         if (status == 505) {
             return "The request's HTTP version is not supported; use HTTP/1.1. Nothing was done.";

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.annotation.AnnotatedMethod;
 import org.springframework.http.HttpHeaders;
@@ -291,6 +292,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
                 "The request's URL, parameters or headers hold a character the API never accepts (such as a control character).",
                 List.of(), request);
+    }
+
+    /**
+     * A parameter the servlet container cannot decode (a bad percent escape, bytes that are not
+     * UTF-8), found when something first reads the parameters. The query string is checked up
+     * front ({@link SingleValuedQueryFilter}); this is the safety net.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> undecodableParameter(InvalidParameterException ex, WebRequest request) {
+        return invalid("The query string or form body is not validly encoded: a parameter is not percent-encoded UTF-8.",
+                List.of(new FieldProblem("", "a parameter is not percent-encoded UTF-8")), request);
     }
 
     // ------------------------------------------------------------------ content negotiation

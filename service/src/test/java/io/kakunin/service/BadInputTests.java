@@ -150,6 +150,8 @@ class BadInputTests {
                         new String[] {"Accept", "application/problem+json"}, 406, "Accept", "application/json"),
                 arguments("Accept of problems only, on a good assessment", "POST", ASSESSMENTS, good,
                         new String[] {"Accept", "application/problem+json"}, 406, "Accept", "application/json"),
+                arguments("a compressed body", "POST", ASSESSMENTS, good, new String[] {"Content-Encoding", "gzip"}, 415, "Content-Encoding",
+                        "send the body uncompressed"),
                 arguments("Accept of JSON at quality 0", "POST", ASSESSMENTS, good, new String[] {"Accept", "application/json;q=0"}, 406,
                         "Accept", "application/json"));
     }

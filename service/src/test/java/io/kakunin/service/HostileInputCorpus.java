@@ -495,6 +495,10 @@ final class HostileInputCorpus {
             cases.add(new Case("Accept " + accept + " on the recommendations", "GET", "/v1/recommendations", null, null, List.of("Accept", accept)));
             cases.add(new Case("Accept " + accept + " on the listing", "GET", ASSESSMENTS, null, null, List.of("Accept", accept)));
         }
+        for (String coding : List.of("gzip", "br", "deflate, gzip")) {
+            cases.add(new Case("Content-Encoding " + coding + " on a good assessment", "POST", ASSESSMENTS, "application/json", goodAssessment(),
+                    List.of("Content-Encoding", coding)));
+        }
         cases.add(new Case("Accept application/json on the batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
                 List.of("Accept", "application/json")));
     }

@@ -34,7 +34,9 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * 500. Checked here with the firewall's own predicates, the firewall never has to refuse one
  * later, and the refusal names the header instead of echoing its value;</li>
  * <li>a header that carries one value (credentials, the idempotency key, the body's type) is
- * not repeated: with two, which one counts would be a guess.</li>
+ * not repeated: with two, which one counts would be a guess;</li>
+ * <li>a body is not content-coded ({@code Content-Encoding: gzip}): the service would read the
+ * compressed bytes as JSON and blame the JSON. 415, saying to send it uncompressed.</li>
  * </ul>
  *
  * Refusals are problem details (400), answered by the one problem handler.
@@ -53,7 +55,7 @@ class RequestHeadersFilter extends OncePerRequestFilter {
     static {
         for (String name : List.of("X-API-Key", HttpHeaders.AUTHORIZATION, "Idempotency-Key", HttpHeaders.CONTENT_TYPE,
                 HttpHeaders.CONTENT_LENGTH, HttpHeaders.HOST, HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE, HttpHeaders.ORIGIN,
-                HttpHeaders.TRANSFER_ENCODING)) {
+                HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CONTENT_ENCODING)) {
             SPELLING.put(name, name);
         }
     }
@@ -93,6 +95,18 @@ class RequestHeadersFilter extends OncePerRequestFilter {
             }
             if (count > 1 && SINGLE_VALUED.stream().anyMatch(name::equalsIgnoreCase)) {
                 return ApiProblem.invalid(name, "is given " + count + " times; it takes one value, so send it once");
+            }
+        }
+        for (String coding : Collections.list(request.getHeaders(HttpHeaders.CONTENT_ENCODING))) {
+            for (String one : coding.split(",")) {
+                if (!one.isBlank() && !one.strip().equalsIgnoreCase("identity")) {
+                    String detail = "is not supported: send the body uncompressed, without a Content-Encoding";
+                    ApiProblem problem = new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                            "Unsupported Media Type", HttpHeaders.CONTENT_ENCODING + " " + detail + ".")
+                            .with("errors", List.of(new FieldProblem(HttpHeaders.CONTENT_ENCODING, detail)));
+                    problem.headers().set(HttpHeaders.ACCEPT_ENCODING, "identity");
+                    return problem;
+                }
             }
         }
         return null;

@@ -75,8 +75,7 @@ public final class Ruleset {
         this.clock = clock;
         this.catalog = Catalog.parse(files.text("catalog.yaml"));
         this.messages = Messages.parse(files);
-        this.thresholds = Thresholds.parse(files.file("thresholds.properties")
-                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+        this.thresholds = Thresholds.parse(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
         this.rules = indexRules(kieBase, files);
         Map<String, List<RuleInfo>> byRecommendation = new LinkedHashMap<>();
         for (RuleInfo rule : rules.values()) {
@@ -252,8 +251,7 @@ public final class Ruleset {
         if (overrides.isEmpty()) {
             return files;
         }
-        StringBuilder text = new StringBuilder(files.file("thresholds.properties")
-                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+        StringBuilder text = new StringBuilder(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
         text.append(System.lineSeparator()).append("# overridden by configuration").append(System.lineSeparator());
         new java.util.TreeMap<>(overrides).forEach((name, value) ->
                 text.append(name).append('=').append(value).append(System.lineSeparator()));

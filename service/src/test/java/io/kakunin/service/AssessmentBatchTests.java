@@ -96,6 +96,18 @@ class AssessmentBatchTests {
         assertThat(lines.get(0).path("problem").path("type").asString()).isEqualTo("urn:kakunin:problem:payload-too-large");
     }
 
+    /** A line is a request: its arrays are bounded while it is read, as a single request's are. */
+    @Test
+    void aLineWithAnArrayOverItsLimitIsRefusedWhileItIsRead() {
+        String org = "arrays-" + System.nanoTime();
+        String tooMany = "{\"organization\":{\"id\":\"" + org + "\"},\"products\":[" + "{}, ".repeat(201) + "@@@ not JSON";
+        List<JsonNode> lines = batch(tooMany + "\n" + request(org, "SHARED"), "");
+        assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(400, 201);
+        JsonNode error = lines.get(0).path("problem").path("errors").get(0);
+        assertThat(error.path("pointer").asString()).isEqualTo("/products");
+        assertThat(error.path("detail").asString()).isEqualTo("holds more than 200 elements; at most 200 are accepted");
+    }
+
     @Test
     void aThousandLinesStreamBackComplete() {
         String org = "many-" + System.nanoTime();

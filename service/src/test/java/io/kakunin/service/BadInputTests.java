@@ -299,6 +299,22 @@ class BadInputTests {
         assertThat(r.json().path("errors").get(0).path("detail").asString()).contains("at most 10000");
     }
 
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Autowired
+    io.kakunin.service.web.ArrayLimits.RequestJson requests;
+
+    /** The limits are on what clients send: stored records and everything else are read without them. */
+    @Test
+    void onlyRequestsAreHeldToTheArrayLimits() {
+        String big = "[" + "0,".repeat(10_000) + "0]";
+        assertThat(json.readValue(big, List.class)).hasSize(10_001);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requests.mapper().readValue(big, List.class))
+                .isInstanceOf(tools.jackson.core.JacksonException.class)
+                .hasMessageContaining("at most 10000 are accepted");
+    }
+
     private long rows() {
         return jdbc.queryForObject("SELECT COUNT(*) FROM assessment", Long.class);
     }

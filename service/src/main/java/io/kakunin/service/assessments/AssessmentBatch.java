@@ -13,6 +13,7 @@ import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
+import io.kakunin.service.web.ArrayLimits;
 import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
@@ -74,17 +75,20 @@ class AssessmentBatch {
     private final TransactionTemplate transaction;
     private final Validator validator;
     private final JsonMapper json;
+    /** Lines are requests: read within the request limits (arrays bounded while read). */
+    private final JsonMapper requests;
     private final Clock clock;
     private final int maxLineBytes;
     private final ExecutorService workers;
 
     AssessmentBatch(ActiveRuleset active, AssessmentWriter writer, TransactionTemplate transaction, Validator validator, JsonMapper json,
-                    Clock clock, KakuninProperties properties) {
+                    ArrayLimits.RequestJson requests, Clock clock, KakuninProperties properties) {
         this.active = active;
         this.writer = writer;
         this.transaction = transaction;
         this.validator = validator;
         this.json = json;
+        this.requests = requests.mapper();
         this.clock = clock;
         this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
         int threads = Runtime.getRuntime().availableProcessors();
@@ -122,7 +126,7 @@ class AssessmentBatch {
         }
         AssessmentRequest request;
         try {
-            request = json.readValue(text, AssessmentRequest.class);
+            request = requests.readValue(text, AssessmentRequest.class);
         } catch (JacksonException e) {
             FieldProblem field = Problems.of(e);
             return new Outcome1(line, null, null, invalid(line, List.of(field)));

@@ -5,11 +5,16 @@ import io.kakunin.service.KakuninProperties;
 
 import jakarta.validation.constraints.Size;
 
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -21,9 +26,11 @@ import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.ArrayType;
 import tools.jackson.databind.type.CollectionType;
@@ -43,16 +50,51 @@ import tools.jackson.databind.type.MapType;
  * </ul>
  *
  * The refusal names the array by JSON Pointer, like every other reading error (400).
+ *
+ * These are limits on what a client sends, so they apply where requests are read, and only
+ * there: the JSON message converter reads request bodies with {@link RequestJson}'s mapper, and
+ * so does the batch, line by line. Stored records and everything else are read with the
+ * service's mapper, which a later change of the limits cannot make unreadable.
  */
 @Configuration(proxyBeanMethods = false)
-class ArrayLimits {
+public class ArrayLimits implements WebMvcConfigurer {
 
-    /** First, so that its deserializers wrap those of other modules (a set's check for repeated values reads only what passed). */
+    /** The mapper requests are read with: the service's own, plus the array limits. */
+    public record RequestJson(JsonMapper mapper) {
+    }
+
+    /**
+     * The service's mapper with the array limits registered first, so that their deserializers
+     * wrap those of the other modules: a set's check for repeated values then buffers only what
+     * passed the limit, rather than the whole array before it.
+     */
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    JsonMapperBuilderCustomizer arraysBoundedWhileReading(KakuninProperties properties) {
-        int max = properties.limits().maxArrayItems();
-        return builder -> builder.addModule(module(max));
+    RequestJson requestJson(JsonMapper json, KakuninProperties properties) {
+        JsonMapper.Builder builder = json.rebuild();
+        List<JacksonModule> others = new ArrayList<>();
+        builder.withModules(others::add);
+        builder.removeAllModules().addModule(module(properties.limits().maxArrayItems())).addModules(others);
+        return new RequestJson(builder.build());
+    }
+
+    private final ObjectProvider<RequestJson> requests;
+
+    ArrayLimits(ObjectProvider<RequestJson> requests) {
+        this.requests = requests;
+    }
+
+    /** Request bodies, whatever their type, are read by the JSON converter with the request mapper. */
+    @Override
+    public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+        builder.configureMessageConverters(converter -> {
+            if (converter instanceof JacksonJsonHttpMessageConverter json) {
+                JsonMapper mapper = requests.getObject().mapper();
+                json.registerMappersForType(Object.class, mappers -> {
+                    mappers.put(MediaType.APPLICATION_JSON, mapper);
+                    mappers.put(new MediaType("application", "*+json"), mapper);
+                });
+            }
+        });
     }
 
     /** The module that bounds every array read by a mapper. */

@@ -301,6 +301,37 @@ class ContractTests {
         assertThat(wrong).as("error responses that are not the shared problem responses").isEmpty();
     }
 
+    /**
+     * The service checks every request the same way before the operation runs: query
+     * parameters, headers and {@code Accept} on every operation, the body's media type on every
+     * operation that takes one. So every operation can answer 400 and 406, and 415 when it has a
+     * body, and its contract must say so.
+     */
+    @Test
+    void everyOperationDeclaresTheRefusalsEveryRequestCanGet() {
+        List<String> missing = new ArrayList<>();
+        int operations = 0;
+        for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                operations++;
+                JsonNode responses = op.getValue().path("responses");
+                Map<String, String> expected = new java.util.LinkedHashMap<>();
+                expected.put("400", "BadRequest");
+                expected.put("406", "NotAcceptable");
+                if (op.getValue().has("requestBody")) {
+                    expected.put("415", "UnsupportedMediaType");
+                }
+                expected.forEach((status, response) -> {
+                    if (!responses.path(status).path("$ref").asString("").equals("#/components/responses/" + response)) {
+                        missing.add(op.getKey() + " " + path.getKey() + " " + status + " " + response);
+                    }
+                });
+            }
+        }
+        assertThat(operations).isGreaterThan(0);
+        assertThat(missing).as("refusals an operation can give but does not declare").isEmpty();
+    }
+
     @Test
     void requestSchemasRejectUnknownProperties() {
         for (String name : List.of("AssessmentRequest", "Organization", "Product")) {

@@ -1,6 +1,7 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.api.RulesetsApi;
+import io.kakunin.api.model.Problem;
 import io.kakunin.api.model.Ruleset;
 import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.api.model.RulesetEventList;
@@ -102,9 +103,9 @@ class RulesetsController implements RulesetsApi {
                     "The ruleset in " + event.getSource() + " has " + event.getErrorCount() + " error" + (event.getErrorCount() == 1 ? "" : "s")
                             + "; revision " + active.ruleset().revision() + " keeps serving. First: "
                             + RulesetPublisher.format(event.getDiagnostics().get(0)))
-                    .with("revision", event.getRevision())
-                    .with("eventId", event.getId())
-                    .with("diagnostics", event.getDiagnostics());
+                    .with(Problem.JSON_PROPERTY_REVISION, event.getRevision())
+                    .with(Problem.JSON_PROPERTY_EVENT_ID, event.getId())
+                    .with(Problem.JSON_PROPERTY_DIAGNOSTICS, event.getDiagnostics());
         }
         return ResponseEntity.ok(event);
     }

@@ -1,5 +1,6 @@
 package io.kakunin.service.web;
 
+import io.kakunin.api.model.Problem;
 import io.kakunin.kb.Ruleset;
 
 import java.util.Optional;
@@ -48,11 +49,12 @@ public final class EvaluationFailures {
                     + "the rule must be fixed by a rule administrator.";
         }
 
-        /** The problem a single request is answered with. */
+        /** The problem a single request is answered with; {@code rule} and {@code revision} are members of the contract's Problem. */
         public ApiProblem problem() {
-            ApiProblem problem = new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, SLUG, TITLE, detail()).with("revision", revision);
+            ApiProblem problem = new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, SLUG, TITLE, detail())
+                    .with(Problem.JSON_PROPERTY_REVISION, revision);
             if (rule != null) {
-                problem.with("rule", rule);
+                problem.with(Problem.JSON_PROPERTY_RULE, rule);
             }
             return problem;
         }

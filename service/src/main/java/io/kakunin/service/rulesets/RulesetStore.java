@@ -7,18 +7,26 @@ import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.RulesetFiles;
 
+import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.Listing;
+
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.domain.Limit;
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.core.type.TypeReference;
@@ -38,14 +46,14 @@ class RulesetStore {
     };
 
     private final JdbcAggregateTemplate jdbc;
-    private final RulesetEventRecords events;
+    private final NamedParameterJdbcTemplate sql;
     private final RulesetRevisionRecords revisions;
     private final JsonMapper json;
     private final Clock clock;
 
-    RulesetStore(JdbcAggregateTemplate jdbc, RulesetEventRecords events, RulesetRevisionRecords revisions, JsonMapper json, Clock clock) {
+    RulesetStore(JdbcAggregateTemplate jdbc, NamedParameterJdbcTemplate sql, RulesetRevisionRecords revisions, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
-        this.events = events;
+        this.sql = sql;
         this.revisions = revisions;
         this.json = json;
         this.clock = clock;
@@ -96,20 +104,82 @@ class RulesetStore {
         return event;
     }
 
-    List<RulesetEvent> events(int limit) {
-        return events.findAllByOrderByOccurredAtDescIdDesc(Limit.of(limit)).stream()
-                .map(r -> new RulesetEvent()
-                        .id(r.id())
-                        .occurredAt(r.occurredAt().atOffset(ZoneOffset.UTC))
-                        .revision(r.revision())
-                        .version(r.version())
-                        .source(r.source())
-                        .trigger(RulesetTrigger.fromValue(r.cause()))
-                        .outcome(RulesetEventOutcome.fromValue(r.outcome()))
-                        .ruleCount(r.ruleCount())
-                        .fixtureCount(r.fixtureCount())
-                        .errorCount(r.errorCount())
-                        .diagnostics(json.readValue(r.diagnosticsJson(), DIAGNOSTICS)))
-                .toList();
+    /**
+     * A page of the history, newest first, after the position {@code cursor} names (from the
+     * start when null). The order is (occurred_at, id) descending, the key of the index
+     * {@code ruleset_event_occurred}: the cursor is the key of the last event of the previous
+     * page, so events recorded meanwhile (newer than any page read) neither repeat nor hide
+     * any, and events of the same instant are split between pages by their id.
+     */
+    Listing.Page<RulesetEvent> events(int limit, String cursor) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource("limitPlusOne", limit + 1);
+        String after = "";
+        if (cursor != null) {
+            Position position = Position.parse(cursor);
+            after = " WHERE occurred_at <= :occurredAt AND (occurred_at < :occurredAt OR id < :id)";
+            parameters.addValue("occurredAt", position.occurredAt().atOffset(ZoneOffset.UTC)).addValue("id", position.id());
+        }
+        List<Row> rows = sql.query("SELECT id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
+                + "error_count, diagnostics_json FROM ruleset_event" + after
+                + " ORDER BY occurred_at DESC, id DESC FETCH FIRST :limitPlusOne ROWS ONLY", parameters, (rs, n) -> {
+            UUID id = rs.getObject("id", UUID.class);
+            OffsetDateTime occurredAt = rs.getObject("occurred_at", OffsetDateTime.class);
+            return new Row(new Position(occurredAt.toInstant(), id), new RulesetEvent()
+                    .id(id)
+                    .occurredAt(occurredAt.withOffsetSameInstant(ZoneOffset.UTC))
+                    .revision(rs.getString("revision"))
+                    .version(rs.getString("version"))
+                    .source(rs.getString("source"))
+                    .trigger(RulesetTrigger.fromValue(rs.getString("cause")))
+                    .outcome(RulesetEventOutcome.fromValue(rs.getString("outcome")))
+                    .ruleCount(rs.getObject("rule_count", Integer.class))
+                    .fixtureCount(rs.getObject("fixture_count", Integer.class))
+                    .errorCount(rs.getInt("error_count"))
+                    .diagnostics(json.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
+        });
+        if (rows.size() <= limit) {
+            return new Listing.Page<>(rows.stream().map(Row::event).toList(), null);
+        }
+        List<Row> page = rows.subList(0, limit);
+        return new Listing.Page<>(page.stream().map(Row::event).toList(), page.get(limit - 1).position().encode());
+    }
+
+    private record Row(Position position, RulesetEvent event) {
+    }
+
+    /**
+     * Where a page of the history ends: the stored time (at the precision the database keeps)
+     * and id of its last event, as an opaque cursor of 38 URL-safe characters.
+     */
+    record Position(Instant occurredAt, UUID id) {
+
+        private static final int BYTES = Long.BYTES + Integer.BYTES + 2 * Long.BYTES;
+        /** The times both databases hold; a cursor outside them was not given by the service. */
+        private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+        String encode() {
+            ByteBuffer bytes = ByteBuffer.allocate(BYTES).putLong(occurredAt.getEpochSecond()).putInt(occurredAt.getNano())
+                    .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        }
+
+        /** The position a cursor stands for; a cursor the service did not give is a 400 naming {@code cursor}. */
+        static Position parse(String cursor) {
+            try {
+                byte[] decoded = Base64.getUrlDecoder().decode(cursor);
+                if (decoded.length == BYTES) {
+                    ByteBuffer bytes = ByteBuffer.wrap(decoded);
+                    long seconds = bytes.getLong();
+                    int nanos = bytes.getInt();
+                    if (seconds >= FIRST.getEpochSecond() && seconds <= LAST.getEpochSecond() && nanos >= 0 && nanos < 1_000_000_000) {
+                        return new Position(Instant.ofEpochSecond(seconds, nanos), new UUID(bytes.getLong(), bytes.getLong()));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                // answered below, as every other cursor the service did not give
+            }
+            throw ApiProblem.invalid("cursor", "is not a cursor of the ruleset history; pass the nextCursor of the previous page");
+        }
     }
 }

@@ -16,9 +16,11 @@ import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.Listing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +79,9 @@ class RulesetsController implements RulesetsApi {
     }
 
     @Override
-    public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit) {
-        return ResponseEntity.ok(new RulesetEventList().items(store.events(limit == null ? 50 : limit)));
+    public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit, String cursor) {
+        Listing.Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
+        return ResponseEntity.ok(new RulesetEventList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
     @Override

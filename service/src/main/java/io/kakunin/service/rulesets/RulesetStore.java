@@ -29,7 +29,10 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,6 +47,20 @@ class RulesetStore {
     };
     private static final TypeReference<List<RulesetDiagnostic>> DIAGNOSTICS = new TypeReference<>() {
     };
+
+    /**
+     * What the store wrote is read back as written, with none of the limits and checks meant for
+     * requests. The service's mapper holds every string to {@code kakunin.limits.max-string-length}
+     * (262,144 characters by default) and refuses control characters: a ruleset file over about
+     * 196 KB, whose base64 is longer than that, or a diagnostic quoting a control character,
+     * would make a revision or the history unreadable, and so would lowering the limit later.
+     * Stored data is bounded by what the service wrote, not by what a client may send.
+     */
+    private static final JsonMapper STORED = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final JdbcAggregateTemplate jdbc;
     private final NamedParameterJdbcTemplate sql;
@@ -84,7 +101,7 @@ class RulesetStore {
     Optional<Stored> find(String revision) {
         return revisions.findById(revision).map(record -> {
             Map<String, byte[]> files = new LinkedHashMap<>();
-            json.readValue(record.filesJson(), FILES).forEach((path, base64) -> files.put(path, Base64.getDecoder().decode(base64)));
+            STORED.readValue(record.filesJson(), FILES).forEach((path, base64) -> files.put(path, Base64.getDecoder().decode(base64)));
             RulesetFiles restored = RulesetFiles.of(files);
             if (!restored.revision().equals(revision)) {
                 throw new IllegalStateException("stored ruleset " + revision + " no longer has its revision's content (" + restored.revision() + ")");
@@ -135,7 +152,7 @@ class RulesetStore {
                     .ruleCount(rs.getObject("rule_count", Integer.class))
                     .fixtureCount(rs.getObject("fixture_count", Integer.class))
                     .errorCount(rs.getInt("error_count"))
-                    .diagnostics(json.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
+                    .diagnostics(STORED.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
         });
         if (rows.size() <= limit) {
             return new Listing.Page<>(rows.stream().map(Row::event).toList(), null);

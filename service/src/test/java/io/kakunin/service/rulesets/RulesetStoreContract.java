@@ -4,10 +4,13 @@ import io.kakunin.api.model.RulesetDiagnostic;
 import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.api.model.RulesetEventOutcome;
 import io.kakunin.api.model.RulesetTrigger;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetFiles;
 import io.kakunin.service.Http;
 import io.kakunin.service.TestKeys;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -27,9 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the ruleset store keeps and gives back, on each database the service supports: the
- * history pages newest first without repeating or skipping an event while new ones are recorded.
+ * history pages newest first without repeating or skipping an event while new ones are recorded,
+ * and a stored revision loads again whatever the size of its files.
  */
 abstract class RulesetStoreContract {
+
+    private static final String POLICY = "product/policy.drl";
 
     @LocalServerPort
     int port;
@@ -39,6 +45,9 @@ abstract class RulesetStoreContract {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ActiveRuleset active;
 
     private Http auditor() {
         return new Http(port).as(TestKeys.AUDITOR);
@@ -118,5 +127,27 @@ abstract class RulesetStoreContract {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().path("errors").get(0).path("pointer").asString()).as(cursor).isEqualTo("cursor");
         }
+    }
+
+    /**
+     * Stored files are read back with no request limit: base64 of a 310 KB file is a string of
+     * 413,000 characters, over the 262,144 a request's string may hold.
+     */
+    @Test
+    void aRevisionWithAFileOverTheRequestStringLimitIsStoredAndLoadedAgain() {
+        RulesetFiles builtIn = RulesetFiles.builtIn(getClass().getClassLoader());
+        String policy = new String(builtIn.files().get(POLICY), StandardCharsets.UTF_8);
+        byte[] large = (policy + "\n// " + "An officer's long note. ".repeat(13_000) + "\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(large.length).isGreaterThan(300_000);
+        Ruleset ruleset = Ruleset.compile(builtIn.with(POLICY, large), "/srv/kakunin/rules");
+
+        store.keep(ruleset);
+
+        RulesetStore.Stored stored = store.find(ruleset.revision()).orElseThrow();
+        assertThat(stored.files().revision()).isEqualTo(ruleset.revision());
+        assertThat(stored.files().files().get(POLICY)).isEqualTo(large);
+        assertThat(stored.source()).isEqualTo("/srv/kakunin/rules");
+        // The revision's verdicts can be re-evaluated: it compiles again from the store.
+        assertThat(active.byRevision(ruleset.revision()).map(Ruleset::revision)).contains(ruleset.revision());
     }
 }

@@ -62,8 +62,11 @@ public record KakuninProperties(Rules rules, Limits limits, Security security) {
      * @param maxStringLength   the longest JSON string, in characters (default 262,144); fields
      *                          of the contract have their own, smaller limits
      * @param maxNumberLength   the longest JSON number, in characters (default 64)
-     * @param maxArrayItems     the most elements of one array in free-form content such as a
-     *                          STIX bundle (default 10,000); arrays of the contract have their own
+     * @param maxArrayItems     the most elements of any one array in a request body or a batch
+     *                          line, at any depth (default 10,000): in free-form content such as a
+     *                          STIX bundle it is the limit, and an array of the contract is held to
+     *                          the smaller of it and its own {@code maxItems}; the reader stops at
+     *                          the first element too many (400). Stored records are not held to it
      * @param maxBatchBody      the largest body of {@code POST /v1/assessments:batch} (default
      *                          1 GB); it is streamed, and each line is held to {@code maxBodySize}
      */

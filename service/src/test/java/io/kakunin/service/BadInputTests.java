@@ -135,7 +135,7 @@ class BadInputTests {
                 arguments("a value that is not UTF-8", "GET", ASSESSMENTS + "?organizationId=%85", null, none, 400, "organizationId",
                         "is not validly encoded"),
                 arguments("a number that is not UTF-8", "GET", ASSESSMENTS + "?limit=%C3%28", null, none, 400, "limit", "is not validly encoded"),
-                arguments("a cursor where there is no paging", "GET", "/v1/rulesets?cursor=MDE5", null, none, 400, "cursor", "it takes limit"),
+                arguments("a cursor where there is no paging", "GET", "/v1/api-keys?cursor=MDE5", null, none, 400, "cursor", "it takes none"),
                 arguments("base as a query parameter of validation", "POST", "/v1/rulesets/validate?base=NONE",
                         "{\"files\":[{\"path\":\"product/x.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}", none, 400, "base",
                         "it takes none"),

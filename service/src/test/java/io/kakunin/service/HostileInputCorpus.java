@@ -450,7 +450,7 @@ final class HostileInputCorpus {
                 {ASSESSMENTS + "?=acme", "a parameter without a name"},
                 {REVIEWS + "?productId=cam-1", "an assessment filter on reviews"},
                 {REVIEWS + "?decision=MAYBE", "a decision that is not one"},
-                {"/v1/rulesets?cursor=MDE5MzZkM2Y", "a cursor where there is no paging"},
+                {"/v1/rulesets?cursor=MDE5MzZkM2Y", "a cursor that no page of the ruleset history gave"},
                 {"/v1/rulesets?limit=5&offset=5", "offset paging of ruleset events"},
                 {"/v1/rulesets/active?revision=sha256:00", "a revision on the active ruleset"},
                 {"/v1/recommendations?lang=ja", "a language as a parameter"},

@@ -142,6 +142,8 @@ class RuleFailureTests {
         assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(201, 500, 201, 500, 201);
         assertThat(lines.get(1).path("problem").path("type").asString()).isEqualTo("urn:kakunin:problem:evaluation-failed");
         assertThat(lines.get(1).path("problem").path("detail").asString()).contains(IN_CONDITION).contains(revision);
+        assertThat(lines.get(1).path("problem").path("rule").asString()).isEqualTo(IN_CONDITION);
+        assertThat(lines.get(1).path("problem").path("revision").asString()).isEqualTo(revision);
         assertThat(lines.get(3).path("problem").path("detail").asString()).contains(IN_ACTION);
         assertThat(stored(org) - before).isEqualTo(3);
         assertThat(stored("b1") + stored("b2")).isZero();

@@ -146,8 +146,10 @@ class AssessmentBatch {
         } catch (RuntimeException e) {
             // A rule that throws is the ruleset's fault: this line is answered 500, the others go on.
             EvaluationFailures.Failure failure = EvaluationFailures.of(ruleset, e, "POST /v1/assessments:batch, line " + line);
-            return new Outcome1(line, null, null, problem(line, 500, EvaluationFailures.SLUG, EvaluationFailures.TITLE, failure.detail(),
-                    List.of()));
+            BatchResultLine failed = problem(line, 500, EvaluationFailures.SLUG, EvaluationFailures.TITLE, failure.detail(), List.of());
+            // The same problem a single request gets: which rule, under which revision.
+            failed.getProblem().rule(failure.rule()).revision(failure.revision());
+            return new Outcome1(line, null, null, failed);
         }
         AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                 request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),

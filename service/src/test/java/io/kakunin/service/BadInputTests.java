@@ -112,6 +112,22 @@ class BadInputTests {
         assertThat(rows()).as("rows stored").isEqualTo(before);
     }
 
+    /** A victim profile that cannot be read is refused without any of it repeated, even to its sender. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"names\":[SecretVictimToken]}", "{\"names\":\"SecretVictimToken\"}", "{\"names\":[\"x\"],\"SecretVictimToken\":1}",
+            "{\"ipRanges\":[\"SecretVictimToken\"]}"})
+    void aMalformedVictimProfileIsNotEchoed(String profile) {
+        String body = "{\"sharer\":{\"name\":\"s\",\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"name\":\"r\",\"type\":\"NONPROFIT_CSIRT\"}],"
+                + "\"items\":[{\"category\":\"C2_DESTINATION\",\"value\":\"203.0.113.45\"}],\"victimProfile\":" + profile + "}";
+        long before = rows();
+        Http.Response r = new Http(port).send("POST", "/v1/sharing-reviews", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("errors").get(0).path("pointer").asString()).startsWith("/victimProfile");
+        assertThat(r.body()).doesNotContain("SecretVictimToken");
+        assertThat(rows()).isEqualTo(before);
+    }
+
     /**
      * Headers, query parameters and Accept headers: each refusal names what is wrong (the header or
      * parameter, as the pointer) and says what would be right, and nothing is stored, although the

@@ -95,6 +95,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static FieldProblem describe(JacksonException e) {
+        FieldProblem problem = describeAny(e);
+        if (!problem.pointer().startsWith("/victimProfile")) {
+            return problem;
+        }
+        // The victim profile is repeated nowhere, not even back to its sender in an error: no value,
+        // and no name of a field it does not define (that would be a value too, put in the wrong place).
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String parent = problem.pointer().substring(0, problem.pointer().lastIndexOf('/'));
+            Collection<Object> known = unknown.getKnownPropertyIds();
+            return new FieldProblem(parent, "holds a field that is not one of its own"
+                    + (known == null || known.isEmpty() ? "" : "; known fields: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
+        }
+        return new FieldProblem(problem.pointer(), problem.detail().replaceAll("'[^']*'", "(value withheld)"));
+    }
+
+    private static FieldProblem describeAny(JacksonException e) {
         String pointer = pointer(e.getPath());
         if (e instanceof UnrecognizedPropertyException unknown) {
             Collection<Object> known = unknown.getKnownPropertyIds();

@@ -246,7 +246,7 @@ public final class Sanitizer {
                     int root = rootOf.getOrDefault(cause, -1);
                     rootOf.put(o.path("id").asString(""), root);
                     if (root >= 0) {
-                        cascades.get(root).add(i);
+                        cascades.computeIfAbsent(root, k -> new ArrayList<>()).add(i);
                     }
                     again = true;
                 } else if (pruneReferences(o, gone)) {

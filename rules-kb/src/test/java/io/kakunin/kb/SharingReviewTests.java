@@ -268,6 +268,18 @@ class SharingReviewTests {
                         && review.getRedactions().stream().noneMatch(x -> x.getAction() == io.kakunin.api.model.RedactionAction.REMOVE_ITEM))
                         .as("case %d: shared after redaction, the damage information is removed", n).isFalse();
             }
+            JsonNode facts = Json.mapper().valueToTree(r);
+            for (io.kakunin.api.model.Result result : review.getResults()) {
+                if (result.getOutcome() == io.kakunin.api.model.Outcome.FAIL && result.getEvidence() != null) {
+                    for (String pointer : result.getEvidence()) {
+                        assertThat(facts.at(pointer).isMissingNode() || facts.at(pointer).isNull())
+                                .as("case %d: %s gives %s as evidence, which the request does not hold", n, result.getRecommendationId(), pointer).isFalse();
+                    }
+                }
+                if (result.getOutcome() == io.kakunin.api.model.Outcome.NEEDS_INFORMATION) {
+                    assertThat(result.getMissingFacts()).as("case %d: %s names what it needs", n, result.getRecommendationId()).isNotEmpty();
+                }
+            }
             if (r.getPurpose() == SharingPurpose.MARKETING) {
                 assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);
             }

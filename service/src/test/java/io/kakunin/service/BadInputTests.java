@@ -112,6 +112,22 @@ class BadInputTests {
         assertThat(rows()).as("rows stored").isEqualTo(before);
     }
 
+    /** Lengths are counted as the contract counts them, in characters: 500 emoji are a name of 500, not 1,000. */
+    @Test
+    void stringLengthsCountCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDD12";
+        long before = rows();
+        Http http = new Http(port);
+        Http.Response fits = http.send("POST", ASSESSMENTS, "application/json",
+                ("{\"organization\":{\"name\":\"" + emoji.repeat(500) + "\"},\"products\":[{}]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(fits.status()).as(fits.body()).isEqualTo(201);
+        Http.Response tooLong = http.send("POST", ASSESSMENTS, "application/json",
+                ("{\"organization\":{\"name\":\"" + emoji.repeat(501) + "\"},\"products\":[{}]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/name");
+        assertThat(rows()).isEqualTo(before + 1);
+    }
+
     /** A victim profile that cannot be read is refused without any of it repeated, even to its sender. */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {

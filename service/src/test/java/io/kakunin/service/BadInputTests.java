@@ -250,13 +250,7 @@ class BadInputTests {
     @MethodSource("badHeaderBytes")
     void headersAreCheckedByteForByteAndNamed(String request, List<String> lines, int status, String type, String header) {
         long before = rows();
-        boolean post = request.startsWith("POST");
-        List<String> all = new java.util.ArrayList<>(lines);
-        if (post) {
-            all.add("Content-Type: application/json");
-        }
-        byte[] body = post ? "{\"organization\":{\"id\":\"acme\"},\"products\":[{}]}".getBytes(StandardCharsets.UTF_8) : null;
-        RawHttp.Response r = new RawHttp(port).send(request + " HTTP/1.1", all, body);
+        RawHttp.Response r = raw(request, lines);
 
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -288,13 +282,7 @@ class BadInputTests {
     @MethodSource("refusedByTheServer")
     void whatTheServerRefusesItselfIsAProblemDetailToo(String name, String request, List<String> lines) {
         long before = rows();
-        boolean post = request.startsWith("POST");
-        List<String> all = new java.util.ArrayList<>(lines);
-        if (post) {
-            all.add("Content-Type: application/json");
-        }
-        byte[] body = post ? "{\"organization\":{\"id\":\"acme\"},\"products\":[{}]}".getBytes(StandardCharsets.UTF_8) : null;
-        RawHttp.Response r = new RawHttp(port).send(request + " HTTP/1.1", all, body);
+        RawHttp.Response r = raw(request, lines);
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -345,6 +333,17 @@ class BadInputTests {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> requests.mapper().readValue(big, List.class))
                 .isInstanceOf(tools.jackson.core.JacksonException.class)
                 .hasMessageContaining("at most 10000 are accepted");
+    }
+
+    /** Sends a request line and header lines over a raw socket; a POST carries a good assessment. */
+    private RawHttp.Response raw(String request, List<String> lines) {
+        boolean post = request.startsWith("POST");
+        List<String> all = new java.util.ArrayList<>(lines);
+        if (post) {
+            all.add("Content-Type: application/json");
+        }
+        byte[] body = post ? "{\"organization\":{\"id\":\"acme\"},\"products\":[{}]}".getBytes(StandardCharsets.UTF_8) : null;
+        return new RawHttp(port).send(request + " HTTP/1.1", all, body);
     }
 
     private long rows() {

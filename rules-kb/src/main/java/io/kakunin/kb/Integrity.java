@@ -26,6 +26,15 @@ final class Integrity {
 
     private static final Pattern ITEM_KEY = Pattern.compile("((?:PS|IS)-[0-9]+\\.[0-9]+)\\..+");
 
+    /**
+     * A comparison with a number written in the rule text. Tunable numbers belong in
+     * thresholds.properties, read through {@code Evaluation}; counting the members of a fixed set
+     * ({@code size == 4}) is not a threshold.
+     */
+    private static final Pattern NUMERIC_COMPARISON = Pattern.compile("(?<!size )(<|>|<=|>=|==|!=)\\s*-?\\d+");
+    private static final Pattern LINE_COMMENT = Pattern.compile("//.*$");
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+
     private Integrity() {
     }
 
@@ -41,6 +50,13 @@ final class Integrity {
                         "rule \"" + rule.name() + "\" names recommendation " + rule.recommendationId() + ", which catalog.yaml does not list"));
             }
         }
+        for (Ruleset.RuleInfo rule : ruleset.rules().values()) {
+            if (rule.remedy() != null && Remedy.parse(rule.remedy()).isEmpty()) {
+                problems.add(where.rule(rule, "@remedy(\"" + rule.remedy() + "\")", rule.remedy(),
+                        "rule \"" + rule.name() + "\" names remedy \"" + rule.remedy() + "\", which is not one of " + Remedy.ALLOWED));
+            }
+        }
+        problems.addAll(tunableNumbers(ruleset.files()));
         Set<String> required = new TreeSet<>(GENERIC_KEYS);
         boolean sharing = catalog.entries().stream().anyMatch(e -> catalog.topicOf(e) == io.kakunin.api.model.Topic.INFORMATION_SHARING);
         if (sharing) {
@@ -102,6 +118,29 @@ final class Integrity {
         return problems;
     }
 
+    /** Every comparison with a number written in a DRL file, at its line and column. */
+    static List<Diagnostic> tunableNumbers(RulesetFiles files) {
+        List<Diagnostic> problems = new ArrayList<>();
+        files.files().forEach((path, bytes) -> {
+            if (!path.endsWith(".drl")) {
+                return;
+            }
+            String[] lines = files.text(path).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                // Blank out comments and strings, keeping columns where they are.
+                String code = LINE_COMMENT.matcher(lines[i]).replaceAll(m -> " ".repeat(m.group().length()));
+                code = STRING_LITERAL.matcher(code).replaceAll(m -> "\"" + " ".repeat(m.group().length() - 2) + "\"");
+                Matcher number = NUMERIC_COMPARISON.matcher(code);
+                if (number.find()) {
+                    problems.add(new Diagnostic(path, i + 1, number.start() + 1, Diagnostic.Severity.ERROR,
+                            "a rule compares with the number written here (" + number.group().strip()
+                                    + "); put tunable numbers in thresholds.properties and read them through Evaluation"));
+                }
+            }
+        });
+        return problems;
+    }
+
     /**
      * Places integrity problems where an officer fixes them: a rule's {@code @recommendation}
      * (or a table's cell), a catalog entry's line, a message key's line; for a text that is
@@ -131,17 +170,21 @@ final class Integrity {
         }
 
         Diagnostic rule(Ruleset.RuleInfo rule, String recommendationId, String message) {
+            return rule(rule, recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")", recommendationId, message);
+        }
+
+        /** At a part of a rule's text (in a table: at the cell of the rule's row holding the value). */
+        Diagnostic rule(Ruleset.RuleInfo rule, String part, String cellValue, String message) {
             if (DecisionTables.isTable(rule.file())) {
                 DecisionTables.Cell cell = files.file(rule.file())
-                        .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), recommendationId)).orElse(null);
+                        .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), cellValue)).orElse(null);
                 if (cell != null) {
                     return new Diagnostic(rule.file(), cell.row(), cell.column(), Diagnostic.Severity.ERROR, cell.label() + ": " + message);
                 }
                 return new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR, message);
             }
             RuleLocator.Position at = rule.file().isEmpty() || rule.line() <= 0 ? RuleLocator.Position.NONE
-                    : RuleLocator.find(text(rule.file()), rule.line(), 20,
-                            recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")");
+                    : RuleLocator.find(text(rule.file()), rule.line(), 20, part);
             return at.line() > 0
                     ? new Diagnostic(rule.file(), at.line(), at.column(), Diagnostic.Severity.ERROR, message)
                     : new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR, message);

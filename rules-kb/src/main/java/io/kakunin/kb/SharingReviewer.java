@@ -285,9 +285,9 @@ final class SharingReviewer {
                 undecided = true;
                 missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
             } else if (f.outcome == Outcome.FAIL) {
-                Set<String> remedies = remedies(f);
-                blocked |= remedies.contains("BLOCK");
-                closed |= remedies.contains("CONSENT");
+                Set<Remedy> remedies = remedies(f);
+                blocked |= remedies.contains(Remedy.BLOCK);
+                closed |= remedies.contains(Remedy.CONSENT);
             }
         }
         ConsentFreePath.State state = blocked ? ConsentFreePath.State.BLOCKED : closed ? ConsentFreePath.State.CLOSED
@@ -295,45 +295,64 @@ final class SharingReviewer {
         return new ConsentFreePath(state, state == ConsentFreePath.State.UNDECIDED ? List.copyOf(missing) : List.of());
     }
 
-    private Set<String> remedies(Outcomes.Finding f) {
-        Set<String> remedies = new LinkedHashSet<>();
+    /** What the failing rules of a finding ask for; a rule that names no remedy, or one not known, blocks. */
+    private Set<Remedy> remedies(Outcomes.Finding f) {
+        Set<Remedy> remedies = EnumSet.noneOf(Remedy.class);
         for (Outcomes.Report r : f.reports) {
             if (r.outcome() == Outcome.FAIL) {
-                // A failing rule without a remedy fails closed.
-                remedies.add(ruleset.rule(r.rule()).map(Ruleset.RuleInfo::remedy).filter(x -> x != null).orElse("BLOCK"));
+                remedies.add(remedyOf(r.rule()));
             }
         }
         return remedies;
     }
 
-    private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
-        boolean block = false, consent = false, edits = false, undecided = false;
-        for (Result r : results) {
-            Catalog.Entry entry = ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
-            if (ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
-                continue;
-            }
-            if (r.getOutcome() == Outcome.FAIL) {
-                Set<String> remedies = remedies(outcomes.finding(r.getRecommendationId(), ""));
-                if (r.getLevel() == Level.MUST) {
-                    block |= remedies.contains("BLOCK");
-                    consent |= remedies.contains("CONSENT");
+    private Remedy remedyOf(String rule) {
+        return Remedy.onFailure(ruleset.rule(rule).map(Ruleset.RuleInfo::remedy).orElse(null));
+    }
+
+    /**
+     * The decision the failing and undecided sharing items lead to. Each failing MUST item counts
+     * with the remedies of its failing rules ({@link Remedy#onFailure}: unknown means BLOCK).
+     */
+    static SharingDecision decide(ConsentStatus consent, List<Item> items) {
+        boolean block = false, needsConsent = false, edits = false, undecided = false;
+        for (Item item : items) {
+            if (item.outcome() == Outcome.FAIL) {
+                if (item.level() == Level.MUST) {
+                    block |= item.remedies().contains(Remedy.BLOCK);
+                    needsConsent |= item.remedies().contains(Remedy.CONSENT);
                 }
-                edits |= remedies.contains("REDACT") || remedies.contains("MARK");
-            } else if (r.getOutcome() == Outcome.NEEDS_INFORMATION && r.getLevel() == Level.MUST) {
+                edits |= item.remedies().stream().anyMatch(Remedy::isEdit);
+            } else if (item.outcome() == Outcome.NEEDS_INFORMATION && item.level() == Level.MUST) {
                 undecided = true;
             }
         }
         if (block) {
             return SharingDecision.DO_NOT_SHARE;
         }
-        if (consent) {
-            return request.getVictimConsent() == ConsentStatus.REFUSED ? SharingDecision.DO_NOT_SHARE : SharingDecision.CONSENT_REQUIRED;
+        if (needsConsent) {
+            return consent == ConsentStatus.REFUSED ? SharingDecision.DO_NOT_SHARE : SharingDecision.CONSENT_REQUIRED;
         }
         if (undecided) {
             return SharingDecision.CONSENT_REQUIRED;
         }
         return edits ? SharingDecision.SHARE_AFTER_REDACTION : SharingDecision.SHARE_WITHOUT_CONSENT;
+    }
+
+    /** One sharing item's result as the decision sees it. */
+    record Item(Level level, Outcome outcome, Set<Remedy> remedies) {
+    }
+
+    private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
+        List<Item> items = new ArrayList<>();
+        for (Result r : results) {
+            Catalog.Entry entry = ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
+            if (ruleset.catalog().topicOf(entry) == Topic.INFORMATION_SHARING) {
+                items.add(new Item(r.getLevel(), r.getOutcome(),
+                        r.getOutcome() == Outcome.FAIL ? remedies(outcomes.finding(r.getRecommendationId(), "")) : Set.of()));
+            }
+        }
+        return decide(request.getVictimConsent(), items);
     }
 
     // ------------------------------------------------------------------ redactions
@@ -383,8 +402,8 @@ final class SharingReviewer {
                 continue;
             }
             for (Outcomes.Report report : f.reports) {
-                String remedy = ruleset.rule(report.rule()).map(Ruleset.RuleInfo::remedy).orElse(null);
-                if (report.outcome() != Outcome.FAIL || !("REDACT".equals(remedy) || "MARK".equals(remedy))) {
+                Remedy remedy = remedyOf(report.rule());
+                if (report.outcome() != Outcome.FAIL || !remedy.isEdit()) {
                     continue;
                 }
                 Redaction r = redactionFor(report.node(), remedy, f.recommendationId, request, objects,
@@ -446,7 +465,7 @@ final class SharingReviewer {
         return Integer.parseInt(recommendationId.substring(3, recommendationId.indexOf('.')));
     }
 
-    private Redaction redactionFor(Object node, String remedy, String recommendationId, SharingReviewRequest request,
+    private Redaction redactionFor(Object node, Remedy remedy, String recommendationId, SharingReviewRequest request,
                                    Map<String, StixObject> objects, Map<Object, String> derivedPointers) {
         if (node instanceof Identifier id) {
             return identifierRedaction(id, recommendationId, objects);
@@ -467,7 +486,7 @@ final class SharingReviewer {
             return new Redaction().pointer("/items/" + index).finding(finding).found(item.getValue())
                     .action(RedactionAction.REMOVE_ITEM).recommendationId(recommendationId);
         }
-        if (node instanceof SharingReviewRequest && "MARK".equals(remedy)) {
+        if (node instanceof SharingReviewRequest && remedy == Remedy.MARK) {
             return new Redaction().pointer("/proposedTlp").finding(RedactionFinding.WEAK_MARKING)
                     .found(request.getProposedTlp() == null ? null : Tlp.label(request.getProposedTlp()))
                     .action(RedactionAction.APPLY_MARKING).recommendationId(recommendationId);
@@ -508,8 +527,8 @@ final class SharingReviewer {
         }
     }
 
-    private static Redaction objectRedaction(StixObject o, String remedy, String recommendationId) {
-        if ("MARK".equals(remedy)) {
+    private static Redaction objectRedaction(StixObject o, Remedy remedy, String recommendationId) {
+        if (remedy == Remedy.MARK) {
             return new Redaction().pointer(o.getPointer() + "/object_marking_refs")
                     .finding(o.getTlp() == null ? RedactionFinding.MISSING_MARKING : RedactionFinding.WEAK_MARKING)
                     .found(o.getTlp() == null ? null : Tlp.label(o.getTlp()))

@@ -4,6 +4,8 @@ import io.kakunin.api.model.Outcome;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
+import io.kakunin.kb.fixtures.PublicationGate;
+import io.kakunin.kb.fixtures.Verification;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -167,27 +169,13 @@ class CatalogTests {
         assertThat(missing).isEmpty();
     }
 
-    /**
-     * Tunable numbers belong in thresholds.properties: a rule compares with a threshold read
-     * through Evaluation, never with a number of its own. Counting the members of a fixed set
-     * (size == 4) is not a threshold.
-     */
+    /** The built-in ruleset passes the one gate every ruleset passes, with its default policy. */
     @Test
-    void noRuleTextHoldsATunableNumber() {
-        Pattern numericComparison = Pattern.compile("(?<!size )(<|>|<=|>=|==|!=)\\s*-?\\d+");
-        List<String> offenders = new java.util.ArrayList<>();
-        KB.files().files().forEach((path, bytes) -> {
-            if (path.endsWith(".drl")) {
-                String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-                for (int i = 0; i < lines.length; i++) {
-                    String code = lines[i].replaceAll("//.*$", "").replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
-                    if (numericComparison.matcher(code).find()) {
-                        offenders.add(path + ":" + (i + 1) + ": " + lines[i].strip());
-                    }
-                }
-            }
-        });
-        assertThat(offenders).isEmpty();
+    void theBuiltInRulesetPassesThePublicationGate() {
+        Verification verification = PublicationGate.verify(KB, FixtureCase.scan(Fixtures.root()), PublicationGate.Policy.DEFAULT, Runnable::run);
+        assertThat(verification.diagnostics()).isEmpty();
+        assertThat(verification.accepted()).isTrue();
+        assertThat(verification.fixtures().coveragePercent()).isEqualTo(100.0);
     }
 
     // ------------------------------------------------------------------ the checks bite
@@ -278,6 +266,37 @@ class CatalogTests {
                             assertThat(d.file()).isEqualTo("messages_ja.properties");
                             assertThat(d.message()).contains("PS-4.2.title");
                         }));
+    }
+
+    @Test
+    void aRemedyOutsideTheClosedSetIsRefusedAtItsPlace() {
+        String nda = KB.files().text("sharing/nda.drl");
+        int at = nda.indexOf("@remedy(\"");
+        String misspelt = nda.substring(0, at) + "@remedy(\"REDCT\")" + nda.substring(nda.indexOf(')', at) + 1);
+        int line = (int) misspelt.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        int column = at - misspelt.lastIndexOf('\n', at - 1);
+        Ruleset.Checked checked = Ruleset.check(builtInWith("sharing/nda.drl", misspelt), "test", Map.of());
+        assertThat(checked.usable()).isFalse();
+        assertThat(checked.diagnostics()).anySatisfy(d -> {
+            assertThat(d.file()).isEqualTo("sharing/nda.drl");
+            assertThat(d.line()).isEqualTo(line);
+            assertThat(d.column()).isEqualTo(column);
+            assertThat(d.message()).contains("remedy \"REDCT\"").contains("BLOCK, CONSENT, REDACT, MARK");
+        });
+    }
+
+    @Test
+    void aNumberWrittenIntoARuleIsRefusedAtItsPlace() {
+        String rules = KB.files().text("product/after-shipment.drl")
+                .replace("monitoringIntervalDays > $max )", "monitoringIntervalDays > 30 )");
+        Ruleset.Checked checked = Ruleset.check(builtInWith("product/after-shipment.drl", rules), "test", Map.of());
+        assertThat(checked.usable()).isFalse();
+        assertThat(checked.diagnostics()).anySatisfy(d -> {
+            assertThat(d.file()).isEqualTo("product/after-shipment.drl");
+            assertThat(d.line()).isPositive();
+            assertThat(d.column()).isPositive();
+            assertThat(d.message()).contains("thresholds.properties");
+        });
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kakunin.service;
 
+import io.kakunin.kb.fixtures.PublicationGate;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,15 +19,16 @@ import org.springframework.util.unit.DataSize;
 public record KakuninProperties(Rules rules, Limits limits, Security security) {
 
     public KakuninProperties {
-        rules = rules == null ? new Rules(null, null, null, null, null, null) : rules;
+        rules = rules == null ? new Rules(null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
         security = security == null ? new Security(null, null, null) : security;
     }
 
     /**
      * @param path                     a rules directory to serve instead of the built-in ruleset;
-     *                                 its {@code fixtures/} folder, if any, must pass before a
-     *                                 ruleset is activated
+     *                                 it is activated only through the publication gate that
+     *                                 {@code kakunin test} runs: its {@code fixtures/} must exist and
+     *                                 pass, with the coverage below
      * @param watch                    whether to activate changes to the directory on their own
      *                                 (default true); without, {@code POST /v1/rulesets/reload}
      * @param watchQuietPeriod         how long the directory must stay unchanged before a change is
@@ -38,15 +41,24 @@ public record KakuninProperties(Rules rules, Limits limits, Security security) {
      *                                 compiled again from the store when asked for
      * @param maxConcurrentValidations how many validation requests may compile at once (default 1);
      *                                 a compile takes a core for seconds
+     * @param coverageMin              the least rule coverage (percent of rules whose decision a
+     *                                 fixture asserts) a ruleset needs to be activated or validated;
+     *                                 the same default as {@code kakunin test} (100)
      */
     public record Rules(Path path, Boolean watch, Duration watchQuietPeriod, Map<String, Integer> thresholds,
-                        Integer compiledRevisionsKept, Integer maxConcurrentValidations) {
+                        Integer compiledRevisionsKept, Integer maxConcurrentValidations, Double coverageMin) {
         public Rules {
             watch = watch == null || watch;
             watchQuietPeriod = watchQuietPeriod == null ? Duration.ofMillis(300) : watchQuietPeriod;
             thresholds = thresholds == null ? Map.of() : Map.copyOf(thresholds);
             compiledRevisionsKept = compiledRevisionsKept == null ? 4 : Math.max(0, compiledRevisionsKept);
             maxConcurrentValidations = maxConcurrentValidations == null ? 1 : Math.max(1, maxConcurrentValidations);
+            coverageMin = coverageMin == null ? PublicationGate.Policy.DEFAULT.coverageMin() : coverageMin;
+        }
+
+        /** What the publication gate asks of a ruleset before it is activated or said to be valid. */
+        public PublicationGate.Policy gatePolicy() {
+            return new PublicationGate.Policy(coverageMin);
         }
     }
 

@@ -2,7 +2,6 @@ package io.kakunin.kb.cli;
 
 import io.kakunin.kb.Diagnostic;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 
 import java.io.StringWriter;
@@ -10,10 +9,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -33,10 +30,10 @@ import org.w3c.dom.Element;
  */
 final class JunitXml {
 
-    /** Rule coverage as the report shows it, with the minimum asked for (null: none). */
-    record Coverage(FixtureSuite.Report report, Double minimum) {
+    /** Rule coverage as the report shows it, with the minimum the gate applied. */
+    record Coverage(FixtureSuite.Report report, double minimum) {
         boolean met() {
-            return minimum == null || report.coveragePercent() + 1e-9 >= minimum;
+            return report.coveragePercent() + 1e-9 >= minimum;
         }
     }
 
@@ -47,7 +44,6 @@ final class JunitXml {
     static final class Clock {
         private final Instant started;
         private final long startNanos;
-        private final Map<FixtureCase, Long> nanos = new IdentityHashMap<>();
 
         private Clock(Instant started, long startNanos) {
             this.started = started;
@@ -58,13 +54,6 @@ final class JunitXml {
             return new Clock(Instant.now(), System.nanoTime());
         }
 
-        void took(FixtureCase fixture, long elapsedNanos) {
-            nanos.put(fixture, elapsedNanos);
-        }
-
-        String seconds(FixtureCase fixture) {
-            return seconds(nanos.getOrDefault(fixture, 0L));
-        }
 
         String total() {
             return seconds(System.nanoTime() - startNanos);
@@ -75,7 +64,7 @@ final class JunitXml {
             return LocalDateTime.ofInstant(started.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString();
         }
 
-        private static String seconds(long nanos) {
+        static String seconds(long nanos) {
             return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
         }
     }
@@ -122,7 +111,7 @@ final class JunitXml {
             tests++;
             String name = c.fixture().name();
             String scenario = name.contains("/") ? name.substring(name.indexOf('/') + 1) : name;
-            Element testcase = testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, clock.seconds(c.fixture()));
+            Element testcase = testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, Clock.seconds(c.nanos()));
             if (!c.passed()) {
                 failures++;
                 failure(testcase, c.mismatches().get(0), "VerdictMismatch", String.join("\n", c.mismatches()));
@@ -131,7 +120,7 @@ final class JunitXml {
         if (coverage != null) {
             tests++;
             FixtureSuite.Report report = coverage.report();
-            String summary = String.format(Locale.ROOT, "%.1f%% of %d rules fired", report.coveragePercent(), report.rules().size());
+            String summary = String.format(Locale.ROOT, "%.1f%% of %d rules have their decision asserted by a fixture", report.coveragePercent(), report.rules().size());
             Element testcase = testcase(suite, "kakunin.coverage", "rule coverage", "0.000");
             if (!coverage.met()) {
                 failures++;
@@ -139,7 +128,7 @@ final class JunitXml {
                         "CoverageBelowMinimum", null);
             }
             child(testcase, "system-out").setTextContent(summary
-                    + (report.unfiredRules().isEmpty() ? "" : "\nnot fired:\n" + String.join("\n", report.unfiredRules())));
+                    + (report.unassertedRules().isEmpty() ? "" : "\nnot asserted:\n" + String.join("\n", report.unassertedRules())));
         }
         suite.setAttribute("tests", Integer.toString(tests));
         suite.setAttribute("failures", Integer.toString(failures));

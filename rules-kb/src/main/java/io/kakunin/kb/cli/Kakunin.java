@@ -10,6 +10,8 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
+import io.kakunin.kb.fixtures.PublicationGate;
+import io.kakunin.kb.fixtures.Verification;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -165,31 +167,35 @@ public final class Kakunin {
             }
         }
         JunitXml.Clock clock = JunitXml.Clock.start();
-        Ruleset.Checked checked = compile(dir);
-        if (!checked.usable()) {
-            print(dir, checked.diagnostics());
+        // A missing fixtures directory is a ruleset without fixtures: the gate refuses it like the service does.
+        FixtureCase.Scan scan = Files.isDirectory(fixtures) ? FixtureCase.scan(fixtures) : new FixtureCase.Scan(List.of(), List.of());
+        PublicationGate.Policy policy = coverageMin == null ? PublicationGate.Policy.DEFAULT : new PublicationGate.Policy(coverageMin);
+        Verification verification = PublicationGate.verify(RulesetFiles.fromDirectory(dir), shown(dir), Map.of(), scan, policy, Runnable::run);
+        Ruleset ruleset = verification.ruleset();
+        FixtureSuite.Report report = verification.fixtures();
+        // Fixture mismatches are shown under each case below; every other diagnostic is printed as the compiler would.
+        List<Diagnostic> others = verification.diagnostics().stream()
+                .filter(d -> report == null || !(d.file().endsWith("/expected.json") && d.message().startsWith("fixture "))).toList();
+        if (ruleset == null) {
+            print(dir, others);
             err.println("the rules do not compile; no fixture was run");
-            writeJunit(junit, JunitXml.write(null, checked.diagnostics(), List.of(), null, clock));
+            writeJunit(junit, JunitXml.write(null, verification.diagnostics(), List.of(), null, clock));
             return FAILED;
         }
-        if (!Files.isDirectory(fixtures)) {
-            String problem = "no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)";
-            err.println("kakunin: " + problem);
-            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null, clock));
-            return FAILED;
-        }
-        FixtureCase.Scan scan = FixtureCase.scan(fixtures);
-        if (scan.cases().isEmpty() && scan.problems().isEmpty()) {
-            String problem = shown(fixtures) + " holds no fixture (a folder with request.json and expected.json)";
-            err.println("kakunin: " + problem);
-            writeJunit(junit, JunitXml.write(checked.ruleset(), List.of(Diagnostic.error("fixtures/", problem)), List.of(), null, clock));
-            return FAILED;
-        }
-        FixtureSuite.Report report = run(checked.ruleset(), scan.cases(), clock);
-        int failed = scan.problems().size();
         for (Diagnostic problem : scan.problems()) {
             out.println("FAIL " + problem.message());
         }
+        others = others.stream().filter(d -> !scan.problems().contains(d)).toList();
+        if (report == null) {
+            out.printf(Locale.ROOT, "0 passed, %d failed, %d fixtures%n", scan.problems().size(), scan.problems().size());
+            print(dir, others);
+            if (!Files.isDirectory(fixtures)) {
+                err.println("kakunin: no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)");
+            }
+            writeJunit(junit, JunitXml.write(ruleset, verification.diagnostics(), List.of(), null, clock));
+            return FAILED;
+        }
+        int failed = scan.problems().size();
         for (FixtureSuite.CaseResult c : report.cases()) {
             if (c.passed()) {
                 out.println("PASS " + c.fixture().name());
@@ -201,30 +207,16 @@ public final class Kakunin {
         }
         int total = report.cases().size() + scan.problems().size();
         out.printf(Locale.ROOT, "%d passed, %d failed, %d fixtures%n", total - failed, failed, total);
-        out.printf(Locale.ROOT, "rule coverage: %d of %d rules fired (%.1f%%)%n",
-                report.rules().size() - report.unfiredRules().size(), report.rules().size(), report.coveragePercent());
-        Ruleset ruleset = checked.ruleset();
+        out.printf(Locale.ROOT, "rule coverage: %d of %d rules have their decision asserted by a fixture (%.1f%%); %d fired%n",
+                report.assertedRules().size(), report.rules().size(), report.coveragePercent(), report.firedRules().size());
         report.unfiredRules().forEach(r -> out.println("  not fired: " + r + locate(ruleset, dir, r)));
-        JunitXml.Coverage coverage = new JunitXml.Coverage(report, coverageMin);
+        JunitXml.Coverage coverage = new JunitXml.Coverage(report, policy.coverageMin());
         if (!coverage.met()) {
-            err.printf(Locale.ROOT, "rule coverage %.1f%% is under the minimum of %.1f%%%n", report.coveragePercent(), coverageMin);
+            err.printf(Locale.ROOT, "rule coverage %.1f%% is under the minimum of %.1f%%%n", report.coveragePercent(), policy.coverageMin());
         }
+        print(dir, others);
         writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage, clock));
-        return failed == 0 && coverage.met() ? OK : FAILED;
-    }
-
-    /** Runs the fixtures one by one, timing each for the JUnit report. */
-    private static FixtureSuite.Report run(Ruleset ruleset, List<FixtureCase> cases, JunitXml.Clock clock) {
-        List<FixtureSuite.CaseResult> results = new ArrayList<>();
-        Set<String> fired = new TreeSet<>();
-        for (FixtureCase fixture : cases) {
-            long start = System.nanoTime();
-            FixtureSuite.CaseResult result = FixtureSuite.run(ruleset, fixture);
-            clock.took(fixture, System.nanoTime() - start);
-            fired.addAll(result.firedRules());
-            results.add(result);
-        }
-        return new FixtureSuite.Report(List.copyOf(results), new TreeSet<>(ruleset.rules().keySet()), fired);
+        return verification.accepted() ? OK : FAILED;
     }
 
     private String locate(Ruleset ruleset, Path dir, String rule) {

@@ -131,7 +131,8 @@ class KakuninCliTests {
         Run run = kakunin("test", "good", "--coverage-min", "100");
         assertThat(run.exit()).as(run.err()).isEqualTo(Kakunin.OK);
         assertThat(run.out()).containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
-                .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of " + Ruleset.builtIn().rules().size() + " rules fired (100.0%)")
+                .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of " + Ruleset.builtIn().rules().size()
+                        + " rules have their decision asserted by a fixture (100.0%)")
                 .doesNotContain("FAIL");
     }
 
@@ -154,7 +155,8 @@ class KakuninCliTests {
         NodeList failures = suite.getElementsByTagName("failure");
         assertThat(suite.getTagName()).isEqualTo("testsuite");
         assertThat(Integer.parseInt(suite.getAttribute("tests"))).isEqualTo(cases.getLength());
-        assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(failures.getLength()).isEqualTo(1);
+        // The fixture that fails, and the coverage the rule it no longer fires leaves under the default minimum.
+        assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(failures.getLength()).isEqualTo(2);
         double fixtureSeconds = 0;
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
@@ -175,8 +177,14 @@ class KakuninCliTests {
 
     @Test
     void testFailsUnderTheCoverageMinimumAndNamesTheRulesNeverFired() throws IOException {
-        Run withoutMinimum = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing");
-        assertThat(withoutMinimum.exit()).as("coverage is reported, not enforced, without a minimum").isEqualTo(Kakunin.OK);
+        Run byDefault = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing");
+        assertThat(byDefault.exit()).as("every rule's decision must be asserted unless a lower minimum is asked for").isEqualTo(Kakunin.FAILED);
+        assertThat(byDefault.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 100\\.0%");
+        assertThat(byDefault.out()).containsPattern("good/product/policy\\.drl:\\d+:0: error: no fixture asserts the decision of rule "
+                + "\"An organization without a product security policy fails PS-1\\.1\" \\(it fires in no fixture\\)");
+        Run lowered = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing", "--coverage-min", "0");
+        assertThat(lowered.exit()).as("a minimum asked for on the command line replaces the default").isEqualTo(Kakunin.OK);
+        assertThat(lowered.out()).contains(": warning: no fixture asserts the decision of rule");
 
         Run run = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing", "--coverage-min", "90%", "--junit", "reports/coverage.xml");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);

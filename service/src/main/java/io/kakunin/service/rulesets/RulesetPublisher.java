@@ -139,7 +139,7 @@ public class RulesetPublisher {
                     long round = System.nanoTime();
                     Ruleset.Checked checked = Ruleset.check(activation.ruleset().files(), "warm-up", Map.of());
                     if (checked.usable() && warmingUp && !activation.fixtures().isEmpty()) {
-                        verifier.run(checked.ruleset(), activation.fixtures());
+                        verifier.verify(checked.ruleset(), new FixtureCase.Scan(activation.fixtures(), List.of()));
                     }
                     log.debug("Warm-up round {}: {} ms", done + 1, (System.nanoTime() - round) / 1_000_000);
                 }
@@ -228,11 +228,8 @@ public class RulesetPublisher {
     private RulesetEvent fixturesChanged(RulesetTrigger trigger, ActiveRuleset.Activation current, FixtureCase.Scan fixtures,
                                          String source, String content) {
         Ruleset ruleset = current.ruleset();
-        List<Diagnostic> diagnostics = new ArrayList<>(fixtures.problems());
+        List<Diagnostic> diagnostics = verifier.verify(ruleset, fixtures).diagnostics();
         int fixtureCount = fixtures.cases().size();
-        if (!fixtures.cases().isEmpty()) {
-            diagnostics.addAll(verifier.run(ruleset, fixtures.cases()).diagnostics());
-        }
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
             lastRefusedContent = content;
             return refuse(trigger, ruleset.revision(), ruleset.version(), source, ruleset.rules().size(), fixtureCount, diagnostics);

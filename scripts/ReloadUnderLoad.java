@@ -1,4 +1,4 @@
-import io.kakunin.kb.cli.Kakunin;
+import io.kakunin.cli.Kakunin;
 
 import java.io.IOException;
 import java.net.ServerSocket;

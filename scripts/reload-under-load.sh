@@ -12,11 +12,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cli=""
-for candidate in "$root"/rules-kb/target/rules-kb-*.jar; do
+for candidate in "$root"/cli/target/cli-*.jar; do
   case "$candidate" in *-sources.jar|*-tests.jar) ;; *) [ -f "$candidate" ] && cli="$candidate" ;; esac
 done
 if [ -z "$cli" ] || ! ls "$root"/service/target/service-*.jar >/dev/null 2>&1; then
   echo "reload-under-load: build first with ./mvnw -DskipTests package" >&2
   exit 2
 fi
-exec java -cp "$cli:$root/rules-kb/target/lib/*" "$root/scripts/ReloadUnderLoad.java" --root "$root" "$@"
+exec java -cp "$cli:$root/cli/target/lib/*" "$root/scripts/ReloadUnderLoad.java" --root "$root" "$@"

@@ -1,6 +1,7 @@
 package io.kakunin.kb;
 
 import io.kakunin.api.model.EvidenceType;
+import io.kakunin.api.model.ItemCategory;
 import io.kakunin.api.model.Level;
 import io.kakunin.api.model.ReferenceScheme;
 import io.kakunin.api.model.SourceConfidence;
@@ -9,10 +10,13 @@ import io.kakunin.api.model.Topic;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
@@ -29,8 +33,17 @@ public final class Catalog {
     private static final Pattern RECOMMENDATION_ID = Pattern.compile("(PS|IS)-[0-9]+\\.[0-9]+");
     private static final Pattern MEASURE_ID = Pattern.compile("(PS|IS)-[0-9]+");
 
-    /** One group of recommendations (a measure of the guide, or a group of the sharing rules). */
-    public record Measure(String id, Topic topic) {
+    /**
+     * One group of recommendations (a measure of the guide, or a group of the sharing rules).
+     *
+     * @param consentFreePath whether the measure's MUST items decide if attack-technique
+     *                        information may go out without the victim's consent (METI: IS-1,
+     *                        IS-2, IS-3, IS-5); the items that depend on that path read it
+     */
+    public record Measure(String id, Topic topic, Boolean consentFreePath) {
+        public Measure {
+            consentFreePath = consentFreePath != null && consentFreePath;
+        }
     }
 
     /** A cross-reference; {@code note} says, for example, that an ID is not yet confirmed. */
@@ -56,7 +69,7 @@ public final class Catalog {
         }
     }
 
-    private record Document(String version, List<Measure> measures, List<Entry> recommendations) {
+    private record Document(String version, List<Measure> measures, List<ItemCategory> damageInformation, List<Entry> recommendations) {
     }
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -66,11 +79,15 @@ public final class Catalog {
 
     private final String version;
     private final Map<String, Measure> measures;
+    private final List<String> measureOrder;
+    private final Set<ItemCategory> damageInformation;
     private final Map<String, Entry> entries;
 
-    private Catalog(String version, Map<String, Measure> measures, Map<String, Entry> entries) {
+    private Catalog(String version, Map<String, Measure> measures, Set<ItemCategory> damageInformation, Map<String, Entry> entries) {
         this.version = version;
         this.measures = measures;
+        this.measureOrder = List.copyOf(measures.keySet());
+        this.damageInformation = damageInformation;
         this.entries = entries;
     }
 
@@ -141,10 +158,17 @@ public final class Catalog {
         if (entries.isEmpty()) {
             problems.add(Diagnostic.error(file, "the catalog lists no recommendation"));
         }
+        boolean sharing = measures.values().stream().anyMatch(m -> m.topic() == Topic.INFORMATION_SHARING);
+        if (sharing && (doc.damageInformation() == null || doc.damageInformation().isEmpty())) {
+            problems.add(Diagnostic.error(file, "a catalog with sharing measures lists the item categories that are the victim's damage"
+                    + " or response information under damageInformation"));
+        }
         if (!problems.isEmpty()) {
             throw new RulesetException("the catalog is not valid", problems);
         }
-        return new Catalog(doc.version(), Map.copyOf(measures), java.util.Collections.unmodifiableMap(entries));
+        Set<ItemCategory> damage = doc.damageInformation() == null || doc.damageInformation().isEmpty()
+                ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(doc.damageInformation()));
+        return new Catalog(doc.version(), Collections.unmodifiableMap(measures), damage, Collections.unmodifiableMap(entries));
     }
 
     /** The version the ruleset's authors gave it. */
@@ -168,6 +192,25 @@ public final class Catalog {
     /** The measures that have recommendations, in catalog order of their first recommendation. */
     public List<String> measureIds() {
         return entries.values().stream().map(Entry::measure).distinct().toList();
+    }
+
+    /** Whether a measure's MUST items decide the consent-free path (see {@link Measure#consentFreePath}). */
+    public boolean onConsentFreePath(String measureId) {
+        Measure m = measures.get(measureId);
+        return m != null && m.consentFreePath();
+    }
+
+    /**
+     * The position of a measure in the catalog: later measures are the more specific ones (IS-7
+     * after IS-3 after IS-2), and a redaction is explained by the most specific item that asks for it.
+     */
+    public int order(String measureId) {
+        return measureOrder.indexOf(measureId);
+    }
+
+    /** The item categories that are the victim's damage or response information (never shared without consent). */
+    public Set<ItemCategory> damageInformation() {
+        return damageInformation;
     }
 
     public Topic topicOf(Entry entry) {

@@ -1,6 +1,9 @@
 package io.kakunin.kb;
 
+import io.kakunin.api.model.ItemCategory;
+
 import java.time.LocalDate;
+import java.util.Set;
 
 /**
  * The one fact every evaluation carries besides the submitted facts: the date the facts are
@@ -15,10 +18,17 @@ public final class Evaluation {
 
     private final LocalDate date;
     private final Thresholds thresholds;
+    private final Set<ItemCategory> damageInformation;
 
-    Evaluation(LocalDate date, Thresholds thresholds) {
+    Evaluation(LocalDate date, Thresholds thresholds, Catalog catalog) {
         this.date = date;
         this.thresholds = thresholds;
+        this.damageInformation = catalog.damageInformation();
+    }
+
+    /** The item categories the catalog names as the victim's damage or response information. */
+    public Set<ItemCategory> getDamageInformation() {
+        return damageInformation;
     }
 
     /** The date the facts describe. */

@@ -38,7 +38,7 @@ final class Integrity {
     private Integrity() {
     }
 
-    static List<Diagnostic> check(Ruleset ruleset) {
+    static List<Diagnostic> check(RulesetContent ruleset) {
         List<Diagnostic> problems = new ArrayList<>();
         Catalog catalog = ruleset.catalog();
         Locator where = new Locator(ruleset.files());

@@ -49,14 +49,8 @@ public final class Ruleset {
     public record RuleInfo(String name, String packageName, String recommendationId, String reason, String remedy, String file, int line) {
     }
 
-    private final RulesetFiles files;
-    private final String source;
+    private final RulesetContent content;
     private final KieBase kieBase;
-    private final Catalog catalog;
-    private final Messages messages;
-    private final Thresholds thresholds;
-    private final Map<String, RuleInfo> rules;
-    private final Map<String, List<RuleInfo>> rulesByRecommendation;
     private final VerdictAssembler assembler;
     private final SharingReviewer reviewer;
     private final Clock clock;
@@ -69,40 +63,23 @@ public final class Ruleset {
     private final KieSessionsPool sessions;
 
     private Ruleset(RulesetFiles files, String source, KieBase kieBase, Clock clock) {
-        this.files = files;
-        this.source = source;
         this.kieBase = kieBase;
         this.clock = clock;
-        this.catalog = Catalog.parse(files.text("catalog.yaml"));
-        this.messages = Messages.parse(files);
-        this.thresholds = Thresholds.parse(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
-        this.rules = indexRules(kieBase, files);
-        Map<String, List<RuleInfo>> byRecommendation = new LinkedHashMap<>();
-        for (RuleInfo rule : rules.values()) {
-            byRecommendation.computeIfAbsent(rule.recommendationId(), k -> new ArrayList<>()).add(rule);
-        }
-        byRecommendation.replaceAll((k, v) -> List.copyOf(v));
-        this.rulesByRecommendation = Collections.unmodifiableMap(byRecommendation);
-        List<Diagnostic> problems = Integrity.check(this);
+        this.content = new RulesetContent(files, source, indexRules(kieBase, files));
+        List<Diagnostic> problems = Integrity.check(content);
         if (problems.stream().anyMatch(Diagnostic::isError)) {
             throw new RulesetException("the ruleset is not consistent", problems);
         }
-        this.assembler = new VerdictAssembler(this);
-        this.reviewer = new SharingReviewer(this, assembler);
         this.sessions = kieBase.newKieSessionsPool(Runtime.getRuntime().availableProcessors());
+        this.assembler = new VerdictAssembler(content);
+        this.reviewer = new SharingReviewer(content, assembler, sessions::newKieSession);
     }
 
     /** The same compiled ruleset with another clock: everything else, the session pool included, is shared. */
     private Ruleset(Ruleset other, Clock clock) {
-        this.files = other.files;
-        this.source = other.source;
+        this.content = other.content;
         this.kieBase = other.kieBase;
         this.clock = clock;
-        this.catalog = other.catalog;
-        this.messages = other.messages;
-        this.thresholds = other.thresholds;
-        this.rules = other.rules;
-        this.rulesByRecommendation = other.rulesByRecommendation;
         this.assembler = other.assembler;
         this.reviewer = other.reviewer;
         this.sessions = other.sessions;
@@ -298,11 +275,11 @@ public final class Ruleset {
         Facts.check(request, index);
         LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Facts.checkDates(request, date, index);
-        Outcomes outcomes = new Outcomes(index, rules);
+        Outcomes outcomes = new Outcomes(index, content.rules());
         KieSession session = newSession();
         try {
             session.setGlobal("outcomes", outcomes);
-            session.insert(new Evaluation(date, thresholds));
+            session.insert(new Evaluation(date, content.thresholds(), content.catalog()));
             session.insert(request.getOrganization());
             for (Product product : request.getProducts()) {
                 session.insert(product);
@@ -355,45 +332,50 @@ public final class Ruleset {
     }
 
     public String revision() {
-        return files.revision();
+        return content.revision();
     }
 
     public String version() {
-        return catalog.version();
+        return content.version();
     }
 
     public String source() {
-        return source;
+        return content.source();
+    }
+
+    /** What the ruleset says apart from its compiled rules: catalog, texts, thresholds, rule metadata. */
+    public RulesetContent content() {
+        return content;
     }
 
     public Catalog catalog() {
-        return catalog;
+        return content.catalog();
     }
 
     public Messages messages() {
-        return messages;
+        return content.messages();
     }
 
     public Thresholds thresholds() {
-        return thresholds;
+        return content.thresholds();
     }
 
     public RulesetFiles files() {
-        return files;
+        return content.files();
     }
 
     /** Every rule, by name. */
     public Map<String, RuleInfo> rules() {
-        return rules;
+        return content.rules();
     }
 
     /** The rules that implement a recommendation, in package and name order. */
     public List<RuleInfo> rulesOf(String recommendationId) {
-        return rulesByRecommendation.getOrDefault(recommendationId, List.of());
+        return content.rulesOf(recommendationId);
     }
 
     public Optional<RuleInfo> rule(String name) {
-        return Optional.ofNullable(rules.get(name));
+        return content.rule(name);
     }
 
     KieBase kieBase() {

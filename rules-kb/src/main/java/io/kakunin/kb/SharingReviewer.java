@@ -58,16 +58,16 @@ final class SharingReviewer {
 
     static final String DECISION_GROUP = "decision";
     private static final int MAX_STIX_OBJECTS = 20_000;
-    private static final Set<ItemCategory> DAMAGE = EnumSet.of(ItemCategory.DAMAGE_DETAIL, ItemCategory.RESPONSE_STATUS,
-            ItemCategory.VICTIM_IDENTITY, ItemCategory.SIGHTING);
     private static final Set<IdentifierFlag> DIRECT = EnumSet.complementOf(EnumSet.of(IdentifierFlag.LOOKALIKE_DOMAIN, IdentifierFlag.QUASI_COMBO));
 
-    private final Ruleset ruleset;
+    private final RulesetContent ruleset;
     private final VerdictAssembler assembler;
+    private final java.util.function.Supplier<KieSession> sessions;
 
-    SharingReviewer(Ruleset ruleset, VerdictAssembler assembler) {
+    SharingReviewer(RulesetContent ruleset, VerdictAssembler assembler, java.util.function.Supplier<KieSession> sessions) {
         this.ruleset = ruleset;
         this.assembler = assembler;
+        this.sessions = sessions;
     }
 
     /** The facts of one review, as the rules see them. */
@@ -92,10 +92,10 @@ final class SharingReviewer {
         }
         ShareMarking marking = marking(request, c);
         Outcomes outcomes = new Outcomes(index, ruleset.rules());
-        KieSession session = ruleset.newSession();
+        KieSession session = sessions.get();
         try {
             session.setGlobal("outcomes", outcomes);
-            session.insert(new Evaluation(date, ruleset.thresholds()));
+            session.insert(new Evaluation(date, ruleset.thresholds(), ruleset.catalog()));
             session.insert(request);
             session.insert(marking);
             c.items().forEach(session::insert);
@@ -251,9 +251,9 @@ final class SharingReviewer {
      * agreed to; without a proposal, victim information goes RED. Either way, never less than the
      * bundle already carries, and raw samples never less than AMBER.
      */
-    private static ShareMarking marking(SharingReviewRequest request, Case c) {
+    private ShareMarking marking(SharingReviewRequest request, Case c) {
         boolean samples = c.items().stream().anyMatch(i -> i.getCategory() == ItemCategory.MALWARE_SAMPLE || i.getCategory() == ItemCategory.MALWARE_CONFIG);
-        boolean victimInformation = c.items().stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))
+        boolean victimInformation = c.items().stream().anyMatch(i -> ruleset.catalog().damageInformation().contains(i.getCategory()))
                 || c.identifiers().stream().anyMatch(i -> DIRECT.contains(i.getKind()));
         TlpLevel floor = samples ? TlpLevel.AMBER : null;
         for (StixObject o : c.objects()) {
@@ -269,12 +269,12 @@ final class SharingReviewer {
 
     // ------------------------------------------------------------------ the decision
 
-    /** The path as the MUST items of IS-1, IS-2, IS-3 and IS-5 decided it (IS-4 is what depends on it). */
+    /** The path as the MUST items of the catalog's consent-free-path measures decided it (IS-4 is what depends on it). */
     private ConsentFreePath consentFreePath(Outcomes outcomes) {
         boolean blocked = false, closed = false, undecided = false;
         Set<String> missing = new LinkedHashSet<>();
         for (Catalog.Entry entry : ruleset.catalog().entries()) {
-            if (entry.level() != Level.MUST || !Set.of("IS-1", "IS-2", "IS-3", "IS-5").contains(entry.measure())) {
+            if (entry.level() != Level.MUST || !ruleset.catalog().onConsentFreePath(entry.measure())) {
                 continue;
             }
             Outcomes.Finding f = outcomes.finding(entry.id(), "");
@@ -460,9 +460,9 @@ final class SharingReviewer {
         return indices.isEmpty() ? -1 : indices.get(0);
     }
 
-    /** The more specific the recommendation, the better it explains a redaction: IS-7 over IS-3 over IS-2. */
-    private static int rank(String recommendationId) {
-        return Integer.parseInt(recommendationId.substring(3, recommendationId.indexOf('.')));
+    /** The more specific the recommendation, the better it explains a redaction: its measure's place in the catalog. */
+    private int rank(String recommendationId) {
+        return ruleset.catalog().entry(recommendationId).map(e -> ruleset.catalog().order(e.measure())).orElse(-1);
     }
 
     private Redaction redactionFor(Object node, Remedy remedy, String recommendationId, SharingReviewRequest request,
@@ -482,7 +482,7 @@ final class SharingReviewer {
             if (index < 0) {
                 return null;
             }
-            RedactionFinding finding = DAMAGE.contains(item.getCategory()) ? RedactionFinding.DAMAGE_INFORMATION : RedactionFinding.UNCLASSIFIED_OBJECT;
+            RedactionFinding finding = ruleset.catalog().damageInformation().contains(item.getCategory()) ? RedactionFinding.DAMAGE_INFORMATION : RedactionFinding.UNCLASSIFIED_OBJECT;
             return new Redaction().pointer("/items/" + index).finding(finding).found(item.getValue())
                     .action(RedactionAction.REMOVE_ITEM).recommendationId(recommendationId);
         }

@@ -60,10 +60,10 @@ final class VerdictAssembler {
         }
     }
 
-    private final Ruleset ruleset;
+    private final RulesetContent ruleset;
     private final Map<String, Keys> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
-    VerdictAssembler(Ruleset ruleset) {
+    VerdictAssembler(RulesetContent ruleset) {
         this.ruleset = ruleset;
     }
 

@@ -2,7 +2,7 @@ package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.RulesetFiles;
-import io.kakunin.kb.cli.Kakunin;
+import io.kakunin.cli.Kakunin;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.kakunin.kb.cli;
+package io.kakunin.cli;
 
 import io.kakunin.kb.Diagnostic;
 import io.kakunin.kb.Ruleset;

@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs docs/rule-authoring.md as written: every file it shows is written where it says, every
@@ -269,20 +270,15 @@ class RuleAuthoringGuideTests {
             request.method(method == null ? "GET" : method, HttpRequest.BodyPublishers.noBody());
         }
         boolean safe = method == null || method.equals("GET");
-        long deadline = System.nanoTime() + Duration.ofSeconds(safe ? 60 : 0).toNanos();
-        while (true) {
-            String output = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-            try {
-                assertOutput(line, output, expected);
-                return;
-            } catch (AssertionError e) {
-                // What the guide shows "within seconds" (an activation) may take a moment: a GET is asked again.
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
+        if (!safe) {
+            assertOutput(line, http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body(), expected);
+            return;
         }
+        // What the guide shows "within seconds" (an activation) may take a moment: a GET is asked
+        // again, for at most a minute, and fails with what the last answer lacked.
+        await(line).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertOutput(line, http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body(),
+                        expected));
     }
 
     /**

@@ -27,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The acceptance test of publishing without downtime: while several clients submit
@@ -85,7 +86,7 @@ class ReloadUnderLoadTests {
             List<Long> brokenMillis = new ArrayList<>();
             String good = original;
             for (int edit = 1; edit <= EDITS; edit++) {
-                Thread.sleep(300);
+                awaitRequestsServed(responses);
                 if (edit % 2 == 1) {
                     good = original + "\n// edit " + edit + ": reviewed by the compliance office\n";
                     rules.write(FILE, good);
@@ -93,6 +94,7 @@ class ReloadUnderLoadTests {
                     Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(expected), Duration.ofSeconds(90));
                     activated.add(expected);
                     goodMillis.add(took.toMillis());
+                    await("a request decided by " + expected).atMost(Duration.ofSeconds(60)).until(() -> byRevision.containsKey(expected));
                 } else {
                     rules.write(FILE, good + "\nrule \"broken by edit " + edit + "\"\nwhen\n    $o : Organization( \nthen\nend\n");
                     String expected = rules.revision();
@@ -104,7 +106,7 @@ class ReloadUnderLoadTests {
                     brokenMillis.add(took.toMillis());
                 }
             }
-            Thread.sleep(500);
+            awaitRequestsServed(responses);
             running.set(false);
             for (Future<?> f : running_clients) {
                 f.get();
@@ -125,5 +127,11 @@ class ReloadUnderLoadTests {
             assertThat(events).hasSize(EDITS + 1);
             assertThat(events).extracting(e -> e.path("revision").asString()).containsAll(activated).containsAll(refused);
         }
+    }
+
+    /** Lets every client be answered at least once more, so that edits fall between requests. */
+    private static void awaitRequestsServed(AtomicInteger responses) {
+        int served = responses.get();
+        await("requests served between two edits").atMost(Duration.ofSeconds(60)).until(() -> responses.get() >= served + CLIENTS);
     }
 }

@@ -17,10 +17,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,21 +30,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Publishing by switching a symbolic link, as the guide says: the service is started on
  * {@code live}, a link to {@code release-1}; the next release is prepared beside it and
- * {@code ln -sfn release-2 live} makes it the one served.
+ * {@code ln -sfn release-2 live} makes it the one served. Each test starts with the link on
+ * {@code release-1}, as exported, and prepares releases of its own.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RulesetLinkPublishingTests {
 
     @TempDir
     static Path work;
 
     static Path live;
+    static RulesDirectory first;
+    /** The rules as exported, which the first release holds when each test starts. */
+    static Path original;
     static ConfigurableApplicationContext service;
     static Http http;
 
     @BeforeAll
     static void startOnALinkToTheFirstRelease() throws IOException {
-        RulesDirectory.export(work.resolve("release-1"), name -> name.contains("/scenario-"));
+        first = RulesDirectory.export(work.resolve("release-1"), name -> name.contains("/scenario-"));
+        original = RulesDirectory.export(work.resolve("original"), name -> name.contains("/scenario-")).root();
         live = Files.createSymbolicLink(work.resolve("live"), Path.of("release-1"));
         List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--kakunin.rules.path=" + live,
                 "--kakunin.rules.watch-quiet-period=200ms", "--spring.datasource.url=jdbc:h2:mem:link-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
@@ -61,6 +63,16 @@ class RulesetLinkPublishingTests {
         if (service != null) {
             service.close();
         }
+    }
+
+    @BeforeEach
+    void startOnTheFirstRelease() throws IOException {
+        first.revertTo(original);
+        if (!Files.readSymbolicLink(live).equals(Path.of("release-1"))) {
+            switchTo("release-1");
+        }
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
+                && a.path("source").asString().endsWith("release-1"), Duration.ofSeconds(60));
     }
 
     /** {@code ln -sfn <release> live}: the link is removed and made again, not replaced atomically. */
@@ -80,7 +92,6 @@ class RulesetLinkPublishingTests {
     }
 
     @Test
-    @Order(1)
     void theServiceServesTheReleaseTheLinkLeadsTo() {
         JsonNode active = http.get("/v1/rulesets/active").json();
         assertThat(active.path("revision").asString()).as("not the digest of an empty folder").isEqualTo(Ruleset.builtIn().revision());
@@ -91,7 +102,6 @@ class RulesetLinkPublishingTests {
     }
 
     @Test
-    @Order(2)
     void switchingTheLinkToAnotherReleaseActivatesIt() throws IOException {
         String second = release("release-2", "PS-4.2.title=No default password shared across devices",
                 "PS-4.2.title=No default password shared among devices");
@@ -109,9 +119,13 @@ class RulesetLinkPublishingTests {
     }
 
     @Test
-    @Order(3)
     void theReleaseTheLinkLeadsToIsWatched() throws IOException {
-        Path messages = work.resolve("release-2/messages_en.properties");
+        String third = release("release-3", "PS-4.2.title=No default password shared across devices",
+                "PS-4.2.title=No default password shared among devices");
+        switchTo("release-3");
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(third), Duration.ofSeconds(60));
+
+        Path messages = work.resolve("release-3/messages_en.properties");
         Files.writeString(messages, Files.readString(messages).replace("shared among devices", "shared between devices"));
         String edited = RulesetFiles.fromDirectory(live).revision();
         RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(edited), Duration.ofSeconds(60));
@@ -124,11 +138,15 @@ class RulesetLinkPublishingTests {
     }
 
     @Test
-    @Order(4)
     void switchingBackActivatesTheFirstReleaseAgain() throws IOException {
+        String fourth = release("release-4", "PS-4.2.title=No default password shared across devices",
+                "PS-4.2.title=No default password shared by two devices");
+        switchTo("release-4");
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(fourth), Duration.ofSeconds(60));
+
         switchTo("release-1");
-        String first = RulesetFiles.fromDirectory(work.resolve("release-1")).revision();
-        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(first), Duration.ofSeconds(60));
+        String revision = first.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(revision), Duration.ofSeconds(60));
         assertThat(http.get("/v1/rulesets/active").json().path("source").asString()).endsWith("release-1");
     }
 }

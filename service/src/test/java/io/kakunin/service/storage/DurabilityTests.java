@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A 201 means committed: the service process is killed (SIGKILL, no shutdown of any kind)
@@ -78,12 +80,10 @@ class DurabilityTests {
             t.start();
             clients.add(t);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (acknowledged.size() < ACKNOWLEDGED_BEFORE_KILL && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await("assessments acknowledged before the kill").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> acknowledged.size() >= ACKNOWLEDGED_BEFORE_KILL);
         first.kill();
-        Thread.sleep(300);
+        await("every client to meet the killed service").atMost(Duration.ofSeconds(60)).until(() -> failedAfterKill.get() >= CLIENTS);
         sending.set(false);
         for (Thread t : clients) {
             t.join();
@@ -124,22 +124,22 @@ class DurabilityTests {
             Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workingDirectory.resolve("service.log").toFile())).start();
             Http http = new Http(port).as(null);
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the service exited; see " + workingDirectory.resolve("service.log"));
-                }
-                try {
-                    if (http.get("/actuator/health").status() == 200) {
-                        return new Service(process, port);
+            try {
+                await("the service to start").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited; see " + workingDirectory.resolve("service.log"));
                     }
-                } catch (RuntimeException e) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
+                    try {
+                        return http.get("/actuator/health").status() == 200;
+                    } catch (RuntimeException e) {
+                        return false; // not listening yet
+                    }
+                });
+            } catch (ConditionTimeoutException e) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the service did not start within 120 s");
             }
-            process.destroyForcibly();
-            throw new IllegalStateException("the service did not start within 120 s");
+            return new Service(process, port);
         }
 
         /** SIGKILL: no shutdown hook, no graceful stop, no flush. */

@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the store must do, run against every database the service supports (H2 and a real
@@ -106,7 +107,7 @@ abstract class StorageContract {
         Http submitter = http().as(TestKeys.SUBMITTER_B);
         String failing = submitter.postJson("/v1/assessments", assessment(org, "cam-1", true)).json().path("id").asString();
         Instant between = Instant.now();
-        Thread.sleep(5);
+        await("the clock to move past the boundary").until(() -> Instant.now().isAfter(between.plusMillis(1)));
         String other = submitter.postJson("/v1/assessments", assessment(org, "cam-2", false)).json().path("id").asString();
         submitter.postJson("/v1/assessments", assessment("someone-else-" + UUID.randomUUID(), "cam-1", true));
 

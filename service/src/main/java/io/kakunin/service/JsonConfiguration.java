@@ -15,7 +15,7 @@ import tools.jackson.core.StreamReadConstraints;
  * so a request over a limit is refused before it costs more than the bytes read so far.
  */
 @Configuration(proxyBeanMethods = false)
-class JsonConfiguration {
+public class JsonConfiguration {
 
     @Bean
     JsonMapperBuilderCustomizer strictRequests() {

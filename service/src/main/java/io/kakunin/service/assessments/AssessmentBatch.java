@@ -4,9 +4,7 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
-import io.kakunin.api.model.FieldError;
 import io.kakunin.api.model.Outcome;
-import io.kakunin.api.model.Problem;
 import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
@@ -27,13 +25,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -42,9 +40,13 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.InputStreamResource;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,11 +80,12 @@ class AssessmentBatch {
     /** Lines are requests: read within the request limits (arrays bounded while read). */
     private final JsonMapper requests;
     private final Clock clock;
+    private final Problems problems;
     private final int maxLineBytes;
     private final ExecutorService workers;
 
     AssessmentBatch(ActiveRuleset active, AssessmentWriter writer, TransactionTemplate transaction, Validator validator, JsonMapper json,
-                    ArrayLimits.RequestJson requests, Clock clock, KakuninProperties properties) {
+                    ArrayLimits.RequestJson requests, Clock clock, Problems problems, KakuninProperties properties) {
         this.active = active;
         this.writer = writer;
         this.transaction = transaction;
@@ -90,6 +93,7 @@ class AssessmentBatch {
         this.json = json;
         this.requests = requests.mapper();
         this.clock = clock;
+        this.problems = problems;
         this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
         int threads = Runtime.getRuntime().availableProcessors();
         this.workers = Executors.newFixedThreadPool(threads, r -> {
@@ -112,44 +116,48 @@ class AssessmentBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new InputStreamResource(new Results(new Lines(in, maxLineBytes), caller, locale, detail));
+        return new InputStreamResource(new Results(new Lines(in, maxLineBytes), caller, locale, detail, requestPath()));
+    }
+
+    /** The batch's own path, the {@code instance} of its lines' problems, as a single request's problem names its path. */
+    private static String requestPath() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet
+                ? servlet.getRequest().getRequestURI() : null;
     }
 
     /** One line's outcome: a verdict to store, or the problem to report. */
     private record Outcome1(int line, AssessmentWriter.NewAssessment stored, Assessment verdict, BatchResultLine error) {
     }
 
-    private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale) {
+    private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
         if (text == null) {
-            return new Outcome1(line, null, null, problem(line, 413, "payload-too-large", "The line is too large",
-                    "The line is longer than the limit of " + maxLineBytes + " bytes.", List.of()));
+            return failed(line, problems.create(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, null,
+                    "The line is longer than the limit of " + maxLineBytes + " bytes.", path, Map.of()));
         }
         AssessmentRequest request;
         try {
             request = requests.readValue(text, AssessmentRequest.class);
         } catch (JacksonException e) {
-            FieldProblem field = Problems.of(e);
-            return new Outcome1(line, null, null, invalid(line, List.of(field)));
+            FieldProblem field = problems.field(e);
+            return failed(line, problems.invalid(List.of(field), path));
         }
         if (request == null) {
-            return new Outcome1(line, null, null, invalid(line, List.of(new FieldProblem("", "a JSON object is required"))));
+            return failed(line, problems.invalid(List.of(new FieldProblem("", "a JSON object is required")), path));
         }
         Set<ConstraintViolation<AssessmentRequest>> violations = validator.validate(request);
         if (!violations.isEmpty()) {
-            return new Outcome1(line, null, null, invalid(line, Problems.of(violations)));
+            return failed(line, problems.invalid(problems.fields(violations), path));
         }
         Assessment verdict;
         try {
             verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
         } catch (InvalidFactsException e) {
-            return new Outcome1(line, null, null, invalid(line, Problems.of(e)));
+            return failed(line, problems.invalid(problems.fields(e), path));
         } catch (RuntimeException e) {
             // A rule that throws is the ruleset's fault: this line is answered 500, the others go on.
             EvaluationFailures.Failure failure = EvaluationFailures.of(ruleset, e, "POST /v1/assessments:batch, line " + line);
-            BatchResultLine failed = problem(line, 500, EvaluationFailures.SLUG, EvaluationFailures.TITLE, failure.detail(), List.of());
             // The same problem a single request gets: which rule, under which revision.
-            failed.getProblem().rule(failure.rule()).revision(failure.revision());
-            return new Outcome1(line, null, null, failed);
+            return failed(line, problems.of(failure.problem(), path));
         }
         AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                 request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
@@ -158,28 +166,20 @@ class AssessmentBatch {
     }
 
     /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
-    private Outcome1 evaluateSafely(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale) {
+    private Outcome1 evaluateSafely(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
         try {
-            return evaluate(line, text, ruleset, caller, locale);
+            return evaluate(line, text, ruleset, caller, locale, path);
         } catch (RuntimeException e) {
             log.error("Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored", line, e.getClass().getName());
-            return new Outcome1(line, null, null, problem(line, 500, "internal-error", "Internal error",
-                    "The service failed to handle this line; it was not stored. The failure is logged.", List.of()));
+            return failed(line, problems.create(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL_ERROR, null,
+                    "The service failed to handle this line; it was not stored. The failure is logged.", path, Map.of()));
         }
     }
 
-    private static BatchResultLine invalid(int line, List<FieldProblem> fields) {
-        return problem(line, 400, "invalid-request", "The request is invalid", Problems.summary(fields), fields);
-    }
-
-    private static BatchResultLine problem(int line, int status, String slug, String title, String detail, List<FieldProblem> fields) {
-        Problem problem = new Problem().type(URI.create("urn:kakunin:problem:" + slug)).title(title).status(status).detail(detail);
-        if (!fields.isEmpty()) {
-            List<FieldError> errors = new ArrayList<>();
-            fields.forEach(f -> errors.add(new FieldError().pointer(f.pointer()).detail(f.detail())));
-            problem.errors(errors);
-        }
-        return new BatchResultLine().line(line).status(status).problem(problem);
+    /** A line that is not stored: the status and problem a single request would have been answered with. */
+    private Outcome1 failed(int line, ProblemDetail problem) {
+        return new Outcome1(line, null, null,
+                new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem)));
     }
 
     private BatchResultLine success(Outcome1 o, BatchDetail detail) {
@@ -206,15 +206,17 @@ class AssessmentBatch {
         private final Caller caller;
         private final Locale locale;
         private final BatchDetail detail;
+        private final String path;
         private byte[] buffer = new byte[0];
         private int position;
         private boolean done;
 
-        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail) {
+        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail, String path) {
             this.lines = lines;
             this.caller = caller;
             this.locale = locale;
             this.detail = detail;
+            this.path = path;
         }
 
         @Override
@@ -251,7 +253,7 @@ class AssessmentBatch {
                 if (line.blank()) {
                     continue;
                 }
-                pending.add(CompletableFuture.supplyAsync(() -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale), workers));
+                pending.add(CompletableFuture.supplyAsync(() -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale, path), workers));
             }
             List<Outcome1> outcomes = new ArrayList<>(pending.size());
             for (CompletableFuture<Outcome1> f : pending) {

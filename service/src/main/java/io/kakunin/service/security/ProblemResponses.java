@@ -1,35 +1,31 @@
 package io.kakunin.service.security;
 
+import io.kakunin.service.web.Problems;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.net.URI;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
- * 401 and 403 as RFC 9457 problem details, in the shape and type scheme of every other error
- * of the API. Security refusals happen before Spring MVC, so they are written here.
+ * 401 and 403 as RFC 9457 problem details, made by {@link Problems} like every other error of the
+ * API. Security refusals happen before Spring MVC, so they are written here.
  */
 @Component
 class ProblemResponses {
 
-    static final String TYPE_PREFIX = "urn:kakunin:problem:";
-
-    private final JsonMapper json;
+    private final Problems problems;
     private volatile boolean bearerAccepted;
 
-    ProblemResponses(JsonMapper json) {
-        this.json = json;
+    ProblemResponses(Problems problems) {
+        this.problems = problems;
     }
 
     void acceptBearerTokens() {
@@ -42,13 +38,13 @@ class ProblemResponses {
                 ? "This operation needs credentials: an API key in the X-API-Key header" + (bearerAccepted ? " or a bearer token" : "") + "."
                 : e.getMessage();
         response.setHeader("WWW-Authenticate", "ApiKey header=\"X-API-Key\"" + (bearerAccepted ? ", Bearer" : ""));
-        write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Credentials are missing or not valid", detail);
+        write(request, response, HttpStatus.UNAUTHORIZED, null, detail);
     }
 
     void forbidden(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
         String roles = SecurityContextHolder.getContext().getAuthentication() instanceof CallerAuthentication caller
                 ? String.join(", ", caller.caller().roleNames()) : "none";
-        write(request, response, HttpStatus.FORBIDDEN, "forbidden", "The credentials do not allow this",
+        write(request, response, HttpStatus.FORBIDDEN, null,
                 "These credentials do not carry a role this operation needs (their roles: " + roles + ").");
     }
 
@@ -59,24 +55,15 @@ class ProblemResponses {
      */
     void rejected(HttpServletRequest request, HttpServletResponse response,
                   org.springframework.security.web.firewall.RequestRejectedException e) throws IOException {
-        write(request, response, HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
+        write(request, response, HttpStatus.BAD_REQUEST, Problems.REJECTED_REQUEST,
                 "The request's URL or headers hold something the API never accepts (for example an encoded slash or '..'): "
                         + e.getMessage().replaceAll("\\s+", " "));
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug, String title,
-                       String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_PREFIX + slug));
-        problem.setTitle(title);
-        try {
-            problem.setInstance(URI.create(request.getRequestURI()));
-        } catch (IllegalArgumentException e) {
-            // a malformed URI is not repeated back
-        }
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
+    /** {@code slug} null: the type named after the status. */
+    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug, String detail)
+            throws IOException {
+        problems.write(problems.create(status, slug, null, detail, request.getRequestURI(), Map.of()), response);
     }
 
     /** No credentials were presented at all. */

@@ -1,6 +1,9 @@
 package io.kakunin.service.web;
 
+import io.kakunin.api.model.Problem;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
@@ -8,8 +11,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A refusal that is part of the contract, answered by {@link ProblemHandler} as a problem
- * detail of its own type ({@code urn:kakunin:problem:<slug>}), with extra members and headers
- * when the contract defines them.
+ * detail of its own type ({@code urn:kakunin:problem:<slug>}, made by {@link Problems}), with
+ * extra members and headers when the contract defines them.
  */
 public class ApiProblem extends RuntimeException {
 
@@ -26,6 +29,11 @@ public class ApiProblem extends RuntimeException {
         this.title = title;
     }
 
+    /** A refusal of a type whose title {@link Problems} knows; {@code slug} null for the type named after the status. */
+    public ApiProblem(HttpStatus status, String slug, String detail) {
+        this(status, slug, null, detail);
+    }
+
     /** 409: the service's present state does not allow the request. */
     public static ApiProblem conflict(String slug, String title, String detail) {
         return new ApiProblem(HttpStatus.CONFLICT, slug, title, detail);
@@ -33,14 +41,13 @@ public class ApiProblem extends RuntimeException {
 
     /** 400: one field of the request is wrong; {@code pointer} names it as the contract does. */
     public static ApiProblem invalid(String pointer, String detail) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "The request is invalid",
-                pointer.isEmpty() ? detail : pointer + ": " + detail)
-                .with("errors", java.util.List.of(Map.of("pointer", pointer, "detail", detail)));
+        return new ApiProblem(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, pointer.isEmpty() ? detail : pointer + ": " + detail)
+                .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(pointer, detail)));
     }
 
     /** 503 with Retry-After: the service is busy with this kind of work. */
     public static ApiProblem busy(String detail, int retryAfterSeconds) {
-        ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "The service is busy", detail);
+        ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "busy", detail);
         problem.headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
         return problem;
     }
@@ -58,6 +65,7 @@ public class ApiProblem extends RuntimeException {
         return slug;
     }
 
+    /** Null for the title {@link Problems} gives the type. */
     public String title() {
         return title;
     }

@@ -134,7 +134,7 @@ class OperationContract implements HandlerInterceptor {
                 + "interrupted batch, send again only the lines that got no result line; to retry assessments one by one safely, "
                 + "send each to POST /v1/assessments with an Idempotency-Key of its own"
                 : "this operation does not take one; a retry would not be recognized as one, so it is refused rather than ignored";
-        throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "The request is invalid", IDEMPOTENCY_KEY + ": " + detail + ".")
+        throw new ApiProblem(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, IDEMPOTENCY_KEY + ": " + detail + ".")
                 .with("errors", List.of(new FieldProblem(IDEMPOTENCY_KEY, detail)));
     }
 

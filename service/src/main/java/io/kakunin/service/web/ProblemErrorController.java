@@ -3,7 +3,7 @@ package io.kakunin.service.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
-import java.net.URI;
+import java.util.Map;
 
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
@@ -21,9 +21,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProblemErrorController implements ErrorController {
 
+    private final Problems problems;
+
+    ProblemErrorController(Problems problems) {
+        this.problems = problems;
+    }
+
     // No "produces": the answer is a problem detail whatever the Accept header says (or whether it can be parsed at all).
     @RequestMapping(path = "/error")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    ResponseEntity<byte[]> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null ? HttpStatus.resolve(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
@@ -35,17 +41,10 @@ class ProblemErrorController implements ErrorController {
             default -> status.is5xxServerError() ? "The service failed to handle the request; nothing was stored. The failure is logged."
                     : status.getReasonPhrase() + ".";
         };
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status.getReasonPhrase());
-        problem.setType(URI.create(ProblemHandler.TYPE_PREFIX + status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        // A URI that was refused for being malformed is not repeated back: the factory leaves it out. Written
+        // as the factory writes it, so that Spring MVC does not fill the missing instance in with "/error".
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        if (uri instanceof String path) {
-            try {
-                problem.setInstance(URI.create(path));
-            } catch (IllegalArgumentException e) {
-                // a URI that was refused for being malformed is not repeated back
-            }
-        }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        ProblemDetail problem = problems.create(status, null, null, detail, uri instanceof String path ? path : null, Map.of());
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problems.toJson(problem));
     }
 }

@@ -2,7 +2,9 @@ package io.kakunin.service.web;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.catalina.connector.Request;
@@ -10,18 +12,24 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 
 /**
  * The error report of the servlet container itself, as a problem detail instead of an HTML
  * page: for requests Tomcat refuses before any filter or servlet sees them (a request line or
  * headers over {@code server.max-http-request-header-size}, a CR or NUL in a header, an
- * encoded NUL or bad escape in the path, a method or protocol it does not speak). It names no
- * server, version or stack, and never repeats what was sent: the request was refused as
- * malformed, and may be hostile.
+ * encoded NUL or bad escape in the path, a method or protocol it does not speak). The body is made
+ * by {@link Problems} like every other one. It names no server, version or stack, and repeats
+ * nothing that was sent but the path, as every problem does, and only when the path is a valid
+ * URI: the request was refused as malformed, and may be hostile.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
-    public ProblemErrorReportValve() {
+    private final Problems problems;
+
+    public ProblemErrorReportValve(Problems problems) {
+        this.problems = problems;
         setShowReport(false);
         setShowServerInfo(false);
     }
@@ -40,11 +48,12 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         try {
-            response.setContentType("application/problem+json");
+            byte[] body = body(status, response.getMessage(), throwable, path(request));
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write(body(status, response.getMessage(), throwable));
+                writer.write(new String(body, StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {
@@ -52,14 +61,19 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
     }
 
-    /** The problem detail of a refusal by the container. */
-    static String body(int status, String message, Throwable throwable) {
-        HttpStatus known = HttpStatus.resolve(status);
-        String title = known == null ? "Error " + status : known.getReasonPhrase();
-        String slug = known == null ? Integer.toString(status) : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String detail = "{\"type\":\"" + ProblemHandler.TYPE_PREFIX + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + escape(detail(status, message, throwable)) + "\"}";
-        return detail;
+    /** The problem detail of a refusal by the container, made and written as every other one. */
+    byte[] body(int status, String message, Throwable throwable, String path) {
+        return problems.toJson(problems.create(HttpStatusCode.valueOf(status), null, null, detail(status, message, throwable), path,
+                Map.of()));
+    }
+
+    /** The path of the request, when the container got as far as reading one; the factory leaves out one that is not a URI. */
+    private static String path(Request request) {
+        try {
+            return request.getCoyoteRequest().requestURI().isNull() ? null : request.getRequestURI();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String detail(int status, String message, Throwable throwable) {
@@ -87,23 +101,5 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         HttpStatus known = HttpStatus.resolve(status);
         return "The request was refused before it reached the API (" + (known == null ? status : known.getReasonPhrase()) + ").";
-    }
-
-    private static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
     }
 }

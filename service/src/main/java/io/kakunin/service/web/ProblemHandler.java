@@ -1,27 +1,17 @@
 package io.kakunin.service.web;
 
+import io.kakunin.api.model.Problem;
 import io.kakunin.kb.InvalidFactsException;
-import io.kakunin.kb.RejectedInputException;
 
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 
 import java.lang.reflect.Method;
-
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.net.URI;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -56,25 +46,22 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamConstraintsException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
- * The one place error responses are made: RFC 9457 problem details
- * ({@code application/problem+json}) with, for bad input, one entry per offending field named by
- * JSON Pointer. No handler builds an error body of its own.
+ * Every exception Spring MVC, a controller or a filter raises, answered as the problem it is
+ * ({@link Problems} makes the body): for bad input, one entry per offending field named by JSON
+ * Pointer. This class decides which refusal an exception is; it builds no body of its own.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-    static final String TYPE_PREFIX = "urn:kakunin:problem:";
+    private final Problems problems;
 
+    ProblemHandler(Problems problems) {
+        this.problems = problems;
+    }
 
     // ------------------------------------------------------------------ request bodies
 
@@ -83,113 +70,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                   HttpStatusCode status, WebRequest request) {
         PayloadTooLargeException tooLarge = cause(ex, PayloadTooLargeException.class);
         if (tooLarge != null) {
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large",
-                    "The request body is larger than the limit of " + tooLarge.limit() + " bytes.", List.of(), request);
+            return tooLarge("The request body is larger than the limit of " + tooLarge.limit() + " bytes.", request);
         }
         JacksonException json = cause(ex, JacksonException.class);
         if (json == null) {
             return invalid("The request body is missing or cannot be read.", List.of(new FieldProblem("", "a JSON body is required")), request);
         }
-        FieldProblem field = describe(json);
+        FieldProblem field = problems.field(json);
         return invalid(field.pointer().isEmpty() ? field.detail() : field.pointer() + ": " + field.detail(), List.of(field), request);
-    }
-
-    static FieldProblem describe(JacksonException e) {
-        FieldProblem problem = describeAny(e);
-        if (!problem.pointer().startsWith("/victimProfile")) {
-            return problem;
-        }
-        // The victim profile is repeated nowhere, not even back to its sender in an error: no value,
-        // and no name of a field it does not define (that would be a value too, put in the wrong place).
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String parent = problem.pointer().substring(0, problem.pointer().lastIndexOf('/'));
-            Collection<Object> known = unknown.getKnownPropertyIds();
-            return new FieldProblem(parent, "holds a field that is not one of its own"
-                    + (known == null || known.isEmpty() ? "" : "; known fields: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
-        }
-        return new FieldProblem(problem.pointer(), problem.detail().replaceAll("'[^']*'", "(value withheld)"));
-    }
-
-    private static FieldProblem describeAny(JacksonException e) {
-        String pointer = pointer(e.getPath());
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            Collection<Object> known = unknown.getKnownPropertyIds();
-            return new FieldProblem(pointer, "is not a field of this object"
-                    + (known == null || known.isEmpty() ? "" : "; known fields: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
-        }
-        if (e instanceof StreamConstraintsException limit) {
-            return new FieldProblem(pointer, "exceeds a limit of this service: " + abbreviate(limit.getOriginalMessage()
-                    .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
-        }
-        if (e instanceof ArrayLimits.ArrayTooLongException tooLong) {
-            return new FieldProblem(tooLong.pointer(), tooLong.getOriginalMessage());
-        }
-        if (e instanceof RejectedInputException rejected) {
-            return new FieldProblem(pointer, abbreviate(rejected.getOriginalMessage()));
-        }
-        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            Class<?> target = mismatch.getTargetType();
-            String value = e instanceof InvalidFormatException invalid && invalid.getValue() != null
-                    ? "'" + abbreviate(String.valueOf(invalid.getValue())) + "' " : "";
-            if (target.isEnum()) {
-                return new FieldProblem(pointer, (value.isEmpty() ? "unknown value" : "unknown value " + value.strip())
-                        + "; allowed: " + enumValues(target));
-            }
-            return new FieldProblem(pointer, (value.isEmpty() ? "" : value + "is not valid: ") + "must be " + describe(target));
-        }
-        if (e instanceof ValueInstantiationException instantiation && instantiation.getType() != null
-                && instantiation.getType().isEnumType()) {
-            return new FieldProblem(pointer, "unknown value; allowed: " + enumValues(instantiation.getType().getRawClass()));
-        }
-        if (e instanceof StreamReadException read) {
-            String where = read.getLocation() == null ? ""
-                    : " at line " + read.getLocation().getLineNr() + ", column " + read.getLocation().getColumnNr();
-            return new FieldProblem(pointer, "malformed JSON" + where + ": " + abbreviate(withoutSourceNoise(read.getOriginalMessage())));
-        }
-        // The value could not be turned into the target type (for example an enum factory refused it).
-        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        Throwable root = rootCause(e);
-        if (root instanceof IllegalArgumentException && root != e && root.getMessage() != null) {
-            original = root.getMessage();
-        }
-        return new FieldProblem(pointer, abbreviate(original));
-    }
-
-    /** Jackson appends where a token started, as a redacted source; the line and column say it better. */
-    private static String withoutSourceNoise(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
-                .replaceAll("\\s*at \\[Source:.*$", "");
-    }
-
-    private static String enumValues(Class<?> type) {
-        return Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == Boolean.class || type == boolean.class) return "true or false";
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == BigInteger.class) return "a whole number within range";
-        if (Number.class.isAssignableFrom(type) || type == BigDecimal.class || type == double.class) return "a number";
-        if (type == String.class) return "a string";
-        if (type == LocalDate.class) return "a date (YYYY-MM-DD)";
-        if (type == OffsetDateTime.class) return "a date and time with offset (RFC 3339)";
-        if (type == UUID.class) return "a UUID";
-        if (Collection.class.isAssignableFrom(type) || type.isArray()) return "an array";
-        if (Map.class.isAssignableFrom(type)) return "an object";
-        return "an object (" + type.getSimpleName() + ")";
-    }
-
-    /** The JSON Pointer of a Jackson path: {@code /products/0/defaultPasswordPolicy}. */
-    static String pointer(List<JacksonException.Reference> path) {
-        StringBuilder sb = new StringBuilder();
-        for (JacksonException.Reference ref : path) {
-            if (ref.getPropertyName() != null) {
-                sb.append('/').append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
-            } else if (ref.getIndex() >= 0) {
-                sb.append('/').append(ref.getIndex());
-            }
-        }
-        return sb.toString();
     }
 
     // ------------------------------------------------------------------ bean validation
@@ -199,11 +87,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                   HttpStatusCode status, WebRequest request) {
         List<FieldProblem> fields = new ArrayList<>();
         for (FieldError error : ex.getBindingResult().getFieldErrors()) {
-            fields.add(new FieldProblem(pointerOfProperty(error.getField()), error.getDefaultMessage()));
+            fields.add(new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
         }
         ex.getBindingResult().getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
         fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(summary(fields), fields, request);
+        return invalid(fields, request);
     }
 
     @Override
@@ -214,7 +102,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             if (result instanceof ParameterErrors errors) {
                 // A @Valid request body: its fields, by JSON Pointer.
                 for (FieldError error : errors.getFieldErrors()) {
-                    fields.add(new FieldProblem(pointerOfProperty(error.getField()), error.getDefaultMessage()));
+                    fields.add(new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
                 }
                 errors.getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
                 return;
@@ -225,7 +113,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         });
         fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(summary(fields), fields, request);
+        return invalid(fields, request);
     }
 
     private static String parameterName(org.springframework.core.MethodParameter parameter) {
@@ -250,7 +138,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             fields.add(new FieldProblem(httpName(violation), violation.getMessage()));
         }
         fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(summary(fields), fields, request);
+        return invalid(fields, request);
     }
 
     private static String httpName(ConstraintViolation<?> violation) {
@@ -279,21 +167,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return last;
     }
 
-    /** {@code products[0].networkServices[1].port} → {@code /products/0/networkServices/1/port}. */
-    static String pointerOfProperty(String path) {
-        return "/" + path.replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
-    }
-
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
         String name = parameterName(ex.getParameter());
         Class<?> type = ex.getRequiredType();
-        String value = ex.getValue() == null ? "" : "'" + abbreviate(String.valueOf(ex.getValue()), 100) + "' ";
+        String value = ex.getValue() == null ? "" : "'" + BadInput.abbreviate(String.valueOf(ex.getValue()), 100) + "' ";
         String detail;
         if (type != null && type.isEnum()) {
-            detail = value + "is not one of the allowed values: " + enumValues(type);
+            detail = value + "is not one of the allowed values: " + BadInput.enumValues(type);
         } else {
-            detail = (value.isEmpty() ? "" : value + "is not valid: ") + (type == null ? "the value cannot be read" : "must be " + describe(type));
+            detail = (value.isEmpty() ? "" : value + "is not valid: ") + (type == null ? "the value cannot be read" : "must be " + BadInput.describe(type));
         }
         return invalid(name + ": " + detail, List.of(new FieldProblem(name, detail)), request);
     }
@@ -305,9 +188,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<Object> rejected(RequestRejectedException ex, WebRequest request) {
-        return problem(HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
+        return answer(problems.create(HttpStatus.BAD_REQUEST, Problems.REJECTED_REQUEST, null,
                 "The request's URL, parameters or headers hold a character the API never accepts (such as a control character).",
-                List.of(), request);
+                path(request), Map.of()));
     }
 
     /**
@@ -335,14 +218,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         String detail;
         if (ex.getSupportedMediaTypes().isEmpty() || !parses(accept)) {
-            detail = "cannot be read: '" + abbreviate(String.valueOf(accept), 100) + "' is not a list of media types (such as application/json)";
+            detail = "cannot be read: '" + BadInput.abbreviate(String.valueOf(accept), 100) + "' is not a list of media types (such as application/json)";
         } else {
             detail = "allows none of the media types this operation answers with: "
                     + (answers.isEmpty() ? "none (it answers without a body)" : answers.stream().map(MediaType::toString)
                     .collect(Collectors.joining(", "))) + " (errors are application/problem+json)";
         }
-        return problem(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Not Acceptable", "The Accept header " + detail + ".",
-                List.of(new FieldProblem(HttpHeaders.ACCEPT, detail)), request);
+        return answer(problems.create(HttpStatus.NOT_ACCEPTABLE, null, null, "The Accept header " + detail + ".", path(request),
+                Map.of(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(HttpHeaders.ACCEPT, detail)))));
     }
 
     private static boolean parses(String accept) {
@@ -358,31 +241,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidFactsException.class)
     ResponseEntity<Object> invalidFacts(InvalidFactsException ex, WebRequest request) {
-        List<FieldProblem> fields = ex.problems().stream().map(p -> new FieldProblem(p.pointer(), p.detail())).toList();
-        return invalid(summary(fields), fields, request);
+        return invalid(problems.fields(ex), request);
     }
 
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException ex, WebRequest request) {
-        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage(), List.of(), request);
+        return answer(problems.create(HttpStatus.NOT_FOUND, null, null, ex.getMessage(), path(request), Map.of()));
     }
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<Object> apiProblem(ApiProblem ex, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
-        problem.setTitle(ex.title());
-        decorate(problem, ex.status(), ex.slug(), request);
-        ex.properties().forEach(problem::setProperty);
-        return ResponseEntity.status(ex.status()).headers(ex.headers()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return answer(problems.of(ex, path(request)), ex.headers());
     }
 
     /** A multipart body over {@code spring.servlet.multipart.max-request-size}. */
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex, HttpHeaders headers,
                                                                           HttpStatusCode status, WebRequest request) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large",
-                "The multipart body is larger than the limit" + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes." : "."),
-                List.of(), request);
+        return tooLarge("The multipart body is larger than the limit"
+                + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes." : "."), request);
     }
 
     /** A multipart body that cannot be parsed. */
@@ -390,74 +267,65 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> badMultipart(MultipartException ex, WebRequest request) {
         PayloadTooLargeException tooLarge = cause(ex, PayloadTooLargeException.class);
         if (tooLarge != null || cause(ex, IllegalStateException.class) != null && String.valueOf(rootCause(ex).getMessage()).contains("exceeds")) {
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large",
-                    "The multipart body is larger than the limit.", List.of(), request);
+            return tooLarge("The multipart body is larger than the limit.", request);
         }
-        return invalid("The multipart body cannot be read: " + abbreviate(rootCause(ex).getMessage()),
+        return invalid("The multipart body cannot be read: " + BadInput.abbreviate(rootCause(ex).getMessage()),
                 List.of(new FieldProblem("", "malformed multipart/form-data body")), request);
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
         log.error("Unexpected failure on {}", describe(request), ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-                "The service failed to handle the request; nothing was stored. The failure is logged.", List.of(), request);
+        return answer(problems.create(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL_ERROR, null,
+                "The service failed to handle the request; nothing was stored. The failure is logged.", path(request), Map.of()));
     }
 
-    // ------------------------------------------------------------------ the shape
+    // ------------------------------------------------------------------ the answer
 
+    /**
+     * The refusals Spring MVC answers itself (405, 415, a missing parameter, no such endpoint...):
+     * its detail and headers, in the API's shape, with the type named after the status.
+     */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode status, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, status, request);
-        if (response != null && response.getBody() instanceof ProblemDetail problem) {
-            decorate(problem, status, null, request);
-            // The type is set, not negotiated: an Accept header that allows no problem detail
-            // (or cannot be parsed) must not turn the answer into an empty body.
-            HttpHeaders preset = new HttpHeaders();
-            preset.putAll(response.getHeaders());
-            preset.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-            return new ResponseEntity<>(problem, preset, response.getStatusCode());
+        if (response != null && response.getBody() instanceof ProblemDetail spring) {
+            return answer(problems.create(status, null, null, spring.getDetail(), path(request), spring.getProperties()),
+                    response.getHeaders());
         }
         return response;
     }
 
+    private ResponseEntity<Object> invalid(List<FieldProblem> fields, WebRequest request) {
+        return answer(problems.invalid(fields, path(request)));
+    }
+
     private ResponseEntity<Object> invalid(String detail, List<FieldProblem> fields, WebRequest request) {
-        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "The request is invalid", detail, fields, request);
+        return answer(problems.invalid(detail, fields, path(request)));
     }
 
-    private ResponseEntity<Object> problem(HttpStatus status, String slug, String title, String detail,
-                                           List<FieldProblem> fields, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        decorate(problem, status, slug, request);
-        if (!fields.isEmpty()) {
-            problem.setProperty("errors", fields);
-        }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    private ResponseEntity<Object> tooLarge(String detail, WebRequest request) {
+        return answer(problems.create(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, null, detail, path(request), Map.of()));
     }
 
-    private static void decorate(ProblemDetail problem, HttpStatusCode status, String slug, WebRequest request) {
-        if (slug != null) {
-            problem.setType(URI.create(TYPE_PREFIX + slug));
-        } else if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
-            HttpStatus known = HttpStatus.resolve(status.value());
-            String name = known == null ? String.valueOf(status.value()) : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-            problem.setType(URI.create(TYPE_PREFIX + name));
-        }
-        if (request instanceof ServletWebRequest servlet) {
-            HttpServletRequest http = servlet.getRequest();
-            problem.setInstance(URI.create(http.getRequestURI()));
-        }
+    private static ResponseEntity<Object> answer(ProblemDetail problem) {
+        return answer(problem, HttpHeaders.EMPTY);
     }
 
-    static String summary(List<FieldProblem> fields) {
-        if (fields.isEmpty()) {
-            return "The request is invalid.";
-        }
-        FieldProblem first = fields.get(0);
-        String head = (first.pointer().isEmpty() ? "" : first.pointer() + ": ") + first.detail();
-        return fields.size() == 1 ? head : head + " (and " + (fields.size() - 1) + " more)";
+    /**
+     * The type is set, not negotiated: an Accept header that allows no problem detail (or cannot
+     * be parsed) must not turn the answer into an empty body.
+     */
+    private static ResponseEntity<Object> answer(ProblemDetail problem, HttpHeaders headers) {
+        HttpHeaders preset = new HttpHeaders();
+        preset.putAll(headers);
+        preset.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, preset, HttpStatusCode.valueOf(problem.getStatus()));
+    }
+
+    private static String path(WebRequest request) {
+        return request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
     }
 
     private static String describe(WebRequest request) {
@@ -466,31 +334,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
+        return BadInput.cause(t, type);
     }
 
     private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    private static String abbreviate(String text) {
-        return abbreviate(text, 300);
-    }
-
-    private static String abbreviate(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        String oneLine = text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
-        return oneLine.length() > max ? oneLine.substring(0, max) + "…" : oneLine;
+        return BadInput.rootCause(t);
     }
 }

@@ -1,5 +1,7 @@
 package io.kakunin.service.web;
 
+import io.kakunin.api.model.Problem;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -101,9 +103,8 @@ class RequestHeadersFilter extends OncePerRequestFilter {
             for (String one : coding.split(",")) {
                 if (!one.isBlank() && !one.strip().equalsIgnoreCase("identity")) {
                     String detail = "is not supported: send the body uncompressed, without a Content-Encoding";
-                    ApiProblem problem = new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                            "Unsupported Media Type", HttpHeaders.CONTENT_ENCODING + " " + detail + ".")
-                            .with("errors", List.of(new FieldProblem(HttpHeaders.CONTENT_ENCODING, detail)));
+                    ApiProblem problem = new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, null, HttpHeaders.CONTENT_ENCODING + " " + detail + ".")
+                            .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(HttpHeaders.CONTENT_ENCODING, detail)));
                     problem.headers().set(HttpHeaders.ACCEPT_ENCODING, "identity");
                     return problem;
                 }
@@ -113,9 +114,8 @@ class RequestHeadersFilter extends OncePerRequestFilter {
     }
 
     private static ApiProblem rejected(String name, String detail) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, "rejected-request", "The request was rejected",
-                (name.isEmpty() ? "" : "The header " + name + " ") + detail + ".")
-                .with("errors", List.of(new FieldProblem(name, detail)));
+        return new ApiProblem(HttpStatus.BAD_REQUEST, Problems.REJECTED_REQUEST, (name.isEmpty() ? "" : "The header " + name + " ") + detail + ".")
+                .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(name, detail)));
     }
 
     /** The first character the firewall refuses, as a code point and position: never the value itself, which may be a secret. */

@@ -31,8 +31,8 @@ class TomcatConfiguration {
     }
 
     @Bean
-    ProblemErrorReports problemErrorReports() {
-        return new ProblemErrorReports();
+    ProblemErrorReports problemErrorReports(Problems problems) {
+        return new ProblemErrorReports(problems);
     }
 
     /**
@@ -41,6 +41,12 @@ class TomcatConfiguration {
      * that it adds no default one when it starts.
      */
     static final class ProblemErrorReports implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+        private final Problems problems;
+
+        ProblemErrorReports(Problems problems) {
+            this.problems = problems;
+        }
 
         @Override
         public void customize(TomcatServletWebServerFactory factory) {
@@ -52,7 +58,7 @@ class TomcatConfiguration {
                             host.getPipeline().removeValve(valve);
                         }
                     }
-                    host.getPipeline().addValve(new ProblemErrorReportValve());
+                    host.getPipeline().addValve(new ProblemErrorReportValve(problems));
                 }
             });
         }

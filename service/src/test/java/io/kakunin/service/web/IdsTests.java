@@ -35,8 +35,8 @@ class IdsTests {
 
     @Test
     void beanPathsBecomeJsonPointers() {
-        assertThat(ProblemHandler.pointerOfProperty("products[0].networkServices[12].port"))
+        assertThat(BadInput.pointerOfProperty("products[0].networkServices[12].port"))
                 .isEqualTo("/products/0/networkServices/12/port");
-        assertThat(ProblemHandler.pointerOfProperty("organization")).isEqualTo("/organization");
+        assertThat(BadInput.pointerOfProperty("organization")).isEqualTo("/organization");
     }
 }

@@ -1,4 +1,4 @@
-package io.kakunin.service.web;
+package io.kakunin.service.storage;
 
 import jakarta.annotation.PreDestroy;
 

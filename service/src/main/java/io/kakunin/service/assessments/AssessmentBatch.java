@@ -9,6 +9,7 @@ import io.kakunin.api.model.Problem;
 import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.evaluation.FailedRecommendations;
@@ -20,7 +21,6 @@ import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Problems;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
@@ -36,11 +36,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -77,10 +77,11 @@ class AssessmentBatch {
     private final JsonMapper requests;
     private final Clock clock;
     private final int maxLineBytes;
-    private final ExecutorService workers;
+    private final Executor workers;
 
     AssessmentBatch(ActiveRuleset active, AssessmentStore store, Validator validator, JsonMapper json,
-                    ArrayLimits.RequestJson requests, Clock clock, KakuninProperties properties) {
+                    ArrayLimits.RequestJson requests, Clock clock, KakuninProperties properties,
+                    @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
         this.active = active;
         this.store = store;
         this.validator = validator;
@@ -88,17 +89,7 @@ class AssessmentBatch {
         this.requests = requests.mapper();
         this.clock = clock;
         this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
-        int threads = Runtime.getRuntime().availableProcessors();
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "kakunin-batch");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
+        this.workers = workers;
     }
 
     /** The result stream of a batch; nothing is read or evaluated until it is read. */

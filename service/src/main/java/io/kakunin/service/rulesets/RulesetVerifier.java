@@ -6,6 +6,7 @@ import io.kakunin.kb.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.service.ExecutorConfiguration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.annotation.PreDestroy;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,17 +35,12 @@ class RulesetVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(RulesetVerifier.class);
 
-    private final ExecutorService fixtures;
+    private final Executor fixtures;
     private final int parallelism;
 
-    RulesetVerifier() {
+    RulesetVerifier(@Qualifier(ExecutorConfiguration.FIXTURES) Executor fixtures) {
+        this.fixtures = fixtures;
         this.parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
-        AtomicInteger count = new AtomicInteger();
-        this.fixtures = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread thread = new Thread(r, "kakunin-fixtures-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -105,10 +98,5 @@ class RulesetVerifier {
             }
         }
         return new Run(new FixtureSuite.Report(List.copyOf(results), new TreeSet<>(ruleset.rules().keySet()), fired), diagnostics);
-    }
-
-    @PreDestroy
-    void stop() {
-        fixtures.shutdownNow();
     }
 }

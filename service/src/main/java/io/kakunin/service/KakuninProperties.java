@@ -12,16 +12,31 @@ import org.springframework.util.unit.DataSize;
 /**
  * The service's own settings, under {@code kakunin.*}.
  *
- * @param rules  which ruleset decides verdicts, and how a new one is published
- * @param limits what a request may cost
+ * @param rules   which ruleset decides verdicts, and how a new one is published
+ * @param limits  what a request may cost
+ * @param storage how long a request waits for the store
  */
 @ConfigurationProperties("kakunin")
-public record KakuninProperties(Rules rules, Limits limits, Security security) {
+public record KakuninProperties(Rules rules, Limits limits, Security security, Storage storage) {
 
     public KakuninProperties {
         rules = rules == null ? new Rules(null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
         security = security == null ? new Security(null, null, null) : security;
+        storage = storage == null ? new Storage(null) : storage;
+    }
+
+    /**
+     * @param commitTimeout how long a request waits for its record to be committed (default 5 s).
+     *                      Past it the request is answered 503 with {@code Retry-After}: saying
+     *                      that nothing was stored when the write had not started, and that the
+     *                      outcome is unknown when it had (a retry with the same
+     *                      {@code Idempotency-Key} then settles it)
+     */
+    public record Storage(Duration commitTimeout) {
+        public Storage {
+            commitTimeout = commitTimeout == null || commitTimeout.isNegative() || commitTimeout.isZero() ? Duration.ofSeconds(5) : commitTimeout;
+        }
     }
 
     /**

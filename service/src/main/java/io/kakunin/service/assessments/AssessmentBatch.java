@@ -4,11 +4,13 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
-import io.kakunin.api.model.Outcome;
 import io.kakunin.kb.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.evaluation.Evaluations;
+import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ArrayLimits;
@@ -17,7 +19,6 @@ import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Problems;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
@@ -28,23 +29,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -73,8 +72,7 @@ class AssessmentBatch {
     static final int CHUNK = 64;
 
     private final ActiveRuleset active;
-    private final AssessmentWriter writer;
-    private final TransactionTemplate transaction;
+    private final AssessmentStore store;
     private final Validator validator;
     private final JsonMapper json;
     /** Lines are requests: read within the request limits (arrays bounded while read). */
@@ -82,30 +80,20 @@ class AssessmentBatch {
     private final Clock clock;
     private final Problems problems;
     private final int maxLineBytes;
-    private final ExecutorService workers;
+    private final Executor workers;
 
-    AssessmentBatch(ActiveRuleset active, AssessmentWriter writer, TransactionTemplate transaction, Validator validator, JsonMapper json,
-                    ArrayLimits.RequestJson requests, Clock clock, Problems problems, KakuninProperties properties) {
+    AssessmentBatch(ActiveRuleset active, AssessmentStore store, Validator validator, JsonMapper json,
+                    ArrayLimits.RequestJson requests, Clock clock, Problems problems, KakuninProperties properties,
+                    @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
         this.active = active;
-        this.writer = writer;
-        this.transaction = transaction;
+        this.store = store;
         this.validator = validator;
         this.json = json;
         this.requests = requests.mapper();
         this.clock = clock;
         this.problems = problems;
         this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
-        int threads = Runtime.getRuntime().availableProcessors();
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "kakunin-batch");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
+        this.workers = workers;
     }
 
     /** The result stream of a batch; nothing is read or evaluated until it is read. */
@@ -126,7 +114,7 @@ class AssessmentBatch {
     }
 
     /** One line's outcome: a verdict to store, or the problem to report. */
-    private record Outcome1(int line, AssessmentWriter.NewAssessment stored, Assessment verdict, BatchResultLine error) {
+    private record Outcome1(int line, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {
     }
 
     private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
@@ -148,21 +136,23 @@ class AssessmentBatch {
         if (!violations.isEmpty()) {
             return failed(line, problems.invalid(problems.fields(violations), path));
         }
-        Assessment verdict;
+        Evaluations.Evaluated<Assessment> evaluated;
         try {
-            verdict = ruleset.assess(request, locale).id(Ids.newId(clock));
+            evaluated = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments:batch, line " + line);
         } catch (InvalidFactsException e) {
             return failed(line, problems.invalid(problems.fields(e), path));
-        } catch (RuntimeException e) {
+        }
+        if (evaluated.failed()) {
             // A rule that throws is the ruleset's fault: this line is answered 500, the others go on.
-            EvaluationFailures.Failure failure = EvaluationFailures.of(ruleset, e, "POST /v1/assessments:batch, line " + line);
+            EvaluationFailures.Failure failure = evaluated.failure();
             // The same problem a single request gets: which rule, under which revision.
             return failed(line, problems.of(failure.problem(), path));
         }
+        Assessment verdict = evaluated.verdict().id(Ids.newId(clock));
         AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
                 request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
                 verdict.getLocale(), json.writeValueAsString(request), StoredVerdicts.toJson(verdict));
-        return new Outcome1(line, AssessmentWriter.NewAssessment.of(record, request, verdict), verdict, null);
+        return new Outcome1(line, AssessmentStore.NewAssessment.of(record, request, verdict), verdict, null);
     }
 
     /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
@@ -184,14 +174,12 @@ class AssessmentBatch {
 
     private BatchResultLine success(Outcome1 o, BatchDetail detail) {
         Assessment verdict = o.verdict();
-        Set<String> failed = new LinkedHashSet<>();
-        verdict.getResults().stream().filter(r -> r.getOutcome() == Outcome.FAIL).forEach(r -> failed.add(r.getRecommendationId()));
         BatchResultLine line = new BatchResultLine().line(o.line()).status(201).id(verdict.getId())
                 .location("/v1/assessments/" + verdict.getId())
                 .organizationId(verdict.getOrganizationId())
                 .overallOutcome(verdict.getOverallOutcome())
                 .counts(verdict.getCounts())
-                .failedRecommendationIds(new ArrayList<>(failed));
+                .failedRecommendationIds(FailedRecommendations.of(verdict.getResults()));
         if (detail == BatchDetail.FULL) {
             verdict.getRuleset().available(true);
             line.verdict(verdict);
@@ -259,9 +247,9 @@ class AssessmentBatch {
             for (CompletableFuture<Outcome1> f : pending) {
                 outcomes.add(f.join());
             }
-            List<AssessmentWriter.NewAssessment> stored = new ArrayList<>();
+            List<AssessmentStore.NewAssessment> stored = new ArrayList<>();
             outcomes.stream().filter(o -> o.stored() != null).forEach(o -> stored.add(o.stored()));
-            transaction.executeWithoutResult(status -> writer.insert(stored));
+            store.createAll(stored);
             ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 256);
             for (Outcome1 o : outcomes) {
                 out.write(json.writeValueAsBytes(o.error() != null ? o.error() : success(o, detail)));

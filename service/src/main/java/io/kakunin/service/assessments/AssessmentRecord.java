@@ -3,18 +3,14 @@ package io.kakunin.service.assessments;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.springframework.data.annotation.Id;
-import org.springframework.data.relational.core.mapping.Table;
-
 /**
  * A stored assessment: what was submitted, what was decided, by which ruleset, for whom and when.
  * The request and the verdict are kept whole, as JSON, so an auditor can replay and compare.
  *
  * @param caller who submitted it: {@code key:<id>} or {@code jwt:<issuer>#<subject>}
  */
-@Table("assessment")
 record AssessmentRecord(
-        @Id UUID id,
+        UUID id,
         Instant createdAt,
         String caller,
         String organizationId,

@@ -9,6 +9,7 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.Ids;
 
@@ -26,13 +27,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
-import jakarta.annotation.PreDestroy;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,11 +43,16 @@ import org.springframework.stereotype.Component;
  * ruleset that fails any of these is refused and the active one keeps serving. Every
  * activation and refusal is recorded and logged.
  *
- * <p>All loading happens on one background thread, off the request path: requests keep being
- * decided by the active ruleset while the next one compiles, and two loads never race.
+ * <p>All loading happens on the loader executor, off the request path: requests keep being
+ * decided by the active ruleset while the next one compiles, and two loads never race. So does
+ * the first load: it runs when the container starts the publisher, before the web server takes
+ * requests, and the service does not start if it is refused.
  */
 @Component
-public class RulesetPublisher {
+public class RulesetPublisher implements SmartLifecycle {
+
+    /** Started before the web server, so that the first request finds a ruleset active. */
+    static final int PHASE = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
 
     private static final Logger log = LoggerFactory.getLogger(RulesetPublisher.class);
 
@@ -58,25 +65,60 @@ public class RulesetPublisher {
     private final Clock clock;
     private final Path directory;
     private final Map<String, Integer> thresholds;
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "kakunin-ruleset-loader");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor loader;
+    private final Executor warmUps;
+    private volatile boolean running;
     private volatile boolean warmingUp;
     private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
     /** What the last refusal was refused for: the revision and the fixtures, so that an unchanged retry is not recorded again. */
     private volatile String lastRefusedContent;
 
-    RulesetPublisher(ActiveRuleset active, RulesetStore store, RulesetVerifier verifier, KakuninProperties properties, Clock clock) {
+    RulesetPublisher(ActiveRuleset active, RulesetStore store, RulesetVerifier verifier, KakuninProperties properties, Clock clock,
+                     @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader,
+                     @Qualifier(ExecutorConfiguration.RULESET_WARM_UP) Executor warmUps) {
         this.active = active;
         this.store = store;
         this.verifier = verifier;
         this.clock = clock;
+        this.loader = loader;
+        this.warmUps = warmUps;
         this.thresholds = properties.rules().thresholds();
         Path path = properties.rules().path();
         this.directory = path == null ? null : path.toAbsolutePath().normalize();
-        startup();
+    }
+
+    /** Activates the first ruleset, compiled on the loader; a refused one stops the start with its diagnostics. */
+    @Override
+    public void start() {
+        try {
+            CompletableFuture.runAsync(this::startup, loader).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        running = true;
+    }
+
+    /** Stops a warm-up between two rounds; a load in progress completes on the loader as the container shuts it down. */
+    @Override
+    public void stop() {
+        warmingUp = false;
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     /** The rules directory served, or null when the built-in ruleset is. */
@@ -131,7 +173,7 @@ public class RulesetPublisher {
     void warmUp(int rounds) {
         ActiveRuleset.Activation activation = active.current();
         warmingUp = true;
-        Thread thread = new Thread(() -> {
+        warmUps.execute(() -> {
             long start = System.nanoTime();
             int done = 0;
             try {
@@ -149,10 +191,7 @@ public class RulesetPublisher {
                 log.debug("Ruleset compiler warmed up: {} rounds in {} ms", done, (System.nanoTime() - start) / 1_000_000);
                 warmedUp.complete(null);
             }
-        }, "kakunin-ruleset-warm-up");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
+        });
     }
 
     private RulesetEvent load(RulesetTrigger trigger) {
@@ -321,11 +360,5 @@ public class RulesetPublisher {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        warmingUp = false;
-        loader.shutdownNow();
     }
 }

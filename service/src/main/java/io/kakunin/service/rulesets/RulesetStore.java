@@ -6,11 +6,11 @@ import io.kakunin.api.model.RulesetEventOutcome;
 import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.RulesetFiles;
-
+import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
-import io.kakunin.service.web.Listing;
 
 import java.nio.ByteBuffer;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,8 +23,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
-import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Where activated rulesets and ruleset events are kept: the files of every activated revision
  * (so that any instance can compile it again for re-evaluation), and every activation and
- * refusal.
+ * refusal; every statement on {@code ruleset_revision} and {@code ruleset_event}. Plain SQL with
+ * named parameters, as every store of the service: the history pages on a composite key.
  */
 @Component
 class RulesetStore {
@@ -62,32 +61,33 @@ class RulesetStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final JdbcAggregateTemplate jdbc;
     private final NamedParameterJdbcTemplate sql;
-    private final RulesetRevisionRecords revisions;
     private final JsonMapper json;
     private final Clock clock;
 
-    RulesetStore(JdbcAggregateTemplate jdbc, NamedParameterJdbcTemplate sql, RulesetRevisionRecords revisions, JsonMapper json, Clock clock) {
-        this.jdbc = jdbc;
+    RulesetStore(NamedParameterJdbcTemplate sql, JsonMapper json, Clock clock) {
         this.sql = sql;
-        this.revisions = revisions;
         this.json = json;
         this.clock = clock;
     }
 
     /** Keeps an activated ruleset's files, once per revision, whichever instance gets there first. */
     void keep(Ruleset ruleset) {
-        if (revisions.existsById(ruleset.revision())) {
+        if (has(ruleset.revision())) {
             return;
         }
         Map<String, String> files = new LinkedHashMap<>();
         ruleset.files().files().forEach((path, bytes) -> files.put(path, Base64.getEncoder().encodeToString(bytes)));
         try {
-            jdbc.insert(new RulesetRevisionRecord(ruleset.revision(), ruleset.version(), ruleset.source(), clock.instant(),
-                    json.writeValueAsString(files)));
-        } catch (DbActionExecutionException | DataIntegrityViolationException e) {
-            if (!revisions.existsById(ruleset.revision())) {
+            sql.update("INSERT INTO ruleset_revision (revision, version, source, stored_at, files_json) "
+                    + "VALUES (:revision, :version, :source, :storedAt, :filesJson)", new MapSqlParameterSource()
+                    .addValue("revision", ruleset.revision())
+                    .addValue("version", ruleset.version())
+                    .addValue("source", ruleset.source())
+                    .addValue("storedAt", clock.instant().atOffset(ZoneOffset.UTC))
+                    .addValue("filesJson", json.writeValueAsString(files)));
+        } catch (DataIntegrityViolationException e) {
+            if (!has(ruleset.revision())) {
                 throw e;
             }
             // Another instance stored the same revision meanwhile: the content is the same by definition.
@@ -99,25 +99,39 @@ class RulesetStore {
     }
 
     Optional<Stored> find(String revision) {
-        return revisions.findById(revision).map(record -> {
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            STORED.readValue(record.filesJson(), FILES).forEach((path, base64) -> files.put(path, Base64.getDecoder().decode(base64)));
-            RulesetFiles restored = RulesetFiles.of(files);
-            if (!restored.revision().equals(revision)) {
-                throw new IllegalStateException("stored ruleset " + revision + " no longer has its revision's content (" + restored.revision() + ")");
-            }
-            return new Stored(restored, record.source());
-        });
+        return sql.query("SELECT source, files_json FROM ruleset_revision WHERE revision = :revision",
+                new MapSqlParameterSource("revision", revision), (rs, n) -> {
+                    Map<String, byte[]> files = new LinkedHashMap<>();
+                    STORED.readValue(rs.getString("files_json"), FILES).forEach((path, base64) -> files.put(path, Base64.getDecoder().decode(base64)));
+                    RulesetFiles restored = RulesetFiles.of(files);
+                    if (!restored.revision().equals(revision)) {
+                        throw new IllegalStateException("stored ruleset " + revision + " no longer has its revision's content ("
+                                + restored.revision() + ")");
+                    }
+                    return new Stored(restored, rs.getString("source"));
+                }).stream().findFirst();
     }
 
     boolean has(String revision) {
-        return revisions.existsById(revision);
+        return !sql.queryForList("SELECT 1 FROM ruleset_revision WHERE revision = :revision", new MapSqlParameterSource("revision", revision),
+                Integer.class).isEmpty();
     }
 
     RulesetEvent record(RulesetEvent event) {
-        jdbc.insert(new RulesetEventRecord(event.getId(), event.getOccurredAt().toInstant(), event.getRevision(), event.getVersion(),
-                event.getSource(), event.getTrigger().getValue(), event.getOutcome().getValue(), event.getRuleCount(),
-                event.getFixtureCount(), event.getErrorCount(), json.writeValueAsString(event.getDiagnostics())));
+        sql.update("INSERT INTO ruleset_event (id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
+                + "error_count, diagnostics_json) VALUES (:id, :occurredAt, :revision, :version, :source, :cause, :outcome, :ruleCount, "
+                + ":fixtureCount, :errorCount, :diagnosticsJson)", new MapSqlParameterSource()
+                .addValue("id", event.getId())
+                .addValue("occurredAt", event.getOccurredAt().withOffsetSameInstant(ZoneOffset.UTC))
+                .addValue("revision", event.getRevision())
+                .addValue("version", event.getVersion())
+                .addValue("source", event.getSource())
+                .addValue("cause", event.getTrigger().getValue())
+                .addValue("outcome", event.getOutcome().getValue())
+                .addValue("ruleCount", event.getRuleCount(), Types.INTEGER)
+                .addValue("fixtureCount", event.getFixtureCount(), Types.INTEGER)
+                .addValue("errorCount", event.getErrorCount())
+                .addValue("diagnosticsJson", json.writeValueAsString(event.getDiagnostics())));
         return event;
     }
 
@@ -128,7 +142,7 @@ class RulesetStore {
      * page, so events recorded meanwhile (newer than any page read) neither repeat nor hide
      * any, and events of the same instant are split between pages by their id.
      */
-    Listing.Page<RulesetEvent> events(int limit, String cursor) {
+    Page<RulesetEvent> events(int limit, String cursor) {
         MapSqlParameterSource parameters = new MapSqlParameterSource("limitPlusOne", limit + 1);
         String after = "";
         if (cursor != null) {
@@ -155,10 +169,10 @@ class RulesetStore {
                     .diagnostics(STORED.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
         });
         if (rows.size() <= limit) {
-            return new Listing.Page<>(rows.stream().map(Row::event).toList(), null);
+            return new Page<>(rows.stream().map(Row::event).toList(), null);
         }
         List<Row> page = rows.subList(0, limit);
-        return new Listing.Page<>(page.stream().map(Row::event).toList(), page.get(limit - 1).position().encode());
+        return new Page<>(page.stream().map(Row::event).toList(), page.get(limit - 1).position().encode());
     }
 
     private record Row(Position position, RulesetEvent event) {

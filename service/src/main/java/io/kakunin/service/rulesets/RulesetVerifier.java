@@ -5,42 +5,35 @@ import io.kakunin.kb.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.PublicationGate;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.annotation.PreDestroy;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * The service's door to {@link PublicationGate}, the one gate that {@code kakunin test} runs too:
  * the same checks, with the policy from {@code kakunin.rules.coverage-min} (the same default). It
- * adds only where the fixtures run: on every core, since on the 2-core machines the service runs
- * on, the fixture run of a whole ruleset is a third of the time an edit takes to go live.
+ * adds only where the fixtures run: on the fixtures executor, every core, since on the 2-core
+ * machines the service runs on, the fixture run of a whole ruleset is a third of the time an
+ * edit takes to go live.
  */
 @Component
 class RulesetVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(RulesetVerifier.class);
 
-    private final ExecutorService fixtures;
+    private final Executor fixtures;
     private final PublicationGate.Policy policy;
 
-    RulesetVerifier(KakuninProperties properties) {
+    RulesetVerifier(KakuninProperties properties, @Qualifier(ExecutorConfiguration.FIXTURES) Executor fixtures) {
         this.policy = properties.rules().gatePolicy();
-        int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
-        AtomicInteger count = new AtomicInteger();
-        this.fixtures = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread thread = new Thread(r, "kakunin-fixtures-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.fixtures = fixtures;
     }
 
     /**
@@ -58,10 +51,5 @@ class RulesetVerifier {
     /** Passes a changed set of fixtures through the gate, against a ruleset that passed it already. */
     Verification verify(Ruleset ruleset, FixtureCase.Scan scan) {
         return PublicationGate.verify(ruleset, scan, policy, fixtures);
-    }
-
-    @PreDestroy
-    void stop() {
-        fixtures.shutdownNow();
     }
 }

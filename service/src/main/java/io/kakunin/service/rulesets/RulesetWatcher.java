@@ -1,6 +1,7 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.api.model.RulesetTrigger;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 
 import java.io.IOException;
@@ -24,11 +25,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -67,17 +71,21 @@ class RulesetWatcher implements SmartLifecycle {
     private final Path directory;
     private final boolean enabled;
     private final long quietMillis;
+    private final AsyncTaskExecutor executor;
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private volatile boolean running;
     /** Whether the folder the path leads to is registered (false while the path leads nowhere). */
     private volatile boolean registered;
     private volatile WatchService watcher;
-    private Thread thread;
+    /** The watch loop, running on the watcher executor. */
+    private volatile Future<?> loop;
     private Target watched;
     private WatchKey rootKey;
 
-    RulesetWatcher(RulesetPublisher publisher, KakuninProperties properties) {
+    RulesetWatcher(RulesetPublisher publisher, KakuninProperties properties,
+                   @Qualifier(ExecutorConfiguration.RULESET_WATCHER) AsyncTaskExecutor executor) {
         this.publisher = publisher;
+        this.executor = executor;
         this.directory = publisher.directory();
         this.enabled = directory != null && properties.rules().watch();
         Duration quiet = properties.rules().watchQuietPeriod();
@@ -86,8 +94,8 @@ class RulesetWatcher implements SmartLifecycle {
 
     /** Whether changes to the directory are being noticed now. */
     boolean watching() {
-        Thread t = thread;
-        return running && enabled && registered && t != null && t.isAlive();
+        Future<?> l = loop;
+        return running && enabled && registered && l != null && !l.isDone();
     }
 
     @Override
@@ -105,9 +113,7 @@ class RulesetWatcher implements SmartLifecycle {
         } catch (IOException e) {
             throw new IllegalStateException("cannot watch the rules directory " + directory, e);
         }
-        thread = new Thread(this::run, "kakunin-ruleset-watcher");
-        thread.setDaemon(true);
-        thread.start();
+        loop = executor.submit(this::run);
         log.info("Watching {} for ruleset changes (quiet period {} ms)", directory, quietMillis);
         publisher.warmUp(WARM_UP_ROUNDS);
     }
@@ -122,8 +128,9 @@ class RulesetWatcher implements SmartLifecycle {
                 log.debug("Closing the watch service failed", e);
             }
         }
-        if (thread != null) {
-            thread.interrupt();
+        if (loop != null) {
+            // Interrupts a wait for a load or the pause after a failure; a closed watch service ends the loop anyway.
+            loop.cancel(true);
         }
     }
 

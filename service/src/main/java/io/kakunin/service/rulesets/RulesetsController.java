@@ -15,8 +15,8 @@ import io.kakunin.kb.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
-import io.kakunin.service.web.Listing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -80,7 +80,7 @@ class RulesetsController implements RulesetsApi {
 
     @Override
     public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit, String cursor) {
-        Listing.Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
+        Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
         return ResponseEntity.ok(new RulesetEventList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 

@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -46,16 +45,14 @@ public class ApiKeys {
     private record Cached(Optional<Caller> caller, long expiresAt) {
     }
 
-    private final ApiKeyRecords records;
-    private final JdbcAggregateTemplate jdbc;
+    private final ApiKeyStore store;
     private final Clock clock;
     private final long cacheNanos;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ApiKeys(ApiKeyRecords records, JdbcAggregateTemplate jdbc, Clock clock, KakuninProperties properties) {
-        this.records = records;
-        this.jdbc = jdbc;
+    ApiKeys(ApiKeyStore store, Clock clock, KakuninProperties properties) {
+        this.store = store;
         this.clock = clock;
         this.cacheNanos = properties.security().keyCacheTtl().toNanos();
     }
@@ -74,14 +71,14 @@ public class ApiKeys {
      */
     public void provision(String name, Set<Role> roles, String key, String sha256) {
         String keyHash = key != null ? hash(key) : sha256.toLowerCase(java.util.Locale.ROOT);
-        if (records.findByKeyHash(keyHash).isPresent()) {
+        if (store.findByHash(keyHash).isPresent()) {
             return;
         }
         String prefix = key != null ? key.substring(0, Math.min(SHOWN_PREFIX, key.length())) : "sha256:" + keyHash.substring(0, 5);
         try {
             store(name, roles, prefix, keyHash, "configuration");
         } catch (RuntimeException e) {
-            if (records.findByKeyHash(keyHash).isEmpty()) {
+            if (store.findByHash(keyHash).isEmpty()) {
                 throw e;
             }
         }
@@ -89,7 +86,8 @@ public class ApiKeys {
 
     private ApiKeyRecord store(String name, Set<Role> roles, String prefix, String keyHash, String createdBy) {
         ApiKeyRecord record = new ApiKeyRecord(Ids.newId(clock), name, names(roles), prefix, keyHash, clock.instant(), createdBy, null);
-        return jdbc.insert(record);
+        store.insert(record);
+        return record;
     }
 
     /** The caller a presented key stands for, if it is a key of this service and not revoked. */
@@ -100,7 +98,7 @@ public class ApiKeys {
         if (cached != null && cached.expiresAt() - now > 0) {
             return cached.caller();
         }
-        Optional<Caller> caller = records.findByKeyHash(keyHash)
+        Optional<Caller> caller = store.findByHash(keyHash)
                 .filter(r -> r.revokedAt() == null)
                 .map(r -> new Caller("key:" + r.id(), roles(r.roles())));
         if (cache.size() >= CACHE_LIMIT) {
@@ -111,26 +109,26 @@ public class ApiKeys {
     }
 
     public List<ApiKeyRecord> list() {
-        return records.findAllByOrderByCreatedAtDescIdDesc();
+        return store.all();
     }
 
     public boolean anyActive() {
-        return records.existsByRevokedAtIsNull();
+        return store.anyActive();
     }
 
     /** Revokes a key; the last working administrator key stays, or nobody could manage keys again. */
     @Transactional
     public void revoke(UUID id) {
-        ApiKeyRecord record = records.findById(id).orElseThrow(() -> new NotFoundException("API key", id));
+        ApiKeyRecord record = store.find(id).orElseThrow(() -> new NotFoundException("API key", id));
         if (record.revokedAt() != null) {
             return;
         }
         if (roles(record.roles()).contains(Role.ADMIN)
-                && records.findAllByRevokedAtIsNull().stream().filter(r -> roles(r.roles()).contains(Role.ADMIN)).count() <= 1) {
+                && store.active().stream().filter(r -> roles(r.roles()).contains(Role.ADMIN)).count() <= 1) {
             throw ApiProblem.conflict("last-admin-key", "The last administrator key cannot be revoked",
                     "Key " + id + " is the only working key with the ADMIN role; create another administrator key first.");
         }
-        records.revoke(id, clock.instant());
+        store.revoke(id, clock.instant());
         cache.clear();
     }
 

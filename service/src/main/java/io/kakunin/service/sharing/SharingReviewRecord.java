@@ -3,13 +3,9 @@ package io.kakunin.service.sharing;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.springframework.data.annotation.Id;
-import org.springframework.data.relational.core.mapping.Table;
-
 /** A stored sharing review: masked request and review, the digest of the original input, and who and when. */
-@Table("sharing_review")
 record SharingReviewRecord(
-        @Id UUID id,
+        UUID id,
         Instant createdAt,
         String caller,
         String organizationId,

@@ -1,16 +1,18 @@
-package io.kakunin.service.web;
+package io.kakunin.service.storage;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
 /**
  * The WHERE clause of a listing, built from the filters given, every value a bound parameter.
- * Listings page newest first by id with a cursor.
+ * Listings page newest first by id with a cursor. Used by the stores of the features, which
+ * hold the SQL it is given.
  */
 public final class Listing {
 
@@ -43,14 +45,11 @@ public final class Listing {
     }
 
     /** The page and the cursor of the next, from rows fetched with one row more than the limit. */
-    public static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, UUID> id) {
+    public static <T> Page<T> page(List<T> rows, int limit, Function<T, UUID> id) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
         List<T> page = rows.subList(0, limit);
-        return new Page<>(List.copyOf(page), Cursor.after(id.apply(page.get(limit - 1))));
-    }
-
-    public record Page<T>(List<T> items, String nextCursor) {
+        return new Page<>(page, Cursor.after(id.apply(page.get(limit - 1))));
     }
 }

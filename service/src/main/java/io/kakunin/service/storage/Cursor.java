@@ -1,4 +1,6 @@
-package io.kakunin.service.web;
+package io.kakunin.service.storage;
+
+import io.kakunin.service.web.ApiProblem;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,18 +1,21 @@
-package io.kakunin.service.web;
+package io.kakunin.service.storage;
+
+import io.kakunin.service.web.ApiProblem;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,12 +35,12 @@ public class Idempotency {
     public record Stored(UUID id, boolean replayed) {
     }
 
-    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate sql;
     private final GroupCommit commits;
     private final Clock clock;
 
-    Idempotency(JdbcTemplate jdbc, GroupCommit commits, Clock clock) {
-        this.jdbc = jdbc;
+    Idempotency(NamedParameterJdbcTemplate sql, GroupCommit commits, Clock clock) {
+        this.sql = sql;
         this.commits = commits;
         this.clock = clock;
     }
@@ -58,8 +61,9 @@ public class Idempotency {
         String digest = digest(body);
         try {
             commits.commit(() -> {
-                jdbc.update("INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", caller, operation, key, digest, id, Timestamp.from(clock.instant()));
+                sql.update("INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
+                        + "VALUES (:caller, :operation, :key, :digest, :id, :createdAt)", scope(caller, operation, key)
+                        .addValue("digest", digest).addValue("id", id).addValue("createdAt", clock.instant().atOffset(ZoneOffset.UTC)));
                 store.run();
             });
             return new Stored(id, false);
@@ -84,9 +88,9 @@ public class Idempotency {
     private Optional<String[]> awaitEarlier(String caller, String operation, String key) {
         long deadline = System.nanoTime() + IN_FLIGHT_WAIT.toNanos();
         while (true) {
-            List<String[]> rows = jdbc.query("SELECT request_digest, resource_id FROM idempotency_key "
-                            + "WHERE caller = ? AND operation = ? AND idempotency_key = ?",
-                    (rs, n) -> new String[] {rs.getString(1), rs.getString(2)}, caller, operation, key);
+            List<String[]> rows = sql.query("SELECT request_digest, resource_id FROM idempotency_key "
+                            + "WHERE caller = :caller AND operation = :operation AND idempotency_key = :key", scope(caller, operation, key),
+                    (rs, n) -> new String[] {rs.getString(1), rs.getString(2)});
             if (!rows.isEmpty()) {
                 return Optional.of(rows.get(0));
             }
@@ -100,6 +104,10 @@ public class Idempotency {
                 return Optional.empty();
             }
         }
+    }
+
+    private static MapSqlParameterSource scope(String caller, String operation, String key) {
+        return new MapSqlParameterSource("caller", caller).addValue("operation", operation).addValue("key", key);
     }
 
     private static boolean isDuplicate(Throwable e) {

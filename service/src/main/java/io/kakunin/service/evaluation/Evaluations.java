@@ -1,0 +1,64 @@
+package io.kakunin.service.evaluation;
+
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.service.web.ApiProblem;
+import io.kakunin.service.web.EvaluationFailures;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Every evaluation the service runs (a single request, a batch line, a re-evaluation, a sharing
+ * review) goes through here, so that a rule that throws at run time is treated the same way on
+ * every path: it is the ruleset's fault, named (rule, revision) and logged once by
+ * {@link EvaluationFailures}, and nothing is stored. A single request answers it 500
+ * {@code evaluation-failed} ({@link Evaluated#orThrow}); a batch answers it on the line and goes on.
+ * Facts the engine refuses ({@link InvalidFactsException}) are the request's fault and pass through.
+ */
+public final class Evaluations {
+
+    private Evaluations() {
+    }
+
+    /** A verdict, or the failure of the ruleset that was to make it. */
+    public record Evaluated<T>(T verdict, EvaluationFailures.Failure failure) {
+
+        public boolean failed() {
+            return failure != null;
+        }
+
+        /** The verdict; a failure is thrown as the problem a single request is answered with. */
+        public T orThrow() {
+            if (failure != null) {
+                throw failure.problem();
+            }
+            return verdict;
+        }
+    }
+
+    /**
+     * @param operation what is being done, for the log: {@code POST /v1/assessments}, {@code ... line 7}
+     */
+    public static Evaluated<Assessment> assess(Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
+        return evaluate(ruleset, operation, () -> ruleset.assess(request, locale));
+    }
+
+    public static Evaluated<SharingReview> review(Ruleset ruleset, SharingReviewRequest request, Locale locale, String operation) {
+        return evaluate(ruleset, operation, () -> ruleset.review(request, locale));
+    }
+
+    private static <T> Evaluated<T> evaluate(Ruleset ruleset, String operation, Supplier<T> evaluation) {
+        try {
+            return new Evaluated<>(evaluation.get(), null);
+        } catch (InvalidFactsException | ApiProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return new Evaluated<>(null, EvaluationFailures.of(ruleset, e, operation));
+        }
+    }
+}

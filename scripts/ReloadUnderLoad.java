@@ -58,9 +58,8 @@ public class ReloadUnderLoad {
         Path work = Files.createTempDirectory("kakunin-reload-under-load");
         Path rules = work.resolve("rules");
         List<String> export = new ArrayList<>(List.of("export", rules.toString()));
-        if (options.containsKey("--fixtures")) {
-            export.addAll(List.of("--fixtures", root.resolve(options.get("--fixtures")).toString()));
-        }
+        // The service publishes only rulesets with fixtures (the publication gate): the shipped ones unless others are given.
+        export.addAll(List.of("--fixtures", root.resolve(options.getOrDefault("--fixtures", "test-fixtures/fixtures")).toString()));
         if (new Kakunin(System.out, System.err, root).run(export.toArray(String[]::new)) != 0) {
             throw new IllegalStateException("export failed");
         }

@@ -124,15 +124,14 @@ public final class Ruleset {
      * (and reports the failure) if the background build failed.
      */
     public static void preloadBuiltIn() {
-        Thread thread = new Thread(() -> {
+        // On the common pool: a one-off start-up task, before any container (and its executors) exists.
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
                 builtInKieBase();
             } catch (RuntimeException e) {
                 // builtIn() tries again and reports it where it is needed
             }
-        }, "kakunin-kb-preload");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /** Where kie-maven-plugin lists the executable-model classes it generated for this module. */

@@ -66,6 +66,11 @@ public final class StoredVerdicts {
      * that revision): titles, messages, remediation and references.
      */
     public static Assessment render(Assessment stored, Ruleset decidedBy, Locale locale) {
+        return render(stored, RulesetTexts.of(decidedBy), locale);
+    }
+
+    /** As {@link #render(Assessment, Ruleset, Locale)}, with the texts of the revision alone (nothing compiled). */
+    public static Assessment render(Assessment stored, RulesetTexts decidedBy, Locale locale) {
         if (!decidedBy.revision().equals(stored.getRuleset().getRevision())) {
             throw new IllegalArgumentException("verdict of revision " + stored.getRuleset().getRevision() + " rendered with " + decidedBy.revision());
         }

@@ -20,7 +20,7 @@ import org.springframework.util.unit.DataSize;
 public record KakuninProperties(Rules rules, Limits limits, Security security, Storage storage) {
 
     public KakuninProperties {
-        rules = rules == null ? new Rules(null, null, null, null, null, null, null) : rules;
+        rules = rules == null ? new Rules(null, null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
         security = security == null ? new Security(null, null, null) : security;
         storage = storage == null ? new Storage(null) : storage;
@@ -59,9 +59,12 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * @param coverageMin              the least rule coverage (percent of rules whose decision a
      *                                 fixture asserts) a ruleset needs to be activated or validated;
      *                                 the same default as {@code kakunin test} (100)
+     * @param recompileWait            how long a re-evaluation waits for an earlier revision to be
+     *                                 compiled again before it is answered 503 with Retry-After
+     *                                 (default 10 s); the compile goes on meanwhile
      */
     public record Rules(Path path, Boolean watch, Duration watchQuietPeriod, Map<String, Integer> thresholds,
-                        Integer compiledRevisionsKept, Integer maxConcurrentValidations, Double coverageMin) {
+                        Integer compiledRevisionsKept, Integer maxConcurrentValidations, Double coverageMin, Duration recompileWait) {
         public Rules {
             watch = watch == null || watch;
             watchQuietPeriod = watchQuietPeriod == null ? Duration.ofMillis(300) : watchQuietPeriod;
@@ -69,6 +72,7 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
             compiledRevisionsKept = compiledRevisionsKept == null ? 4 : Math.max(0, compiledRevisionsKept);
             maxConcurrentValidations = maxConcurrentValidations == null ? 1 : Math.max(1, maxConcurrentValidations);
             coverageMin = coverageMin == null ? PublicationGate.Policy.DEFAULT.coverageMin() : coverageMin;
+            recompileWait = recompileWait == null ? Duration.ofSeconds(10) : recompileWait;
         }
 
         /** What the publication gate asks of a ruleset before it is activated or said to be valid. */

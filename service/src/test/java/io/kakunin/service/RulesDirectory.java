@@ -105,8 +105,14 @@ public final class RulesDirectory {
     /**
      * Starts the service on this directory with an in-memory database and the given extra
      * properties, given as command-line arguments so that they win over application.yaml.
+     * Unless a test sets {@code kakunin.rules.coverage-min} itself, it is 0: the directories of
+     * tests about publishing leave out the long scenario fixtures, which some rules need to be
+     * covered; coverage itself is the subject of {@code PublicationGateParityTests}.
      */
     public ConfigurableApplicationContext start(String... properties) {
+        if (Stream.of(properties).noneMatch(p -> p.startsWith("kakunin.rules.coverage-min="))) {
+            properties = Stream.concat(Stream.of(properties), Stream.of("kakunin.rules.coverage-min=0")).toArray(String[]::new);
+        }
         String[] all = Stream.concat(Stream.concat(Stream.of("server.port=0", "kakunin.rules.path=" + root.toAbsolutePath(),
                         "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                         "logging.level.root=WARN"), Stream.of(properties)).map(p -> "--" + p), TestKeys.arguments().stream())

@@ -10,6 +10,7 @@ import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.kb.Locales;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.rulesets.ActiveRuleset;
@@ -115,8 +116,8 @@ class AssessmentsController implements AssessmentsApi {
     private Assessment view(AssessmentRecord record, String acceptLanguage) {
         Assessment verdict = StoredVerdicts.fromJson(record.verdictJson());
         Locale locale = Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale());
-        Optional<Ruleset> decidedBy = active.byRevision(record.rulesetRevision());
-        decidedBy.ifPresent(ruleset -> StoredVerdicts.render(verdict, ruleset, locale));
+        Optional<RulesetTexts> decidedBy = active.texts(record.rulesetRevision());
+        decidedBy.ifPresent(texts -> StoredVerdicts.render(verdict, texts, locale));
         verdict.getRuleset().available(decidedBy.isPresent());
         return verdict;
     }
@@ -139,10 +140,16 @@ class AssessmentsController implements AssessmentsApi {
     @Override
     public ResponseEntity<Reevaluation> reevaluateAssessment(UUID id) {
         AssessmentRecord record = visible(id);
-        Ruleset ruleset = active.byRevision(record.rulesetRevision()).orElseThrow(() -> ApiProblem.conflict("ruleset-unavailable",
+        Ruleset ruleset;
+        try {
+            ruleset = active.compiled(record.rulesetRevision()).orElseThrow(() -> ApiProblem.conflict("ruleset-unavailable",
                 "The ruleset that decided is no longer available",
                 "The rules of revision " + record.rulesetRevision() + " are no longer held by the service; the stored verdict stands as "
                         + "recorded but cannot be recomputed."));
+        } catch (ActiveRuleset.StillCompiling e) {
+            throw ApiProblem.busy("The rules of revision " + e.revision() + " are being compiled again to recompute this verdict; "
+                    + "retry shortly.", 5);
+        }
         JsonNode stored = json.readTree(record.verdictJson());
         Assessment original = json.treeToValue(stored, Assessment.class);
         Instant asOf = original.getCreatedAt().toInstant();

@@ -2,19 +2,29 @@ package io.kakunin.service.rulesets;
 
 import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,9 +32,10 @@ import org.springframework.stereotype.Component;
  * current one in a single read, so a request is decided by one ruleset from start to end,
  * whatever is activated meanwhile; activation is one atomic swap.
  *
- * <p>Earlier revisions serve re-evaluation and re-localization of stored verdicts: the most
- * recent ones stay compiled in memory, any other activated one is compiled again from the
- * store on demand.
+ * <p>Earlier revisions serve re-localization of stored verdicts from their texts alone (read
+ * from the store, never compiled on a request), and re-evaluation from their compiled rules:
+ * the most recent ones stay compiled in memory, any other activated one is compiled again from
+ * the store on the loader's executor, with a bounded wait.
  */
 @Component
 public class ActiveRuleset {
@@ -46,16 +57,32 @@ public class ActiveRuleset {
     private final AtomicReference<Activation> current = new AtomicReference<>();
     private final AtomicReference<RulesetEvent> lastRefusal = new AtomicReference<>();
     private final Map<String, Ruleset> compiled;
-    private final Object compiling = new Object();
+    private final Map<String, RulesetTexts> texts;
+    private final Map<String, CompletableFuture<Ruleset>> compiling = new ConcurrentHashMap<>();
     private final RulesetStore store;
+    private final RevisionCompiler compiler;
+    private final Executor loader;
+    private final Duration recompileWait;
 
-    ActiveRuleset(KakuninProperties properties, RulesetStore store) {
+    ActiveRuleset(KakuninProperties properties, RulesetStore store, RevisionCompiler compiler,
+                  @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader) {
         this.store = store;
+        this.compiler = compiler;
+        this.loader = loader;
+        this.recompileWait = properties.rules().recompileWait();
         int kept = properties.rules().compiledRevisionsKept();
         this.compiled = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Ruleset> eldest) {
                 return size() > kept;
+            }
+        };
+        // Texts are small (a catalog and three bundles): more revisions stay at hand.
+        int textsKept = Math.max(16, kept * 4);
+        this.texts = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, RulesetTexts> eldest) {
+                return size() > textsKept;
             }
         };
     }
@@ -79,10 +106,51 @@ public class ActiveRuleset {
     }
 
     /**
-     * The ruleset of a revision, if its rules are still available: the active one, one kept
-     * compiled, or one compiled again from the store (which takes seconds, once).
+     * The texts of a revision (titles, messages, remediation, references), if its files are still
+     * available: what re-rendering a stored verdict needs. Never compiles and never waits for a
+     * compile: a revision not compiled is read from the store (milliseconds) and kept.
      */
-    public Optional<Ruleset> byRevision(String revision) {
+    public Optional<RulesetTexts> texts(String revision) {
+        Ruleset active = ruleset();
+        if (active.revision().equals(revision)) {
+            return Optional.of(textsOf(active));
+        }
+        Ruleset kept = cached(revision);
+        if (kept != null) {
+            return Optional.of(textsOf(kept));
+        }
+        RulesetTexts read;
+        synchronized (texts) {
+            read = texts.get(revision);
+        }
+        if (read != null) {
+            return Optional.of(read);
+        }
+        Optional<RulesetStore.Stored> stored = store.find(revision);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        RulesetTexts fresh = RulesetTexts.read(stored.get().files(), stored.get().source());
+        synchronized (texts) {
+            texts.putIfAbsent(revision, fresh);
+        }
+        return Optional.of(fresh);
+    }
+
+    private RulesetTexts textsOf(Ruleset ruleset) {
+        synchronized (texts) {
+            return texts.computeIfAbsent(ruleset.revision(), r -> RulesetTexts.of(ruleset));
+        }
+    }
+
+    /**
+     * The compiled ruleset of a revision, for re-evaluation: the active one, one kept compiled, or
+     * one compiled again from the store on the loader's executor. The caller waits at most
+     * {@code kakunin.rules.recompile-wait}; a compile that takes longer goes on, and the caller is
+     * told to retry ({@link StillCompiling}). No lock is held while compiling, so nothing else
+     * waits for it.
+     */
+    public Optional<Ruleset> compiled(String revision) {
         Ruleset active = ruleset();
         if (active.revision().equals(revision)) {
             return Optional.of(active);
@@ -91,21 +159,44 @@ public class ActiveRuleset {
         if (kept != null) {
             return Optional.of(kept);
         }
-        synchronized (compiling) {
-            kept = cached(revision);
-            if (kept != null) {
-                return Optional.of(kept);
+        if (!store.has(revision)) {
+            return Optional.empty();
+        }
+        CompletableFuture<Ruleset> compile = compiling.computeIfAbsent(revision, r -> CompletableFuture.supplyAsync(() -> {
+            log.info("Compiling stored ruleset {} again for a stored verdict", r);
+            RulesetStore.Stored stored = store.find(r).orElseThrow(() -> new IllegalStateException("revision " + r + " left the store"));
+            return compiler.compile(stored.files(), stored.source());
+        }, loader).whenComplete((ruleset, failure) -> {
+            if (ruleset != null) {
+                synchronized (compiled) {
+                    compiled.put(revision, ruleset);
+                }
             }
-            Optional<RulesetStore.Stored> stored = store.find(revision);
-            if (stored.isEmpty()) {
-                return Optional.empty();
-            }
-            log.info("Compiling stored ruleset {} again for a stored verdict", revision);
-            Ruleset ruleset = Ruleset.compile(stored.get().files(), stored.get().source());
-            synchronized (compiled) {
-                compiled.put(revision, ruleset);
-            }
-            return Optional.of(ruleset);
+            compiling.remove(revision);
+        }));
+        try {
+            return Optional.of(compile.get(recompileWait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new StillCompiling(revision);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StillCompiling(revision);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the stored ruleset " + revision + " does not compile any more", e.getCause());
+        }
+    }
+
+    /** A revision is being compiled and was not ready within the wait: retry shortly. */
+    public static final class StillCompiling extends RuntimeException {
+        private final String revision;
+
+        StillCompiling(String revision) {
+            super("ruleset " + revision + " is still being compiled", null, false, false);
+            this.revision = revision;
+        }
+
+        public String revision() {
+            return revision;
         }
     }
 

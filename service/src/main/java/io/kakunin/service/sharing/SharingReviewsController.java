@@ -102,7 +102,7 @@ class SharingReviewsController implements SharingReviewsApi {
         SharingReview review = json.readValue(record.reviewJson(), SharingReview.class);
         Locale wanted = Locales.resolve(acceptLanguage);
         if (acceptLanguage != null && !Locales.tag(wanted).equals(review.getLocale())) {
-            active.byRevision(record.rulesetRevision()).ifPresent(ruleset -> ruleset.localize(review, wanted));
+            active.texts(record.rulesetRevision()).ifPresent(texts -> texts.localize(review, wanted));
         }
         review.getRuleset().available(active.isAvailable(record.rulesetRevision()));
         return review;

@@ -1,0 +1,151 @@
+package io.kakunin.service.rulesets;
+
+import io.kakunin.cli.Kakunin;
+import io.kakunin.service.Http;
+import io.kakunin.service.RulesDirectory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One publication gate: the same broken rules directories are refused by the officers'
+ * {@code kakunin test} and by the service (a reload of its rules directory), for the same
+ * reasons, located at the same file, line and column.
+ */
+class PublicationGateParityTests {
+
+    @TempDir
+    static Path work;
+
+    static RulesDirectory rules;
+    static Path original;
+    static ConfigurableApplicationContext service;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        // Every shipped fixture, and the default policy on both sides: every rule's decision asserted.
+        rules = RulesDirectory.export(work.resolve("rules"), name -> true);
+        original = RulesDirectory.export(work.resolve("original"), name -> true).root();
+        service = rules.start("kakunin.rules.watch=false", "kakunin.rules.coverage-min=100");
+        http = new Http(RulesDirectory.port(service));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    static Stream<Arguments> brokenDirectories() {
+        return Stream.of(
+                Arguments.of("no fixtures", (Consumer<RulesDirectory>) r -> delete(r.root().resolve("fixtures"))),
+                Arguments.of("a failing fixture", (Consumer<RulesDirectory>) r -> r.replace("product/policy.drl",
+                        "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
+                        "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)")),
+                Arguments.of("coverage under the threshold", (Consumer<RulesDirectory>) r ->
+                        delete(r.root().resolve("fixtures/information-sharing"))),
+                Arguments.of("an unknown remedy", (Consumer<RulesDirectory>) r ->
+                        r.replace("sharing/nda.drl", "@remedy(\"CONSENT\")", "@remedy(\"REDCT\")")),
+                Arguments.of("a tunable number in a rule", (Consumer<RulesDirectory>) r ->
+                        r.replace("product/after-shipment.drl", "monitoringIntervalDays > $max )", "monitoringIntervalDays > 30 )")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenDirectories")
+    void theCommandLineAndTheServiceRefuseTheSameDirectoryForTheSameReasons(String name, Consumer<RulesDirectory> breakIt) {
+        rules.revertTo(original);
+        breakIt.accept(rules);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                rules.root().getParent()).run("test", rules.root().getFileName().toString());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as("kakunin test on %s\n%s\n%s", name, printed, err).isEqualTo(Kakunin.FAILED);
+
+        Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
+        assertThat(reload.status()).as("the service on %s: %s", name, reload.body()).isEqualTo(422);
+        JsonNode diagnostics = reload.json().path("diagnostics");
+        assertThat(diagnostics.isEmpty()).isFalse();
+
+        // Every error the service names is named by the command line, at the same place: as a
+        // compiler line, or, for a fixture whose verdict differs, as that fixture's FAIL line.
+        Set<String> service = new TreeSet<>();
+        Set<String> commandLine = new TreeSet<>();
+        for (JsonNode d : diagnostics) {
+            if (!d.path("severity").asString().equals("ERROR")) {
+                continue;
+            }
+            String file = d.path("file").asString();
+            if (file.endsWith("/expected.json")) {
+                String fixture = file.substring("fixtures/".length(), file.length() - "/expected.json".length());
+                service.add("FAIL " + fixture);
+                commandLine.add(printed.lines().anyMatch(l -> l.equals("FAIL " + fixture)) ? "FAIL " + fixture : "missing: FAIL " + fixture);
+            } else {
+                String shown = (rules.root().getFileName() + "/" + file).replaceAll("/+$", "");
+                String line = shown + ":" + d.path("line").asInt() + ":" + d.path("column").asInt()
+                        + ": error: " + d.path("message").asString();
+                service.add(line);
+                commandLine.add(printed.lines().anyMatch(l -> l.equals(line)) ? line : "missing: " + line);
+            }
+        }
+        assertThat(commandLine).as("what kakunin test printed for %s:\n%s", name, printed).isEqualTo(service);
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUploadWithAnUnknownRemedyIsRefusedAtItsLineAndColumn() {
+        rules.revertTo(original);
+        assertThat(http.send("POST", "/v1/rulesets/reload", null, null).status()).isEqualTo(200);
+        String nda = rules.read("sharing/nda.drl").replace("@remedy(\"CONSENT\")", "@remedy(\"REDCT\")");
+        int line = rules.lineOf("sharing/nda.drl", "@remedy(\"CONSENT\")");
+        int column = nda.lines().skip(line - 1).findFirst().orElseThrow().indexOf("@remedy(\"REDCT\")") + 1;
+        tools.jackson.databind.node.ObjectNode body = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        body.put("base", "ACTIVE");
+        body.putArray("files").addObject().put("path", "sharing/nda.drl").put("content", nda);
+        Http.Response report = http.postJson("/v1/rulesets/validate", body.toString());
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        assertThat(report.json().path("valid").asBoolean()).isFalse();
+        int found = 0;
+        for (JsonNode d : report.json().path("diagnostics")) {
+            if (d.path("file").asString().equals("sharing/nda.drl") && d.path("line").asInt() == line
+                    && d.path("column").asInt() == column && d.path("message").asString().contains("REDCT")) {
+                found++;
+            }
+        }
+        assertThat(found).as(report.body()).isEqualTo(1);
+    }
+
+    private static void delete(Path path) {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -109,7 +109,8 @@ public class Problems {
      * @param detail   what went wrong in this occurrence
      * @param path     the request's path, for {@code instance}; left out when null or not a valid URI
      *                 (a path refused as malformed is not repeated)
-     * @param members  extension members ({@code errors}, {@code rule}, ...): only those the contract declares
+     * @param members  extension members ({@code errors}, {@code rule}, ...): only those the contract declares, and
+     *                 none that is null; {@code errors} only when it names a field
      */
     public ProblemDetail create(HttpStatusCode status, String slug, String title, String detail, String path,
                                 Map<String, ?> members) {
@@ -125,7 +126,7 @@ public class Problems {
             if (!EXTENSIONS.contains(name)) {
                 // A member the contract does not declare would make this answer unlike every other one.
                 log.warn("Problem member '{}' is not declared by the contract's Problem; left out", name);
-            } else if (value != null && !(value instanceof List<?> list && list.isEmpty())) {
+            } else if (value != null && !(Problem.JSON_PROPERTY_ERRORS.equals(name) && value instanceof List<?> list && list.isEmpty())) {
                 problem.setProperty(name, value);
             }
         });

@@ -148,6 +148,7 @@ abstract class RulesetStoreContract {
         assertThat(stored.files().files().get(POLICY)).isEqualTo(large);
         assertThat(stored.source()).isEqualTo("/srv/kakunin/rules");
         // The revision's verdicts can be re-evaluated: it compiles again from the store.
-        assertThat(active.byRevision(ruleset.revision()).map(Ruleset::revision)).contains(ruleset.revision());
+        assertThat(active.compiled(ruleset.revision()).map(Ruleset::revision)).contains(ruleset.revision());
+        assertThat(active.texts(ruleset.revision()).map(io.kakunin.kb.RulesetTexts::revision)).contains(ruleset.revision());
     }
 }

@@ -26,6 +26,8 @@ final class DecisionTables {
 
     private static final Pattern ROW_MARKER = Pattern.compile("//\\s*rule values at ([A-Z]+)(\\d+)");
     private static final Pattern CELL = Pattern.compile("\\b([A-Z]{1,3})(\\d{1,7})\\b");
+    private static final Pattern HEADER_MARKER = Pattern.compile("header at [A-Z]+(\\d+)");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(?:param|\\d+)");
 
     /** A cell of a table: its sheet, 1-based row and column. */
     record Cell(String sheet, int row, int column) {
@@ -93,12 +95,15 @@ final class DecisionTables {
         String[] lines = drl.split("\n", -1);
         List<Cell> cells = new ArrayList<>(lines.length);
         int row = 0;
+        int header = 0;
         String ruleName = null;
         int sheet = 0;
         for (String line : lines) {
             Matcher marker = ROW_MARKER.matcher(line);
             if (marker.find()) {
                 row = Integer.parseInt(marker.group(2));
+                Matcher headerAt = HEADER_MARKER.matcher(line);
+                header = headerAt.find() ? Integer.parseInt(headerAt.group(1)) : 0;
                 ruleName = null;
             }
             Matcher rule = Pattern.compile("^\\s*rule\\s+\"(.*)\"").matcher(line);
@@ -119,9 +124,37 @@ final class DecisionTables {
                     bestLength = v.length();
                 }
             }
-            cells.add(new Cell(names.get(sheet), row, best));
+            Cell template = best == 0 ? templateCell(sheets.get(sheet), names.get(sheet), header, row, line) : null;
+            cells.add(template != null ? template : new Cell(names.get(sheet), row, best));
         }
         return cells;
+    }
+
+    /**
+     * For generated code that no value of its rule's row explains (an action column marked with
+     * {@code X}), the template cell it comes from: between the table's header row and its rule
+     * rows, the cell whose longest stretch of text outside the placeholders is on the line.
+     */
+    private static Cell templateCell(List<List<String>> sheet, String name, int header, int row, String line) {
+        String code = line.strip();
+        if (header <= 0 || code.isEmpty() || code.startsWith("//") || code.equals("when") || code.equals("then") || code.equals("end")) {
+            return null;
+        }
+        Cell best = null;
+        int bestLength = 3;
+        for (int r = header + 1; r < row; r++) {
+            List<String> values = rowOf(sheet, r);
+            for (int c = 0; c < values.size(); c++) {
+                for (String piece : PLACEHOLDER.split(values.get(c))) {
+                    String p = piece.strip();
+                    if (p.length() > bestLength && line.contains(p)) {
+                        best = new Cell(name, r, c + 1);
+                        bestLength = p.length();
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     /** A line outside the rules (package, imports, globals) comes from the RuleSet area. */

@@ -177,6 +177,10 @@ public final class Ruleset {
 
     public static Ruleset compile(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
         RulesetFiles effective = withThresholds(files, thresholdOverrides);
+        List<Diagnostic> refused = RuleLanguage.check(effective);
+        if (!refused.isEmpty()) {
+            throw new RulesetException("the rules contain what a rule may not; nothing of them was compiled", refused);
+        }
         DrlCompiler.Result result = DrlCompiler.compile(effective);
         if (result.kieBase() == null) {
             throw new RulesetException("the rules do not compile", result.diagnostics());
@@ -197,6 +201,11 @@ public final class Ruleset {
      */
     public static Checked check(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
         RulesetFiles effective = withThresholds(files, thresholdOverrides);
+        // What a rule may contain is checked on the parsed rules first: refused rules are never compiled, let alone run.
+        List<Diagnostic> refused = RuleLanguage.check(effective);
+        if (!refused.isEmpty()) {
+            return new Checked(null, refused);
+        }
         DrlCompiler.Result result = DrlCompiler.compile(effective);
         List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
         if (result.kieBase() == null) {

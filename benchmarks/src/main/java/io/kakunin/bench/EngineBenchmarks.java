@@ -4,9 +4,9 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.Json;
+import io.kakunin.kb.input.Json;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;

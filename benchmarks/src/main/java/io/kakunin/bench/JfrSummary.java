@@ -26,8 +26,8 @@ public final class JfrSummary {
 
     static {
         STAGES.put("io.kakunin.kb.VerdictAssembler.", "engine: verdict assembly and texts");
-        STAGES.put("io.kakunin.kb.PointerIndex.", "engine: JSON Pointer index of the facts");
-        STAGES.put("io.kakunin.kb.Facts.", "engine: fact validation");
+        STAGES.put("io.kakunin.kb.input.PointerIndex.", "engine: JSON Pointer index of the facts");
+        STAGES.put("io.kakunin.kb.input.Facts.", "engine: fact validation");
         STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.fireAllRules", "engine: rule evaluation (fire)");
         STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.insert", "engine: rule evaluation (insert)");
         STAGES.put("org.drools.kiesession.entrypoints.NamedEntryPoint.insert", "engine: rule evaluation (insert)");

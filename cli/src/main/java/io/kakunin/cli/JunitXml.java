@@ -1,6 +1,6 @@
 package io.kakunin.cli;
 
-import io.kakunin.kb.Diagnostic;
+import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.fixtures.FixtureSuite;
 

@@ -2,12 +2,12 @@ package io.kakunin.cli;
 
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.Diagnostic;
-import io.kakunin.kb.InvalidFactsException;
-import io.kakunin.kb.Json;
-import io.kakunin.kb.Locales;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.PublicationGate;

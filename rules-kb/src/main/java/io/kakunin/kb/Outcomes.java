@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.PointerIndex;
+import io.kakunin.kb.ruleset.RuleInfo;
+
 import io.kakunin.api.model.Outcome;
 
 import java.util.ArrayList;
@@ -69,7 +72,7 @@ public final class Outcomes {
     }
 
     private final PointerIndex index;
-    private final Map<String, Ruleset.RuleInfo> rules;
+    private final Map<String, RuleInfo> rules;
     /** Findings by subject pointer, then by recommendation: keys the rules and the index already hold, no string built per report. */
     private final Map<String, Map<String, Finding>> bySubject = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
@@ -77,7 +80,7 @@ public final class Outcomes {
     /**
      * @param rules the ruleset's rules by name, with their metadata read once when it was built
      */
-    Outcomes(PointerIndex index, Map<String, Ruleset.RuleInfo> rules) {
+    Outcomes(PointerIndex index, Map<String, RuleInfo> rules) {
         this.index = index;
         this.rules = rules;
     }
@@ -150,7 +153,7 @@ public final class Outcomes {
             throw new IllegalArgumentException("the first argument must be the rule's 'drools' context");
         }
         Rule rule = context.getRule();
-        Ruleset.RuleInfo info = rules.get(rule.getName());
+        RuleInfo info = rules.get(rule.getName());
         String recommendation = info != null ? info.recommendationId() : metadata(rule, "recommendation");
         String reason = info != null ? info.reason() : metadata(rule, "reason");
         if (recommendation == null) {

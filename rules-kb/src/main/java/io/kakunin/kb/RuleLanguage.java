@@ -1,5 +1,10 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.DecisionTables;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.sharing.ConsentFreePath;

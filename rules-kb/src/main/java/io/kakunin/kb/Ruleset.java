@@ -1,5 +1,20 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.compile.DrlCompiler;
+import io.kakunin.kb.input.Facts;
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.PointerIndex;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.Integrity;
+import io.kakunin.kb.ruleset.Messages;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RuleLocator;
+import io.kakunin.kb.ruleset.RulesetContent;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
+import io.kakunin.kb.ruleset.Thresholds;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Product;
@@ -43,11 +58,7 @@ public final class Ruleset {
     /** Where a ruleset was loaded from when it is the one shipped inside this jar. */
     public static final String BUILT_IN = "built-in";
 
-    static final String KBASE = "kakunin";
 
-    /** What the engine knows of one rule. */
-    public record RuleInfo(String name, String packageName, String recommendationId, String reason, String remedy, String file, int line) {
-    }
 
     private final RulesetContent content;
     private final KieBase kieBase;

@@ -1,5 +1,12 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.DecisionTables;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetContent;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.SharingReview;
 
@@ -62,8 +69,8 @@ public final class RulesetTexts {
     }
 
     /** What each rule declares about itself, from the rule text (DRL, and the DRL each decision table stands for). */
-    static Map<String, Ruleset.RuleInfo> parseRules(RulesetFiles files) {
-        Map<String, Ruleset.RuleInfo> rules = new LinkedHashMap<>();
+    static Map<String, RuleInfo> parseRules(RulesetFiles files) {
+        Map<String, RuleInfo> rules = new LinkedHashMap<>();
         files.files().forEach((path, bytes) -> {
             String drl;
             if (path.endsWith(".drl")) {
@@ -83,7 +90,7 @@ public final class RulesetTexts {
                 throw new RulesetException("the rules cannot be read", List.of(Diagnostic.error(path, "the rules cannot be parsed")));
             }
             for (RuleDescr rule : pkg.getRules()) {
-                rules.putIfAbsent(rule.getName(), new Ruleset.RuleInfo(rule.getName(), pkg.getName(), value(rule, "recommendation"),
+                rules.putIfAbsent(rule.getName(), new RuleInfo(rule.getName(), pkg.getName(), value(rule, "recommendation"),
                         value(rule, "reason"), value(rule, "remedy"), path, rule.getLine()));
             }
         });

@@ -1,5 +1,14 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.input.PointerIndex;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.Remedy;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetContent;
+
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.IdentifierFlag;
 import io.kakunin.api.model.ItemCategory;
@@ -307,7 +316,7 @@ final class SharingReviewer {
     }
 
     private Remedy remedyOf(String rule) {
-        return Remedy.onFailure(ruleset.rule(rule).map(Ruleset.RuleInfo::remedy).orElse(null));
+        return Remedy.onFailure(ruleset.rule(rule).map(RuleInfo::remedy).orElse(null));
     }
 
     /**

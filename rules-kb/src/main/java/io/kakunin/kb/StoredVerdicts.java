@@ -1,5 +1,7 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.Json;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.MeasureSummary;
 import io.kakunin.api.model.Reference;

@@ -1,5 +1,11 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.Messages;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetContent;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.FiredRule;
@@ -282,7 +288,7 @@ final class VerdictAssembler {
             if (result.getFiredRules() != null) {
                 for (FiredRule f : result.getFiredRules()) {
                     if (f.getOutcome() == result.getOutcome()) {
-                        ruleset.rule(f.getRule()).map(Ruleset.RuleInfo::reason).ifPresent(reasons::add);
+                        ruleset.rule(f.getRule()).map(RuleInfo::reason).ifPresent(reasons::add);
                     }
                 }
             }

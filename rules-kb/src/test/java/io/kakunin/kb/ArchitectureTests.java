@@ -42,6 +42,31 @@ class ArchitectureTests {
                 .check(new ClassFileImporter().importPackages("io.kakunin.api"));
     }
 
+    /**
+     * The engine's rooms, bottom up: reading input ({@code input}) and the ruleset's model and
+     * checks ({@code ruleset}) need nothing else of ours; compiling ({@code compile}) needs the
+     * model; the sharing facts and STIX reading ({@code sharing}) need input and the model; the
+     * engine API in {@code io.kakunin.kb} (Ruleset, the outcomes rules report, verdict assembly,
+     * the rule-language check) uses them all; the publication gate ({@code fixtures}) sits on top.
+     */
+    @Test
+    void eachPackageDependsOnlyOnThoseBelowIt() {
+        noClasses().that().resideInAPackage("io.kakunin.kb.input..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.ruleset..", "io.kakunin.kb.compile..",
+                        "io.kakunin.kb.sharing..", "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+        noClasses().that().resideInAPackage("io.kakunin.kb.ruleset..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.sharing..",
+                        "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+        noClasses().that().resideInAPackage("io.kakunin.kb.compile..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.sharing..", "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+        noClasses().that().resideInAPackage("io.kakunin.kb.sharing..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+    }
+
     @Test
     void theEnginesPackagesFormNoCycle() {
         slices().matching("io.kakunin.(kb).(*)..").should().beFreeOfCycles().check(ENGINE);

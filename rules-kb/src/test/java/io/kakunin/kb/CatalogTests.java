@@ -1,5 +1,13 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.api.model.Outcome;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
@@ -101,7 +109,7 @@ class CatalogTests {
         for (Catalog.Entry entry : KB.catalog().entries()) {
             assertThat(KB.rulesOf(entry.id())).as("rules of %s", entry.id()).isNotEmpty();
         }
-        for (Ruleset.RuleInfo rule : KB.rules().values()) {
+        for (RuleInfo rule : KB.rules().values()) {
             assertThat(KB.catalog().entry(rule.recommendationId())).as("recommendation of \"%s\"", rule.name()).isPresent();
         }
     }
@@ -158,7 +166,7 @@ class CatalogTests {
     void everyFailingSharingRuleDeclaresItsRemedy() {
         List<String> missing = new java.util.ArrayList<>();
         ruleOutcomes().forEach((rule, outcome) -> {
-            Ruleset.RuleInfo info = KB.rule(rule).orElseThrow();
+            RuleInfo info = KB.rule(rule).orElseThrow();
             Catalog.Entry entry = KB.catalog().entry(info.recommendationId()).orElseThrow();
             boolean sharing = KB.catalog().topicOf(entry) == io.kakunin.api.model.Topic.INFORMATION_SHARING;
             if (sharing && outcome == Outcome.FAIL && entry.level() == io.kakunin.api.model.Level.MUST

@@ -1,5 +1,10 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.DecisionTables;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
@@ -76,7 +81,7 @@ class DecisionTableTests {
         assertThat(ruleset.rules().keySet()).containsAll(removed);
         assertThat(ruleset.rules().size()).isEqualTo(Ruleset.builtIn().rules().size());
         removed.forEach(name -> {
-            Ruleset.RuleInfo rule = ruleset.rule(name).orElseThrow();
+            RuleInfo rule = ruleset.rule(name).orElseThrow();
             assertThat(rule.file()).isEqualTo(TABLE_PATH);
             assertThat(rule.line()).as("the row of %s", name).isGreaterThan(10);
             assertThat(rule.recommendationId()).isIn(TABLE_ITEMS);

@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReviewRequest;
 

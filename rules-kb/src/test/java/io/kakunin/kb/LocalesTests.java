@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.Messages;
+
 import java.util.Locale;
 
 import org.junit.jupiter.params.ParameterizedTest;

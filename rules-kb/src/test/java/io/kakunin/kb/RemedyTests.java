@@ -1,5 +1,7 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.Remedy;
+
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.Level;
 import io.kakunin.api.model.Outcome;

@@ -1,5 +1,10 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.fixtures.HostileRules;
 import io.kakunin.api.model.AssessmentRequest;
 

@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
 

@@ -1,5 +1,10 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.RulesetFiles;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.DefaultPasswordPolicy;

@@ -1,5 +1,7 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.Json;
+
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.ItemCategory;
 import io.kakunin.api.model.Party;

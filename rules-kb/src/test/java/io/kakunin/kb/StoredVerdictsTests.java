@@ -1,5 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.fixtures.Fixtures;

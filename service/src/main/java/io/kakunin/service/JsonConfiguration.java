@@ -1,6 +1,6 @@
 package io.kakunin.service;
 
-import io.kakunin.kb.Json;
+import io.kakunin.kb.input.Json;
 
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;

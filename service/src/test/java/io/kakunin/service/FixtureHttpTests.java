@@ -9,7 +9,7 @@ import io.kakunin.client.api.SharingReviewsApi;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.fixtures.Fixtures;
-import io.kakunin.kb.Json;
+import io.kakunin.kb.input.Json;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.VerdictMatcher;
 

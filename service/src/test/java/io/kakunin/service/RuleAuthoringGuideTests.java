@@ -1,7 +1,7 @@
 package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.cli.Kakunin;
 
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

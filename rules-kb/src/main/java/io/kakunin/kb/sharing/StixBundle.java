@@ -1,7 +1,7 @@
 package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.TlpLevel;
-import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.input.InvalidFactsException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.kakunin.kb.sharing;
 
-import io.kakunin.kb.Json;
+import io.kakunin.kb.input.Json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.TlpLevel;
-import io.kakunin.kb.InvalidFactsException;
-import io.kakunin.kb.Json;
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
-import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.ExecutorConfiguration;

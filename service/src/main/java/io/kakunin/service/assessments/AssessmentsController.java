@@ -8,7 +8,7 @@ import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.AssessmentSummary;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
-import io.kakunin.kb.Locales;
+import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.StoredVerdicts;

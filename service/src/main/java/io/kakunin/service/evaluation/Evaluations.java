@@ -4,7 +4,7 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.EvaluationFailures;

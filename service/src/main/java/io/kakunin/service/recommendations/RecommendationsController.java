@@ -1,12 +1,14 @@
 package io.kakunin.service.recommendations;
 
+import io.kakunin.kb.ruleset.RuleInfo;
+
 import io.kakunin.api.RecommendationsApi;
 import io.kakunin.api.model.Recommendation;
 import io.kakunin.api.model.RecommendationList;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.RulesetRef;
-import io.kakunin.kb.Catalog;
-import io.kakunin.kb.Locales;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.NotFoundException;
@@ -62,6 +64,6 @@ class RecommendationsController implements RecommendationsApi {
                 .facts(entry.facts())
                 .references(entry.references().stream()
                         .map(r -> new Reference().scheme(r.scheme()).id(r.id()).note(r.note())).toList())
-                .rules(ruleset.rulesOf(entry.id()).stream().map(Ruleset.RuleInfo::name).toList());
+                .rules(ruleset.rulesOf(entry.id()).stream().map(RuleInfo::name).toList());
     }
 }

@@ -1,7 +1,7 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.api.model.RulesetDiagnostic;
-import io.kakunin.kb.Diagnostic;
+import io.kakunin.kb.ruleset.Diagnostic;
 
 /** Engine diagnostics as the contract shows them. */
 final class RulesetViews {

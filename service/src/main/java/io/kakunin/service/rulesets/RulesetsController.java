@@ -11,7 +11,7 @@ import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.api.model.RulesetUpload;
 import io.kakunin.api.model.ValidationBase;
 import io.kakunin.api.model.ValidationReport;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.service.KakuninProperties;

@@ -1,6 +1,6 @@
 package io.kakunin.service.web;
 
-import io.kakunin.kb.RejectedInputException;
+import io.kakunin.kb.input.RejectedInputException;
 import io.kakunin.service.KakuninProperties;
 
 import jakarta.validation.constraints.Size;

@@ -1,5 +1,7 @@
 package io.kakunin.service.web;
 
+import io.kakunin.kb.ruleset.RuleInfo;
+
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.Ruleset;
 
@@ -67,16 +69,16 @@ public final class EvaluationFailures {
      */
     public static Failure of(Ruleset ruleset, RuntimeException e, String operation) {
         String rule = ruleOf(ruleset, e).orElse(null);
-        Optional<Ruleset.RuleInfo> info = rule == null ? Optional.empty() : ruleset.rule(rule);
+        Optional<RuleInfo> info = rule == null ? Optional.empty() : ruleset.rule(rule);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         // Where it threw: the first frame in the rules' own code if there is one, else the top frame.
-        String rules = info.map(Ruleset.RuleInfo::packageName).orElse("io.kakunin.rules");
+        String rules = info.map(RuleInfo::packageName).orElse("io.kakunin.rules");
         StackTraceElement at = java.util.Arrays.stream(root.getStackTrace()).filter(f -> f.getClassName().startsWith(rules)).findFirst()
                 .orElse(root.getStackTrace().length == 0 ? null : root.getStackTrace()[0]);
-        Failure failure = new Failure(rule, info.map(Ruleset.RuleInfo::recommendationId).orElse(null),
+        Failure failure = new Failure(rule, info.map(RuleInfo::recommendationId).orElse(null),
                 info.filter(i -> i.file() != null).map(i -> i.file() + (i.line() > 0 ? ":" + i.line() : "")).orElse(null),
                 ruleset.revision(), root.getClass().getName());
         log.error("Evaluation failed on {}: rule '{}'{} of ruleset revision {} threw {}{}; nothing was stored",

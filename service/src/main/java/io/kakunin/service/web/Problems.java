@@ -1,7 +1,7 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
-import io.kakunin.kb.InvalidFactsException;
+import io.kakunin.kb.input.InvalidFactsException;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolation;

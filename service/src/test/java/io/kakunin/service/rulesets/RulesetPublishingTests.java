@@ -342,7 +342,7 @@ class RulesetPublishingTests {
         Path title = release.resolve("messages_en.properties");
         Files.writeString(title, Files.readString(title).replace("PS-4.2.title=No default password shared across devices",
                 "PS-4.2.title=No default password shared among devices"));
-        String released = io.kakunin.kb.RulesetFiles.fromDirectory(release).revision();
+        String released = io.kakunin.kb.ruleset.RulesetFiles.fromDirectory(release).revision();
         Files.move(live, work.resolve("rules.old"));
         Files.move(release, live);
 

@@ -5,7 +5,7 @@ import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.api.model.RulesetEventOutcome;
 import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.Http;
 import io.kakunin.service.TestKeys;
 

@@ -1,7 +1,7 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.RulesetFiles;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.Http;
 
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Organization;
@@ -15,12 +15,12 @@ import java.util.List;
  * happened lies after the date the facts describe (a review "done" in 2999 would otherwise
  * count as recent for ever).
  */
-final class Facts {
+public final class Facts {
 
     private Facts() {
     }
 
-    static void check(AssessmentRequest request, PointerIndex index) {
+    public static void check(AssessmentRequest request, PointerIndex index) {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
         if (request == null) {
             throw new InvalidFactsException(List.of(new InvalidFactsException.Problem("", "the request is empty")));
@@ -55,7 +55,7 @@ final class Facts {
      * not lie after the assessment date. Dates of things planned (design freeze, end of support)
      * may.
      */
-    static void checkDates(AssessmentRequest request, LocalDate assessmentDate, PointerIndex index) {
+    public static void checkDates(AssessmentRequest request, LocalDate assessmentDate, PointerIndex index) {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
         Organization org = request.getOrganization();
         if (org.getProductSecurityPolicy() != null) {

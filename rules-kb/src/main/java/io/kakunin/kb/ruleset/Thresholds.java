@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -22,7 +22,7 @@ public final class Thresholds {
         this.values = values;
     }
 
-    static Thresholds parse(String text) {
+    public static Thresholds parse(String text) {
         Properties props = new Properties();
         try {
             props.load(new StringReader(text));

@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.drools.decisiontable.SpreadsheetCompiler;
  * map from each generated line back to the table cell it came from, so that a compile error is
  * reported against the officer's sheet, row and column, not against DRL nobody wrote.
  */
-final class DecisionTables {
+public final class DecisionTables {
 
     private static final Pattern ROW_MARKER = Pattern.compile("//\\s*rule values at ([A-Z]+)(\\d+)");
     private static final Pattern CELL = Pattern.compile("\\b([A-Z]{1,3})(\\d{1,7})\\b");
@@ -30,16 +30,16 @@ final class DecisionTables {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(?:param|\\d+)");
 
     /** A cell of a table: its sheet, 1-based row and column. */
-    record Cell(String sheet, int row, int column) {
-        String label() {
+    public record Cell(String sheet, int row, int column) {
+        public String label() {
             return "sheet '" + sheet + "', cell " + columnName(column) + row;
         }
     }
 
     /** A table compiled to DRL, and where each generated line came from. */
-    record Generated(String drl, List<Cell> lineToCell) {
+    public record Generated(String drl, List<Cell> lineToCell) {
         /** The cell a 1-based generated line came from, or null. */
-        Cell cellOf(int line) {
+        public Cell cellOf(int line) {
             return line >= 1 && line <= lineToCell.size() ? lineToCell.get(line - 1) : null;
         }
     }
@@ -47,7 +47,7 @@ final class DecisionTables {
     private DecisionTables() {
     }
 
-    static boolean isTable(String path) {
+    public static boolean isTable(String path) {
         return path.endsWith(".drl.csv") || path.endsWith(".drl.xlsx") || path.endsWith(".drl.xls");
     }
 
@@ -56,7 +56,7 @@ final class DecisionTables {
      *
      * @throws RulesetException with a diagnostic located in the table when its structure is wrong
      */
-    static Generated compile(String path, byte[] bytes) {
+    public static Generated compile(String path, byte[] bytes) {
         if (path.endsWith(".csv")) {
             // Drools reads CSV as UTF-8 and silently replaces what it cannot decode; refuse a
             // table saved in another encoding instead, at its first bad byte. Skip a byte-order mark.
@@ -191,7 +191,7 @@ final class DecisionTables {
      * rule written as a table row (a recommendation the catalog does not list), the cell to
      * fix. Null when the table cannot be read or the rule is not in it.
      */
-    static Cell cellOf(String path, byte[] bytes, String ruleName, String value) {
+    public static Cell cellOf(String path, byte[] bytes, String ruleName, String value) {
         List<String> names = new ArrayList<>();
         List<List<List<String>>> sheets;
         try {
@@ -253,7 +253,7 @@ final class DecisionTables {
     }
 
     /** RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. */
-    static List<List<String>> csv(String text) {
+    public static List<List<String>> csv(String text) {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         StringBuilder field = new StringBuilder();
@@ -293,7 +293,7 @@ final class DecisionTables {
         return rows;
     }
 
-    static String columnName(int column) {
+    public static String columnName(int column) {
         StringBuilder sb = new StringBuilder();
         for (int c = column; c > 0; c = (c - 1) / 26) {
             sb.insert(0, (char) ('A' + (c - 1) % 26));

@@ -1,4 +1,9 @@
-package io.kakunin.kb;
+package io.kakunin.kb.compile;
+
+import io.kakunin.kb.ruleset.DecisionTables;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,12 +30,16 @@ import org.kie.internal.builder.ResultSeverity;
  * positions than the executable-model compiler, and turns its messages into diagnostics
  * located in the officer's files.
  */
-final class DrlCompiler {
+public final class DrlCompiler {
+
+    /** The name of the knowledge base every ruleset compiles to. */
+    public static final String KBASE = "kakunin";
+
 
     private static final AtomicLong BUILDS = new AtomicLong();
 
     /** The knowledge base when the rules compiled (null otherwise), and every diagnostic. */
-    record Result(KieBase kieBase, List<Diagnostic> diagnostics) {
+    public record Result(KieBase kieBase, List<Diagnostic> diagnostics) {
     }
 
     private DrlCompiler() {
@@ -46,7 +55,7 @@ final class DrlCompiler {
         return new Diagnostic(d.file(), cell.row(), cell.column(), d.severity(), cell.label() + ": " + message);
     }
 
-    static Result compile(RulesetFiles files) {
+    public static Result compile(RulesetFiles files) {
         KieServices ks = KieServices.get();
         // A release ID of its own per build: concurrent builds (a reload and a validation)
         // must not replace each other's module in the JVM-wide repository.
@@ -54,7 +63,7 @@ final class DrlCompiler {
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         kfs.writeKModuleXML("<kmodule xmlns=\"http://www.drools.org/xsd/kmodule\">"
-                + "<kbase name=\"" + Ruleset.KBASE + "\" default=\"true\"/></kmodule>");
+                + "<kbase name=\"" + KBASE + "\" default=\"true\"/></kmodule>");
         Map<String, String> toRulesetPath = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, DecisionTables.Generated> tables = new LinkedHashMap<>();
@@ -96,7 +105,7 @@ final class DrlCompiler {
         KieBase kieBase = null;
         try {
             if (diagnostics.stream().noneMatch(Diagnostic::isError)) {
-                kieBase = ks.newKieContainer(releaseId).getKieBase(Ruleset.KBASE);
+                kieBase = ks.newKieContainer(releaseId).getKieBase(KBASE);
             }
         } finally {
             ks.getRepository().removeKieModule(releaseId);
@@ -112,7 +121,7 @@ final class DrlCompiler {
     private static List<KnowledgeBuilderResult> knowledgeBuilderResults(KieBuilder builder) {
         try {
             if (builder instanceof KieBuilderImpl impl && impl.getKieModuleIgnoringErrors() instanceof InternalKieModule module) {
-                KnowledgeBuilder kbuilder = module.getKnowledgeBuilderForKieBase(Ruleset.KBASE);
+                KnowledgeBuilder kbuilder = module.getKnowledgeBuilderForKieBase(KBASE);
                 if (kbuilder != null) {
                     return new ArrayList<>(kbuilder.getResults(ResultSeverity.ERROR, ResultSeverity.WARNING));
                 }

@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -18,7 +18,7 @@ import java.util.Map;
  * Built once per evaluation by one walk of the generated model classes; pointer strings are
  * written only for the objects rules name.
  */
-final class PointerIndex {
+public final class PointerIndex {
 
     private static final String MODEL_PACKAGE = "io.kakunin.api.model";
 
@@ -70,14 +70,14 @@ final class PointerIndex {
      * Indexes a request in one walk: where each object sits (its pointer is written out only
      * when a rule names it) and which list elements are null.
      */
-    PointerIndex(Object root) {
+    public PointerIndex(Object root) {
         this.root = root;
         pointers.put(root, "");
         index(root, null, null, -1);
     }
 
     /** The pointers of the null elements of lists anywhere in the request. */
-    List<String> nullElements() {
+    public List<String> nullElements() {
         return nullElements;
     }
 
@@ -117,7 +117,7 @@ final class PointerIndex {
      * item read from a STIX object has none of the item's own properties in the request: a fact
      * named relative to it ({@code /category}) is reported at the object itself.
      */
-    void register(Object node, String pointer) {
+    public void register(Object node, String pointer) {
         pointers.put(node, pointer);
         if (node instanceof io.kakunin.api.model.SharedItem) {
             derivedItems.put(node, Boolean.TRUE);
@@ -127,7 +127,7 @@ final class PointerIndex {
     private final Map<Object, Boolean> derivedItems = new IdentityHashMap<>();
 
     /** The pointer of an object of the request; the root is the empty pointer. */
-    String pointerOf(Object node) {
+    public String pointerOf(Object node) {
         String pointer = pointers.get(node);
         if (pointer != null) {
             return pointer;
@@ -142,7 +142,7 @@ final class PointerIndex {
     }
 
     /** The pointer of a fact relative to an object: {@code pointerOf(node) + relative}. */
-    String resolve(Object node, String relative) {
+    public String resolve(Object node, String relative) {
         String base = pointerOf(node);
         if (relative == null || relative.isEmpty() || derivedItems.containsKey(node)) {
             return base;
@@ -154,7 +154,7 @@ final class PointerIndex {
      * The value of a fact relative to an object ({@code "/update/mechanism"}), or null when it or
      * anything on the way to it is absent.
      */
-    Object valueAt(Object node, String relative) {
+    public Object valueAt(Object node, String relative) {
         Object current = node;
         int from = 0;
         while (from < relative.length()) {

@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
  * recommendation of the catalog, every recommendation has a rule, and every text exists in
  * every language. Reported as diagnostics located in the files an officer edits.
  */
-final class Integrity {
+public final class Integrity {
 
     /** The generic texts every ruleset needs, whatever its recommendations. */
-    static final List<String> GENERIC_KEYS = List.of(
+    public static final List<String> GENERIC_KEYS = List.of(
             "outcome.FAIL", "outcome.NEEDS_INFORMATION", "outcome.PASS", "outcome.NOT_APPLICABLE", "outcome.UNDECIDED");
 
     /** Placeholders every text may use besides the thresholds. */
-    static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("facts");
+    public static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("facts");
 
     private static final Pattern ITEM_KEY = Pattern.compile("((?:PS|IS)-[0-9]+\\.[0-9]+)\\..+");
 
@@ -38,11 +38,11 @@ final class Integrity {
     private Integrity() {
     }
 
-    static List<Diagnostic> check(RulesetContent ruleset) {
+    public static List<Diagnostic> check(RulesetContent ruleset) {
         List<Diagnostic> problems = new ArrayList<>();
         Catalog catalog = ruleset.catalog();
         Locator where = new Locator(ruleset.files());
-        for (Ruleset.RuleInfo rule : ruleset.rules().values()) {
+        for (RuleInfo rule : ruleset.rules().values()) {
             if (rule.recommendationId() == null) {
                 problems.add(where.rule(rule, null, "rule \"" + rule.name() + "\" names no recommendation; add @recommendation(\"<ID>\")"));
             } else if (catalog.entry(rule.recommendationId()).isEmpty()) {
@@ -50,7 +50,7 @@ final class Integrity {
                         "rule \"" + rule.name() + "\" names recommendation " + rule.recommendationId() + ", which catalog.yaml does not list"));
             }
         }
-        for (Ruleset.RuleInfo rule : ruleset.rules().values()) {
+        for (RuleInfo rule : ruleset.rules().values()) {
             if (rule.remedy() != null && Remedy.parse(rule.remedy()).isEmpty()) {
                 problems.add(where.rule(rule, "@remedy(\"" + rule.remedy() + "\")", rule.remedy(),
                         "rule \"" + rule.name() + "\" names remedy \"" + rule.remedy() + "\", which is not one of " + Remedy.ALLOWED));
@@ -76,7 +76,7 @@ final class Integrity {
             required.add(entry.id() + ".requirement");
             required.add(entry.id() + ".remediation");
         }
-        for (Ruleset.RuleInfo rule : ruleset.rules().values()) {
+        for (RuleInfo rule : ruleset.rules().values()) {
             if (rule.reason() != null && rule.recommendationId() != null) {
                 required.add(rule.recommendationId() + ".reason." + rule.reason());
             }
@@ -119,7 +119,7 @@ final class Integrity {
     }
 
     /** Every comparison with a number written in a DRL file, at its line and column. */
-    static List<Diagnostic> tunableNumbers(RulesetFiles files) {
+    public static List<Diagnostic> tunableNumbers(RulesetFiles files) {
         List<Diagnostic> problems = new ArrayList<>();
         files.files().forEach((path, bytes) -> {
             if (!path.endsWith(".drl")) {
@@ -169,12 +169,12 @@ final class Integrity {
             return keys.computeIfAbsent(file, f -> RuleLocator.propertyKeys(text(f)));
         }
 
-        Diagnostic rule(Ruleset.RuleInfo rule, String recommendationId, String message) {
+        Diagnostic rule(RuleInfo rule, String recommendationId, String message) {
             return rule(rule, recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")", recommendationId, message);
         }
 
         /** At a part of a rule's text (in a table: at the cell of the rule's row holding the value). */
-        Diagnostic rule(Ruleset.RuleInfo rule, String part, String cellValue, String message) {
+        Diagnostic rule(RuleInfo rule, String part, String cellValue, String message) {
             if (DecisionTables.isTable(rule.file())) {
                 DecisionTables.Cell cell = files.file(rule.file())
                         .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), cellValue)).orElse(null);

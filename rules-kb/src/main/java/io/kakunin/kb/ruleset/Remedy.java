@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.util.Arrays;
 import java.util.Optional;

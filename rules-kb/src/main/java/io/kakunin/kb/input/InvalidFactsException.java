@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import java.util.List;
 

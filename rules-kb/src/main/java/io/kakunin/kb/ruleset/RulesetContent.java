@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,18 +19,18 @@ public final class RulesetContent {
     private final Catalog catalog;
     private final Messages messages;
     private final Thresholds thresholds;
-    private final Map<String, Ruleset.RuleInfo> rules;
-    private final Map<String, List<Ruleset.RuleInfo>> rulesByRecommendation;
+    private final Map<String, RuleInfo> rules;
+    private final Map<String, List<RuleInfo>> rulesByRecommendation;
 
-    RulesetContent(RulesetFiles files, String source, Map<String, Ruleset.RuleInfo> rules) {
+    public RulesetContent(RulesetFiles files, String source, Map<String, RuleInfo> rules) {
         this.files = files;
         this.source = source;
         this.catalog = Catalog.parse(files.text("catalog.yaml"));
         this.messages = Messages.parse(files);
         this.thresholds = Thresholds.parse(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
         this.rules = rules;
-        Map<String, List<Ruleset.RuleInfo>> byRecommendation = new LinkedHashMap<>();
-        for (Ruleset.RuleInfo rule : rules.values()) {
+        Map<String, List<RuleInfo>> byRecommendation = new LinkedHashMap<>();
+        for (RuleInfo rule : rules.values()) {
             byRecommendation.computeIfAbsent(rule.recommendationId(), k -> new ArrayList<>()).add(rule);
         }
         byRecommendation.replaceAll((k, v) -> List.copyOf(v));
@@ -66,16 +66,16 @@ public final class RulesetContent {
     }
 
     /** Every rule, by name. */
-    public Map<String, Ruleset.RuleInfo> rules() {
+    public Map<String, RuleInfo> rules() {
         return rules;
     }
 
     /** The rules that implement a recommendation, in package and name order. */
-    public List<Ruleset.RuleInfo> rulesOf(String recommendationId) {
+    public List<RuleInfo> rulesOf(String recommendationId) {
         return rulesByRecommendation.getOrDefault(recommendationId, List.of());
     }
 
-    public Optional<Ruleset.RuleInfo> rule(String name) {
+    public Optional<RuleInfo> rule(String name) {
         return Optional.ofNullable(rules.get(name));
     }
 }

@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.exc.MismatchedInputException;

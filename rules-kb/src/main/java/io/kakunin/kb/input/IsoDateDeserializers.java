@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -16,7 +16,7 @@ import tools.jackson.databind.deser.std.StdScalarDeserializer;
  * seconds) and arrays ({@code [2026,11,18]}); a request that sends those has misunderstood the
  * field, and is told so.
  */
-final class IsoDateDeserializers {
+public final class IsoDateDeserializers {
 
     /**
      * Four-digit years only, as RFC 3339 has them: java.time would also take {@code +10000-01-01}
@@ -29,7 +29,7 @@ final class IsoDateDeserializers {
     private IsoDateDeserializers() {
     }
 
-    static final class Date extends StdScalarDeserializer<LocalDate> {
+    public static final class Date extends StdScalarDeserializer<LocalDate> {
         Date() {
             super(LocalDate.class);
         }
@@ -48,7 +48,7 @@ final class IsoDateDeserializers {
         }
     }
 
-    static final class DateTime extends StdScalarDeserializer<OffsetDateTime> {
+    public static final class DateTime extends StdScalarDeserializer<OffsetDateTime> {
         DateTime() {
             super(OffsetDateTime.class);
         }

@@ -1,4 +1,6 @@
-package io.kakunin.kb;
+package io.kakunin.kb.compile;
+
+import io.kakunin.kb.ruleset.Diagnostic;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ import org.kie.internal.jci.CompilationProblem;
  *       reported.</li>
  * </ul>
  */
-final class DrlDiagnostics {
+public final class DrlDiagnostics {
 
     private static final Pattern LINE_COLUMN = Pattern.compile("\\bLine (\\d+):(\\d+)");
     private static final Pattern BRACKET_LINE_COLUMN = Pattern.compile("\\[Line: (\\d+), Column: (\\d+)]");
@@ -97,7 +99,7 @@ final class DrlDiagnostics {
      * @param sources        compiled resource path → the DRL text compiled (for tables, the generated DRL)
      * @return diagnostics located in the compiled resources' ruleset paths (table lines not yet mapped to cells)
      */
-    static List<Diagnostic> of(List<Message> messages, List<KnowledgeBuilderResult> results, Map<String, String> toRulesetPath,
+    public static List<Diagnostic> of(List<Message> messages, List<KnowledgeBuilderResult> results, Map<String, String> toRulesetPath,
                                Map<String, String> sources) {
         Map<String, Deque<KnowledgeBuilderResult>> byText = new HashMap<>();
         for (KnowledgeBuilderResult r : results) {

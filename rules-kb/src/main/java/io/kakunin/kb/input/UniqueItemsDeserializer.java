@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import java.util.Collection;
 import java.util.Set;
@@ -19,14 +19,14 @@ import tools.jackson.databind.util.TokenBuffer;
  * would quietly merge a value given twice (or ten thousand times). Here a repeated value is an
  * error, and the array's length is what the contract's {@code maxItems} sees.
  */
-final class UniqueItemsDeserializer extends DelegatingDeserializer {
+public final class UniqueItemsDeserializer extends DelegatingDeserializer {
 
-    UniqueItemsDeserializer(ValueDeserializer<?> delegate) {
+    public UniqueItemsDeserializer(ValueDeserializer<?> delegate) {
         super(delegate);
     }
 
     /** Wraps the deserializer of every set. */
-    static ValueDeserializerModifier modifier() {
+    public static ValueDeserializerModifier modifier() {
         return new ValueDeserializerModifier() {
             @Override
             public ValueDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,

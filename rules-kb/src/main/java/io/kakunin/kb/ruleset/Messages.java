@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -33,7 +33,7 @@ public final class Messages {
         this.bundles = bundles;
     }
 
-    static Messages parse(RulesetFiles files) {
+    public static Messages parse(RulesetFiles files) {
         Map<Locale, Map<String, String>> bundles = new LinkedHashMap<>();
         List<Diagnostic> problems = new ArrayList<>();
         for (Locale locale : Locales.SUPPORTED) {
@@ -94,7 +94,7 @@ public final class Messages {
     }
 
     /** Fills {@code {name}} placeholders; unknown names are left as they are. */
-    static String fill(String text, Function<String, String> values) {
+    public static String fill(String text, Function<String, String> values) {
         if (text.indexOf('{') < 0) {
             return text;
         }
@@ -109,7 +109,7 @@ public final class Messages {
     }
 
     /** The placeholder names a text uses. */
-    static Set<String> placeholders(String text) {
+    public static Set<String> placeholders(String text) {
         Set<String> names = new TreeSet<>();
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {

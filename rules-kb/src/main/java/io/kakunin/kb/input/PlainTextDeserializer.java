@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.input;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -10,7 +10,7 @@ import tools.jackson.databind.deser.jdk.StringDeserializer;
  * feed and carriage return. A NUL or an escape sequence in a name is an attack on whatever
  * displays or stores it later, never a fact.
  */
-final class PlainTextDeserializer extends StringDeserializer {
+public final class PlainTextDeserializer extends StringDeserializer {
 
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) {

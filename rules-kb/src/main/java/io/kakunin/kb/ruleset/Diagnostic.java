@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 /**
  * One problem found in a ruleset, located in the file an officer edits.

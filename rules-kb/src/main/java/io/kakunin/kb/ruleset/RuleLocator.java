@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -10,16 +10,16 @@ import java.util.regex.Pattern;
  * Finds where a rule is written ({@code rule "name"} in a DRL file), so that diagnostics about a
  * compiled rule point at the officer's file and line.
  */
-final class RuleLocator {
+public final class RuleLocator {
 
-    record Location(String file, int line) {
+    public record Location(String file, int line) {
     }
 
     private static final Pattern RULE = Pattern.compile("(?m)^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
 
     private final Map<String, Location> locations = new HashMap<>();
 
-    RuleLocator(RulesetFiles files) {
+    public RuleLocator(RulesetFiles files) {
         files.files().forEach((path, bytes) -> {
             if (DecisionTables.isTable(path)) {
                 try {
@@ -47,14 +47,14 @@ final class RuleLocator {
         });
     }
 
-    Location locate(String ruleName) {
+    public Location locate(String ruleName) {
         return locations.getOrDefault(ruleName, new Location("", 0));
     }
 
     // ------------------------------------------------------------------ other files an officer edits
 
     /** A 1-based line and column in a text file. */
-    record Position(int line, int column) {
+    public record Position(int line, int column) {
         static final Position NONE = new Position(0, 0);
     }
 
@@ -64,7 +64,7 @@ final class RuleLocator {
      * reads it (comments, escapes, continuation lines, {@code =}, {@code :} or blank as the
      * separator). A key defined twice is at its last definition, the one that counts.
      */
-    static Map<String, Position> propertyKeys(String text) {
+    public static Map<String, Position> propertyKeys(String text) {
         Map<String, Position> keys = new HashMap<>();
         String[] lines = text.split("\r\n|\r|\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -123,7 +123,7 @@ final class RuleLocator {
     }
 
     /** Where a recommendation is listed in {@code catalog.yaml} ({@code - id: PS-4.18}): the ID's line and column. */
-    static Position catalogEntry(String yaml, String id) {
+    public static Position catalogEntry(String yaml, String id) {
         Matcher m = Pattern.compile("(?m)^[ \\t-]*\\{?[ \\t]*id:[ \\t]*[\"']?(" + Pattern.quote(id) + ")[\"']?[ \\t]*(?:[,}#]|$)").matcher(yaml);
         if (!m.find()) {
             m = Pattern.compile("\\bid:[ \\t]*[\"']?(" + Pattern.quote(id) + ")\\b").matcher(yaml);
@@ -138,7 +138,7 @@ final class RuleLocator {
      * Where a text first occurs at or after a line (1-based), within a number of lines: for
      * example the {@code @recommendation("PS-1.99")} of a rule that starts at that line.
      */
-    static Position find(String text, int fromLine, int withinLines, String part) {
+    public static Position find(String text, int fromLine, int withinLines, String part) {
         String[] lines = text.split("\r\n|\r|\n", -1);
         for (int l = Math.max(fromLine, 1); l <= lines.length && l < fromLine + withinLines; l++) {
             int at = lines[l - 1].indexOf(part);

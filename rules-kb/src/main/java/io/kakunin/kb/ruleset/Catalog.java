@@ -1,4 +1,4 @@
-package io.kakunin.kb;
+package io.kakunin.kb.ruleset;
 
 import io.kakunin.api.model.EvidenceType;
 import io.kakunin.api.model.ItemCategory;
@@ -92,7 +92,7 @@ public final class Catalog {
     }
 
     /** Parses and checks {@code catalog.yaml}; every problem found is reported at once. */
-    static Catalog parse(String yaml) {
+    public static Catalog parse(String yaml) {
         String file = "catalog.yaml";
         Document doc;
         try {

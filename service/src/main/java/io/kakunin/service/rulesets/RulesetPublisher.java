@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +56,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class RulesetPublisher implements SmartLifecycle {
 
-    /** Started before the web server, so that the first request finds a ruleset active. */
+    /** Started before the web server, so that the first request finds a ruleset active; stopped after it. */
     static final int PHASE = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
+    /** How long a stop waits for the loads in progress; a compile with its fixtures takes seconds. */
+    private static final Duration LOADS_AT_STOP = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(RulesetPublisher.class);
 
@@ -104,11 +111,24 @@ public class RulesetPublisher implements SmartLifecycle {
         running = true;
     }
 
-    /** Stops a warm-up between two rounds; a load in progress completes on the loader as the container shuts it down. */
+    /**
+     * Stops a warm-up between two rounds, and lets the loads asked for before the stop finish
+     * (for a bounded time) while the store and the fixture runners they need are still there:
+     * a load cut off by the shutdown must not be recorded as a refusal.
+     */
     @Override
     public void stop() {
         warmingUp = false;
         running = false;
+        try {
+            // The loader runs one task at a time, in order: once this one has run, so have the loads before it.
+            CompletableFuture.runAsync(() -> {
+            }, loader).get(LOADS_AT_STOP.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.warn("A ruleset load was still running {} s after the service began to stop", LOADS_AT_STOP.toSeconds());
+        }
     }
 
     @Override

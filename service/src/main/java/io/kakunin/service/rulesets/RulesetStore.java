@@ -36,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Where activated rulesets and ruleset events are kept: the files of every activated revision
  * (so that any instance can compile it again for re-evaluation), and every activation and
- * refusal; every statement on {@code ruleset_revision} and {@code ruleset_event}. Plain SQL with
- * named parameters, as every store of the service: the history pages on a composite key.
+ * refusal: every statement on {@code ruleset_revision} and {@code ruleset_event}. Plain SQL with
+ * named parameters, as every store of the service.
  */
 @Component
 class RulesetStore {

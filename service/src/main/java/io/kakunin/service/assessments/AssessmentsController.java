@@ -10,7 +10,6 @@ import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.rulesets.ActiveRuleset;
@@ -29,7 +28,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.core.io.InputStreamResource;
@@ -116,9 +114,9 @@ class AssessmentsController implements AssessmentsApi {
     private Assessment view(AssessmentRecord record, String acceptLanguage) {
         Assessment verdict = StoredVerdicts.fromJson(record.verdictJson());
         Locale locale = Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale());
-        Optional<RulesetTexts> decidedBy = active.texts(record.rulesetRevision());
-        decidedBy.ifPresent(texts -> StoredVerdicts.render(verdict, texts, locale));
-        verdict.getRuleset().available(decidedBy.isPresent());
+        active.texts(record.rulesetRevision()).ifPresent(texts -> StoredVerdicts.render(verdict, texts, locale));
+        // Available means the rules that decided can still decide again (re-evaluation), not only that their texts are known.
+        verdict.getRuleset().available(active.isAvailable(record.rulesetRevision()));
         return verdict;
     }
 

@@ -3,7 +3,6 @@ package io.kakunin.service.security;
 import io.kakunin.api.model.Role;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -89,8 +88,8 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
      * <li>{@code jwt:<length of issuer>:<issuer>#<subject>} when both are printable ASCII and the
      * whole fits in {@value #MAX_ID_LENGTH} characters: the length says where the issuer ends, so
      * a {@code #} in either value cannot move the boundary;</li>
-     * <li>otherwise {@code jwt:sha256:<base64url of SHA-256 of the two values, each as UTF-16
-     * preceded by its length in bytes as four bytes>}: nothing is cut off, and it cannot be read
+     * <li>otherwise {@code jwt:sha256:<base64url of SHA-256 of the two values, each as its UTF-16
+     * code units preceded by their length in bytes as four bytes>}: nothing is cut off, and it cannot be read
      * as the first form (no digits after {@code jwt:}).</li>
      * </ul>
      */
@@ -99,13 +98,15 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
         if (readable.length() <= MAX_ID_LENGTH && printableAscii(issuer) && printableAscii(subject)) {
             return readable;
         }
-        // UTF-16 holds any Java string as it is, even an unpaired surrogate, which UTF-8 would
-        // replace (and so make two subjects the same).
-        byte[] iss = issuer.getBytes(StandardCharsets.UTF_16BE);
-        byte[] sub = subject.getBytes(StandardCharsets.UTF_16BE);
-        byte[] pair = ByteBuffer.allocate(8 + iss.length + sub.length).putInt(iss.length).put(iss).putInt(sub.length).put(sub).array();
+        // Each value's UTF-16 code units as they are: an unpaired surrogate too, which any
+        // charset encoder would replace (and so make two subjects the same).
+        ByteBuffer pair = ByteBuffer.allocate(8 + 2 * (issuer.length() + subject.length()));
+        for (String value : List.of(issuer, subject)) {
+            pair.putInt(2 * value.length());
+            value.chars().forEach(c -> pair.putChar((char) c));
+        }
         try {
-            return "jwt:sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(pair));
+            return "jwt:sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(pair.array()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -22,7 +22,7 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
     public KakuninProperties {
         rules = rules == null ? new Rules(null, null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
-        security = security == null ? new Security(null, null, null) : security;
+        security = security == null ? new Security(null, null, null, null) : security;
         storage = storage == null ? new Storage(null) : storage;
     }
 
@@ -125,12 +125,36 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      *                        {@code spring.security.oauth2.resourceserver.jwt.*} is configured
      * @param keyCacheTtl     how long a key lookup is reused before the store is asked again
      *                        (default 10 s): how long a revocation takes to reach other instances
+     * @param jwt             what a JWT bearer token must hold to be accepted
      */
-    public record Security(java.util.List<ProvisionedKey> provisionedKeys, String jwtRolesClaim, java.time.Duration keyCacheTtl) {
+    public record Security(java.util.List<ProvisionedKey> provisionedKeys, String jwtRolesClaim, java.time.Duration keyCacheTtl,
+                           Jwt jwt) {
         public Security {
             provisionedKeys = provisionedKeys == null ? java.util.List.of() : java.util.List.copyOf(provisionedKeys);
             jwtRolesClaim = jwtRolesClaim == null || jwtRolesClaim.isBlank() ? "roles" : jwtRolesClaim;
             keyCacheTtl = keyCacheTtl == null ? java.time.Duration.ofSeconds(10) : keyCacheTtl;
+            jwt = jwt == null ? new Jwt(null, null, null) : jwt;
+        }
+    }
+
+    /**
+     * The claims every JWT bearer token is checked against, whichever way its signing keys are
+     * configured ({@code spring.security.oauth2.resourceserver.jwt.*}). With tokens configured,
+     * the service does not start without an issuer and an audience.
+     *
+     * @param issuer    the {@code iss} a token must carry, exactly; may be left out when
+     *                  {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} is set (that
+     *                  is the issuer then), and must equal it when both are set
+     * @param audience  a value the token's {@code aud} must contain
+     * @param clockSkew how far the clocks of the issuer and the service may differ when
+     *                  {@code exp} and {@code nbf} are checked (default 60 s); {@code exp} is
+     *                  required
+     */
+    public record Jwt(String issuer, String audience, java.time.Duration clockSkew) {
+        public Jwt {
+            issuer = issuer == null || issuer.isBlank() ? null : issuer;
+            audience = audience == null || audience.isBlank() ? null : audience;
+            clockSkew = clockSkew == null || clockSkew.isNegative() ? java.time.Duration.ofSeconds(60) : clockSkew;
         }
     }
 

@@ -12,8 +12,9 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * Who is calling: the identifier stored with everything they create ({@code key:<id>} or
- * {@code jwt:<issuer>#<subject>}), and their roles.
+ * Who is calling: the identifier stored with everything they create ({@code key:<id>}, or for a
+ * JWT the pair (issuer, subject) as {@link CallerJwtConverter#identity} writes it), and their
+ * roles.
  */
 public record Caller(String id, Set<Role> roles) {
 

@@ -5,6 +5,7 @@ import io.kakunin.service.KakuninProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -22,7 +23,8 @@ import java.util.Arrays;
 
 /**
  * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
- * token when an issuer is configured); the roles are separate duties:
+ * token when an issuer is configured, checked as {@link JwtValidation} says); the roles are
+ * separate duties:
  *
  * <table>
  * <tr><th>endpoint</th><th>roles</th></tr>
@@ -58,7 +60,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ProblemResponses problems, ObjectProvider<JwtDecoder> jwtDecoder,
-                            KakuninProperties properties) throws Exception {
+                            KakuninProperties properties, Environment environment) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
@@ -81,6 +83,10 @@ class SecurityConfiguration {
                         .anyRequest().authenticated());
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
         if (decoder != null) {
+            String misconfigured = JwtValidation.problem(properties.security().jwt(), environment);
+            if (misconfigured != null) {
+                throw new IllegalStateException(misconfigured);
+            }
             problems.acceptBearerTokens();
             http.oauth2ResourceServer(o -> o
                     .bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder))

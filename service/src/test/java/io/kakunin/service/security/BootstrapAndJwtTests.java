@@ -82,16 +82,17 @@ class BootstrapAndJwtTests {
         String request = Files.readString(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
 
         try (ConfigurableApplicationContext service = start("--spring.datasource.url=jdbc:h2:mem:jwt;DB_CLOSE_DELAY=-1",
-                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath())) {
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath(),
+                "--kakunin.security.jwt.issuer=https://issuer.example", "--kakunin.security.jwt.audience=kakunin")) {
             Http http = new Http(RulesDirectory.port(service)).as(null);
             String submitter = token(issuer, "alice", List.of("SUBMITTER"), Instant.now().plusSeconds(300));
             Http.Response created = http.postJson("/v1/assessments", request, "Authorization", "Bearer " + submitter);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
 
-            String auditor = token(issuer, "bob", List.of("kakunin:auditor"), Instant.now().plusSeconds(300));
+            String auditor = token(issuer, "bob", List.of("kakunin:AUDITOR"), Instant.now().plusSeconds(300));
             Http.Response listed = http.get("/v1/assessments", "Authorization", "Bearer " + auditor);
             assertThat(listed.status()).isEqualTo(200);
-            assertThat(listed.json().path("items").get(0).path("caller").asString()).isEqualTo("jwt:https://issuer.example#alice");
+            assertThat(listed.json().path("items").get(0).path("caller").asString()).isEqualTo("jwt:22:https://issuer.example#alice");
 
             String nobody = token(issuer, "carol", List.of("READER"), Instant.now().plusSeconds(300));
             assertThat(http.get("/v1/assessments", "Authorization", "Bearer " + nobody).status()).isEqualTo(403);
@@ -119,7 +120,7 @@ class BootstrapAndJwtTests {
 
     private static String token(KeyPair keys, String subject, List<String> roles, Instant expires) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder()
-                .issuer("https://issuer.example").subject(subject).claim("roles", roles)
+                .issuer("https://issuer.example").audience("kakunin").subject(subject).claim("roles", roles)
                 .issueTime(Date.from(expires.minusSeconds(900))).expirationTime(Date.from(expires)).build());
         jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
         return jwt.serialize();

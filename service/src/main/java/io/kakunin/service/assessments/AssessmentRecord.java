@@ -7,7 +7,7 @@ import java.util.UUID;
  * A stored assessment: what was submitted, what was decided, by which ruleset, for whom and when.
  * The request and the verdict are kept whole, as JSON, so an auditor can replay and compare.
  *
- * @param caller who submitted it: {@code key:<id>} or {@code jwt:<issuer>#<subject>}
+ * @param caller who submitted it: {@code key:<id>}, or for a token the unambiguous (issuer, subject) pair (see CallerJwtConverter.identity)
  */
 record AssessmentRecord(
         UUID id,

@@ -116,6 +116,44 @@ class PublicationGateParityTests {
         assertThat(commandLine).as("what kakunin test printed for %s:\n%s", name, printed).isEqualTo(service);
     }
 
+    static Stream<io.kakunin.fixtures.HostileRules.Hostile> hostileRules() {
+        return io.kakunin.fixtures.HostileRules.corpus().stream();
+    }
+
+    /**
+     * A rule file that would act (start a process, write a file, reflect, …) put into the served
+     * directory is refused by the reload exactly as {@code kakunin check} refuses it, and nothing
+     * of it runs on either side: the canary file it would write is never created.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileRules")
+    void aHostileRuleFileIsRefusedByTheCommandLineAndTheServiceAlikeAndNothingOfItRuns(io.kakunin.fixtures.HostileRules.Hostile hostile) {
+        rules.revertTo(original);
+        Path canary = work.resolve("canary-" + hostile.file());
+        String text = hostile.text(canary);
+        rules.write(hostile.target(), text);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), rules.root().getParent()).run("check", rules.root().getFileName().toString());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isEqualTo(Kakunin.FAILED);
+
+        Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
+        assertThat(reload.status()).as(reload.body()).isEqualTo(422);
+        Set<String> service = new TreeSet<>();
+        for (JsonNode d : reload.json().path("diagnostics")) {
+            if (d.path("severity").asString().equals("ERROR")) {
+                service.add(rules.root().getFileName() + "/" + d.path("file").asString() + ":" + d.path("line").asInt() + ":"
+                        + d.path("column").asInt() + ": error: " + d.path("message").asString());
+            }
+        }
+        Set<String> commandLine = new TreeSet<>(printed.lines().filter(l -> l.contains(": error: ")).toList());
+        assertThat(service).as("the reload's refusal").isNotEmpty().isEqualTo(commandLine);
+        assertThat(service).anyMatch(l -> l.startsWith(rules.root().getFileName() + "/" + hostile.target() + ":" + hostile.expectedAt(text) + ":"));
+        assertThat(canary).as("nothing of it ran").doesNotExist();
+    }
+
     @org.junit.jupiter.api.Test
     void anUploadWithAnUnknownRemedyIsRefusedAtItsLineAndColumn() {
         rules.revertTo(original);

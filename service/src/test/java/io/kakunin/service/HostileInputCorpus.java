@@ -614,6 +614,13 @@ final class HostileInputCorpus {
         post("API key without roles", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[]}");
         post("API key with an unknown role", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[\"ROOT\"]}");
         post("API key with an injected name", "/v1/api-keys", "{\"name\":\"" + "n".repeat(201) + "\",\"roles\":[\"AUDITOR\"]}");
+        // A key grants only roles it holds: an ADMIN-only key minting a key with more is a 403.
+        String admin = "X-API-Key: " + TestKeys.ADMIN;
+        String json = "Content-Type: application/json";
+        raw("an ADMIN-only key minting a key with every role", "POST", "/v1/api-keys",
+                "{\"name\":\"ops\",\"roles\":[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]}".getBytes(StandardCharsets.UTF_8), admin, json);
+        raw("an ADMIN-only key minting a RULE_ADMIN key", "POST", "/v1/api-keys",
+                "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}".getBytes(StandardCharsets.UTF_8), admin, json);
         post("validation of a path escaping the ruleset", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"../../etc/passwd.drl\",\"content\":\"x\"}]}");
         post("validation of an absolute path", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"/etc/cron.d/x.drl\",\"content\":\"x\"}]}");
         post("validation of bad base64", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}");

@@ -1,10 +1,8 @@
 package io.kakunin.service.security;
 
-import io.kakunin.api.model.Role;
 import io.kakunin.service.KakuninProperties;
 
 import java.util.EnumSet;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * At startup: stores the keys the configuration provisions, then, if no key works at all,
- * creates an administrator key and logs it this once, so that a fresh installation can be
+ * creates an administrator key with every role (a key grants only roles it holds, so the first
+ * key must hold them all) and logs it this once, so that a fresh installation can be
  * administered and nothing is ever open.
  */
 @Component
@@ -39,7 +38,7 @@ class ApiKeyBootstrap implements ApplicationRunner {
             keys.provision(key.name(), EnumSet.copyOf(key.roles()), key.key(), key.sha256());
         }
         if (!keys.anyActive()) {
-            ApiKeys.Created admin = keys.create("administrator (created at first start)", Set.of(Role.ADMIN), "bootstrap");
+            ApiKeys.Created admin = keys.createBootstrap("administrator (created at first start)");
             log.warn("""
 
                     ==========================================================================
@@ -47,8 +46,9 @@ class ApiKeyBootstrap implements ApplicationRunner {
 
                         {}
 
-                    It is shown this once and stored only as a hash. Keep it safe; use it to
-                    create keys for people and systems (POST /v1/api-keys, header X-API-Key).
+                    It holds every role, since a key can grant only roles it holds. It is shown
+                    this once and stored only as a hash. Keep it safe; use it to create keys
+                    for people and systems (POST /v1/api-keys, header X-API-Key).
                     ==========================================================================""",
                     admin.record().id(), admin.key());
         }

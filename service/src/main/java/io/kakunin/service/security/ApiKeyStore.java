@@ -55,9 +55,13 @@ class ApiKeyStore {
         return sql.query("SELECT " + COLUMNS + " FROM api_key ORDER BY created_at DESC, id DESC", ApiKeyStore::record);
     }
 
-    /** The keys that are not revoked. */
-    List<ApiKeyRecord> active() {
-        return sql.query("SELECT " + COLUMNS + " FROM api_key WHERE revoked_at IS NULL", ApiKeyStore::record);
+    /**
+     * The keys that are not revoked, each locked (on H2 as on PostgreSQL) until the calling
+     * transaction ends: a second caller waits here, then sees only the keys still active after
+     * the first one committed. In id order, so that two callers never lock in opposite orders.
+     */
+    List<ApiKeyRecord> lockActive() {
+        return sql.query("SELECT " + COLUMNS + " FROM api_key WHERE revoked_at IS NULL ORDER BY id FOR UPDATE", ApiKeyStore::record);
     }
 
     boolean anyActive() {

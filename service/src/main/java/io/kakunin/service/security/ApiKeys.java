@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -57,8 +58,33 @@ public class ApiKeys {
         this.cacheNanos = properties.security().keyCacheTtl().toNanos();
     }
 
+    /**
+     * Creates a key for {@code creator}, with roles it holds itself: ADMIN manages keys but grants
+     * no more than it has, so no key reaches further than the key that made it (an ADMIN-only key
+     * that could mint a key with every role would in effect hold every role). Any role the creator
+     * lacks is a 403 naming it.
+     */
+    public Created create(String name, Set<Role> roles, Caller creator) {
+        Set<Role> notHeld = EnumSet.noneOf(Role.class);
+        notHeld.addAll(roles);
+        notHeld.removeAll(creator.roles());
+        if (!notHeld.isEmpty()) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, null, "A key can grant only roles it holds; these credentials do not hold "
+                    + names(notHeld).replace(",", ", ") + " (their roles: " + String.join(", ", creator.roleNames()) + ").");
+        }
+        return create(name, roles, creator.id());
+    }
+
+    /**
+     * The key a fresh installation starts from, the root of every other: it holds every role,
+     * because a key grants only roles it holds.
+     */
+    Created createBootstrap(String name) {
+        return create(name, EnumSet.allOf(Role.class), "bootstrap");
+    }
+
     /** Creates a key with fresh random bits. */
-    public Created create(String name, Set<Role> roles, String createdBy) {
+    private Created create(String name, Set<Role> roles, String createdBy) {
         byte[] bits = new byte[32];
         random.nextBytes(bits);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
@@ -123,8 +149,11 @@ public class ApiKeys {
         if (record.revokedAt() != null) {
             return;
         }
-        if (roles(record.roles()).contains(Role.ADMIN)
-                && store.active().stream().filter(r -> roles(r.roles()).contains(Role.ADMIN)).count() <= 1) {
+        // The active keys are locked before they are counted: two administrators revoking each
+        // other's key at the same moment are served one after the other, and the second sees
+        // that only its own key is left.
+        if (roles(record.roles()).contains(Role.ADMIN) && store.lockActive().stream()
+                .noneMatch(r -> !r.id().equals(id) && roles(r.roles()).contains(Role.ADMIN))) {
             throw ApiProblem.conflict("last-admin-key", "The last administrator key cannot be revoked",
                     "Key " + id + " is the only working key with the ADMIN role; create another administrator key first.");
         }

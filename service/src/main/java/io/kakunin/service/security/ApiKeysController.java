@@ -37,7 +37,7 @@ class ApiKeysController implements ApiKeysApi {
     @Override
     public ResponseEntity<ApiKeyCreated> createApiKey(ApiKeyRequest request) {
         Caller caller = Caller.current();
-        ApiKeys.Created created = keys.create(request.getName().strip(), EnumSet.copyOf(request.getRoles()), caller.id());
+        ApiKeys.Created created = keys.create(request.getName().strip(), EnumSet.copyOf(request.getRoles()), caller);
         log.info("API key {} ({}, roles {}) created by {}", created.record().id(), created.record().name(), created.record().roles(), caller.id());
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(created.record().id()).toUri();
         return ResponseEntity.created(location).body(new ApiKeyCreated().apiKey(view(created.record())).key(created.key()));

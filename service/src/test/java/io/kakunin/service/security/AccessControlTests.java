@@ -102,7 +102,7 @@ class AccessControlTests {
                         Set.of("RULE_ADMIN")),
                 new Call("POST", "/v1/rulesets/reload", null, Set.of("RULE_ADMIN")),
                 new Call("GET", "/v1/api-keys", null, Set.of("ADMIN")),
-                new Call("POST", "/v1/api-keys", "{\"name\":\"matrix\",\"roles\":[\"AUDITOR\"]}", Set.of("ADMIN")),
+                new Call("POST", "/v1/api-keys", "{\"name\":\"matrix\",\"roles\":[\"ADMIN\"]}", Set.of("ADMIN")),
                 new Call("DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, Set.of("ADMIN")));
     }
 
@@ -167,7 +167,7 @@ class AccessControlTests {
 
     @Test
     void aKeyCreatedByAnAdministratorWorksUntilItIsRevoked() {
-        Http admin = http(TestKeys.ADMIN);
+        Http admin = http(TestKeys.ALL); // an administrator that holds the roles it grants
         Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"ERP integration\",\"roles\":[\"SUBMITTER\",\"AUDITOR\"]}");
         assertThat(created.status()).isEqualTo(201);
         String key = created.json().path("key").asString();
@@ -192,6 +192,39 @@ class AccessControlTests {
         assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null, "Accept", "application/json").status())
                 .as("revoking twice is fine, also from a client that accepts JSON as every client does").isEqualTo(204);
         assertThat(admin.get("/v1/api-keys").json().path("items").findValues("revokedAt")).isNotEmpty();
+    }
+
+    /**
+     * A key grants only roles it holds: an ADMIN-only key cannot mint a key with a role it lacks
+     * (which would then reach every record, or the rules), and its refusal names those roles and
+     * stores nothing. What it holds, it may grant.
+     */
+    @Test
+    void anAdministratorGrantsOnlyRolesItHolds() {
+        Http admin = http(TestKeys.ADMIN);
+        int keys = admin.get("/v1/api-keys").json().path("items").size();
+        for (String roles : List.of("[\"RULE_ADMIN\"]", "[\"ADMIN\",\"RULE_ADMIN\"]", "[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]")) {
+            Http.Response refused = admin.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":" + roles + "}");
+            assertThat(refused.status()).as(roles + ": " + refused.body()).isEqualTo(403);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().path("type").asString()).isEqualTo("urn:kakunin:problem:forbidden");
+            assertThat(refused.json().path("detail").asString()).as(roles)
+                    .contains("can grant only roles it holds").contains("RULE_ADMIN").endsWith("(their roles: ADMIN).");
+            assertThat(refused.body()).doesNotContain("\"key\"");
+        }
+        assertThat(admin.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":[\"SUBMITTER\",\"ADMIN\"]}")
+                .json().path("detail").asString()).contains("do not hold SUBMITTER (").doesNotContain("AUDITOR");
+        assertThat(admin.get("/v1/api-keys").json().path("items").size()).as("nothing stored").isEqualTo(keys);
+
+        Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"second administrator\",\"roles\":[\"ADMIN\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Http second = http(created.json().path("key").asString());
+        assertThat(second.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":[\"AUDITOR\"]}").status())
+                .as("nor can the key it made").isEqualTo(403);
+        assertThat(http(TestKeys.ALL).postJson("/v1/api-keys", "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}").status())
+                .as("a key with every role grants any").isEqualTo(201);
+        assertThat(admin.send("DELETE", "/v1/api-keys/" + created.json().path("apiKey").path("id").asString(), null, null).status())
+                .isEqualTo(204);
     }
 
     @Test
@@ -260,7 +293,7 @@ class AccessControlTests {
         assertThat(both.status()).as(both.body()).isEqualTo(200);
         assertThat(http(TestKeys.AUDITOR).get("/v1/recommendations", "Authorization", "Bearer x.y.z").status()).isEqualTo(401);
 
-        Http admin = http(TestKeys.ADMIN);
+        Http admin = http(TestKeys.ALL);
         Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"soon revoked\",\"roles\":[\"AUDITOR\"]}");
         String key = created.json().path("key").asString();
         assertThat(http(key).get("/actuator/health").json().has("components")).as("a valid key still counts").isTrue();

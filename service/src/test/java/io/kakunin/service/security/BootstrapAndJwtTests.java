@@ -60,8 +60,10 @@ class BootstrapAndJwtTests {
             Http http = new Http(RulesDirectory.port(service));
             assertThat(http.as(null).get("/v1/recommendations").status()).isEqualTo(401);
             assertThat(http.as(key).get("/v1/api-keys").status()).isEqualTo(200);
-            assertThat(http.as(key).get("/v1/recommendations").status()).as("an administrator manages keys, nothing else").isEqualTo(200);
-            assertThat(http.as(key).get("/v1/assessments").status()).isEqualTo(403);
+            assertThat(http.as(key).get("/v1/assessments").status()).as("it holds every role, so that it can grant every role")
+                    .isEqualTo(200);
+            assertThat(http.as(key).get("/v1/api-keys").json().path("items").get(0).path("roles").toString())
+                    .isEqualTo("[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]");
         }
         int before = output.getOut().length();
         try (ConfigurableApplicationContext again = start(database)) {

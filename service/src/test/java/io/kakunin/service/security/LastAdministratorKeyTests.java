@@ -37,7 +37,7 @@ class LastAdministratorKeyTests {
                 others.add(k.path("id").asString());
             }
         });
-        assertThat(others).as("the provisioned ADMIN and all-roles test keys").hasSize(2);
+        assertThat(others).as("the provisioned ADMIN and all-roles test keys, and any other test made").hasSizeGreaterThanOrEqualTo(2);
         for (String id : others) {
             assertThat(last.send("DELETE", "/v1/api-keys/" + id, null, null).status()).isEqualTo(204);
         }

@@ -6,10 +6,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.LinkedHashSet;
 import java.util.Set;
-
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,14 +24,15 @@ public class V5__Index_stored_records extends BaseJavaMigration {
     public void migrate(Context context) throws Exception {
         Connection connection = context.getConnection();
         try (Statement select = connection.createStatement();
-             ResultSet rows = select.executeQuery("SELECT id, request_json, verdict_json FROM assessment");
-             PreparedStatement product = connection.prepareStatement(
-                     "INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (?, ?, ?)");
-             PreparedStatement failure = connection.prepareStatement(
-                     "INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (?, ?)")) {
+                ResultSet rows = select.executeQuery("SELECT id, request_json, verdict_json FROM assessment");
+                PreparedStatement product = connection.prepareStatement(
+                        "INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (?, ?, ?)");
+                PreparedStatement failure = connection.prepareStatement(
+                        "INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (?, ?)")) {
             while (rows.next()) {
                 Object id = rows.getObject("id");
-                JsonNode products = JSON.readTree(rows.getString("request_json")).path("products");
+                JsonNode products =
+                        JSON.readTree(rows.getString("request_json")).path("products");
                 for (int i = 0; i < products.size(); i++) {
                     String productId = products.get(i).path("id").asString(null);
                     if (productId != null) {
@@ -53,9 +52,9 @@ public class V5__Index_stored_records extends BaseJavaMigration {
             failure.executeBatch();
         }
         try (Statement select = connection.createStatement();
-             ResultSet rows = select.executeQuery("SELECT id, review_json FROM sharing_review");
-             PreparedStatement failure = connection.prepareStatement(
-                     "INSERT INTO sharing_review_failure (sharing_review_id, recommendation_id) VALUES (?, ?)")) {
+                ResultSet rows = select.executeQuery("SELECT id, review_json FROM sharing_review");
+                PreparedStatement failure = connection.prepareStatement(
+                        "INSERT INTO sharing_review_failure (sharing_review_id, recommendation_id) VALUES (?, ?)")) {
             while (rows.next()) {
                 for (String recommendation : failed(rows.getString("review_json"))) {
                     failure.setObject(1, rows.getObject("id"));

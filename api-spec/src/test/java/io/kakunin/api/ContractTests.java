@@ -1,5 +1,7 @@
 package io.kakunin.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -13,14 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The house rules of the contract that the generator's own validation does not check: every
@@ -33,7 +31,8 @@ class ContractTests {
 
     @BeforeAll
     static void readTheContract() {
-        spec = new YAMLMapper().readTree(Path.of("src/main/openapi/kakunin.yaml").toFile());
+        spec = new YAMLMapper()
+                .readTree(Path.of("src/main/openapi/kakunin.yaml").toFile());
     }
 
     /**
@@ -59,9 +58,13 @@ class ContractTests {
     @Test
     void everyPropertyHasADescriptionAndAnExample() {
         List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> schema : spec.path("components").path("schemas").properties()) {
-            assertThat(schema.getValue().has("description")).as("schema %s has a description", schema.getKey()).isTrue();
-            for (Map.Entry<String, JsonNode> property : schema.getValue().path("properties").properties()) {
+        for (Map.Entry<String, JsonNode> schema :
+                spec.path("components").path("schemas").properties()) {
+            assertThat(schema.getValue().has("description"))
+                    .as("schema %s has a description", schema.getKey())
+                    .isTrue();
+            for (Map.Entry<String, JsonNode> property :
+                    schema.getValue().path("properties").properties()) {
                 String where = schema.getKey() + "." + property.getKey();
                 JsonNode p = property.getValue();
                 JsonNode target = resolve(p);
@@ -81,30 +84,49 @@ class ContractTests {
     void everyExampleIsValidAgainstItsSchema() {
         List<String> invalid = new ArrayList<>();
         int examples = 0;
-        for (Map.Entry<String, JsonNode> schema : spec.path("components").path("schemas").properties()) {
+        for (Map.Entry<String, JsonNode> schema :
+                spec.path("components").path("schemas").properties()) {
             examples += checkExamples(schema.getValue(), "#/components/schemas/" + schema.getKey(), invalid);
         }
-        for (Map.Entry<String, JsonNode> parameter : spec.path("components").path("parameters").properties()) {
-            examples += checkExamples(parameter.getValue().path("schema"), "#/components/parameters/" + parameter.getKey(), invalid);
+        for (Map.Entry<String, JsonNode> parameter :
+                spec.path("components").path("parameters").properties()) {
+            examples += checkExamples(
+                    parameter.getValue().path("schema"), "#/components/parameters/" + parameter.getKey(), invalid);
         }
-        for (Map.Entry<String, JsonNode> header : spec.path("components").path("headers").properties()) {
-            examples += checkExamples(header.getValue().path("schema"), "#/components/headers/" + header.getKey(), invalid);
+        for (Map.Entry<String, JsonNode> header :
+                spec.path("components").path("headers").properties()) {
+            examples +=
+                    checkExamples(header.getValue().path("schema"), "#/components/headers/" + header.getKey(), invalid);
         }
         for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
             for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
                 String where = op.getKey() + " " + path.getKey();
                 for (JsonNode parameter : op.getValue().path("parameters")) {
-                    examples += checkExamples(parameter.path("schema"), where + " parameter " + parameter.path("name").asString(), invalid);
+                    examples += checkExamples(
+                            parameter.path("schema"),
+                            where + " parameter " + parameter.path("name").asString(),
+                            invalid);
                 }
-                for (Map.Entry<String, JsonNode> media : op.getValue().path("requestBody").path("content").properties()) {
-                    examples += checkExamples(media.getValue().path("schema"), where + " request " + media.getKey(), invalid);
+                for (Map.Entry<String, JsonNode> media :
+                        op.getValue().path("requestBody").path("content").properties()) {
+                    examples += checkExamples(
+                            media.getValue().path("schema"), where + " request " + media.getKey(), invalid);
                 }
-                for (Map.Entry<String, JsonNode> response : op.getValue().path("responses").properties()) {
-                    for (Map.Entry<String, JsonNode> header : response.getValue().path("headers").properties()) {
-                        examples += checkExamples(header.getValue().path("schema"), where + " " + response.getKey() + " header " + header.getKey(), invalid);
+                for (Map.Entry<String, JsonNode> response :
+                        op.getValue().path("responses").properties()) {
+                    for (Map.Entry<String, JsonNode> header :
+                            response.getValue().path("headers").properties()) {
+                        examples += checkExamples(
+                                header.getValue().path("schema"),
+                                where + " " + response.getKey() + " header " + header.getKey(),
+                                invalid);
                     }
-                    for (Map.Entry<String, JsonNode> media : response.getValue().path("content").properties()) {
-                        examples += checkExamples(media.getValue().path("schema"), where + " " + response.getKey() + " " + media.getKey(), invalid);
+                    for (Map.Entry<String, JsonNode> media :
+                            response.getValue().path("content").properties()) {
+                        examples += checkExamples(
+                                media.getValue().path("schema"),
+                                where + " " + response.getKey() + " " + media.getKey(),
+                                invalid);
                     }
                 }
             }
@@ -190,8 +212,12 @@ class ContractTests {
             if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
                 invalid.add(at + ": shorter than " + schema.get("minLength").asInt());
             }
-            if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asString()).matcher(text).find()) {
-                invalid.add(at + ": '" + text + "' does not match " + schema.get("pattern").asString());
+            if (schema.has("pattern")
+                    && !Pattern.compile(schema.get("pattern").asString())
+                            .matcher(text)
+                            .find()) {
+                invalid.add(at + ": '" + text + "' does not match "
+                        + schema.get("pattern").asString());
             }
             String format = schema.path("format").asString("");
             if (!format.isEmpty() && !hasFormat(format, text)) {
@@ -199,10 +225,12 @@ class ContractTests {
             }
         }
         if (value.isNumber()) {
-            if (schema.has("minimum") && value.decimalValue().compareTo(schema.get("minimum").decimalValue()) < 0) {
+            if (schema.has("minimum")
+                    && value.decimalValue().compareTo(schema.get("minimum").decimalValue()) < 0) {
                 invalid.add(at + ": below " + schema.get("minimum"));
             }
-            if (schema.has("maximum") && value.decimalValue().compareTo(schema.get("maximum").decimalValue()) > 0) {
+            if (schema.has("maximum")
+                    && value.decimalValue().compareTo(schema.get("maximum").decimalValue()) > 0) {
                 invalid.add(at + ": above " + schema.get("maximum"));
             }
         }
@@ -281,7 +309,8 @@ class ContractTests {
     @Test
     void everyErrorResponseIsAProblemDetail() {
         List<String> wrong = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> response : spec.path("components").path("responses").properties()) {
+        for (Map.Entry<String, JsonNode> response :
+                spec.path("components").path("responses").properties()) {
             JsonNode content = response.getValue().path("content");
             if (!content.has("application/problem+json") || content.size() != 1) {
                 wrong.add(response.getKey());
@@ -289,16 +318,20 @@ class ContractTests {
         }
         for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
             for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
-                for (Map.Entry<String, JsonNode> r : op.getValue().path("responses").properties()) {
+                for (Map.Entry<String, JsonNode> r :
+                        op.getValue().path("responses").properties()) {
                     if (r.getKey().startsWith("4") || r.getKey().startsWith("5")) {
-                        if (!r.getValue().has("$ref") || !r.getValue().path("$ref").asString().startsWith("#/components/responses/")) {
+                        if (!r.getValue().has("$ref")
+                                || !r.getValue().path("$ref").asString().startsWith("#/components/responses/")) {
                             wrong.add(op.getKey() + " " + path.getKey() + " " + r.getKey());
                         }
                     }
                 }
             }
         }
-        assertThat(wrong).as("error responses that are not the shared problem responses").isEmpty();
+        assertThat(wrong)
+                .as("error responses that are not the shared problem responses")
+                .isEmpty();
     }
 
     /**
@@ -322,21 +355,32 @@ class ContractTests {
                     expected.put("415", "UnsupportedMediaType");
                 }
                 expected.forEach((status, response) -> {
-                    if (!responses.path(status).path("$ref").asString("").equals("#/components/responses/" + response)) {
+                    if (!responses
+                            .path(status)
+                            .path("$ref")
+                            .asString("")
+                            .equals("#/components/responses/" + response)) {
                         missing.add(op.getKey() + " " + path.getKey() + " " + status + " " + response);
                     }
                 });
             }
         }
         assertThat(operations).isGreaterThan(0);
-        assertThat(missing).as("refusals an operation can give but does not declare").isEmpty();
+        assertThat(missing)
+                .as("refusals an operation can give but does not declare")
+                .isEmpty();
     }
 
     @Test
     void requestSchemasRejectUnknownProperties() {
         for (String name : List.of("AssessmentRequest", "Organization", "Product")) {
-            assertThat(spec.path("components").path("schemas").path(name).path("additionalProperties").asBoolean(true))
-                    .as("%s.additionalProperties", name).isFalse();
+            assertThat(spec.path("components")
+                            .path("schemas")
+                            .path(name)
+                            .path("additionalProperties")
+                            .asBoolean(true))
+                    .as("%s.additionalProperties", name)
+                    .isFalse();
         }
     }
 }

@@ -4,13 +4,11 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.input.Json;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,6 @@
 package io.kakunin.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -37,16 +36,36 @@ import java.util.regex.Pattern;
 public final class HttpLoad {
 
     static final String KEY = "kak_http_load_benchmark_0000000000000000000000";
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private HttpLoad() {
-    }
+    private HttpLoad() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("slf4j.internal.verbosity", "ERROR");
-        Map<String, String> o = new LinkedHashMap<>(Map.of("--databases", "h2,postgres", "--connections", "8", "--phase-seconds", "10",
-                "--rounds", "2", "--warmup-seconds", "15", "--xmx", "256m", "--batch-products", "1000,100000", "--heaps", "",
-                "--root", ".", "--jfr", "false"));
+        Map<String, String> o = new LinkedHashMap<>(Map.of(
+                "--databases",
+                "h2,postgres",
+                "--connections",
+                "8",
+                "--phase-seconds",
+                "10",
+                "--rounds",
+                "2",
+                "--warmup-seconds",
+                "15",
+                "--xmx",
+                "256m",
+                "--batch-products",
+                "1000,100000",
+                "--heaps",
+                "",
+                "--root",
+                ".",
+                "--jfr",
+                "false"));
         o.put("--startup-runs", "5");
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
@@ -54,12 +73,19 @@ public final class HttpLoad {
         Path root = Path.of(o.get("--root")).toAbsolutePath().normalize();
         Path jar;
         try (var files = Files.list(root.resolve("service/target"))) {
-            jar = files.filter(p -> p.getFileName().toString().matches("service-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no service jar; run ./mvnw -DskipTests package first"));
+            jar = files.filter(p -> p.getFileName().toString().matches("service-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("no service jar; run ./mvnw -DskipTests package first"));
         }
         byte[] typical = Requests.assessment(3);
-        System.out.printf(Locale.ROOT, "typical request: 1 organization, 3 products, %d bytes; %d connections; phases of %s s x %s rounds%n",
-                typical.length, Integer.parseInt(o.get("--connections")), o.get("--phase-seconds"), o.get("--rounds"));
+        System.out.printf(
+                Locale.ROOT,
+                "typical request: 1 organization, 3 products, %d bytes; %d connections; phases of %s s x %s rounds%n",
+                typical.length,
+                Integer.parseInt(o.get("--connections")),
+                o.get("--phase-seconds"),
+                o.get("--rounds"));
         EmbeddedPostgres postgres = null;
         try {
             for (String database : o.get("--databases").split(",")) {
@@ -69,10 +95,13 @@ public final class HttpLoad {
                         postgres = EmbeddedPostgres.builder().start();
                     }
                     String name = "bench_" + System.nanoTime();
-                    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                    try (Connection c = postgres.getPostgresDatabase().getConnection();
+                            Statement s = c.createStatement()) {
                         s.execute("CREATE DATABASE " + name);
                     }
-                    db.addAll(List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", name), "--spring.datasource.username=postgres",
+                    db.addAll(List.of(
+                            "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", name),
+                            "--spring.datasource.username=postgres",
                             "--spring.datasource.password=postgres"));
                 }
                 run(database, jar, db, typical, o);
@@ -92,17 +121,24 @@ public final class HttpLoad {
         }
     }
 
-    private static void run(String database, Path jar, List<String> db, byte[] typical, Map<String, String> o) throws Exception {
+    private static void run(String database, Path jar, List<String> db, byte[] typical, Map<String, String> o)
+            throws Exception {
         Service service = Service.start(jar, o.get("--xmx"), List.of(), db, Boolean.parseBoolean(o.get("--jfr")));
         try {
-            System.out.printf(Locale.ROOT, "%n==================== %s, -Xmx%s ====================%n", database, o.get("--xmx"));
-            System.out.printf(Locale.ROOT, "start-up: process start to ready %.2f s (Spring Boot reports %s)%n", service.startupSeconds(),
+            System.out.printf(
+                    Locale.ROOT, "%n==================== %s, -Xmx%s ====================%n", database, o.get("--xmx"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "start-up: process start to ready %.2f s (Spring Boot reports %s)%n",
+                    service.startupSeconds(),
                     service.bootReport());
             int connections = Integer.parseInt(o.get("--connections"));
             int phase = Integer.parseInt(o.get("--phase-seconds"));
             Target echo = new Target("/benchmark/echo", 200);
             Target assess = new Target("/v1/assessments", 201);
-            long warmupEnd = System.nanoTime() + Duration.ofSeconds(Integer.parseInt(o.get("--warmup-seconds"))).toNanos();
+            long warmupEnd = System.nanoTime()
+                    + Duration.ofSeconds(Integer.parseInt(o.get("--warmup-seconds")))
+                            .toNanos();
             while (System.nanoTime() < warmupEnd) {
                 load(service, echo, typical, connections, 2, null);
                 load(service, assess, typical, connections, 2, null);
@@ -123,7 +159,9 @@ public final class HttpLoad {
             }
             System.out.println(echoStats.line("baseline POST /benchmark/echo"));
             System.out.println(assessStats.line("POST /v1/assessments (stored)"));
-            System.out.printf(Locale.ROOT, "throughput ratio assessments / baseline: %.2f (target >= 0.5)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "throughput ratio assessments / baseline: %.2f (target >= 0.5)%n",
                     assessStats.throughput() / echoStats.throughput());
             for (String size : o.get("--batch-products").split(",")) {
                 if (!size.isBlank()) {
@@ -133,7 +171,8 @@ public final class HttpLoad {
         } finally {
             service.stop();
             if (service.jfr() != null && Files.exists(service.jfr())) {
-                System.out.println("profile of the service JVM during an extra, uncounted assessments phase (JFR): " + service.jfr());
+                System.out.println("profile of the service JVM during an extra, uncounted assessments phase (JFR): "
+                        + service.jfr());
                 JfrSummary.print(service.jfr(), 20);
             }
         }
@@ -145,34 +184,58 @@ public final class HttpLoad {
      * class-data-sharing archive from a training run).
      */
     private static void startup(Path root, Path jar, int runs, String xmx) throws Exception {
-        System.out.printf(Locale.ROOT, "%n==================== start-up to ready, median of %d, -Xmx%s ====================%n", runs, xmx);
+        System.out.printf(
+                Locale.ROOT,
+                "%n==================== start-up to ready, median of %d, -Xmx%s ====================%n",
+                runs,
+                xmx);
         Path cds = Files.createTempDirectory("kakunin-cds");
-        Process packaging = new ProcessBuilder("bash", root.resolve("scripts/package-cds.sh").toString(), cds.resolve("app").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process packaging = new ProcessBuilder(
+                        "bash",
+                        root.resolve("scripts/package-cds.sh").toString(),
+                        cds.resolve("app").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (packaging.waitFor() != 0) {
             throw new IllegalStateException("scripts/package-cds.sh failed");
         }
         Path extracted = cds.resolve("app").resolve(jar.getFileName());
-        String[][] modes = {{"fat jar (java -jar service.jar)", jar.toString(), ""},
-                {"extracted + CDS (scripts/package-cds.sh)", extracted.toString(), "-XX:SharedArchiveFile=" + cds.resolve("app/kakunin.jsa")}};
+        String[][] modes = {
+            {"fat jar (java -jar service.jar)", jar.toString(), ""},
+            {
+                "extracted + CDS (scripts/package-cds.sh)",
+                extracted.toString(),
+                "-XX:SharedArchiveFile=" + cds.resolve("app/kakunin.jsa")
+            }
+        };
         for (String[] mode : modes) {
             double[] seconds = new double[runs];
             String boot = "";
             for (int i = 0; i < runs; i++) {
-                Service service = Service.start(Path.of(mode[1]), xmx, mode[2].isEmpty() ? List.of() : List.of(mode[2]), List.of(), false);
+                Service service = Service.start(
+                        Path.of(mode[1]), xmx, mode[2].isEmpty() ? List.of() : List.of(mode[2]), List.of(), false);
                 seconds[i] = service.startupSeconds();
                 boot = service.bootReport();
                 service.stop();
             }
             Arrays.sort(seconds);
-            System.out.printf(Locale.ROOT, "%-42s median %.2f s, min %.2f s, max %.2f s (last: Spring Boot reports %s) (target <= 5 s)%n",
-                    mode[0], seconds[runs / 2], seconds[0], seconds[runs - 1], boot);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-42s median %.2f s, min %.2f s, max %.2f s (last: Spring Boot reports %s) (target <= 5 s)%n",
+                    mode[0],
+                    seconds[runs / 2],
+                    seconds[0],
+                    seconds[runs - 1],
+                    boot);
         }
     }
 
     /** Finds the smallest heap (of those given) under which the load run completes without a failure. */
     private static void smallestHeap(Path jar, byte[] typical, String[] heaps, Map<String, String> o) throws Exception {
-        System.out.printf(Locale.ROOT, "%n==================== heap (H2, %s connections, 10 s of assessments each) ====================%n",
+        System.out.printf(
+                Locale.ROOT,
+                "%n==================== heap (H2, %s connections, 10 s of assessments each) ====================%n",
                 o.get("--connections"));
         for (String heap : heaps) {
             Service service;
@@ -187,7 +250,12 @@ public final class HttpLoad {
                 load(service, assess, typical, Integer.parseInt(o.get("--connections")), 5, null);
                 Stats stats = new Stats();
                 load(service, assess, typical, Integer.parseInt(o.get("--connections")), 10, stats);
-                System.out.printf(Locale.ROOT, "-Xmx%-5s %s; service alive: %s%n", heap, stats.line("assessments"), service.process().isAlive());
+                System.out.printf(
+                        Locale.ROOT,
+                        "-Xmx%-5s %s; service alive: %s%n",
+                        heap,
+                        stats.line("assessments"),
+                        service.process().isAlive());
             } finally {
                 service.stop();
             }
@@ -196,8 +264,7 @@ public final class HttpLoad {
 
     // ------------------------------------------------------------------ load
 
-    record Target(String path, int status) {
-    }
+    record Target(String path, int status) {}
 
     /** Latencies (ns) and counts of one endpoint over the measured phases. */
     static final class Stats {
@@ -226,18 +293,27 @@ public final class HttpLoad {
         String line(String what) {
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
-            return String.format(Locale.ROOT, "%-32s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d failed)", what, throughput(),
-                    sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1e6, sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6,
-                    n, failures);
+            return String.format(
+                    Locale.ROOT,
+                    "%-32s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d failed)",
+                    what,
+                    throughput(),
+                    sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1e6,
+                    sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6,
+                    n,
+                    failures);
         }
     }
 
-    private static void load(Service service, Target target, byte[] body, int connections, int seconds, Stats stats) throws Exception {
+    private static void load(Service service, Target target, byte[] body, int connections, int seconds, Stats stats)
+            throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create(service.base() + target.path()))
-                .header("Content-Type", "application/json").header("X-API-Key", KEY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Content-Type", "application/json")
+                .header("X-API-Key", KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
             Thread t = new Thread(() -> {
@@ -330,12 +406,17 @@ public final class HttpLoad {
             }
         };
         long start = System.nanoTime();
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.base() + "/v1/assessments:batch"))
-                .header("Content-Type", "application/x-ndjson").header("X-API-Key", KEY)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(service.base() + "/v1/assessments:batch"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .header("X-API-Key", KEY)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         long stored = 0;
         long failed = 0;
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (var reader =
+                new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String result;
             while ((result = reader.readLine()) != null) {
                 if (result.contains("\"status\":201")) {
@@ -348,16 +429,27 @@ public final class HttpLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         sampling.set(false);
         sampler.join();
-        System.out.printf(Locale.ROOT, "batch of %,d products (%,d lines of %d): %.1f s, %,.0f products/s (target >= 20,000), %d lines stored, "
-                        + "%d failed; service heap used at most %.0f MB, live data after GC at most %.0f MB%n", products, lines, perLine, seconds,
-                products / seconds, stored, failed, maxHeap.get() / 1048576.0, maxLive.get() / 1048576.0);
+        System.out.printf(
+                Locale.ROOT,
+                "batch of %,d products (%,d lines of %d): %.1f s, %,.0f products/s (target >= 20,000), %d lines stored, "
+                        + "%d failed; service heap used at most %.0f MB, live data after GC at most %.0f MB%n",
+                products,
+                lines,
+                perLine,
+                seconds,
+                products / seconds,
+                stored,
+                failed,
+                maxHeap.get() / 1048576.0,
+                maxLive.get() / 1048576.0);
     }
 
     // ------------------------------------------------------------------ the service process
 
     record Service(Process process, String base, double startupSeconds, String bootReport, Path work, Path jfr) {
 
-        static Service start(Path jar, String xmx, List<String> jvm, List<String> database, boolean jfr) throws Exception {
+        static Service start(Path jar, String xmx, List<String> jvm, List<String> database, boolean jfr)
+                throws Exception {
             Path work = Files.createTempDirectory("kakunin-bench");
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -369,15 +461,23 @@ public final class HttpLoad {
             if (jfr) {
                 recording = work.resolve("assessments.jfr");
             }
-            command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=benchmark", "--server.port=" + port,
-                    "--logging.level.root=WARN", "--logging.level.io.kakunin.service.KakuninApplication=INFO",
+            command.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
+                    "--spring.profiles.active=benchmark",
+                    "--server.port=" + port,
+                    "--logging.level.root=WARN",
+                    "--logging.level.io.kakunin.service.KakuninApplication=INFO",
                     "--kakunin.security.provisioned-keys[0].name=http-load",
                     "--kakunin.security.provisioned-keys[0].key=" + KEY,
                     "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR"));
             command.addAll(database);
             long t0 = System.nanoTime();
-            Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("service.log").toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("service.log").toFile())
+                    .start();
             String base = "http://127.0.0.1:" + port;
             long deadline = t0 + Duration.ofSeconds(120).toNanos();
             while (System.nanoTime() < deadline) {
@@ -385,10 +485,15 @@ public final class HttpLoad {
                     throw new IllegalStateException("the service exited; see " + work.resolve("service.log"));
                 }
                 try {
-                    if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString())
-                            .statusCode() == 200) {
+                    if (HTTP.send(
+                                            HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200) {
                         double seconds = (System.nanoTime() - t0) / 1e9;
-                        Matcher m = Pattern.compile("Started \\w+ in ([0-9.]+ seconds \\(process running for [0-9.]+\\))")
+                        Matcher m = Pattern.compile(
+                                        "Started \\w+ in ([0-9.]+ seconds \\(process running for [0-9.]+\\))")
                                 .matcher(Files.readString(work.resolve("service.log")));
                         return new Service(process, base, seconds, m.find() ? m.group(1) : "n/a", work, recording);
                     }
@@ -404,8 +509,12 @@ public final class HttpLoad {
         /** A gauge of the service's actuator metrics endpoint (benchmark profile only), 0 if unavailable. */
         long metric(String nameAndTags) {
             try {
-                String body = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + nameAndTags))
-                        .header("X-API-Key", KEY).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String body = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + nameAndTags))
+                                        .header("X-API-Key", KEY)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 Matcher m = Pattern.compile("\"value\":([0-9.E+]+)").matcher(body);
                 return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
             } catch (IOException | InterruptedException e) {
@@ -416,7 +525,11 @@ public final class HttpLoad {
         void jcmd(String... command) throws Exception {
             List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(process.pid())));
             args.addAll(List.of(command));
-            new ProcessBuilder(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start().waitFor();
+            new ProcessBuilder(args)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor();
         }
 
         void stop() throws InterruptedException {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -28,12 +27,20 @@ public final class JfrSummary {
         STAGES.put("io.kakunin.kb.VerdictAssembler.", "engine: verdict assembly and texts");
         STAGES.put("io.kakunin.kb.input.PointerIndex.", "engine: JSON Pointer index of the facts");
         STAGES.put("io.kakunin.kb.input.Facts.", "engine: fact validation");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.fireAllRules", "engine: rule evaluation (fire)");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.insert", "engine: rule evaluation (insert)");
+        STAGES.put(
+                "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.fireAllRules",
+                "engine: rule evaluation (fire)");
+        STAGES.put(
+                "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.insert",
+                "engine: rule evaluation (insert)");
         STAGES.put("org.drools.kiesession.entrypoints.NamedEntryPoint.insert", "engine: rule evaluation (insert)");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.dispose", "engine: session create/dispose");
-        STAGES.put("org.drools.kiesession.session.StatefulKnowledgeSessionImpl.<init>", "engine: session create/dispose");
-        STAGES.put("org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession", "engine: session create/dispose");
+        STAGES.put(
+                "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.dispose", "engine: session create/dispose");
+        STAGES.put(
+                "org.drools.kiesession.session.StatefulKnowledgeSessionImpl.<init>", "engine: session create/dispose");
+        STAGES.put(
+                "org.drools.kiesession.rulebase.SessionsAwareKnowledgeBase.newKieSession",
+                "engine: session create/dispose");
         STAGES.put("org.drools.", "engine: rules engine, other");
         STAGES.put("io.kakunin.kb.sharing.", "engine: sharing review (STIX)");
         STAGES.put("io.kakunin.kb.SharingReviewer.", "engine: sharing review");
@@ -56,8 +63,7 @@ public final class JfrSummary {
         STAGES.put("java.net.http.", "load generator (JDK HTTP client)");
     }
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     public static void main(String[] args) throws IOException {
         print(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 15);
@@ -78,12 +84,17 @@ public final class JfrSummary {
             total++;
             List<RecordedFrame> frames = stack.getFrames();
             RecordedFrame first = frames.get(0);
-            self.merge(first.getMethod().getType().getName() + "." + first.getMethod().getName(), 1, Integer::sum);
+            self.merge(
+                    first.getMethod().getType().getName() + "."
+                            + first.getMethod().getName(),
+                    1,
+                    Integer::sum);
             String stage = "other (JDK, GC, idle threads)";
             outer:
             for (Map.Entry<String, String> s : STAGES.entrySet()) {
                 for (RecordedFrame f : frames) {
-                    String name = f.getMethod().getType().getName() + "." + f.getMethod().getName();
+                    String name = f.getMethod().getType().getName() + "."
+                            + f.getMethod().getName();
                     if (name.startsWith(s.getKey())) {
                         stage = s.getValue();
                         break outer;

@@ -1,13 +1,11 @@
 package io.kakunin.bench;
 
 import io.kakunin.fixtures.Fixtures;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.UUID;
-
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,8 +20,7 @@ public final class Requests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Requests() {
-    }
+    private Requests() {}
 
     private static ObjectNode fixture(String name) {
         try {
@@ -54,7 +51,8 @@ public final class Requests {
      * together, a few of them naming the victim or its addresses.
      */
     public static byte[] stixShare(int objects) {
-        ObjectNode request = fixture("information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction");
+        ObjectNode request = fixture(
+                "information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction");
         ArrayNode source = (ArrayNode) request.at("/stix/objects");
         String sharer = source.get(0).path("id").asString();
         String marking = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
@@ -69,24 +67,52 @@ public final class Requests {
             n++;
             String indicator = "indicator--" + uuid("i" + n);
             boolean namesTheVictim = n % 10 == 0;
-            out.add(JSON.createObjectNode().put("type", "indicator").put("spec_version", "2.1").put("id", indicator)
-                    .put("created", "2026-11-18T03:00:00.000Z").put("modified", "2026-11-18T03:00:00.000Z")
-                    .put("created_by_ref", sharer).put("name", "Loader C2 " + n)
-                    .put("description", namesTheVictim ? "Beacon seen from the ACME Mfg plant network 198.51.100." + (n % 250) : "Command and control server of the loader")
-                    .put("pattern", n % 3 == 0 ? "[domain-name:value = 'update-" + n + ".evil.example']"
-                            : n % 3 == 1 ? "[ipv4-addr:value = '203.0.113." + (n % 250) + "']"
-                            : "[file:hashes.'SHA-256' = '" + sha(n) + "']")
-                    .put("pattern_type", "stix").put("valid_from", "2026-11-17T21:40:00Z").set("object_marking_refs", JSON.createArrayNode().add(marking)));
+            out.add(JSON.createObjectNode()
+                    .put("type", "indicator")
+                    .put("spec_version", "2.1")
+                    .put("id", indicator)
+                    .put("created", "2026-11-18T03:00:00.000Z")
+                    .put("modified", "2026-11-18T03:00:00.000Z")
+                    .put("created_by_ref", sharer)
+                    .put("name", "Loader C2 " + n)
+                    .put(
+                            "description",
+                            namesTheVictim
+                                    ? "Beacon seen from the ACME Mfg plant network 198.51.100." + (n % 250)
+                                    : "Command and control server of the loader")
+                    .put(
+                            "pattern",
+                            n % 3 == 0
+                                    ? "[domain-name:value = 'update-" + n + ".evil.example']"
+                                    : n % 3 == 1
+                                            ? "[ipv4-addr:value = '203.0.113." + (n % 250) + "']"
+                                            : "[file:hashes.'SHA-256' = '" + sha(n) + "']")
+                    .put("pattern_type", "stix")
+                    .put("valid_from", "2026-11-17T21:40:00Z")
+                    .set("object_marking_refs", JSON.createArrayNode().add(marking)));
             if (out.size() < objects) {
-                out.add(JSON.createObjectNode().put("type", "relationship").put("spec_version", "2.1").put("id", "relationship--" + uuid("r" + n))
-                        .put("created", "2026-11-18T03:00:00.000Z").put("modified", "2026-11-18T03:00:00.000Z").put("created_by_ref", sharer)
-                        .put("relationship_type", "indicates").put("source_ref", indicator).put("target_ref", malware)
+                out.add(JSON.createObjectNode()
+                        .put("type", "relationship")
+                        .put("spec_version", "2.1")
+                        .put("id", "relationship--" + uuid("r" + n))
+                        .put("created", "2026-11-18T03:00:00.000Z")
+                        .put("modified", "2026-11-18T03:00:00.000Z")
+                        .put("created_by_ref", sharer)
+                        .put("relationship_type", "indicates")
+                        .put("source_ref", indicator)
+                        .put("target_ref", malware)
                         .set("object_marking_refs", JSON.createArrayNode().add(marking)));
             }
             if (out.size() < objects && n % 4 == 0) {
-                ObjectNode sighting = JSON.createObjectNode().put("type", "sighting").put("spec_version", "2.1").put("id", "sighting--" + uuid("s" + n))
-                        .put("created", "2026-11-18T03:00:00.000Z").put("modified", "2026-11-18T03:00:00.000Z").put("created_by_ref", sharer)
-                        .put("sighting_of_ref", indicator).put("count", 1 + n % 7);
+                ObjectNode sighting = JSON.createObjectNode()
+                        .put("type", "sighting")
+                        .put("spec_version", "2.1")
+                        .put("id", "sighting--" + uuid("s" + n))
+                        .put("created", "2026-11-18T03:00:00.000Z")
+                        .put("modified", "2026-11-18T03:00:00.000Z")
+                        .put("created_by_ref", sharer)
+                        .put("sighting_of_ref", indicator)
+                        .put("count", 1 + n % 7);
                 sighting.set("where_sighted_refs", JSON.createArrayNode().add(victim));
                 sighting.set("object_marking_refs", JSON.createArrayNode().add(marking));
                 out.add(sighting);

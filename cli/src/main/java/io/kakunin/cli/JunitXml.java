@@ -1,9 +1,8 @@
 package io.kakunin.cli;
 
-import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.fixtures.FixtureSuite;
-
+import io.kakunin.kb.ruleset.Diagnostic;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -11,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -19,7 +17,6 @@ import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
-
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -54,14 +51,14 @@ final class JunitXml {
             return new Clock(Instant.now(), System.nanoTime());
         }
 
-
         String total() {
             return seconds(System.nanoTime() - startNanos);
         }
 
         /** ISO 8601 local date and time without zone, as the JUnit schema has it (in UTC). */
         String timestamp() {
-            return LocalDateTime.ofInstant(started.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString();
+            return LocalDateTime.ofInstant(started.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC)
+                    .toString();
         }
 
         static String seconds(long nanos) {
@@ -69,8 +66,7 @@ final class JunitXml {
         }
     }
 
-    private JunitXml() {
-    }
+    private JunitXml() {}
 
     /**
      * @param ruleset  the ruleset tested, or null when it did not compile
@@ -79,7 +75,12 @@ final class JunitXml {
      * @param coverage rule coverage, or null when no fixture ran
      * @param clock    when the run started, and each fixture's time
      */
-    static String write(Ruleset ruleset, List<Diagnostic> problems, List<FixtureSuite.CaseResult> cases, Coverage coverage, Clock clock) {
+    static String write(
+            Ruleset ruleset,
+            List<Diagnostic> problems,
+            List<FixtureSuite.CaseResult> cases,
+            Coverage coverage,
+            Clock clock) {
         Document doc;
         try {
             doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
@@ -104,14 +105,19 @@ final class JunitXml {
             tests++;
             failures++;
             boolean fixture = d.file().startsWith("fixtures/");
-            Element testcase = testcase(suite, fixture ? "kakunin.fixtures" : "kakunin.check", d.file() + ":" + d.line() + ":" + d.column(), "0.000");
+            Element testcase = testcase(
+                    suite,
+                    fixture ? "kakunin.fixtures" : "kakunin.check",
+                    d.file() + ":" + d.line() + ":" + d.column(),
+                    "0.000");
             failure(testcase, d.message(), fixture ? "BrokenFixture" : "CompileError", d.toString());
         }
         for (FixtureSuite.CaseResult c : cases) {
             tests++;
             String name = c.fixture().name();
             String scenario = name.contains("/") ? name.substring(name.indexOf('/') + 1) : name;
-            Element testcase = testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, Clock.seconds(c.nanos()));
+            Element testcase =
+                    testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, Clock.seconds(c.nanos()));
             if (!c.passed()) {
                 failures++;
                 failure(testcase, c.mismatches().get(0), "VerdictMismatch", String.join("\n", c.mismatches()));
@@ -120,15 +126,25 @@ final class JunitXml {
         if (coverage != null) {
             tests++;
             FixtureSuite.Report report = coverage.report();
-            String summary = String.format(Locale.ROOT, "%.1f%% of %d rules have their decision asserted by a fixture", report.coveragePercent(), report.rules().size());
+            String summary = String.format(
+                    Locale.ROOT,
+                    "%.1f%% of %d rules have their decision asserted by a fixture",
+                    report.coveragePercent(),
+                    report.rules().size());
             Element testcase = testcase(suite, "kakunin.coverage", "rule coverage", "0.000");
             if (!coverage.met()) {
                 failures++;
-                failure(testcase, String.format(Locale.ROOT, "%s, under the minimum of %.1f%%", summary, coverage.minimum()),
-                        "CoverageBelowMinimum", null);
+                failure(
+                        testcase,
+                        String.format(Locale.ROOT, "%s, under the minimum of %.1f%%", summary, coverage.minimum()),
+                        "CoverageBelowMinimum",
+                        null);
             }
-            child(testcase, "system-out").setTextContent(summary
-                    + (report.unassertedRules().isEmpty() ? "" : "\nnot asserted:\n" + String.join("\n", report.unassertedRules())));
+            child(testcase, "system-out")
+                    .setTextContent(summary
+                            + (report.unassertedRules().isEmpty()
+                                    ? ""
+                                    : "\nnot asserted:\n" + String.join("\n", report.unassertedRules())));
         }
         suite.setAttribute("tests", Integer.toString(tests));
         suite.setAttribute("failures", Integer.toString(failures));

@@ -2,30 +2,25 @@ package io.kakunin.cli;
 
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.ruleset.Diagnostic;
-import io.kakunin.kb.input.InvalidFactsException;
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.PublicationGate;
 import io.kakunin.kb.fixtures.Verification;
-
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -122,8 +117,9 @@ public final class Kakunin {
         long errors = checked.diagnostics().stream().filter(Diagnostic::isError).count();
         long warnings = checked.diagnostics().size() - errors;
         if (checked.usable()) {
-            out.println("ok: " + checked.ruleset().rules().size() + " rules, " + checked.ruleset().catalog().entries().size()
-                    + " recommendations, revision " + checked.ruleset().revision() + plural(warnings, " (", "warning", ")"));
+            out.println("ok: " + checked.ruleset().rules().size() + " rules, "
+                    + checked.ruleset().catalog().entries().size() + " recommendations, revision "
+                    + checked.ruleset().revision() + plural(warnings, " (", "warning", ")"));
             return OK;
         }
         err.println(plural(errors, "", "error", "") + ", " + plural(warnings, "", "warning", ""));
@@ -137,7 +133,8 @@ public final class Kakunin {
     private void print(Path dir, List<Diagnostic> diagnostics) {
         for (Diagnostic d : diagnostics) {
             String file = d.file().isEmpty() ? shown(dir) : shown(dir.resolve(d.file()));
-            out.println(file + ":" + d.line() + ":" + d.column() + ": " + d.severity().name().toLowerCase(Locale.ROOT) + ": " + d.message());
+            out.println(file + ":" + d.line() + ":" + d.column() + ": "
+                    + d.severity().name().toLowerCase(Locale.ROOT) + ": " + d.message());
         }
     }
 
@@ -158,7 +155,8 @@ public final class Kakunin {
                     fixtures = path(value(args, ++i, "--fixtures"));
                     if (!Files.isDirectory(fixtures)) {
                         // Named on the command line: a wrong path is a usage error, before anything is compiled.
-                        throw new UsageException("--fixtures " + shown(fixtures) + (Files.exists(fixtures) ? " is not a directory" : " does not exist"));
+                        throw new UsageException("--fixtures " + shown(fixtures)
+                                + (Files.exists(fixtures) ? " is not a directory" : " does not exist"));
                     }
                 }
                 case "--coverage-min" -> coverageMin = percent(value(args, ++i, "--coverage-min"));
@@ -168,14 +166,19 @@ public final class Kakunin {
         }
         JunitXml.Clock clock = JunitXml.Clock.start();
         // A missing fixtures directory is a ruleset without fixtures: the gate refuses it like the service does.
-        FixtureCase.Scan scan = Files.isDirectory(fixtures) ? FixtureCase.scan(fixtures) : new FixtureCase.Scan(List.of(), List.of());
-        PublicationGate.Policy policy = coverageMin == null ? PublicationGate.Policy.DEFAULT : new PublicationGate.Policy(coverageMin);
-        Verification verification = PublicationGate.verify(RulesetFiles.fromDirectory(dir), shown(dir), Map.of(), scan, policy, Runnable::run);
+        FixtureCase.Scan scan =
+                Files.isDirectory(fixtures) ? FixtureCase.scan(fixtures) : new FixtureCase.Scan(List.of(), List.of());
+        PublicationGate.Policy policy =
+                coverageMin == null ? PublicationGate.Policy.DEFAULT : new PublicationGate.Policy(coverageMin);
+        Verification verification = PublicationGate.verify(
+                RulesetFiles.fromDirectory(dir), shown(dir), Map.of(), scan, policy, Runnable::run);
         Ruleset ruleset = verification.ruleset();
         FixtureSuite.Report report = verification.fixtures();
         // Fixture mismatches are shown under each case below; every other diagnostic is printed as the compiler would.
         List<Diagnostic> others = verification.diagnostics().stream()
-                .filter(d -> report == null || !(d.file().endsWith("/expected.json") && d.message().startsWith("fixture "))).toList();
+                .filter(d -> report == null
+                        || !(d.file().endsWith("/expected.json") && d.message().startsWith("fixture ")))
+                .toList();
         if (ruleset == null) {
             print(dir, others);
             err.println("the rules do not compile; no fixture was run");
@@ -187,7 +190,11 @@ public final class Kakunin {
         }
         others = others.stream().filter(d -> !scan.problems().contains(d)).toList();
         if (report == null) {
-            out.printf(Locale.ROOT, "0 passed, %d failed, %d fixtures%n", scan.problems().size(), scan.problems().size());
+            out.printf(
+                    Locale.ROOT,
+                    "0 passed, %d failed, %d fixtures%n",
+                    scan.problems().size(),
+                    scan.problems().size());
             print(dir, others);
             if (!Files.isDirectory(fixtures)) {
                 err.println("kakunin: no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)");
@@ -207,12 +214,21 @@ public final class Kakunin {
         }
         int total = report.cases().size() + scan.problems().size();
         out.printf(Locale.ROOT, "%d passed, %d failed, %d fixtures%n", total - failed, failed, total);
-        out.printf(Locale.ROOT, "rule coverage: %d of %d rules have their decision asserted by a fixture (%.1f%%); %d fired%n",
-                report.assertedRules().size(), report.rules().size(), report.coveragePercent(), report.firedRules().size());
+        out.printf(
+                Locale.ROOT,
+                "rule coverage: %d of %d rules have their decision asserted by a fixture (%.1f%%); %d fired%n",
+                report.assertedRules().size(),
+                report.rules().size(),
+                report.coveragePercent(),
+                report.firedRules().size());
         report.unfiredRules().forEach(r -> out.println("  not fired: " + r + locate(ruleset, dir, r)));
         JunitXml.Coverage coverage = new JunitXml.Coverage(report, policy.coverageMin());
         if (!coverage.met()) {
-            err.printf(Locale.ROOT, "rule coverage %.1f%% is under the minimum of %.1f%%%n", report.coveragePercent(), policy.coverageMin());
+            err.printf(
+                    Locale.ROOT,
+                    "rule coverage %.1f%% is under the minimum of %.1f%%%n",
+                    report.coveragePercent(),
+                    policy.coverageMin());
         }
         print(dir, others);
         writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage, clock));
@@ -220,7 +236,9 @@ public final class Kakunin {
     }
 
     private String locate(Ruleset ruleset, Path dir, String rule) {
-        return ruleset.rule(rule).map(r -> r.file().isEmpty() ? "" : " (" + shown(dir.resolve(r.file())) + ":" + r.line() + ")").orElse("");
+        return ruleset.rule(rule)
+                .map(r -> r.file().isEmpty() ? "" : " (" + shown(dir.resolve(r.file())) + ":" + r.line() + ")")
+                .orElse("");
     }
 
     private void writeJunit(Path file, String xml) {
@@ -333,7 +351,8 @@ public final class Kakunin {
         out.println("wrote the built-in ruleset " + builtIn.revision() + " to " + shown(dir));
         if (fixtures != null) {
             int copied = copyFixtures(fixtures, dir.resolve("fixtures"));
-            out.println("copied " + copied + " fixtures from " + shown(fixtures) + " to " + shown(dir.resolve("fixtures")));
+            out.println(
+                    "copied " + copied + " fixtures from " + shown(fixtures) + " to " + shown(dir.resolve("fixtures")));
         }
         return OK;
     }

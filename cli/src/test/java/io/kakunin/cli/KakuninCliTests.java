@@ -1,8 +1,9 @@
 package io.kakunin.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Ruleset;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,20 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The officers' command line, run as they run it: exit codes, output, files written. */
 class KakuninCliTests {
@@ -32,13 +28,15 @@ class KakuninCliTests {
     static Path work;
 
     /** What one run printed and returned. */
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run kakunin(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), work)
+        int exit = new Kakunin(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        work)
                 .run(args);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -49,7 +47,8 @@ class KakuninCliTests {
         copy(Fixtures.root(), fixtures);
         Run export = kakunin("export", "good", "--fixtures", "shipped-fixtures");
         assertThat(export.exit()).as(export.err()).isZero();
-        assertThat(export.out()).contains("wrote the built-in ruleset " + Ruleset.builtIn().revision() + " to good")
+        assertThat(export.out())
+                .contains("wrote the built-in ruleset " + Ruleset.builtIn().revision() + " to good")
                 .containsPattern("copied \\d+ fixtures from shipped-fixtures to good/fixtures");
     }
 
@@ -72,7 +71,9 @@ class KakuninCliTests {
         Path path = work.resolve(name).resolve(file);
         String text = Files.readString(path);
         assertThat(text).contains(from);
-        Files.writeString(path, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+        Files.writeString(
+                path,
+                text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
         return name;
     }
 
@@ -92,25 +93,40 @@ class KakuninCliTests {
     void checkAcceptsTheExportedRulesetWithTheSameRevision() {
         Run run = kakunin("check", "good");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Kakunin.OK);
-        assertThat(run.out()).contains("ok: " + Ruleset.builtIn().rules().size() + " rules, " + Ruleset.builtIn().catalog().entries().size()
-                + " recommendations, revision " + Ruleset.builtIn().revision());
+        assertThat(run.out())
+                .contains("ok: " + Ruleset.builtIn().rules().size() + " rules, "
+                        + Ruleset.builtIn().catalog().entries().size() + " recommendations, revision "
+                        + Ruleset.builtIn().revision());
     }
 
     @Test
     void checkReportsASyntaxErrorAtItsFileLineAndColumn() throws IOException {
-        String dir = variant("syntax", "product/policy.drl", "$o : Organization( productSecurityPolicy == null ||", "$o : Organization( productSecurityPolicy == null |||");
+        String dir = variant(
+                "syntax",
+                "product/policy.drl",
+                "$o : Organization( productSecurityPolicy == null ||",
+                "$o : Organization( productSecurityPolicy == null |||");
         int line = lineOf(dir, "product/policy.drl", "|||");
-        int column = Files.readAllLines(work.resolve(dir).resolve("product/policy.drl")).get(line - 1).indexOf("|||") + 3;
+        int column = Files.readAllLines(work.resolve(dir).resolve("product/policy.drl"))
+                        .get(line - 1)
+                        .indexOf("|||")
+                + 3;
         Run run = kakunin("check", dir);
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).as("the third '|' is the unexpected one").startsWith("syntax/product/policy.drl:" + line + ":" + column + ": error: ");
+        assertThat(run.out())
+                .as("the third '|' is the unexpected one")
+                .startsWith("syntax/product/policy.drl:" + line + ":" + column + ": error: ");
         assertThat(run.out()).doesNotContain("null package").doesNotContain("Parser returned");
         assertThat(run.err()).contains("1 error");
     }
 
     @Test
     void checkRefusesARuleNamingAnUnknownRecommendation() throws IOException {
-        String dir = variant("unknown-id", "product/after-shipment.drl", "@recommendation(\"PS-6.1\")", "@recommendation(\"PS-6.99\")");
+        String dir = variant(
+                "unknown-id",
+                "product/after-shipment.drl",
+                "@recommendation(\"PS-6.1\")",
+                "@recommendation(\"PS-6.99\")");
         Run run = kakunin("check", dir);
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
         assertThat(run.out()).containsPattern("unknown-id/product/after-shipment\\.drl:\\d+:\\d+: error: .*PS-6\\.99");
@@ -121,7 +137,8 @@ class KakuninCliTests {
         String dir = variant("no-message", "messages_ja.properties", "PS-4.2.title=", "PS-4.2.titel=");
         Run run = kakunin("check", dir);
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).containsPattern("no-message/messages_ja\\.properties:\\d+:\\d+: error: .*PS-4\\.2\\.title");
+        assertThat(run.out())
+                .containsPattern("no-message/messages_ja\\.properties:\\d+:\\d+: error: .*PS-4\\.2\\.title");
     }
 
     // ------------------------------------------------------------------ test
@@ -130,24 +147,36 @@ class KakuninCliTests {
     void testPassesEveryShippedFixtureWithFullCoverage() {
         Run run = kakunin("test", "good", "--coverage-min", "100");
         assertThat(run.exit()).as(run.err()).isEqualTo(Kakunin.OK);
-        assertThat(run.out()).containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
-                .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of " + Ruleset.builtIn().rules().size()
+        assertThat(run.out())
+                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
+                .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of "
+                        + Ruleset.builtIn().rules().size()
                         + " rules have their decision asserted by a fixture (100.0%)")
                 .doesNotContain("FAIL");
     }
 
     @Test
     void testFailsWhenAFixtureFailsAndShowsTheDifference() throws IOException {
-        String dir = variant("weakened", "product/policy.drl",
+        String dir = variant(
+                "weakened",
+                "product/policy.drl",
                 "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
                 "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
         Run run = kakunin("test", dir, "--junit", "reports/weakened.xml");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).contains("FAIL product-security/ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item")
-                .contains("{recommendationId=PS-1.1, subject=/organization}/outcome: expected \"FAIL\", was \"NEEDS_INFORMATION\"")
+        assertThat(run.out())
+                .contains(
+                        "FAIL product-security/ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item")
+                .contains(
+                        "{recommendationId=PS-1.1, subject=/organization}/outcome: expected \"FAIL\", was \"NEEDS_INFORMATION\"")
                 .containsPattern("(?m)^\\d+ passed, 1 failed, \\d+ fixtures$")
-                .contains("not fired: A product security policy not approved by top management fails PS-1.1 (weakened/product/policy.drl:"
-                        + lineOf(dir, "product/policy.drl", "rule \"A product security policy not approved by top management fails PS-1.1\"") + ")");
+                .contains(
+                        "not fired: A product security policy not approved by top management fails PS-1.1 (weakened/product/policy.drl:"
+                                + lineOf(
+                                        dir,
+                                        "product/policy.drl",
+                                        "rule \"A product security policy not approved by top management fails PS-1.1\"")
+                                + ")");
 
         Document junit = junit("reports/weakened.xml");
         Element suite = junit.getDocumentElement();
@@ -156,21 +185,30 @@ class KakuninCliTests {
         assertThat(suite.getTagName()).isEqualTo("testsuite");
         assertThat(Integer.parseInt(suite.getAttribute("tests"))).isEqualTo(cases.getLength());
         // The fixture that fails, and the coverage the rule it no longer fires leaves under the default minimum.
-        assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(failures.getLength()).isEqualTo(2);
+        assertThat(Integer.parseInt(suite.getAttribute("failures")))
+                .isEqualTo(failures.getLength())
+                .isEqualTo(2);
         double fixtureSeconds = 0;
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
             assertThat(c.getAttribute("classname")).startsWith("kakunin.");
             assertThat(c.getAttribute("name")).isNotBlank();
-            assertThat(c.getAttribute("time")).as("seconds, as Surefire writes them").matches("\\d+\\.\\d{3}");
+            assertThat(c.getAttribute("time"))
+                    .as("seconds, as Surefire writes them")
+                    .matches("\\d+\\.\\d{3}");
             fixtureSeconds += Double.parseDouble(c.getAttribute("time"));
         }
         assertThat(fixtureSeconds).as("each fixture's own time is recorded").isPositive();
-        assertThat(Double.parseDouble(suite.getAttribute("time"))).as("the run's time, compiling included").isGreaterThanOrEqualTo(fixtureSeconds);
+        assertThat(Double.parseDouble(suite.getAttribute("time")))
+                .as("the run's time, compiling included")
+                .isGreaterThanOrEqualTo(fixtureSeconds);
         assertThat(java.time.LocalDateTime.parse(suite.getAttribute("timestamp")))
-                .isBetween(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(10), java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
+                .isBetween(
+                        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(10),
+                        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
         Element failure = (Element) failures.item(0);
-        assertThat(((Element) failure.getParentNode()).getAttribute("name")).isEqualTo("ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item");
+        assertThat(((Element) failure.getParentNode()).getAttribute("name"))
+                .isEqualTo("ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item");
         assertThat(failure.getAttribute("type")).isEqualTo("VerdictMismatch");
         assertThat(failure.getTextContent()).contains("expected \"FAIL\", was \"NEEDS_INFORMATION\"");
     }
@@ -178,17 +216,33 @@ class KakuninCliTests {
     @Test
     void testFailsUnderTheCoverageMinimumAndNamesTheRulesNeverFired() throws IOException {
         Run byDefault = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing");
-        assertThat(byDefault.exit()).as("every rule's decision must be asserted unless a lower minimum is asked for").isEqualTo(Kakunin.FAILED);
+        assertThat(byDefault.exit())
+                .as("every rule's decision must be asserted unless a lower minimum is asked for")
+                .isEqualTo(Kakunin.FAILED);
         assertThat(byDefault.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 100\\.0%");
-        assertThat(byDefault.out()).containsPattern("good/product/policy\\.drl:\\d+:0: error: no fixture asserts the decision of rule "
-                + "\"An organization without a product security policy fails PS-1\\.1\" \\(it fires in no fixture\\)");
+        assertThat(byDefault.out())
+                .containsPattern(
+                        "good/product/policy\\.drl:\\d+:0: error: no fixture asserts the decision of rule "
+                                + "\"An organization without a product security policy fails PS-1\\.1\" \\(it fires in no fixture\\)");
         Run lowered = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing", "--coverage-min", "0");
-        assertThat(lowered.exit()).as("a minimum asked for on the command line replaces the default").isEqualTo(Kakunin.OK);
+        assertThat(lowered.exit())
+                .as("a minimum asked for on the command line replaces the default")
+                .isEqualTo(Kakunin.OK);
         assertThat(lowered.out()).contains(": warning: no fixture asserts the decision of rule");
 
-        Run run = kakunin("test", "good", "--fixtures", "good/fixtures/information-sharing", "--coverage-min", "90%", "--junit", "reports/coverage.xml");
+        Run run = kakunin(
+                "test",
+                "good",
+                "--fixtures",
+                "good/fixtures/information-sharing",
+                "--coverage-min",
+                "90%",
+                "--junit",
+                "reports/coverage.xml");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).containsPattern("not fired: An organization without a product security policy fails PS-1\\.1 \\(good/product/policy\\.drl:\\d+\\)");
+        assertThat(run.out())
+                .containsPattern(
+                        "not fired: An organization without a product security policy fails PS-1\\.1 \\(good/product/policy\\.drl:\\d+\\)");
         assertThat(run.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 90\\.0%");
         Document junit = junit("reports/coverage.xml");
         NodeList failures = junit.getElementsByTagName("failure");
@@ -201,9 +255,12 @@ class KakuninCliTests {
         String dir = variant("broken-for-test", "sharing/nda.drl", "rule \"", "rul \"");
         Run run = kakunin("test", dir, "--junit", "reports/broken.xml");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).containsPattern("broken-for-test/sharing/nda\\.drl:\\d+:\\d+: error: ").doesNotContain("PASS");
+        assertThat(run.out())
+                .containsPattern("broken-for-test/sharing/nda\\.drl:\\d+:\\d+: error: ")
+                .doesNotContain("PASS");
         assertThat(run.err()).contains("no fixture was run");
-        Element failure = (Element) junit("reports/broken.xml").getElementsByTagName("failure").item(0);
+        Element failure = (Element)
+                junit("reports/broken.xml").getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("type")).isEqualTo("CompileError");
         assertThat(((Element) failure.getParentNode()).getAttribute("name")).startsWith("sharing/nda.drl:");
     }
@@ -215,7 +272,8 @@ class KakuninCliTests {
         Files.writeString(lonely.resolve("request.json"), "{\"organization\":{}}");
         Run run = kakunin("test", "good", "--fixtures", "lonely-fixtures");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
-        assertThat(run.out()).contains("FAIL fixture product-security/forgotten-expectation has request.json but no expected.json")
+        assertThat(run.out())
+                .contains("FAIL fixture product-security/forgotten-expectation has request.json but no expected.json")
                 .contains("0 passed, 1 failed, 1 fixtures");
     }
 
@@ -242,7 +300,9 @@ class KakuninCliTests {
 
         Run test = kakunin("test", "live", "--coverage-min", "100");
         assertThat(test.exit()).as(test.err()).isEqualTo(Kakunin.OK);
-        assertThat(test.out()).containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$").doesNotContain(" 0 fixtures");
+        assertThat(test.out())
+                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
+                .doesNotContain(" 0 fixtures");
     }
 
     // ------------------------------------------------------------------ a workbook, in a real process
@@ -256,10 +316,16 @@ class KakuninCliTests {
     void aWorkbookIsReadWithoutLoggingNoiseOnStandardError() throws Exception {
         Path rules = work.resolve("with-workbook");
         copy(work.resolve("good"), rules);
-        Files.copy(Path.of(System.getProperty("kakunin.repository", ".."), "docs/decision-tables/device-checks.drl.xlsx"),
+        Files.copy(
+                Path.of(System.getProperty("kakunin.repository", ".."), "docs/decision-tables/device-checks.drl.xlsx"),
                 rules.resolve("product/device-checks-copy.drl.xlsx"));
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Kakunin.class.getName(), "check", "with-workbook")
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Kakunin.class.getName(),
+                        "check",
+                        "with-workbook")
                 .directory(work.toFile())
                 .redirectOutput(work.resolve("workbook.out").toFile())
                 .redirectError(work.resolve("workbook.err").toFile())
@@ -268,7 +334,9 @@ class KakuninCliTests {
         String out = Files.readString(work.resolve("workbook.out"));
         String err = Files.readString(work.resolve("workbook.err"));
         // The copy's rules have the names of the DRL rules: the workbook was read and compiled.
-        assertThat(out).as(err).contains("Duplicate rule name: Whether users can change authentication values must be known");
+        assertThat(out)
+                .as(err)
+                .contains("Duplicate rule name: Whether users can change authentication values must be known");
         assertThat(err).doesNotContain("Log4j").doesNotContain("StatusLogger").doesNotContain("logging provider");
     }
 
@@ -276,21 +344,33 @@ class KakuninCliTests {
 
     @Test
     void evaluatePrintsTheVerdictOfAnAssessmentAndOfASharingReview() {
-        Run assessment = kakunin("evaluate", "good/fixtures/product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant/request.json");
+        Run assessment = kakunin(
+                "evaluate",
+                "good/fixtures/product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant/request.json");
         assertThat(assessment.exit()).as(assessment.err()).isEqualTo(Kakunin.OK);
         JsonNode verdict = JsonMapper.shared().readTree(assessment.out());
         assertThat(verdict.path("overallOutcome").asString()).isEqualTo("COMPLIANT");
-        assertThat(verdict.path("ruleset").path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(verdict.path("ruleset").path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
 
-        Run japanese = kakunin("evaluate", "--rules", "good", "--lang", "ja",
+        Run japanese = kakunin(
+                "evaluate",
+                "--rules",
+                "good",
+                "--lang",
+                "ja",
                 "good/fixtures/product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant/request.json");
         assertThat(japanese.exit()).isEqualTo(Kakunin.OK);
         JsonNode ja = JsonMapper.shared().readTree(japanese.out());
         assertThat(ja.path("locale").asString()).isEqualTo("ja");
         assertThat(ja.path("ruleset").path("source").asString()).isEqualTo("good");
-        assertThat(ja.path("ruleset").path("revision").asString()).as("an exported copy has the built-in revision").isEqualTo(Ruleset.builtIn().revision());
+        assertThat(ja.path("ruleset").path("revision").asString())
+                .as("an exported copy has the built-in revision")
+                .isEqualTo(Ruleset.builtIn().revision());
 
-        Run review = kakunin("evaluate", "good/fixtures/information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction/request.json");
+        Run review = kakunin(
+                "evaluate",
+                "good/fixtures/information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction/request.json");
         assertThat(review.exit()).as(review.err()).isEqualTo(Kakunin.OK);
         assertThat(JsonMapper.shared().readTree(review.out()).has("decision")).isTrue();
     }
@@ -323,7 +403,8 @@ class KakuninCliTests {
         assertThat(kakunin("check").err()).contains("give the rules directory");
         assertThat(kakunin("check", "no-such-dir").err()).contains("no-such-dir is not a directory");
         assertThat(kakunin("check", "no-such-dir").exit()).isEqualTo(Kakunin.USAGE);
-        assertThat(kakunin("test", "good", "--coverage-min", "most").err()).contains("--coverage-min must be a number, was 'most'");
+        assertThat(kakunin("test", "good", "--coverage-min", "most").err())
+                .contains("--coverage-min must be a number, was 'most'");
         assertThat(kakunin("test", "good", "--coverage-min", "120").exit()).isEqualTo(Kakunin.USAGE);
         assertThat(kakunin("test", "good", "--junit").err()).contains("--junit needs a value");
         assertThat(kakunin("test", "good", "--verbose").err()).contains("unknown option '--verbose'");

@@ -1,10 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.api.model.ItemCategory;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.Thresholds;
-
-import io.kakunin.api.model.ItemCategory;
-
 import java.time.LocalDate;
 import java.util.Set;
 

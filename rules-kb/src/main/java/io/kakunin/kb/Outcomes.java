@@ -1,10 +1,8 @@
 package io.kakunin.kb;
 
+import io.kakunin.api.model.Outcome;
 import io.kakunin.kb.input.PointerIndex;
 import io.kakunin.kb.ruleset.RuleInfo;
-
-import io.kakunin.api.model.Outcome;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.runtime.rule.RuleContext;
 
@@ -42,8 +39,7 @@ import org.kie.api.runtime.rule.RuleContext;
 public final class Outcomes {
 
     /** A rule that fired, what it reported, and the facts it named. */
-    record Report(String rule, Outcome outcome, List<String> pointers, String reason, Object node) {
-    }
+    record Report(String rule, Outcome outcome, List<String> pointers, String reason, Object node) {}
 
     /** Everything reported for one (recommendation, subject). */
     static final class Finding {
@@ -75,6 +71,7 @@ public final class Outcomes {
     private final Map<String, RuleInfo> rules;
     /** Findings by subject pointer, then by recommendation: keys the rules and the index already hold, no string built per report. */
     private final Map<String, Map<String, Finding>> bySubject = new LinkedHashMap<>();
+
     private final List<Finding> findings = new ArrayList<>();
 
     /**
@@ -170,7 +167,9 @@ public final class Outcomes {
             }
             pointers = List.of(resolved);
         }
-        Finding finding = bySubject.computeIfAbsent(subjectPointer, k -> new LinkedHashMap<>()).get(recommendation);
+        Finding finding = bySubject
+                .computeIfAbsent(subjectPointer, k -> new LinkedHashMap<>())
+                .get(recommendation);
         if (finding == null) {
             finding = new Finding(recommendation, subjectPointer, subject);
             bySubject.get(subjectPointer).put(recommendation, finding);

@@ -1,17 +1,35 @@
 package io.kakunin.kb;
 
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.Position;
+import com.github.javaparser.Problem;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.ConditionalExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
+import com.github.javaparser.ast.expr.LiteralExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.ThisExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.EmptyStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.Statement;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.ruleset.DecisionTables;
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RulesetException;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
-import io.kakunin.api.model.AssessmentRequest;
-import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.sharing.ConsentFreePath;
 import io.kakunin.kb.sharing.Identifier;
 import io.kakunin.kb.sharing.ShareMarking;
 import io.kakunin.kb.sharing.StixObject;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.InvocationTargetException;
@@ -34,27 +52,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.github.javaparser.JavaParser;
-import com.github.javaparser.ParseResult;
-import com.github.javaparser.ParserConfiguration;
-import com.github.javaparser.Position;
-import com.github.javaparser.Problem;
-import com.github.javaparser.ast.Node;
-import com.github.javaparser.ast.expr.BinaryExpr;
-import com.github.javaparser.ast.expr.ConditionalExpr;
-import com.github.javaparser.ast.expr.EnclosedExpr;
-import com.github.javaparser.ast.expr.Expression;
-import com.github.javaparser.ast.expr.FieldAccessExpr;
-import com.github.javaparser.ast.expr.LiteralExpr;
-import com.github.javaparser.ast.expr.MethodCallExpr;
-import com.github.javaparser.ast.expr.NameExpr;
-import com.github.javaparser.ast.expr.ThisExpr;
-import com.github.javaparser.ast.expr.UnaryExpr;
-import com.github.javaparser.ast.stmt.BlockStmt;
-import com.github.javaparser.ast.stmt.EmptyStmt;
-import com.github.javaparser.ast.stmt.ExpressionStmt;
-import com.github.javaparser.ast.stmt.Statement;
 import org.drools.drl.ast.descr.AccumulateDescr;
 import org.drools.drl.ast.descr.AndDescr;
 import org.drools.drl.ast.descr.AnnotatedBaseDescr;
@@ -85,8 +82,8 @@ import org.drools.drl.parser.DrlParser;
 import org.drools.drl.parser.DroolsParserException;
 import org.drools.mvel.parser.DrlxParser;
 import org.drools.mvel.parser.GeneratedMvelParserConstants;
-import org.drools.mvel.parser.Token;
 import org.drools.mvel.parser.ParseStart;
+import org.drools.mvel.parser.Token;
 import org.drools.mvel.parser.ast.expr.BigDecimalLiteralExpr;
 import org.drools.mvel.parser.ast.expr.BigIntegerLiteralExpr;
 import org.drools.mvel.parser.ast.expr.DrlNameExpr;
@@ -141,38 +138,104 @@ final class RuleLanguage {
     static final String FACT_MODEL_PACKAGE = "io.kakunin.api.model";
 
     /** The engine's own facts, which the built-in rules match on; their public methods are queries. */
-    static final List<Class<?>> ENGINE_FACTS = List.of(Evaluation.class, ConsentFreePath.class, Identifier.class, ShareMarking.class,
-            StixObject.class);
+    static final List<Class<?>> ENGINE_FACTS =
+            List.of(Evaluation.class, ConsentFreePath.class, Identifier.class, ShareMarking.class, StixObject.class);
 
     /** JDK types a rule may import besides {@code java.time.*}: the collections a pattern may match on. */
-    static final Set<String> JDK_IMPORTS = Set.of("java.util.Collection", "java.util.List", "java.util.Set", "java.util.Map",
+    static final Set<String> JDK_IMPORTS = Set.of(
+            "java.util.Collection",
+            "java.util.List",
+            "java.util.Set",
+            "java.util.Map",
             "java.time.temporal.ChronoUnit");
 
     /** The type of the one global, and its name. */
     static final String OUTCOMES_TYPE = Outcomes.class.getName();
+
     static final String OUTCOMES = "outcomes";
 
     /** java.lang types a pattern or a constraint may name without an import (their static methods stay refused). */
-    static final Set<String> IMPLICIT_TYPES = Set.of("Object", "String", "Boolean", "Character", "Byte", "Short", "Integer", "Long",
-            "Float", "Double", "Number");
+    static final Set<String> IMPLICIT_TYPES = Set.of(
+            "Object",
+            "String",
+            "Boolean",
+            "Character",
+            "Byte",
+            "Short",
+            "Integer",
+            "Long",
+            "Float",
+            "Double",
+            "Number");
 
     /** Pure JDK instance methods a constraint may call (on strings, collections, dates and durations, numbers, enums). */
     static final Set<String> JDK_METHODS = Set.of(
             // String
-            "length", "isEmpty", "isBlank", "startsWith", "endsWith", "contains", "equals", "equalsIgnoreCase", "matches",
-            "toLowerCase", "toUpperCase", "strip", "trim",
+            "length",
+            "isEmpty",
+            "isBlank",
+            "startsWith",
+            "endsWith",
+            "contains",
+            "equals",
+            "equalsIgnoreCase",
+            "matches",
+            "toLowerCase",
+            "toUpperCase",
+            "strip",
+            "trim",
             // collections
-            "size", "containsAll", "containsKey", "containsValue",
+            "size",
+            "containsAll",
+            "containsKey",
+            "containsValue",
             // java.time
-            "isBefore", "isAfter", "isEqual", "plusDays", "minusDays", "plusWeeks", "minusWeeks", "plusMonths", "minusMonths",
-            "plusYears", "minusYears", "plusHours", "minusHours", "getYear", "getMonthValue", "getDayOfMonth", "getDayOfWeek",
-            "toLocalDate", "toDays", "toHours", "toMinutes", "getDays", "getMonths", "getYears", "toTotalMonths", "between",
+            "isBefore",
+            "isAfter",
+            "isEqual",
+            "plusDays",
+            "minusDays",
+            "plusWeeks",
+            "minusWeeks",
+            "plusMonths",
+            "minusMonths",
+            "plusYears",
+            "minusYears",
+            "plusHours",
+            "minusHours",
+            "getYear",
+            "getMonthValue",
+            "getDayOfMonth",
+            "getDayOfWeek",
+            "toLocalDate",
+            "toDays",
+            "toHours",
+            "toMinutes",
+            "getDays",
+            "getMonths",
+            "getYears",
+            "toTotalMonths",
+            "between",
             // numbers, enums
-            "compareTo", "intValue", "longValue", "doubleValue", "name");
+            "compareTo",
+            "intValue",
+            "longValue",
+            "doubleValue",
+            "name");
 
     /** The properties Drools reads through those methods ({@code size < 4}, {@code name.empty}). */
-    static final Set<String> JDK_PROPERTIES = Set.of("size", "empty", "blank", "length", "year", "monthValue", "dayOfMonth", "dayOfWeek",
-            "days", "months", "years");
+    static final Set<String> JDK_PROPERTIES = Set.of(
+            "size",
+            "empty",
+            "blank",
+            "length",
+            "year",
+            "monthValue",
+            "dayOfMonth",
+            "dayOfWeek",
+            "days",
+            "months",
+            "years");
 
     /** The static methods a constraint may call, by class. */
     static final Map<String, Set<String>> STATIC_CALLS = Map.of(
@@ -181,41 +244,100 @@ final class RuleLanguage {
             "java.time.LocalDate", Set.of("of", "parse"));
 
     /** The operators of DRL constraints ({@code x contains y}, {@code x in (…)}, {@code s str[startsWith] "a"}, temporal ones). */
-    static final Set<String> OPERATORS = Set.of("contains", "excludes", "matches", "memberOf", "soundslike", "in", "str",
-            "after", "before", "coincides", "during", "finishes", "finishedby", "includes", "meets", "metby", "overlaps",
-            "overlappedby", "starts", "startedby");
+    static final Set<String> OPERATORS = Set.of(
+            "contains",
+            "excludes",
+            "matches",
+            "memberOf",
+            "soundslike",
+            "in",
+            "str",
+            "after",
+            "before",
+            "coincides",
+            "during",
+            "finishes",
+            "finishedby",
+            "includes",
+            "meets",
+            "metby",
+            "overlaps",
+            "overlappedby",
+            "starts",
+            "startedby");
 
     /** Drools' built-in accumulate functions that a rule may use; no other function and no accumulate code. */
-    static final Set<String> ACCUMULATE_FUNCTIONS = Set.of("count", "sum", "min", "max", "average", "collectList", "collectSet");
+    static final Set<String> ACCUMULATE_FUNCTIONS =
+            Set.of("count", "sum", "min", "max", "average", "collectList", "collectSet");
 
     /** Rule and package attributes a rule may carry, with literal values only; not {@code timer}, {@code calendars}, {@code duration}. */
-    static final Set<String> ATTRIBUTES = Set.of("salience", "agenda-group", "activation-group", "ruleflow-group", "no-loop",
-            "lock-on-active", "auto-focus", "enabled", "date-effective", "date-expires", "dialect");
+    static final Set<String> ATTRIBUTES = Set.of(
+            "salience",
+            "agenda-group",
+            "activation-group",
+            "ruleflow-group",
+            "no-loop",
+            "lock-on-active",
+            "auto-focus",
+            "enabled",
+            "date-effective",
+            "date-expires",
+            "dialect");
 
     /**
      * Names that reach the class loader or the runtime, or change a collection: never allowed, whatever
      * the fact model might one day call a property (Drools also reads {@code x.size} by calling {@code size()}).
      */
-    private static final Set<String> NEVER = Set.of("class", "getClass", "classLoader", "getClassLoader", "declaringClass",
-            "getDeclaringClass", "forName", "newInstance", "invoke", "exec", "getRuntime", "wait", "notify", "notifyAll", "finalize",
-            "add", "addAll", "remove", "removeAll", "retainAll", "clear", "put", "putAll", "set", "start", "run", "close", "delete",
-            "exit", "halt", "interrupt");
+    private static final Set<String> NEVER = Set.of(
+            "class",
+            "getClass",
+            "classLoader",
+            "getClassLoader",
+            "declaringClass",
+            "getDeclaringClass",
+            "forName",
+            "newInstance",
+            "invoke",
+            "exec",
+            "getRuntime",
+            "wait",
+            "notify",
+            "notifyAll",
+            "finalize",
+            "add",
+            "addAll",
+            "remove",
+            "removeAll",
+            "retainAll",
+            "clear",
+            "put",
+            "putAll",
+            "set",
+            "start",
+            "run",
+            "close",
+            "delete",
+            "exit",
+            "halt",
+            "interrupt");
 
     private static final Set<String> OBJECT_METHODS = Set.of("toString", "equals", "hashCode");
 
-    private static final String FROM_HINT = "from may only read a property of a bound fact, such as from $p.networkServices";
-    private static final String THEN_HINT = "a then part may only report outcomes, such as outcomes.fail(drools, $p, \"/fact\"), "
-            + "with literals, drools, bound variables and their getters as arguments";
+    private static final String FROM_HINT =
+            "from may only read a property of a bound fact, such as from $p.networkServices";
+    private static final String THEN_HINT =
+            "a then part may only report outcomes, such as outcomes.fail(drools, $p, \"/fact\"), "
+                    + "with literals, drools, bound variables and their getters as arguments";
 
     /**
      * The DRL dialect the compiler parses with (a system property can change it): a file parses
      * here exactly as it will there. Where it does not parse, the compiler compiles nothing of it.
      */
-    private static final LanguageLevelOption LANGUAGE_LEVEL =
-            KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(RuleLanguage.class.getClassLoader()).getOption(LanguageLevelOption.KEY);
+    private static final LanguageLevelOption LANGUAGE_LEVEL = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(
+                    RuleLanguage.class.getClassLoader())
+            .getOption(LanguageLevelOption.KEY);
 
-    private RuleLanguage() {
-    }
+    private RuleLanguage() {}
 
     // ================================================================== entry point
 
@@ -294,7 +416,8 @@ final class RuleLanguage {
         }
 
         boolean method(String name) {
-            return !NEVER.contains(name) && (getters.contains(name) || queries.contains(name) || JDK_METHODS.contains(name));
+            return !NEVER.contains(name)
+                    && (getters.contains(name) || queries.contains(name) || JDK_METHODS.contains(name));
         }
 
         private static Vocabulary build() {
@@ -310,7 +433,9 @@ final class RuleLanguage {
                     continue;
                 }
                 for (Method m : type.getMethods()) {
-                    if (Modifier.isStatic(m.getModifiers()) || !ours(m.getDeclaringClass()) || m.getReturnType() == void.class
+                    if (Modifier.isStatic(m.getModifiers())
+                            || !ours(m.getDeclaringClass())
+                            || m.getReturnType() == void.class
                             || OBJECT_METHODS.contains(m.getName())) {
                         continue;
                     }
@@ -335,7 +460,8 @@ final class RuleLanguage {
                     outcomes.add(m.getName());
                 }
             }
-            return new Vocabulary(Set.copyOf(properties), Set.copyOf(getters), Set.copyOf(queries), Set.copyOf(outcomes));
+            return new Vocabulary(
+                    Set.copyOf(properties), Set.copyOf(getters), Set.copyOf(queries), Set.copyOf(outcomes));
         }
 
         private static boolean ours(Class<?> type) {
@@ -346,7 +472,9 @@ final class RuleLanguage {
             if (method.startsWith("get") && method.length() > 3) {
                 return decapitalize(method.substring(3));
             }
-            if (method.startsWith("is") && method.length() > 2 && (returned == boolean.class || returned == Boolean.class)) {
+            if (method.startsWith("is")
+                    && method.length() > 2
+                    && (returned == boolean.class || returned == Boolean.class)) {
                 return decapitalize(method.substring(2));
             }
             return null;
@@ -392,11 +520,13 @@ final class RuleLanguage {
         if (target.startsWith(FACT_MODEL_PACKAGE + ".")) {
             return qualifiedName(target.substring(FACT_MODEL_PACKAGE.length() + 1));
         }
-        if (target.startsWith("java.time.") && qualifiedName(target.substring("java.time.".length()))
+        if (target.startsWith("java.time.")
+                && qualifiedName(target.substring("java.time.".length()))
                 && target.indexOf('.', "java.time.".length()) < 0) {
             return true;
         }
-        return JDK_IMPORTS.contains(target) || target.equals(OUTCOMES_TYPE)
+        return JDK_IMPORTS.contains(target)
+                || target.equals(OUTCOMES_TYPE)
                 || ENGINE_FACTS.stream().anyMatch(c -> c.getName().equals(target));
     }
 
@@ -405,7 +535,8 @@ final class RuleLanguage {
             return false;
         }
         for (String part : name.split("\\.", -1)) {
-            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))
+            if (part.isEmpty()
+                    || !Character.isJavaIdentifierStart(part.charAt(0))
                     || !part.chars().allMatch(Character::isJavaIdentifierPart)) {
                 return false;
             }
@@ -450,22 +581,23 @@ final class RuleLanguage {
         /** The class a simple name stands for, or null when it names none of the allowed types. */
         Class<?> resolve(String simpleName) {
             return resolved.computeIfAbsent(simpleName, n -> {
-                if (explicit.containsKey(n)) {
-                    return Optional.ofNullable(load(explicit.get(n)));
-                }
-                if (IMPLICIT_TYPES.contains(n)) {
-                    return Optional.ofNullable(load("java.lang." + n));
-                }
-                if (!n.isEmpty() && Character.isUpperCase(n.charAt(0))) {
-                    for (String pkg : wildcards) {
-                        Class<?> c = load(pkg + "." + n);
-                        if (c != null && c.getEnclosingClass() == null) {
-                            return Optional.of(c);
+                        if (explicit.containsKey(n)) {
+                            return Optional.ofNullable(load(explicit.get(n)));
                         }
-                    }
-                }
-                return Optional.empty();
-            }).orElse(null);
+                        if (IMPLICIT_TYPES.contains(n)) {
+                            return Optional.ofNullable(load("java.lang." + n));
+                        }
+                        if (!n.isEmpty() && Character.isUpperCase(n.charAt(0))) {
+                            for (String pkg : wildcards) {
+                                Class<?> c = load(pkg + "." + n);
+                                if (c != null && c.getEnclosingClass() == null) {
+                                    return Optional.of(c);
+                                }
+                            }
+                        }
+                        return Optional.empty();
+                    })
+                    .orElse(null);
         }
     }
 
@@ -506,7 +638,8 @@ final class RuleLanguage {
         // ---------------------------------------------------------- locations
 
         void refuse(int line, int column, String message) {
-            problems.add(new Diagnostic(path, Math.max(line, 0), Math.max(column, 0), Diagnostic.Severity.ERROR, message));
+            problems.add(
+                    new Diagnostic(path, Math.max(line, 0), Math.max(column, 0), Diagnostic.Severity.ERROR, message));
         }
 
         /** A refusal at a 0-based character offset in the file. */
@@ -540,11 +673,15 @@ final class RuleLanguage {
                 return -1;
             }
             int end = to < from ? text.length() : Math.min(text.length(), to + 1);
-            for (int at = text.indexOf(token, from); at >= 0 && at + token.length() <= end; at = text.indexOf(token, at + 1)) {
-                boolean wordStart = !Character.isJavaIdentifierPart(token.charAt(0)) || at == 0
+            for (int at = text.indexOf(token, from);
+                    at >= 0 && at + token.length() <= end;
+                    at = text.indexOf(token, at + 1)) {
+                boolean wordStart = !Character.isJavaIdentifierPart(token.charAt(0))
+                        || at == 0
                         || !Character.isJavaIdentifierPart(text.charAt(at - 1));
                 int after = at + token.length();
-                boolean wordEnd = !Character.isJavaIdentifierPart(token.charAt(token.length() - 1)) || after >= text.length()
+                boolean wordEnd = !Character.isJavaIdentifierPart(token.charAt(token.length() - 1))
+                        || after >= text.length()
                         || !Character.isJavaIdentifierPart(text.charAt(after));
                 if (wordStart && wordEnd) {
                     return at;
@@ -573,12 +710,13 @@ final class RuleLanguage {
         /** A constraint as Drools' DRLX parser reads it, or null when it cannot. */
         DrlxExpression parseConstraint(String expression) {
             return parsed.computeIfAbsent(expression, text -> {
-                try {
-                    return Optional.ofNullable(DrlxParser.parseExpression(DRLX, text));
-                } catch (RuntimeException e) {
-                    return Optional.empty();
-                }
-            }).orElse(null);
+                        try {
+                            return Optional.ofNullable(DrlxParser.parseExpression(DRLX, text));
+                        } catch (RuntimeException e) {
+                            return Optional.empty();
+                        }
+                    })
+                    .orElse(null);
         }
 
         // ---------------------------------------------------------- unicode escapes
@@ -595,8 +733,10 @@ final class RuleLanguage {
                 char c = text.charAt(i);
                 if (c == '\\') {
                     if (backslashes % 2 == 0 && i + 1 < text.length() && text.charAt(i + 1) == 'u') {
-                        refuseAt(i, "a Java unicode escape (\\u…) is not allowed in a rule file: the Java compiler reads it as code "
-                                + "wherever it stands, even in a comment or a string; write the character itself");
+                        refuseAt(
+                                i,
+                                "a Java unicode escape (\\u…) is not allowed in a rule file: the Java compiler reads it as code "
+                                        + "wherever it stands, even in a comment or a string; write the character itself");
                     }
                     backslashes++;
                 } else {
@@ -621,33 +761,49 @@ final class RuleLanguage {
                     types.add(target);
                     outcomesImported |= target.equals(OUTCOMES_TYPE);
                 } else {
-                    refuseIn(i, target, "import " + target + " is not allowed: a rule may import the fact model ("
-                            + FACT_MODEL_PACKAGE + ".*), the engine's facts (" + engineFactNames() + "), java.time.*, "
-                            + String.join(", ", new TreeSet<>(JDK_IMPORTS)));
+                    refuseIn(
+                            i,
+                            target,
+                            "import " + target + " is not allowed: a rule may import the fact model ("
+                                    + FACT_MODEL_PACKAGE + ".*), the engine's facts (" + engineFactNames()
+                                    + "), java.time.*, "
+                                    + String.join(", ", new TreeSet<>(JDK_IMPORTS)));
                 }
             }
             for (var i : pkg.getFunctionImports()) {
-                refuseIn(i, i.getTarget(), "import function (or import static) " + i.getTarget()
-                        + " is not allowed: a rule cannot call functions");
+                refuseIn(
+                        i,
+                        i.getTarget(),
+                        "import function (or import static) " + i.getTarget()
+                                + " is not allowed: a rule cannot call functions");
             }
             for (var i : pkg.getAccumulateImports()) {
-                refuseIn(i, i.getTarget(), "import accumulate " + i.getTarget()
-                        + " is not allowed: accumulate may only use " + String.join(", ", new TreeSet<>(ACCUMULATE_FUNCTIONS)));
+                refuseIn(
+                        i,
+                        i.getTarget(),
+                        "import accumulate " + i.getTarget() + " is not allowed: accumulate may only use "
+                                + String.join(", ", new TreeSet<>(ACCUMULATE_FUNCTIONS)));
             }
             for (GlobalDescr g : pkg.getGlobals()) {
                 String type = g.getType() == null ? "" : g.getType().strip();
                 boolean outcomesType = type.equals(OUTCOMES_TYPE) || (type.equals("Outcomes") && outcomesImported);
                 if (!outcomesType || !OUTCOMES.equals(g.getIdentifier())) {
-                    refuseAt(g, "global " + type + " " + g.getIdentifier() + " is not allowed: the only global is "
-                            + OUTCOMES_TYPE + " " + OUTCOMES);
+                    refuseAt(
+                            g,
+                            "global " + type + " " + g.getIdentifier() + " is not allowed: the only global is "
+                                    + OUTCOMES_TYPE + " " + OUTCOMES);
                 }
             }
             for (FunctionDescr f : pkg.getFunctions()) {
-                refuseAt(f, "function " + f.getName() + " is not allowed: a rule decides with conditions on the facts "
-                        + "and reports with outcomes; it cannot run code of its own");
+                refuseAt(
+                        f,
+                        "function " + f.getName() + " is not allowed: a rule decides with conditions on the facts "
+                                + "and reports with outcomes; it cannot run code of its own");
             }
             for (BaseDescr d : pkg.getTypeDeclarations()) {
-                refuseAt(d, "declare is not allowed: rules match the facts of the request and the engine; they cannot declare types");
+                refuseAt(
+                        d,
+                        "declare is not allowed: rules match the facts of the request and the engine; they cannot declare types");
             }
             for (BaseDescr d : pkg.getEnumDeclarations()) {
                 refuseAt(d, "declare enum is not allowed: rules use the enums of the fact model");
@@ -664,28 +820,38 @@ final class RuleLanguage {
         }
 
         private static String engineFactNames() {
-            return String.join(", ", ENGINE_FACTS.stream().map(Class::getSimpleName).sorted().toList());
+            return String.join(
+                    ", ",
+                    ENGINE_FACTS.stream().map(Class::getSimpleName).sorted().toList());
         }
 
         void attribute(AttributeDescr attribute) {
             String name = attribute.getName();
-            String value = attribute.getValue() == null ? "" : attribute.getValue().strip();
+            String value =
+                    attribute.getValue() == null ? "" : attribute.getValue().strip();
             if (!ATTRIBUTES.contains(name)) {
-                refuseAttribute(attribute, "the attribute " + name + " is not allowed; a rule may use " + String.join(", ", new TreeSet<>(ATTRIBUTES)));
+                refuseAttribute(
+                        attribute,
+                        "the attribute " + name + " is not allowed; a rule may use "
+                                + String.join(", ", new TreeSet<>(ATTRIBUTES)));
                 return;
             }
             if (name.equals("salience") && isInteger(value)) {
                 return; // a negative number is parsed as an expression
             }
             if (attribute.getType() == AttributeDescr.Type.EXPRESSION) {
-                refuseAttribute(attribute, "the attribute " + name + " may only have a literal value, not an expression");
+                refuseAttribute(
+                        attribute, "the attribute " + name + " may only have a literal value, not an expression");
                 return;
             }
             switch (name) {
                 case "salience" -> refuseAttribute(attribute, "salience may only be a whole number");
                 case "dialect" -> {
                     if (!unquote(value).equals("java")) {
-                        refuseAttribute(attribute, "dialect " + value + " is not allowed: conditions are checked, and then parts are read, as Java");
+                        refuseAttribute(
+                                attribute,
+                                "dialect " + value
+                                        + " is not allowed: conditions are checked, and then parts are read, as Java");
                     }
                 }
                 case "enabled", "no-loop", "lock-on-active", "auto-focus" -> {
@@ -723,7 +889,9 @@ final class RuleLanguage {
 
         private static String unquote(String value) {
             String v = value.strip();
-            if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            if (v.length() >= 2
+                    && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+                    && v.charAt(v.length() - 1) == v.charAt(0)) {
                 return v.substring(1, v.length() - 1);
             }
             return v;
@@ -733,7 +901,9 @@ final class RuleLanguage {
 
         void rule(RuleDescr rule) {
             if (rule.isQuery()) {
-                refuseAt(rule, "query " + rule.getName() + " is not allowed: nothing in Kakunin runs queries; write a rule");
+                refuseAt(
+                        rule,
+                        "query " + rule.getName() + " is not allowed: nothing in Kakunin runs queries; write a rule");
                 return;
             }
             for (AttributeDescr attribute : rule.getAttributes().values()) {
@@ -747,8 +917,11 @@ final class RuleLanguage {
                     condition(d, bound);
                 }
             }
-            if (rule.getNamedConsequences() != null && !rule.getNamedConsequences().isEmpty()) {
-                refuseAt(rule, "named consequences (then[…], do[…], break[…]) are not allowed: a rule has one then part");
+            if (rule.getNamedConsequences() != null
+                    && !rule.getNamedConsequences().isEmpty()) {
+                refuseAt(
+                        rule,
+                        "named consequences (then[…], do[…], break[…]) are not allowed: a rule has one then part");
             }
             consequence(rule, bound);
         }
@@ -758,13 +931,19 @@ final class RuleLanguage {
             for (AnnotationDescr annotation : owner.getAnnotations()) {
                 String name = annotation.getName();
                 if (name == null || name.contains(".")) {
-                    refuseIn(where, "@" + name, "the annotation @" + name + " is not allowed: metadata have simple names");
+                    refuseIn(
+                            where,
+                            "@" + name,
+                            "the annotation @" + name + " is not allowed: metadata have simple names");
                     continue;
                 }
                 for (Object value : annotation.getValueMap().values()) {
                     if (!(value instanceof String s) || !literal(s.strip())) {
-                        refuseIn(where, "@" + name, "@" + name + " may only hold a literal (\"text\", a number, true or false), not "
-                                + excerpt(String.valueOf(value)));
+                        refuseIn(
+                                where,
+                                "@" + name,
+                                "@" + name + " may only hold a literal (\"text\", a number, true or false), not "
+                                        + excerpt(String.valueOf(value)));
                     }
                 }
             }
@@ -786,7 +965,9 @@ final class RuleLanguage {
             if (value.equals("true") || value.equals("false")) {
                 return true;
             }
-            return !value.isEmpty() && value.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-') && Character.isDigit(value.charAt(value.length() - 1));
+            return !value.isEmpty()
+                    && value.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-')
+                    && Character.isDigit(value.charAt(value.length() - 1));
         }
 
         /** Every name a rule binds: pattern variables, bindings in constraints, accumulate results. */
@@ -819,7 +1000,10 @@ final class RuleLanguage {
                 } else if (source instanceof CollectDescr collect) {
                     bindings(collect.getInputPattern(), bound);
                 }
-            } else if (descr instanceof AndDescr || descr instanceof OrDescr || descr instanceof NotDescr || descr instanceof ExistsDescr
+            } else if (descr instanceof AndDescr
+                    || descr instanceof OrDescr
+                    || descr instanceof NotDescr
+                    || descr instanceof ExistsDescr
                     || descr instanceof ForallDescr) {
                 for (Object child : ((org.drools.drl.ast.descr.ConditionalElementDescr) descr).getDescrs()) {
                     bindings((BaseDescr) child, bound);
@@ -832,13 +1016,19 @@ final class RuleLanguage {
         void condition(BaseDescr descr, Set<String> bound) {
             if (descr instanceof PatternDescr pattern) {
                 pattern(pattern, bound);
-            } else if (descr instanceof AndDescr || descr instanceof OrDescr || descr instanceof NotDescr || descr instanceof ExistsDescr
+            } else if (descr instanceof AndDescr
+                    || descr instanceof OrDescr
+                    || descr instanceof NotDescr
+                    || descr instanceof ExistsDescr
                     || descr instanceof ForallDescr) {
                 for (Object child : ((org.drools.drl.ast.descr.ConditionalElementDescr) descr).getDescrs()) {
                     condition((BaseDescr) child, bound);
                 }
             } else if (descr instanceof EvalDescr) {
-                refuseIn(descr, "eval", "eval is not allowed: write the condition as a constraint on a fact, such as Product( secureBoot == false )");
+                refuseIn(
+                        descr,
+                        "eval",
+                        "eval is not allowed: write the condition as a constraint on a fact, such as Product( secureBoot == false )");
             } else if (descr instanceof ConditionalBranchDescr || descr instanceof NamedConsequenceDescr) {
                 refuseAt(descr, "conditional branches (if … do[…], break[…]) are not allowed: write one rule per case");
             } else {
@@ -852,7 +1042,10 @@ final class RuleLanguage {
                 return;
             }
             if (pattern.getBehaviors() != null && !pattern.getBehaviors().isEmpty()) {
-                refuseIn(pattern, "over", "sliding windows (over window:…) are not allowed: an evaluation has no event stream");
+                refuseIn(
+                        pattern,
+                        "over",
+                        "sliding windows (over window:…) are not allowed: an evaluation has no event stream");
             }
             annotations(pattern, pattern);
             patternType(pattern);
@@ -892,13 +1085,20 @@ final class RuleLanguage {
             int generic = type.indexOf('<');
             String raw = generic >= 0 ? type.substring(0, generic).strip() : type;
             if (generic >= 0 || raw.endsWith("[]")) {
-                refuseIn(pattern, raw, "the pattern type " + type + " is not allowed: match a fact type, such as Product( … )");
+                refuseIn(
+                        pattern,
+                        raw,
+                        "the pattern type " + type + " is not allowed: match a fact type, such as Product( … )");
                 return;
             }
             if (raw.contains(".")) {
                 if (!allowedImport(raw)) {
-                    refuseIn(pattern, raw, "the type " + raw + " is not allowed: a pattern matches the fact model, the engine's facts, "
-                            + "java.time and collection types");
+                    refuseIn(
+                            pattern,
+                            raw,
+                            "the type " + raw
+                                    + " is not allowed: a pattern matches the fact model, the engine's facts, "
+                                    + "java.time and collection types");
                 }
                 return;
             }
@@ -909,7 +1109,9 @@ final class RuleLanguage {
         /** {@code from $p.items}: a property path on a bound variable, nothing else. */
         void from(PatternDescr pattern, FromDescr from, Set<String> bound) {
             String expression = from.getDataSource() instanceof MVELExprDescr mvel ? mvel.getExpression() : null;
-            int at = pattern.getStartCharacter() >= 0 ? find(pattern.getStartCharacter(), pattern.getEndCharacter(), "from") : -1;
+            int at = pattern.getStartCharacter() >= 0
+                    ? find(pattern.getStartCharacter(), pattern.getEndCharacter(), "from")
+                    : -1;
             if (expression == null) {
                 refuseFrom(pattern, at, null, FROM_HINT);
                 return;
@@ -969,8 +1171,10 @@ final class RuleLanguage {
                     throw new Refusal(n + "(…) is not a getter of a bound fact", n);
                 }
                 fromPath(call.getScope().get(), bound);
-                if (!call.getArguments().isEmpty() || call.getTypeArguments().isPresent()
-                        || !Vocabulary.INSTANCE.getters().contains(n) || NEVER.contains(n)) {
+                if (!call.getArguments().isEmpty()
+                        || call.getTypeArguments().isPresent()
+                        || !Vocabulary.INSTANCE.getters().contains(n)
+                        || NEVER.contains(n)) {
                     throw new Refusal(n + "(…) is not a getter of a bound fact", n);
                 }
             } else {
@@ -979,16 +1183,24 @@ final class RuleLanguage {
         }
 
         void accumulate(AccumulateDescr accumulate, Set<String> bound) {
-            if (!accumulate.isExternalFunction() || accumulate.getInitCode() != null || accumulate.getActionCode() != null
-                    || accumulate.getReverseCode() != null || accumulate.getResultCode() != null) {
-                refuseIn(accumulate, accumulate.getInitCode() != null ? "init" : "accumulate",
+            if (!accumulate.isExternalFunction()
+                    || accumulate.getInitCode() != null
+                    || accumulate.getActionCode() != null
+                    || accumulate.getReverseCode() != null
+                    || accumulate.getResultCode() != null) {
+                refuseIn(
+                        accumulate,
+                        accumulate.getInitCode() != null ? "init" : "accumulate",
                         "accumulate with code (init, action, reverse, result) is not allowed: use one of the functions "
                                 + String.join(", ", new TreeSet<>(ACCUMULATE_FUNCTIONS)));
             } else {
                 for (AccumulateDescr.AccumulateFunctionCallDescr f : accumulate.getFunctions()) {
                     if (!ACCUMULATE_FUNCTIONS.contains(f.getFunction())) {
-                        refuseIn(accumulate, f.getFunction(), "the accumulate function " + f.getFunction() + " is not allowed: use one of "
-                                + String.join(", ", new TreeSet<>(ACCUMULATE_FUNCTIONS)));
+                        refuseIn(
+                                accumulate,
+                                f.getFunction(),
+                                "the accumulate function " + f.getFunction() + " is not allowed: use one of "
+                                        + String.join(", ", new TreeSet<>(ACCUMULATE_FUNCTIONS)));
                         continue;
                     }
                     for (String parameter : f.getParams() == null ? new String[0] : f.getParams()) {
@@ -1011,8 +1223,10 @@ final class RuleLanguage {
             }
             DrlxExpression parsed = parseConstraint(expression);
             if (parsed == null) {
-                refuseAt(where, "this condition cannot be checked (" + excerpt(expression) + "): write it with properties, "
-                        + "operators and literals");
+                refuseAt(
+                        where,
+                        "this condition cannot be checked (" + excerpt(expression) + "): write it with properties, "
+                                + "operators and literals");
                 return;
             }
             try {
@@ -1033,9 +1247,15 @@ final class RuleLanguage {
             int start = consequenceStart(rule, code);
             ParseResult<BlockStmt> result = javaParser().parseBlock("{\n" + code + "\n}");
             if (!result.isSuccessful() || result.getResult().isEmpty()) {
-                Problem problem = result.getProblems().isEmpty() ? null : result.getProblems().get(0);
-                Position position = problem == null ? null
-                        : problem.getLocation().flatMap(l -> l.getBegin().getRange()).map(r -> r.begin).orElse(null);
+                Problem problem = result.getProblems().isEmpty()
+                        ? null
+                        : result.getProblems().get(0);
+                Position position = problem == null
+                        ? null
+                        : problem.getLocation()
+                                .flatMap(l -> l.getBegin().getRange())
+                                .map(r -> r.begin)
+                                .orElse(null);
                 String message = "the then part is not plain Java that can be checked: "
                         + (problem == null ? "it cannot be parsed" : firstLine(problem.getMessage()));
                 refuseInConsequence(start, code, position, message);
@@ -1047,24 +1267,29 @@ final class RuleLanguage {
                     continue;
                 }
                 Position position = statement.getBegin().orElse(null);
-                if (!(statement instanceof ExpressionStmt es) || !(es.getExpression() instanceof MethodCallExpr call)
+                if (!(statement instanceof ExpressionStmt es)
+                        || !(es.getExpression() instanceof MethodCallExpr call)
                         || !isOutcomesCall(call)) {
-                    refuseInConsequence(start, code, position, THEN_HINT + "; " + describeStatement(statement) + " is not allowed");
+                    refuseInConsequence(
+                            start, code, position, THEN_HINT + "; " + describeStatement(statement) + " is not allowed");
                     continue;
                 }
                 for (Expression argument : call.getArguments()) {
                     try {
                         expressions.argument(argument);
                     } catch (Refusal r) {
-                        refuseInConsequence(start, code, argument.getBegin().orElse(position), THEN_HINT + "; " + r.getMessage());
+                        refuseInConsequence(
+                                start, code, argument.getBegin().orElse(position), THEN_HINT + "; " + r.getMessage());
                     }
                 }
             }
         }
 
         private static boolean isOutcomesCall(MethodCallExpr call) {
-            return call.getScope().isPresent() && call.getScope().get() instanceof NameExpr scope
-                    && scope.getNameAsString().equals(OUTCOMES) && call.getTypeArguments().isEmpty()
+            return call.getScope().isPresent()
+                    && call.getScope().get() instanceof NameExpr scope
+                    && scope.getNameAsString().equals(OUTCOMES)
+                    && call.getTypeArguments().isEmpty()
                     && Vocabulary.INSTANCE.outcomes().contains(call.getNameAsString());
         }
 
@@ -1104,7 +1329,8 @@ final class RuleLanguage {
             if (statement instanceof ExpressionStmt es) {
                 return excerpt(es.getExpression().toString());
             }
-            String kind = statement.getClass().getSimpleName().replace("Stmt", "").toLowerCase(Locale.ROOT);
+            String kind =
+                    statement.getClass().getSimpleName().replace("Stmt", "").toLowerCase(Locale.ROOT);
             return "a " + kind + " statement (" + excerpt(statement.toString()) + ")";
         }
     }
@@ -1121,17 +1347,13 @@ final class RuleLanguage {
     private static final class Expressions {
 
         /** What a sub-expression denotes: a value, a type (for its constants and static calls), or a name nobody knows. */
-        private sealed interface Term permits Value, TypeName, Unknown {
-        }
+        private sealed interface Term permits Value, TypeName, Unknown {}
 
-        private record Value() implements Term {
-        }
+        private record Value() implements Term {}
 
-        private record TypeName(Class<?> type) implements Term {
-        }
+        private record TypeName(Class<?> type) implements Term {}
 
-        private record Unknown(String name) implements Term {
-        }
+        private record Unknown(String name) implements Term {}
 
         private static final Value VALUE = new Value();
 
@@ -1169,7 +1391,9 @@ final class RuleLanguage {
         void value(Expression e) throws Refusal {
             Term t = term(e);
             if (t instanceof TypeName type) {
-                throw new Refusal("the type " + type.type().getSimpleName() + " is not a value", type.type().getSimpleName());
+                throw new Refusal(
+                        "the type " + type.type().getSimpleName() + " is not a value",
+                        type.type().getSimpleName());
             }
         }
 
@@ -1193,7 +1417,9 @@ final class RuleLanguage {
                         value(unary.getExpression());
                         return VALUE;
                     }
-                    default -> throw new Refusal("++ and -- change a value; a condition only reads", token(unary.getExpression()));
+                    default ->
+                        throw new Refusal(
+                                "++ and -- change a value; a condition only reads", token(unary.getExpression()));
                 }
             }
             if (e instanceof BinaryExpr binary) {
@@ -1330,9 +1556,12 @@ final class RuleLanguage {
             try {
                 Field field = type.getField(name);
                 int modifiers = field.getModifiers();
-                if (Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
-                        && (field.isEnumConstant() || field.getType().isPrimitive() || field.getType() == String.class
-                        || field.getType() == type)) {
+                if (Modifier.isStatic(modifiers)
+                        && Modifier.isFinal(modifiers)
+                        && (field.isEnumConstant()
+                                || field.getType().isPrimitive()
+                                || field.getType() == String.class
+                                || field.getType() == type)) {
                     return field;
                 }
             } catch (NoSuchFieldException | SecurityException e) {
@@ -1350,15 +1579,18 @@ final class RuleLanguage {
                 Set<String> allowed = STATIC_CALLS.getOrDefault(typeName.type().getName(), Set.of());
                 boolean enumValues = typeName.type().isEnum() && name.equals("values") && arguments.isEmpty();
                 if (!allowed.contains(name) && !enumValues) {
-                    throw new Refusal("the static call " + typeName.type().getSimpleName() + "." + name + "(…) is not allowed"
-                            + staticCallsHint(), name);
+                    throw new Refusal(
+                            "the static call " + typeName.type().getSimpleName() + "." + name + "(…) is not allowed"
+                                    + staticCallsHint(),
+                            name);
                 }
             } else if (target instanceof Unknown unknown) {
                 throw unknownScope(unknown, name);
             } else if (target == null && consequence) {
                 throw new Refusal(name + "(…) is not allowed: call getters on a bound variable", name);
             } else if (!Vocabulary.INSTANCE.method(name)) {
-                throw new Refusal(name + "(…) is not a getter of the fact model or an allowed method (" + jdkHint() + ")", name);
+                throw new Refusal(
+                        name + "(…) is not a getter of the fact model or an allowed method (" + jdkHint() + ")", name);
             }
             for (Expression argument : arguments) {
                 value(argument);
@@ -1368,16 +1600,20 @@ final class RuleLanguage {
 
         private static Refusal unknownScope(Term scope, String member) {
             if (scope instanceof Unknown unknown) {
-                return new Refusal(unknown.name() + " is not a bound variable, a property of the fact model or an allowed type "
-                        + "(a rule may not reach " + unknown.name() + "." + member + ")", unknown.name());
+                return new Refusal(
+                        unknown.name() + " is not a bound variable, a property of the fact model or an allowed type "
+                                + "(a rule may not reach " + unknown.name() + "." + member + ")",
+                        unknown.name());
             }
             return new Refusal(member + " is not allowed here", member);
         }
 
         private static String staticCallsHint() {
             List<String> calls = new ArrayList<>();
-            STATIC_CALLS.forEach((type, methods) -> methods.forEach(m -> calls.add(type.substring(type.lastIndexOf('.') + 1) + "." + m)));
-            return "; the static calls allowed are " + String.join(", ", new TreeSet<>(calls)) + " and values() of an enum";
+            STATIC_CALLS.forEach((type, methods) ->
+                    methods.forEach(m -> calls.add(type.substring(type.lastIndexOf('.') + 1) + "." + m)));
+            return "; the static calls allowed are " + String.join(", ", new TreeSet<>(calls))
+                    + " and values() of an enum";
         }
 
         private static String jdkHint() {
@@ -1395,12 +1631,13 @@ final class RuleLanguage {
      * by reflection; if that ever fails, every constraint is refused, and the build's check of the
      * built-in rules says so.
      */
-    private static final ParseStart<DrlxExpression> DRLX = wholeExpression(DrlxParser.buildDrlxParserWithArguments(OPERATORS));
+    private static final ParseStart<DrlxExpression> DRLX =
+            wholeExpression(DrlxParser.buildDrlxParserWithArguments(OPERATORS));
 
     @SuppressWarnings("unchecked")
     private static ParseStart<DrlxExpression> wholeExpression(ParseStart<DrlxExpression> drlx) {
-        return (ParseStart<DrlxExpression>) Proxy.newProxyInstance(RuleLanguage.class.getClassLoader(), new Class<?>[] {ParseStart.class},
-                (proxy, method, arguments) -> {
+        return (ParseStart<DrlxExpression>) Proxy.newProxyInstance(
+                RuleLanguage.class.getClassLoader(), new Class<?>[] {ParseStart.class}, (proxy, method, arguments) -> {
                     if (!method.getName().equals("parse")) {
                         return method.invoke(drlx, arguments);
                     }
@@ -1458,7 +1695,10 @@ final class RuleLanguage {
             case "MethodReferenceExpr" -> "::";
             case "InstanceOfExpr" -> "instanceof";
             case "SuperExpr" -> "super";
-            default -> e instanceof com.github.javaparser.ast.nodeTypes.NodeWithSimpleName<?> named ? named.getNameAsString() : null;
+            default ->
+                e instanceof com.github.javaparser.ast.nodeTypes.NodeWithSimpleName<?> named
+                        ? named.getNameAsString()
+                        : null;
         };
     }
 

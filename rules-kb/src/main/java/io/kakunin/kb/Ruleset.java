@@ -1,5 +1,10 @@
 package io.kakunin.kb;
 
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.Product;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.compile.DrlCompiler;
 import io.kakunin.kb.input.Facts;
 import io.kakunin.kb.input.InvalidFactsException;
@@ -14,13 +19,6 @@ import io.kakunin.kb.ruleset.RulesetContent;
 import io.kakunin.kb.ruleset.RulesetException;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.ruleset.Thresholds;
-
-import io.kakunin.api.model.Assessment;
-import io.kakunin.api.model.AssessmentRequest;
-import io.kakunin.api.model.Product;
-import io.kakunin.api.model.SharingReview;
-import io.kakunin.api.model.SharingReviewRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
 import org.drools.model.Model;
 import org.drools.modelcompiler.KieBaseBuilder;
 import org.kie.api.KieBase;
@@ -57,8 +54,6 @@ public final class Ruleset {
 
     /** Where a ruleset was loaded from when it is the one shipped inside this jar. */
     public static final String BUILT_IN = "built-in";
-
-
 
     private final RulesetContent content;
     private final KieBase kieBase;
@@ -158,14 +153,17 @@ public final class Ruleset {
         List<Model> models = new ArrayList<>();
         try (InputStream in = loader.getResourceAsStream(BUILT_IN_MODELS)) {
             if (in == null) {
-                throw new IllegalStateException("the built-in rules were not compiled into this jar: " + BUILT_IN_MODELS + " is missing");
+                throw new IllegalStateException(
+                        "the built-in rules were not compiled into this jar: " + BUILT_IN_MODELS + " is missing");
             }
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
                 String name = line.strip();
                 if (name.isEmpty() || name.startsWith("Drools-Model-Version:")) {
                     continue;
                 }
-                models.add((Model) Class.forName(name, true, loader).getDeclaredConstructor().newInstance());
+                models.add((Model) Class.forName(name, true, loader)
+                        .getDeclaredConstructor()
+                        .newInstance());
             }
         } catch (IOException | ReflectiveOperationException e) {
             throw new IllegalStateException("cannot load the built-in rules from " + BUILT_IN_MODELS, e);
@@ -212,7 +210,8 @@ public final class Ruleset {
      */
     public static Checked check(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
         RulesetFiles effective = withThresholds(files, thresholdOverrides);
-        // What a rule may contain is checked on the parsed rules first: refused rules are never compiled, let alone run.
+        // What a rule may contain is checked on the parsed rules first: refused rules are never compiled, let alone
+        // run.
         List<Diagnostic> refused = RuleLanguage.check(effective);
         if (!refused.isEmpty()) {
             return new Checked(null, refused);
@@ -225,7 +224,8 @@ public final class Ruleset {
         try {
             return new Checked(new Ruleset(effective, source, result.kieBase(), Clock.systemUTC()), diagnostics);
         } catch (RulesetException e) {
-            diagnostics.addAll(e.diagnostics().isEmpty() ? List.of(Diagnostic.error("", e.getMessage())) : e.diagnostics());
+            diagnostics.addAll(
+                    e.diagnostics().isEmpty() ? List.of(Diagnostic.error("", e.getMessage())) : e.diagnostics());
             return new Checked(null, diagnostics);
         }
     }
@@ -247,10 +247,14 @@ public final class Ruleset {
         if (overrides.isEmpty()) {
             return files;
         }
-        StringBuilder text = new StringBuilder(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
-        text.append(System.lineSeparator()).append("# overridden by configuration").append(System.lineSeparator());
-        new java.util.TreeMap<>(overrides).forEach((name, value) ->
-                text.append(name).append('=').append(value).append(System.lineSeparator()));
+        StringBuilder text = new StringBuilder(
+                files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
+        text.append(System.lineSeparator())
+                .append("# overridden by configuration")
+                .append(System.lineSeparator());
+        new java.util.TreeMap<>(overrides)
+                .forEach((name, value) ->
+                        text.append(name).append('=').append(value).append(System.lineSeparator()));
         return files.with("thresholds.properties", text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -265,11 +269,20 @@ public final class Ruleset {
         all.sort(java.util.Comparator.comparing(Rule::getPackageName).thenComparing(Rule::getName));
         for (Rule rule : all) {
             RuleLocator.Location where = locator.locate(rule.getName());
-            RuleInfo info = new RuleInfo(rule.getName(), rule.getPackageName(),
-                    Outcomes.metadata(rule, "recommendation"), Outcomes.metadata(rule, "reason"), Outcomes.metadata(rule, "remedy"),
-                    where.file(), where.line());
+            RuleInfo info = new RuleInfo(
+                    rule.getName(),
+                    rule.getPackageName(),
+                    Outcomes.metadata(rule, "recommendation"),
+                    Outcomes.metadata(rule, "reason"),
+                    Outcomes.metadata(rule, "remedy"),
+                    where.file(),
+                    where.line());
             if (rules.putIfAbsent(rule.getName(), info) != null) {
-                problems.add(new Diagnostic(where.file(), where.line(), 0, Diagnostic.Severity.ERROR,
+                problems.add(new Diagnostic(
+                        where.file(),
+                        where.line(),
+                        0,
+                        Diagnostic.Severity.ERROR,
                         "rule \"" + rule.getName() + "\" exists twice; rule names must be unique across packages"));
             }
         }
@@ -292,7 +305,9 @@ public final class Ruleset {
         }
         PointerIndex index = new PointerIndex(request);
         Facts.check(request, index);
-        LocalDate date = request.getAssessmentDate() != null ? request.getAssessmentDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate date = request.getAssessmentDate() != null
+                ? request.getAssessmentDate()
+                : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Facts.checkDates(request, date, index);
         Outcomes outcomes = new Outcomes(index, content.rules());
         KieSession session = newSession();
@@ -331,7 +346,8 @@ public final class Ruleset {
     }
 
     /** A sharing review as it may be stored: whatever the request's victim profile matches is masked. */
-    public static tools.jackson.databind.JsonNode storableSharingReview(SharingReviewRequest request, SharingReview review) {
+    public static tools.jackson.databind.JsonNode storableSharingReview(
+            SharingReviewRequest request, SharingReview review) {
         return SharingReviewer.storable(request, review);
     }
 
@@ -405,5 +421,4 @@ public final class Ruleset {
     KieSession newSession() {
         return sessions.newKieSession();
     }
-
 }

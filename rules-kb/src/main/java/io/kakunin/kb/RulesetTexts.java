@@ -1,27 +1,24 @@
 package io.kakunin.kb;
 
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.SharingReview;
 import io.kakunin.kb.ruleset.DecisionTables;
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RuleInfo;
 import io.kakunin.kb.ruleset.RulesetContent;
 import io.kakunin.kb.ruleset.RulesetException;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
-import io.kakunin.api.model.Assessment;
-import io.kakunin.api.model.SharingReview;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.drools.drl.ast.descr.AnnotationDescr;
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.ast.descr.RuleDescr;
-import org.drools.drl.parser.DroolsParserException;
 import org.drools.drl.parser.DrlParser;
+import org.drools.drl.parser.DroolsParserException;
 
 /**
  * The texts of a ruleset revision, without its compiled rules: what re-rendering a stored
@@ -87,11 +84,20 @@ public final class RulesetTexts {
                 throw new RulesetException("the rules cannot be read", List.of(Diagnostic.error(path, e.getMessage())));
             }
             if (pkg == null) {
-                throw new RulesetException("the rules cannot be read", List.of(Diagnostic.error(path, "the rules cannot be parsed")));
+                throw new RulesetException(
+                        "the rules cannot be read", List.of(Diagnostic.error(path, "the rules cannot be parsed")));
             }
             for (RuleDescr rule : pkg.getRules()) {
-                rules.putIfAbsent(rule.getName(), new RuleInfo(rule.getName(), pkg.getName(), value(rule, "recommendation"),
-                        value(rule, "reason"), value(rule, "remedy"), path, rule.getLine()));
+                rules.putIfAbsent(
+                        rule.getName(),
+                        new RuleInfo(
+                                rule.getName(),
+                                pkg.getName(),
+                                value(rule, "recommendation"),
+                                value(rule, "reason"),
+                                value(rule, "remedy"),
+                                path,
+                                rule.getLine()));
             }
         });
         return Collections.unmodifiableMap(rules);
@@ -103,6 +109,8 @@ public final class RulesetTexts {
             return null;
         }
         String text = annotation.getSingleValueAsString().strip();
-        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")
+                ? text.substring(1, text.length() - 1)
+                : text;
     }
 }

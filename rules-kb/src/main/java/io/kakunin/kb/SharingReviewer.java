@@ -1,14 +1,5 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.InvalidFactsException;
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.input.PointerIndex;
-import io.kakunin.kb.ruleset.Catalog;
-import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.ruleset.Remedy;
-import io.kakunin.kb.ruleset.RuleInfo;
-import io.kakunin.kb.ruleset.RulesetContent;
-
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.IdentifierFlag;
 import io.kakunin.api.model.ItemCategory;
@@ -27,6 +18,14 @@ import io.kakunin.api.model.SubjectType;
 import io.kakunin.api.model.TlpLevel;
 import io.kakunin.api.model.TlpMarking;
 import io.kakunin.api.model.Topic;
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.input.PointerIndex;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.Remedy;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetContent;
 import io.kakunin.kb.sharing.ConsentFreePath;
 import io.kakunin.kb.sharing.Identifier;
 import io.kakunin.kb.sharing.Sanitizer;
@@ -36,7 +35,6 @@ import io.kakunin.kb.sharing.StixInspector;
 import io.kakunin.kb.sharing.StixObject;
 import io.kakunin.kb.sharing.Tlp;
 import io.kakunin.kb.sharing.VictimMatcher;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,9 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.kie.api.runtime.KieSession;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -67,28 +63,36 @@ final class SharingReviewer {
 
     static final String DECISION_GROUP = "decision";
     private static final int MAX_STIX_OBJECTS = 20_000;
-    private static final Set<IdentifierFlag> DIRECT = EnumSet.complementOf(EnumSet.of(IdentifierFlag.LOOKALIKE_DOMAIN, IdentifierFlag.QUASI_COMBO));
+    private static final Set<IdentifierFlag> DIRECT =
+            EnumSet.complementOf(EnumSet.of(IdentifierFlag.LOOKALIKE_DOMAIN, IdentifierFlag.QUASI_COMBO));
 
     private final RulesetContent ruleset;
     private final VerdictAssembler assembler;
     private final java.util.function.Supplier<KieSession> sessions;
 
-    SharingReviewer(RulesetContent ruleset, VerdictAssembler assembler, java.util.function.Supplier<KieSession> sessions) {
+    SharingReviewer(
+            RulesetContent ruleset, VerdictAssembler assembler, java.util.function.Supplier<KieSession> sessions) {
         this.ruleset = ruleset;
         this.assembler = assembler;
         this.sessions = sessions;
     }
 
     /** The facts of one review, as the rules see them. */
-    private record Case(List<SharedItem> items, List<StixObject> objects, List<Identifier> identifiers, StixBundle bundle,
-                        StixInspector.Inspection inspection, VictimMatcher victim) {
-    }
+    private record Case(
+            List<SharedItem> items,
+            List<StixObject> objects,
+            List<Identifier> identifiers,
+            StixBundle bundle,
+            StixInspector.Inspection inspection,
+            VictimMatcher victim) {}
 
     SharingReview review(SharingReviewRequest request, Locale locale, Clock clock) {
         check(request);
         PointerIndex index = new PointerIndex(request);
         checkNulls(index);
-        LocalDate date = request.getReviewDate() != null ? request.getReviewDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate date = request.getReviewDate() != null
+                ? request.getReviewDate()
+                : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Instant now = clock.instant();
         Case c = read(request);
 
@@ -118,8 +122,8 @@ final class SharingReviewer {
             session.dispose();
         }
 
-        List<Result> results = assembler.results(Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))),
-                outcomes, locale);
+        List<Result> results = assembler.results(
+                Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))), outcomes, locale);
         SharingDecision decision = decide(request, results, outcomes);
         List<Redaction> redactions = List.of();
         Map<String, Object> sanitized = null;
@@ -127,12 +131,15 @@ final class SharingReviewer {
         if (decision == SharingDecision.SHARE_AFTER_REDACTION || decision == SharingDecision.SHARE_WITHOUT_CONSENT) {
             Plan plan = plan(request, c, outcomes, locale);
             if (decision == SharingDecision.SHARE_AFTER_REDACTION && plan.removesEverything(c)) {
-                decision = request.getVictimConsent() == ConsentStatus.REFUSED ? SharingDecision.DO_NOT_SHARE : SharingDecision.CONSENT_REQUIRED;
+                decision = request.getVictimConsent() == ConsentStatus.REFUSED
+                        ? SharingDecision.DO_NOT_SHARE
+                        : SharingDecision.CONSENT_REQUIRED;
             } else {
                 redactions = decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.redactions() : List.of();
                 if (c.bundle() != null) {
                     Sanitizer.Result out = new Sanitizer(c.bundle(), c.victim().sector(), now)
-                            .sanitize(decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
+                            .sanitize(
+                                    decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
                     attachCascades(redactions, out.cascades());
                     reportRemovals(redactions, out.removed());
                     sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
@@ -199,8 +206,11 @@ final class SharingReviewer {
         boolean items = request.getItems() != null;
         boolean stix = request.getStix() != null;
         if (items == stix) {
-            problems.add(new InvalidFactsException.Problem(items ? "/stix" : "/items",
-                    items ? "give either items or a STIX bundle, not both" : "give the items to share, or a STIX bundle in /stix"));
+            problems.add(new InvalidFactsException.Problem(
+                    items ? "/stix" : "/items",
+                    items
+                            ? "give either items or a STIX bundle, not both"
+                            : "give the items to share, or a STIX bundle in /stix"));
         } else if (items && request.getItems().isEmpty()) {
             problems.add(new InvalidFactsException.Problem("/items", "must list at least one item"));
         }
@@ -208,7 +218,8 @@ final class SharingReviewer {
             problems.add(new InvalidFactsException.Problem(pointer, "is not an address range in CIDR notation"));
         }
         for (String pointer : VictimMatcher.invalidDomains(request.getVictimProfile())) {
-            problems.add(new InvalidFactsException.Problem(pointer, "is not a DNS domain name (labels of letters, digits and hyphens, separated by dots)"));
+            problems.add(new InvalidFactsException.Problem(
+                    pointer, "is not a DNS domain name (labels of letters, digits and hyphens, separated by dots)"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidFactsException(problems);
@@ -218,7 +229,8 @@ final class SharingReviewer {
     private static void checkNulls(PointerIndex index) {
         if (!index.nullElements().isEmpty()) {
             throw new InvalidFactsException(index.nullElements().stream()
-                    .map(pointer -> new InvalidFactsException.Problem(pointer, "must not be null")).toList());
+                    .map(pointer -> new InvalidFactsException.Problem(pointer, "must not be null"))
+                    .toList());
         }
     }
 
@@ -227,8 +239,10 @@ final class SharingReviewer {
         if (request.getStix() != null) {
             JsonNode node = Json.mapper().valueToTree(request.getStix());
             StixBundle bundle = StixBundle.read(node, MAX_STIX_OBJECTS);
-            StixInspector.Inspection inspection = new StixInspector(bundle, victim, request.getSamplesReviewedForEmbeddedData()).inspect();
-            return new Case(inspection.items(), inspection.objects(), inspection.identifiers(), bundle, inspection, victim);
+            StixInspector.Inspection inspection =
+                    new StixInspector(bundle, victim, request.getSamplesReviewedForEmbeddedData()).inspect();
+            return new Case(
+                    inspection.items(), inspection.objects(), inspection.identifiers(), bundle, inspection, victim);
         }
         List<Identifier> identifiers = new ArrayList<>();
         for (int i = 0; i < request.getItems().size(); i++) {
@@ -236,7 +250,8 @@ final class SharingReviewer {
             String at = "/items/" + i;
             if (item.getIdentifierFlags() != null) {
                 for (IdentifierFlag flag : item.getIdentifierFlags()) {
-                    identifiers.add(new Identifier(at, at, flag, item.getValue() == null ? "" : item.getValue(), Identifier.Source.ITEM));
+                    identifiers.add(new Identifier(
+                            at, at, flag, item.getValue() == null ? "" : item.getValue(), Identifier.Source.ITEM));
                 }
             }
             for (String property : List.of("value", "description")) {
@@ -244,8 +259,10 @@ final class SharingReviewer {
                 List<VictimMatcher.Match> found = new ArrayList<>(victim.inText(text));
                 found.addAll(victim.addressesIn(text));
                 for (VictimMatcher.Match m : found) {
-                    if (identifiers.stream().noneMatch(x -> x.getObjectPointer().equals(at) && x.getKind() == m.kind())) {
-                        identifiers.add(new Identifier(at + "/" + property, at, m.kind(), m.found(), Identifier.Source.ITEM));
+                    if (identifiers.stream()
+                            .noneMatch(x -> x.getObjectPointer().equals(at) && x.getKind() == m.kind())) {
+                        identifiers.add(
+                                new Identifier(at + "/" + property, at, m.kind(), m.found(), Identifier.Source.ITEM));
                     }
                 }
             }
@@ -261,18 +278,24 @@ final class SharingReviewer {
      * bundle already carries, and raw samples never less than AMBER.
      */
     private ShareMarking marking(SharingReviewRequest request, Case c) {
-        boolean samples = c.items().stream().anyMatch(i -> i.getCategory() == ItemCategory.MALWARE_SAMPLE || i.getCategory() == ItemCategory.MALWARE_CONFIG);
-        boolean victimInformation = c.items().stream().anyMatch(i -> ruleset.catalog().damageInformation().contains(i.getCategory()))
+        boolean samples = c.items().stream()
+                .anyMatch(i -> i.getCategory() == ItemCategory.MALWARE_SAMPLE
+                        || i.getCategory() == ItemCategory.MALWARE_CONFIG);
+        boolean victimInformation = c.items().stream()
+                        .anyMatch(i -> ruleset.catalog().damageInformation().contains(i.getCategory()))
                 || c.identifiers().stream().anyMatch(i -> DIRECT.contains(i.getKind()));
         TlpLevel floor = samples ? TlpLevel.AMBER : null;
         for (StixObject o : c.objects()) {
             floor = Tlp.max(floor, o.getTlp());
         }
         TlpLevel proposed = request.getProposedTlp();
-        TlpLevel withConsent = Tlp.max(floor, proposed != null ? proposed : victimInformation ? TlpLevel.RED : TlpLevel.GREEN);
+        TlpLevel withConsent =
+                Tlp.max(floor, proposed != null ? proposed : victimInformation ? TlpLevel.RED : TlpLevel.GREEN);
         TlpLevel withoutConsent = Tlp.max(Tlp.max(floor, TlpLevel.GREEN), proposed);
         boolean consented = request.getVictimConsent() == ConsentStatus.OBTAINED
-                || (request.getVictimConsent() == ConsentStatus.NOT_APPLICABLE && !victimInformation && request.getVictimProfile() == null);
+                || (request.getVictimConsent() == ConsentStatus.NOT_APPLICABLE
+                        && !victimInformation
+                        && request.getVictimProfile() == null);
         return new ShareMarking(consented ? withConsent : withoutConsent, withConsent);
     }
 
@@ -299,8 +322,11 @@ final class SharingReviewer {
                 closed |= remedies.contains(Remedy.CONSENT);
             }
         }
-        ConsentFreePath.State state = blocked ? ConsentFreePath.State.BLOCKED : closed ? ConsentFreePath.State.CLOSED
-                : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
+        ConsentFreePath.State state = blocked
+                ? ConsentFreePath.State.BLOCKED
+                : closed
+                        ? ConsentFreePath.State.CLOSED
+                        : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
         return new ConsentFreePath(state, state == ConsentFreePath.State.UNDECIDED ? List.copyOf(missing) : List.of());
     }
 
@@ -349,16 +375,20 @@ final class SharingReviewer {
     }
 
     /** One sharing item's result as the decision sees it. */
-    record Item(Level level, Outcome outcome, Set<Remedy> remedies) {
-    }
+    record Item(Level level, Outcome outcome, Set<Remedy> remedies) {}
 
     private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
         List<Item> items = new ArrayList<>();
         for (Result r : results) {
-            Catalog.Entry entry = ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
+            Catalog.Entry entry =
+                    ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
             if (ruleset.catalog().topicOf(entry) == Topic.INFORMATION_SHARING) {
-                items.add(new Item(r.getLevel(), r.getOutcome(),
-                        r.getOutcome() == Outcome.FAIL ? remedies(outcomes.finding(r.getRecommendationId(), "")) : Set.of()));
+                items.add(new Item(
+                        r.getLevel(),
+                        r.getOutcome(),
+                        r.getOutcome() == Outcome.FAIL
+                                ? remedies(outcomes.finding(r.getRecommendationId(), ""))
+                                : Set.of()));
             }
         }
         return decide(request.getVictimConsent(), items);
@@ -372,10 +402,13 @@ final class SharingReviewer {
             if (c.bundle() == null) {
                 return removedItems.size() >= c.items().size();
             }
-            long shareable = c.items().stream().filter(i -> i.getCategory() != ItemCategory.CONTEXT).count();
+            long shareable = c.items().stream()
+                    .filter(i -> i.getCategory() != ItemCategory.CONTEXT)
+                    .count();
             long removedShareable = 0;
             for (int i = 0; i < c.items().size(); i++) {
-                if (c.items().get(i).getCategory() != ItemCategory.CONTEXT && removedItems.contains(StixBundleIndex.of(i))) {
+                if (c.items().get(i).getCategory() != ItemCategory.CONTEXT
+                        && removedItems.contains(StixBundleIndex.of(i))) {
                     removedShareable++;
                 }
             }
@@ -407,7 +440,9 @@ final class SharingReviewer {
         }
         for (Outcomes.Finding f : outcomes.findings()) {
             Catalog.Entry entry = ruleset.catalog().entry(f.recommendationId).orElse(null);
-            if (entry == null || f.outcome != Outcome.FAIL || ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
+            if (entry == null
+                    || f.outcome != Outcome.FAIL
+                    || ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
                 continue;
             }
             for (Outcomes.Report report : f.reports) {
@@ -415,7 +450,12 @@ final class SharingReviewer {
                 if (report.outcome() != Outcome.FAIL || !remedy.isEdit()) {
                     continue;
                 }
-                Redaction r = redactionFor(report.node(), remedy, f.recommendationId, request, objects,
+                Redaction r = redactionFor(
+                        report.node(),
+                        remedy,
+                        f.recommendationId,
+                        request,
+                        objects,
                         c.inspection() == null ? Map.of() : c.inspection().pointers());
                 if (r == null) {
                     continue;
@@ -443,39 +483,53 @@ final class SharingReviewer {
                 }
                 case GENERALIZE_IDENTITY -> {
                     int i = StixBundleIndex.indexOf(pointer);
-                    int target = r.getFinding() == RedactionFinding.VICTIM_SIGHTING ? indexOfReferencedIdentity(c, pointer) : i;
+                    int target = r.getFinding() == RedactionFinding.VICTIM_SIGHTING
+                            ? indexOfReferencedIdentity(c, pointer)
+                            : i;
                     if (target >= 0) {
                         edits.add(new Sanitizer.GeneralizeIdentity(target));
                     }
                 }
-                case GENERALIZE_LOCATION -> edits.add(new Sanitizer.GeneralizeLocation(StixBundleIndex.indexOf(pointer)));
+                case GENERALIZE_LOCATION ->
+                    edits.add(new Sanitizer.GeneralizeLocation(StixBundleIndex.indexOf(pointer)));
                 case REPLACE_TEXT -> {
                     int i = StixBundleIndex.indexOf(pointer);
                     String property = pointer.substring(StixBundleIndex.of(i).length());
                     edits.add(new Sanitizer.ReplaceText(i, property, raw));
                 }
-                case APPLY_MARKING -> { }
+                case APPLY_MARKING -> {}
             }
         }
         // Remove before anything else touches the same object.
-        edits.sort((a, b) -> Boolean.compare(!(a instanceof Sanitizer.RemoveObject), !(b instanceof Sanitizer.RemoveObject)));
+        edits.sort((a, b) ->
+                Boolean.compare(!(a instanceof Sanitizer.RemoveObject), !(b instanceof Sanitizer.RemoveObject)));
         return new Plan(redactions, edits, removed);
     }
 
     private static int indexOfReferencedIdentity(Case c, String wherePointer) {
         JsonNode sighting = c.bundle().objects().get(StixBundleIndex.indexOf(wherePointer));
-        String ref = sighting.path("where_sighted_refs").path(Integer.parseInt(wherePointer.substring(wherePointer.lastIndexOf('/') + 1))).asString("");
+        String ref = sighting.path("where_sighted_refs")
+                .path(Integer.parseInt(wherePointer.substring(wherePointer.lastIndexOf('/') + 1)))
+                .asString("");
         List<Integer> indices = c.bundle().indicesOf(ref);
         return indices.isEmpty() ? -1 : indices.get(0);
     }
 
     /** The more specific the recommendation, the better it explains a redaction: its measure's place in the catalog. */
     private int rank(String recommendationId) {
-        return ruleset.catalog().entry(recommendationId).map(e -> ruleset.catalog().order(e.measure())).orElse(-1);
+        return ruleset.catalog()
+                .entry(recommendationId)
+                .map(e -> ruleset.catalog().order(e.measure()))
+                .orElse(-1);
     }
 
-    private Redaction redactionFor(Object node, Remedy remedy, String recommendationId, SharingReviewRequest request,
-                                   Map<String, StixObject> objects, Map<Object, String> derivedPointers) {
+    private Redaction redactionFor(
+            Object node,
+            Remedy remedy,
+            String recommendationId,
+            SharingReviewRequest request,
+            Map<String, StixObject> objects,
+            Map<Object, String> derivedPointers) {
         if (node instanceof Identifier id) {
             return identifierRedaction(id, recommendationId, objects);
         }
@@ -491,14 +545,23 @@ final class SharingReviewer {
             if (index < 0) {
                 return null;
             }
-            RedactionFinding finding = ruleset.catalog().damageInformation().contains(item.getCategory()) ? RedactionFinding.DAMAGE_INFORMATION : RedactionFinding.UNCLASSIFIED_OBJECT;
-            return new Redaction().pointer("/items/" + index).finding(finding).found(item.getValue())
-                    .action(RedactionAction.REMOVE_ITEM).recommendationId(recommendationId);
+            RedactionFinding finding = ruleset.catalog().damageInformation().contains(item.getCategory())
+                    ? RedactionFinding.DAMAGE_INFORMATION
+                    : RedactionFinding.UNCLASSIFIED_OBJECT;
+            return new Redaction()
+                    .pointer("/items/" + index)
+                    .finding(finding)
+                    .found(item.getValue())
+                    .action(RedactionAction.REMOVE_ITEM)
+                    .recommendationId(recommendationId);
         }
         if (node instanceof SharingReviewRequest && remedy == Remedy.MARK) {
-            return new Redaction().pointer("/proposedTlp").finding(RedactionFinding.WEAK_MARKING)
+            return new Redaction()
+                    .pointer("/proposedTlp")
+                    .finding(RedactionFinding.WEAK_MARKING)
                     .found(request.getProposedTlp() == null ? null : Tlp.label(request.getProposedTlp()))
-                    .action(RedactionAction.APPLY_MARKING).recommendationId(recommendationId);
+                    .action(RedactionAction.APPLY_MARKING)
+                    .recommendationId(recommendationId);
         }
         return null;
     }
@@ -512,9 +575,11 @@ final class SharingReviewer {
         return -1;
     }
 
-    private static Redaction identifierRedaction(Identifier id, String recommendationId, Map<String, StixObject> objects) {
+    private static Redaction identifierRedaction(
+            Identifier id, String recommendationId, Map<String, StixObject> objects) {
         RedactionFinding finding = id.getSource() == Identifier.Source.STIX_LOCATION
-                ? RedactionFinding.PRECISE_LOCATION : RedactionFinding.fromValue(id.getKind().getValue());
+                ? RedactionFinding.PRECISE_LOCATION
+                : RedactionFinding.fromValue(id.getKind().getValue());
         Redaction r = new Redaction().finding(finding).found(id.getFound()).recommendationId(recommendationId);
         switch (id.getSource()) {
             case ITEM -> {
@@ -529,29 +594,60 @@ final class SharingReviewer {
             default -> {
                 StixObject o = objects.get(id.getObjectPointer());
                 String type = o == null ? "" : o.getType();
-                boolean removable = Set.of("indicator", "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "user-account",
-                        "network-traffic", "mac-addr").contains(type);
-                return r.pointer(id.getPointer()).action(removable ? RedactionAction.REMOVE_OBJECT : RedactionAction.REPLACE_TEXT);
+                boolean removable = Set.of(
+                                "indicator",
+                                "ipv4-addr",
+                                "ipv6-addr",
+                                "domain-name",
+                                "url",
+                                "email-addr",
+                                "user-account",
+                                "network-traffic",
+                                "mac-addr")
+                        .contains(type);
+                return r.pointer(id.getPointer())
+                        .action(removable ? RedactionAction.REMOVE_OBJECT : RedactionAction.REPLACE_TEXT);
             }
         }
     }
 
     private static Redaction objectRedaction(StixObject o, Remedy remedy, String recommendationId) {
         if (remedy == Remedy.MARK) {
-            return new Redaction().pointer(o.getPointer() + "/object_marking_refs")
+            return new Redaction()
+                    .pointer(o.getPointer() + "/object_marking_refs")
                     .finding(o.getTlp() == null ? RedactionFinding.MISSING_MARKING : RedactionFinding.WEAK_MARKING)
                     .found(o.getTlp() == null ? null : Tlp.label(o.getTlp()))
-                    .action(RedactionAction.APPLY_MARKING).recommendationId(recommendationId);
+                    .action(RedactionAction.APPLY_MARKING)
+                    .recommendationId(recommendationId);
         }
         return switch (o.getType()) {
-            case "identity" -> new Redaction().pointer(o.getPointer()).finding(RedactionFinding.VICTIM_IDENTITY).found(o.getId())
-                    .action(RedactionAction.GENERALIZE_IDENTITY).recommendationId(recommendationId);
-            case "sighting" -> new Redaction().pointer(o.getPointer() + "/where_sighted_refs/0").finding(RedactionFinding.VICTIM_SIGHTING)
-                    .found(o.getId()).action(RedactionAction.GENERALIZE_IDENTITY).recommendationId(recommendationId);
-            default -> new Redaction().pointer(o.getPointer())
-                    .finding(o.getType().startsWith("x-") || io.kakunin.kb.sharing.StixBundle.definedByExtension(o.getType()) ? RedactionFinding.UNCLASSIFIED_OBJECT
-                            : o.getType().equals("user-account") ? RedactionFinding.ACCOUNT : RedactionFinding.DAMAGE_INFORMATION)
-                    .found(o.getId()).action(RedactionAction.REMOVE_OBJECT).recommendationId(recommendationId);
+            case "identity" ->
+                new Redaction()
+                        .pointer(o.getPointer())
+                        .finding(RedactionFinding.VICTIM_IDENTITY)
+                        .found(o.getId())
+                        .action(RedactionAction.GENERALIZE_IDENTITY)
+                        .recommendationId(recommendationId);
+            case "sighting" ->
+                new Redaction()
+                        .pointer(o.getPointer() + "/where_sighted_refs/0")
+                        .finding(RedactionFinding.VICTIM_SIGHTING)
+                        .found(o.getId())
+                        .action(RedactionAction.GENERALIZE_IDENTITY)
+                        .recommendationId(recommendationId);
+            default ->
+                new Redaction()
+                        .pointer(o.getPointer())
+                        .finding(
+                                o.getType().startsWith("x-")
+                                                || io.kakunin.kb.sharing.StixBundle.definedByExtension(o.getType())
+                                        ? RedactionFinding.UNCLASSIFIED_OBJECT
+                                        : o.getType().equals("user-account")
+                                                ? RedactionFinding.ACCOUNT
+                                                : RedactionFinding.DAMAGE_INFORMATION)
+                        .found(o.getId())
+                        .action(RedactionAction.REMOVE_OBJECT)
+                        .recommendationId(recommendationId);
         };
     }
 
@@ -561,8 +657,10 @@ final class SharingReviewer {
      */
     private static void reportRemovals(List<Redaction> redactions, Set<Integer> removed) {
         for (Redaction r : redactions) {
-            if (r.getPointer().startsWith("/stix/objects/") && r.getAction() != RedactionAction.REMOVE_OBJECT
-                    && r.getAction() != RedactionAction.APPLY_MARKING && removed.contains(StixBundleIndex.indexOf(r.getPointer()))) {
+            if (r.getPointer().startsWith("/stix/objects/")
+                    && r.getAction() != RedactionAction.REMOVE_OBJECT
+                    && r.getAction() != RedactionAction.APPLY_MARKING
+                    && removed.contains(StixBundleIndex.indexOf(r.getPointer()))) {
                 r.action(RedactionAction.REMOVE_OBJECT);
             }
         }

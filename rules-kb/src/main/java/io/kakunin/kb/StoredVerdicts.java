@@ -1,17 +1,13 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
-
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.MeasureSummary;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.Result;
-
+import io.kakunin.kb.input.Json;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,13 +41,13 @@ public final class StoredVerdicts {
         abstract String getTitle();
     }
 
-    private static final JsonMapper LEAN = Json.mapper().rebuild()
+    private static final JsonMapper LEAN = Json.mapper()
+            .rebuild()
             .addMixIn(Result.class, LeanResult.class)
             .addMixIn(MeasureSummary.class, LeanMeasure.class)
             .build();
 
-    private StoredVerdicts() {
-    }
+    private StoredVerdicts() {}
 
     /** The stored form of a verdict, as JSON. */
     public static String toJson(Assessment verdict) {
@@ -74,7 +70,8 @@ public final class StoredVerdicts {
     /** As {@link #render(Assessment, Ruleset, Locale)}, with the texts of the revision alone (nothing compiled). */
     public static Assessment render(Assessment stored, RulesetTexts decidedBy, Locale locale) {
         if (!decidedBy.revision().equals(stored.getRuleset().getRevision())) {
-            throw new IllegalArgumentException("verdict of revision " + stored.getRuleset().getRevision() + " rendered with " + decidedBy.revision());
+            throw new IllegalArgumentException("verdict of revision "
+                    + stored.getRuleset().getRevision() + " rendered with " + decidedBy.revision());
         }
         return decidedBy.localize(stored, locale);
     }

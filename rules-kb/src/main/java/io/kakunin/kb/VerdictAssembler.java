@@ -1,11 +1,5 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.ruleset.Catalog;
-import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.ruleset.Messages;
-import io.kakunin.kb.ruleset.RuleInfo;
-import io.kakunin.kb.ruleset.RulesetContent;
-
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.FiredRule;
@@ -22,7 +16,11 @@ import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.Result;
 import io.kakunin.api.model.RulesetRef;
 import io.kakunin.api.model.SubjectType;
-
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.Messages;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetContent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -46,13 +44,13 @@ import java.util.Set;
 final class VerdictAssembler {
 
     /** Something a recommendation is evaluated for: the organization, or one product. */
-    record Subject(String pointer, String label) {
-    }
+    record Subject(String pointer, String label) {}
 
     private static final List<Level> LEVELS = List.of(Level.MUST, Level.SHOULD, Level.INFO);
 
     /** The message keys of one recommendation, built once: no key string is built per result. */
-    private record Keys(String title, String remediation, Map<Outcome, String> outcomes, Map<String, String> reasons, String id) {
+    private record Keys(
+            String title, String remediation, Map<Outcome, String> outcomes, Map<String, String> reasons, String id) {
         String reason(String reason) {
             return reasons.computeIfAbsent(reason, r -> id + ".reason." + r);
         }
@@ -79,14 +77,16 @@ final class VerdictAssembler {
             for (Outcome o : Outcome.values()) {
                 outcomes.put(o, k + "." + outcomeKey(o));
             }
-            return new Keys(k + ".title", k + ".remediation", outcomes, new java.util.concurrent.ConcurrentHashMap<>(), k);
+            return new Keys(
+                    k + ".title", k + ".remediation", outcomes, new java.util.concurrent.ConcurrentHashMap<>(), k);
         });
     }
 
     Assessment assemble(AssessmentRequest request, Outcomes outcomes, LocalDate date, Locale locale, Instant now) {
         Map<SubjectType, List<Subject>> subjects = new EnumMap<>(SubjectType.class);
         Organization org = request.getOrganization();
-        subjects.put(SubjectType.ORGANIZATION, List.of(new Subject("/organization", label(org.getName(), org.getId()))));
+        subjects.put(
+                SubjectType.ORGANIZATION, List.of(new Subject("/organization", label(org.getName(), org.getId()))));
         List<Subject> products = new ArrayList<>();
         for (int i = 0; i < request.getProducts().size(); i++) {
             Product p = request.getProducts().get(i);
@@ -110,7 +110,10 @@ final class VerdictAssembler {
     }
 
     RulesetRef rulesetRef() {
-        return new RulesetRef().revision(ruleset.revision()).version(ruleset.version()).source(ruleset.source());
+        return new RulesetRef()
+                .revision(ruleset.revision())
+                .version(ruleset.version())
+                .source(ruleset.source());
     }
 
     /** One result per (recommendation, subject) of the subject types given, in catalog order. */
@@ -121,17 +124,21 @@ final class VerdictAssembler {
             for (Subject subject : subjects.getOrDefault(entry.subject(), List.of())) {
                 Outcomes.Finding finding = outcomes.finding(entry.id(), subject.pointer());
                 used += finding == null ? 0 : 1;
-                results.add(finding == null ? undecided(entry, subject, locale) : decided(entry, subject, finding, locale));
+                results.add(
+                        finding == null ? undecided(entry, subject, locale) : decided(entry, subject, finding, locale));
             }
         }
         if (used != outcomes.findings().size()) {
             for (Outcomes.Finding stray : outcomes.findings()) {
-                boolean known = ruleset.catalog().entry(stray.recommendationId)
-                        .map(e -> subjects.getOrDefault(e.subject(), List.of()).stream().anyMatch(s -> s.pointer().equals(stray.subject)))
+                boolean known = ruleset.catalog()
+                        .entry(stray.recommendationId)
+                        .map(e -> subjects.getOrDefault(e.subject(), List.of()).stream()
+                                .anyMatch(s -> s.pointer().equals(stray.subject)))
                         .orElse(false);
                 if (!known) {
-                    throw new IllegalStateException("rule \"" + stray.reports.get(0).rule() + "\" reported " + stray.recommendationId
-                            + " for " + stray.subject + ", which is not a subject of that recommendation");
+                    throw new IllegalStateException(
+                            "rule \"" + stray.reports.get(0).rule() + "\" reported " + stray.recommendationId + " for "
+                                    + stray.subject + ", which is not a subject of that recommendation");
                 }
             }
         }
@@ -143,7 +150,9 @@ final class VerdictAssembler {
         List<FiredRule> fired = new ArrayList<>(finding.reports.size());
         Set<String> reasons = new LinkedHashSet<>();
         for (Outcomes.Report report : finding.reports) {
-            fired.add(new FiredRule().rule(report.rule()).outcome(report.outcome())
+            fired.add(new FiredRule()
+                    .rule(report.rule())
+                    .outcome(report.outcome())
                     .pointers(report.pointers().isEmpty() ? null : report.pointers()));
             if (report.outcome() == outcome && report.reason() != null) {
                 reasons.add(report.reason());
@@ -160,8 +169,11 @@ final class VerdictAssembler {
     }
 
     private Result undecided(Catalog.Entry entry, Subject subject, Locale locale) {
-        List<String> facts = entry.facts().stream().map(f -> subject.pointer() + f).toList();
-        Result result = base(entry, subject, Outcome.NEEDS_INFORMATION).firedRules(List.of()).missingFacts(facts);
+        List<String> facts =
+                entry.facts().stream().map(f -> subject.pointer() + f).toList();
+        Result result = base(entry, subject, Outcome.NEEDS_INFORMATION)
+                .firedRules(List.of())
+                .missingFacts(facts);
         texts(result, Set.of(), locale);
         return result.message(text(locale, "outcome.UNDECIDED", facts));
     }
@@ -200,8 +212,10 @@ final class VerdictAssembler {
             message.append(specific != null ? specific : text(locale, GENERIC.get(outcome), pointers));
         }
         result.message(message.toString());
-        result.remediation(outcome == Outcome.FAIL || outcome == Outcome.NEEDS_INFORMATION
-                ? text(locale, k.remediation(), pointers) : null);
+        result.remediation(
+                outcome == Outcome.FAIL || outcome == Outcome.NEEDS_INFORMATION
+                        ? text(locale, k.remediation(), pointers)
+                        : null);
         return result;
     }
 
@@ -241,13 +255,15 @@ final class VerdictAssembler {
     private final Map<Locale, Map<String, Template>> templates = new java.util.concurrent.ConcurrentHashMap<>();
 
     String text(Locale locale, String key, List<String> facts) {
-        return templates.computeIfAbsent(locale, l -> new java.util.concurrent.ConcurrentHashMap<>())
+        return templates
+                .computeIfAbsent(locale, l -> new java.util.concurrent.ConcurrentHashMap<>())
                 .computeIfAbsent(key, k -> template(locale, k))
                 .render(facts);
     }
 
     private Template template(Locale locale, String key) {
-        return ruleset.messages().text(locale, key)
+        return ruleset.messages()
+                .text(locale, key)
                 .map(t -> Messages.fill(t, name -> {
                     if (name.equals("facts")) {
                         return FACTS;
@@ -275,9 +291,12 @@ final class VerdictAssembler {
     /** Rewrites the texts of a sharing review in another language, in place. */
     io.kakunin.api.model.SharingReview localize(io.kakunin.api.model.SharingReview review, Locale locale) {
         localize(review.getResults(), locale);
-        review.recipientsAllowed(text(locale, "tlp." + review.getTlp().getLevel().getValue() + ".recipients", null));
+        review.recipientsAllowed(
+                text(locale, "tlp." + review.getTlp().getLevel().getValue() + ".recipients", null));
         if (review.getRedactions() != null) {
-            review.getRedactions().forEach(r -> r.reason(text(locale, "redaction." + r.getFinding().getValue(), null)));
+            review.getRedactions()
+                    .forEach(r ->
+                            r.reason(text(locale, "redaction." + r.getFinding().getValue(), null)));
         }
         return review.locale(Locales.tag(locale));
     }
@@ -297,7 +316,9 @@ final class VerdictAssembler {
                 result.message(text(locale, "outcome.UNDECIDED", result.getMissingFacts()));
             }
             if (result.getReferences() == null) {
-                ruleset.catalog().entry(result.getRecommendationId()).ifPresent(entry -> result.references(references(entry)));
+                ruleset.catalog()
+                        .entry(result.getRecommendationId())
+                        .ifPresent(entry -> result.references(references(entry)));
             }
         }
     }
@@ -351,11 +372,17 @@ final class VerdictAssembler {
             }
             List<LevelCounts> byLevel = new ArrayList<>();
             for (Level level : LEVELS) {
-                byLevel.add(new LevelCounts().level(level)
-                        .counts(counts(items.stream().filter(r -> r.getLevel() == level).toList())));
+                byLevel.add(new LevelCounts()
+                        .level(level)
+                        .counts(counts(items.stream()
+                                .filter(r -> r.getLevel() == level)
+                                .toList())));
             }
-            summaries.add(new MeasureSummary().measure(measure).title(text(locale, keys(measure).title(), null))
-                    .counts(counts(items)).byLevel(byLevel));
+            summaries.add(new MeasureSummary()
+                    .measure(measure)
+                    .title(text(locale, keys(measure).title(), null))
+                    .counts(counts(items))
+                    .byLevel(byLevel));
         });
         return summaries;
     }
@@ -365,12 +392,15 @@ final class VerdictAssembler {
         for (Result r : results) {
             if (r.getOutcome() == Outcome.NEEDS_INFORMATION && r.getMissingFacts() != null) {
                 for (String pointer : r.getMissingFacts()) {
-                    byPointer.computeIfAbsent(pointer, k -> new LinkedHashSet<>()).add(r.getRecommendationId());
+                    byPointer
+                            .computeIfAbsent(pointer, k -> new LinkedHashSet<>())
+                            .add(r.getRecommendationId());
                 }
             }
         }
         List<MissingFact> facts = new ArrayList<>(byPointer.size());
-        byPointer.forEach((pointer, ids) -> facts.add(new MissingFact().pointer(pointer).recommendationIds(List.copyOf(ids))));
+        byPointer.forEach(
+                (pointer, ids) -> facts.add(new MissingFact().pointer(pointer).recommendationIds(List.copyOf(ids))));
         return facts;
     }
 

@@ -1,13 +1,12 @@
 package io.kakunin.kb;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The engine's layering, written down so that a change cannot quietly break it: the engine is
@@ -22,23 +21,41 @@ class ArchitectureTests {
 
     @Test
     void theEngineIsEmbeddableWithoutSpringTheServiceOrTheCommandLine() {
-        noClasses().that().resideInAPackage("io.kakunin.kb..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.servlet..",
-                        "io.kakunin.service..", "io.kakunin.cli..", "io.kakunin.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "jakarta.servlet..",
+                        "io.kakunin.service..",
+                        "io.kakunin.cli..",
+                        "io.kakunin.client..")
                 .check(ENGINE);
     }
 
     @Test
     void nothingInTheEngineReachesUpToThePublicationGate() {
-        noClasses().that().resideInAPackage("io.kakunin.kb..").and().resideOutsideOfPackage("io.kakunin.kb.fixtures..")
-                .should().dependOnClassesThat().resideInAPackage("io.kakunin.kb.fixtures..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb..")
+                .and()
+                .resideOutsideOfPackage("io.kakunin.kb.fixtures..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.kakunin.kb.fixtures..")
                 .check(ENGINE);
     }
 
     @Test
     void theRulesAndTheGeneratedModelDependOnNothingAboveThem() {
-        noClasses().that().resideInAPackage("io.kakunin.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb..", "io.kakunin.rules..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.kakunin.kb..", "io.kakunin.rules..")
                 .check(new ClassFileImporter().importPackages("io.kakunin.api"));
     }
 
@@ -51,19 +68,42 @@ class ArchitectureTests {
      */
     @Test
     void eachPackageDependsOnlyOnThoseBelowIt() {
-        noClasses().that().resideInAPackage("io.kakunin.kb.input..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.ruleset..", "io.kakunin.kb.compile..",
-                        "io.kakunin.kb.sharing..", "io.kakunin.kb.fixtures..")
-                .check(ENGINE);
-        noClasses().that().resideInAPackage("io.kakunin.kb.ruleset..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.sharing..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb.input..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.kakunin.kb",
+                        "io.kakunin.kb.ruleset..",
+                        "io.kakunin.kb.compile..",
+                        "io.kakunin.kb.sharing..",
                         "io.kakunin.kb.fixtures..")
                 .check(ENGINE);
-        noClasses().that().resideInAPackage("io.kakunin.kb.compile..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.sharing..", "io.kakunin.kb.fixtures..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb.ruleset..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.kakunin.kb",
+                        "io.kakunin.kb.compile..",
+                        "io.kakunin.kb.sharing..",
+                        "io.kakunin.kb.fixtures..")
                 .check(ENGINE);
-        noClasses().that().resideInAPackage("io.kakunin.kb.sharing..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.fixtures..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb.compile..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.sharing..", "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.kb.sharing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.fixtures..")
                 .check(ENGINE);
     }
 

@@ -1,12 +1,7 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Catalog;
-import io.kakunin.kb.ruleset.Diagnostic;
-import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.ruleset.RuleInfo;
-import io.kakunin.kb.ruleset.RulesetException;
-import io.kakunin.kb.ruleset.RulesetFiles;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kakunin.api.model.Outcome;
 import io.kakunin.fixtures.Fixtures;
@@ -14,7 +9,13 @@ import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.PublicationGate;
 import io.kakunin.kb.fixtures.Verification;
-
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Catalog;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.RuleInfo;
+import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -26,14 +27,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The catalog, the rules, the texts and the fixtures agree: no rule without a recommendation,
@@ -43,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CatalogTests {
 
     private static final Ruleset KB = Ruleset.builtIn();
-    private static final Pattern RULE_BLOCK = Pattern.compile(
-            "(?ms)^[ \\t]*rule[ \\t]+\"((?:[^\"\\\\]|\\\\.)*)\"(.*?)^[ \\t]*end\\b");
-    private static final Pattern OUTCOME_CALL = Pattern.compile("outcomes\\.(failIfEmpty|failAt|fail|needInformationIfAbsentAt|needInformationIfAbsent|needInformationAt|needInformation|pass|notApplicable)\\(");
+    private static final Pattern RULE_BLOCK =
+            Pattern.compile("(?ms)^[ \\t]*rule[ \\t]+\"((?:[^\"\\\\]|\\\\.)*)\"(.*?)^[ \\t]*end\\b");
+    private static final Pattern OUTCOME_CALL = Pattern.compile(
+            "outcomes\\.(failIfEmpty|failAt|fail|needInformationIfAbsentAt|needInformationIfAbsent|needInformationAt|needInformation|pass|notApplicable)\\(");
 
     /** Per rule: the (recommendation, subject, outcome) results a fixture asserted and the rule decided. */
     private static final Map<String, Set<Outcome>> ASSERTED = new TreeMap<>();
@@ -62,7 +59,8 @@ class CatalogTests {
                 Outcome outcome = Outcome.fromValue(result.path("outcome").asString());
                 for (JsonNode fired : result.path("firedRules")) {
                     if (fired.path("outcome").asString().equals(outcome.getValue())) {
-                        ASSERTED.computeIfAbsent(fired.path("rule").asString(), k -> EnumSet.noneOf(Outcome.class)).add(outcome);
+                        ASSERTED.computeIfAbsent(fired.path("rule").asString(), k -> EnumSet.noneOf(Outcome.class))
+                                .add(outcome);
                     }
                 }
             }
@@ -71,7 +69,9 @@ class CatalogTests {
 
     private static boolean asserted(JsonNode expected, JsonNode actual) {
         for (JsonNode e : expected.path("results")) {
-            if (e.path("recommendationId").asString().equals(actual.path("recommendationId").asString())
+            if (e.path("recommendationId")
+                            .asString()
+                            .equals(actual.path("recommendationId").asString())
                     && (!e.has("subject") || e.path("subject").equals(actual.path("subject")))
                     && e.path("outcome").equals(actual.path("outcome"))) {
                 return true;
@@ -90,14 +90,23 @@ class CatalogTests {
             Matcher rule = RULE_BLOCK.matcher(new String(bytes, StandardCharsets.UTF_8));
             while (rule.find()) {
                 Matcher call = OUTCOME_CALL.matcher(rule.group(2));
-                assertThat(call.find()).as("rule \"%s\" reports an outcome", rule.group(1)).isTrue();
-                outcomes.put(rule.group(1), switch (call.group(1)) {
-                    case "fail", "failAt", "failIfEmpty" -> Outcome.FAIL;
-                    case "needInformation", "needInformationAt", "needInformationIfAbsent", "needInformationIfAbsentAt" -> Outcome.NEEDS_INFORMATION;
-                    case "pass" -> Outcome.PASS;
-                    default -> Outcome.NOT_APPLICABLE;
-                });
-                assertThat(call.find()).as("rule \"%s\" reports exactly one outcome", rule.group(1)).isFalse();
+                assertThat(call.find())
+                        .as("rule \"%s\" reports an outcome", rule.group(1))
+                        .isTrue();
+                outcomes.put(
+                        rule.group(1),
+                        switch (call.group(1)) {
+                            case "fail", "failAt", "failIfEmpty" -> Outcome.FAIL;
+                            case "needInformation",
+                                    "needInformationAt",
+                                    "needInformationIfAbsent",
+                                    "needInformationIfAbsentAt" -> Outcome.NEEDS_INFORMATION;
+                            case "pass" -> Outcome.PASS;
+                            default -> Outcome.NOT_APPLICABLE;
+                        });
+                assertThat(call.find())
+                        .as("rule \"%s\" reports exactly one outcome", rule.group(1))
+                        .isFalse();
             }
         });
         return outcomes;
@@ -110,7 +119,9 @@ class CatalogTests {
             assertThat(KB.rulesOf(entry.id())).as("rules of %s", entry.id()).isNotEmpty();
         }
         for (RuleInfo rule : KB.rules().values()) {
-            assertThat(KB.catalog().entry(rule.recommendationId())).as("recommendation of \"%s\"", rule.name()).isPresent();
+            assertThat(KB.catalog().entry(rule.recommendationId()))
+                    .as("recommendation of \"%s\"", rule.name())
+                    .isPresent();
         }
     }
 
@@ -119,7 +130,9 @@ class CatalogTests {
         for (Catalog.Entry entry : KB.catalog().entries()) {
             for (Locale locale : Locales.SUPPORTED) {
                 for (String key : List.of(".title", ".requirement", ".remediation")) {
-                    assertThat(KB.messages().has(locale, entry.id() + key)).as("%s%s in %s", entry.id(), key, locale).isTrue();
+                    assertThat(KB.messages().has(locale, entry.id() + key))
+                            .as("%s%s in %s", entry.id(), key, locale)
+                            .isTrue();
                 }
             }
         }
@@ -127,7 +140,8 @@ class CatalogTests {
 
     @Test
     void everyRuleIsCompiledFromTheDrlTextWeRead() {
-        assertThat(ruleOutcomes().keySet()).containsExactlyInAnyOrderElementsOf(KB.rules().keySet());
+        assertThat(ruleOutcomes().keySet())
+                .containsExactlyInAnyOrderElementsOf(KB.rules().keySet());
     }
 
     @Test
@@ -152,10 +166,12 @@ class CatalogTests {
                 covered.computeIfAbsent(id, k -> EnumSet.noneOf(Outcome.class)).add(outcome);
             }
         });
-        assertThat(possible.keySet()).containsExactlyInAnyOrderElementsOf(
-                KB.catalog().entries().stream().map(Catalog.Entry::id).toList());
-        possible.forEach((id, outcomes) ->
-                assertThat(covered.getOrDefault(id, Set.of())).as("outcomes of %s asserted by fixtures", id).isEqualTo(outcomes));
+        assertThat(possible.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        KB.catalog().entries().stream().map(Catalog.Entry::id).toList());
+        possible.forEach((id, outcomes) -> assertThat(covered.getOrDefault(id, Set.of()))
+                .as("outcomes of %s asserted by fixtures", id)
+                .isEqualTo(outcomes));
     }
 
     /**
@@ -169,7 +185,9 @@ class CatalogTests {
             RuleInfo info = KB.rule(rule).orElseThrow();
             Catalog.Entry entry = KB.catalog().entry(info.recommendationId()).orElseThrow();
             boolean sharing = KB.catalog().topicOf(entry) == io.kakunin.api.model.Topic.INFORMATION_SHARING;
-            if (sharing && outcome == Outcome.FAIL && entry.level() == io.kakunin.api.model.Level.MUST
+            if (sharing
+                    && outcome == Outcome.FAIL
+                    && entry.level() == io.kakunin.api.model.Level.MUST
                     && !Set.of("REDACT", "MARK", "CONSENT", "BLOCK").contains(String.valueOf(info.remedy()))) {
                 missing.add(rule);
             }
@@ -180,7 +198,8 @@ class CatalogTests {
     /** The built-in ruleset passes the one gate every ruleset passes, with its default policy. */
     @Test
     void theBuiltInRulesetPassesThePublicationGate() {
-        Verification verification = PublicationGate.verify(KB, FixtureCase.scan(Fixtures.root()), PublicationGate.Policy.DEFAULT, Runnable::run);
+        Verification verification = PublicationGate.verify(
+                KB, FixtureCase.scan(Fixtures.root()), PublicationGate.Policy.DEFAULT, Runnable::run);
         assertThat(verification.diagnostics()).isEmpty();
         assertThat(verification.accepted()).isTrue();
         assertThat(verification.fixtures().coveragePercent()).isEqualTo(100.0);
@@ -207,12 +226,11 @@ class CatalogTests {
                 """);
         assertThatThrownBy(() -> Ruleset.compile(files, "test"))
                 .isInstanceOf(RulesetException.class)
-                .satisfies(e -> assertThat(((RulesetException) e).diagnostics())
-                        .anySatisfy(d -> {
-                            assertThat(d.file()).isEqualTo("product/stray.drl");
-                            assertThat(d.line()).isEqualTo(4);
-                            assertThat(d.message()).contains("names no recommendation");
-                        }));
+                .satisfies(e -> assertThat(((RulesetException) e).diagnostics()).anySatisfy(d -> {
+                    assertThat(d.file()).isEqualTo("product/stray.drl");
+                    assertThat(d.line()).isEqualTo(4);
+                    assertThat(d.message()).contains("names no recommendation");
+                }));
     }
 
     @Test
@@ -269,11 +287,10 @@ class CatalogTests {
         String japanese = KB.files().text("messages_ja.properties").replaceAll("(?m)^PS-4\\.2\\.title=.*$", "");
         assertThatThrownBy(() -> Ruleset.compile(builtInWith("messages_ja.properties", japanese), "test"))
                 .isInstanceOf(RulesetException.class)
-                .satisfies(e -> assertThat(((RulesetException) e).diagnostics())
-                        .anySatisfy(d -> {
-                            assertThat(d.file()).isEqualTo("messages_ja.properties");
-                            assertThat(d.message()).contains("PS-4.2.title");
-                        }));
+                .satisfies(e -> assertThat(((RulesetException) e).diagnostics()).anySatisfy(d -> {
+                    assertThat(d.file()).isEqualTo("messages_ja.properties");
+                    assertThat(d.message()).contains("PS-4.2.title");
+                }));
     }
 
     @Test
@@ -281,7 +298,8 @@ class CatalogTests {
         String nda = KB.files().text("sharing/nda.drl");
         int at = nda.indexOf("@remedy(\"");
         String misspelt = nda.substring(0, at) + "@remedy(\"REDCT\")" + nda.substring(nda.indexOf(')', at) + 1);
-        int line = (int) misspelt.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        int line =
+                (int) misspelt.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
         int column = at - misspelt.lastIndexOf('\n', at - 1);
         Ruleset.Checked checked = Ruleset.check(builtInWith("sharing/nda.drl", misspelt), "test", Map.of());
         assertThat(checked.usable()).isFalse();
@@ -295,7 +313,8 @@ class CatalogTests {
 
     @Test
     void aNumberWrittenIntoARuleIsRefusedAtItsPlace() {
-        String rules = KB.files().text("product/after-shipment.drl")
+        String rules = KB.files()
+                .text("product/after-shipment.drl")
                 .replace("monitoringIntervalDays > $max )", "monitoringIntervalDays > 30 )");
         Ruleset.Checked checked = Ruleset.check(builtInWith("product/after-shipment.drl", rules), "test", Map.of());
         assertThat(checked.usable()).isFalse();
@@ -325,7 +344,8 @@ class CatalogTests {
                 .isInstanceOf(RulesetException.class)
                 .satisfies(e -> {
                     List<Diagnostic> diagnostics = ((RulesetException) e).diagnostics();
-                    assertThat(diagnostics).allSatisfy(d -> assertThat(d.message()).doesNotContain("null Package"));
+                    assertThat(diagnostics)
+                            .allSatisfy(d -> assertThat(d.message()).doesNotContain("null Package"));
                     assertThat(diagnostics).anySatisfy(d -> {
                         assertThat(d.file()).isEqualTo("product/broken.drl");
                         assertThat(d.line()).isEqualTo(7);

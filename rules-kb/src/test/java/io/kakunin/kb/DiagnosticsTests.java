@@ -1,18 +1,16 @@
 package io.kakunin.kb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Where {@code check} puts each problem, as {@code file:line:column}: exactly where an officer
@@ -73,13 +71,17 @@ class DiagnosticsTests {
         List<Diagnostic> errors = errors(v.files());
         assertThat(errors).hasSize(1);
         assertThat(where(errors.get(0))).isEqualTo(at(DEVICE, v.text(), "secureBooot == false"));
-        assertThat(errors.get(0).message()).startsWith("Unable to Analyse Expression secureBooot == false")
-                .contains("Product.secureBooot()").doesNotContain("[Line:").doesNotContain("[Near");
+        assertThat(errors.get(0).message())
+                .startsWith("Unable to Analyse Expression secureBooot == false")
+                .contains("Product.secureBooot()")
+                .doesNotContain("[Line:")
+                .doesNotContain("[Near");
     }
 
     @Test
     void aSyntaxErrorIsReportedAtTheColumnInItsText() {
-        Variant v = replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
+        Variant v = replace(
+                POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
         List<Diagnostic> errors = errors(v.files());
         assertThat(errors).hasSize(1);
         // "Line 26:44 mismatched input ')'": the second parenthesis, counted from 1.
@@ -96,22 +98,29 @@ class DiagnosticsTests {
         String text = text(POLICY);
         int start = text.indexOf(rule);
         int then = text.indexOf("then\n", start) + "then\n".length();
-        String changed = text.substring(0, then) + "    // checked by hand\n\n    outcomes.fail(drools, $o, undefinedFact);\n" + text.substring(then);
+        String changed = text.substring(0, then)
+                + "    // checked by hand\n\n    outcomes.fail(drools, $o, undefinedFact);\n" + text.substring(then);
         List<Diagnostic> errors = errors(BUILT_IN.with(POLICY, changed.getBytes(StandardCharsets.UTF_8)));
         assertThat(errors).hasSize(1);
         assertThat(where(errors.get(0))).isEqualTo(at(POLICY, changed, "undefinedFact"));
         assertThat(errors.get(0).message())
-                .isEqualTo("undefinedFact cannot be resolved to a variable (in the then part of rule \"An organization without a product security policy fails PS-1.1\")");
+                .isEqualTo(
+                        "undefinedFact cannot be resolved to a variable (in the then part of rule \"An organization without a product security policy fails PS-1.1\")");
     }
 
     @Test
     void anErrorOnTheThenLineItselfIsReportedThere() {
         String then = "then\n    outcomes.fail(drools, $o, \"/productSecurityPolicy/exists\");";
-        Variant v = replace(POLICY, then, "then outcomes.fail(drools, $o, 42);\n    outcomes.fail(drools, $o, \"/productSecurityPolicy/exists\");");
+        Variant v = replace(
+                POLICY,
+                then,
+                "then outcomes.fail(drools, $o, 42);\n    outcomes.fail(drools, $o, \"/productSecurityPolicy/exists\");");
         List<Diagnostic> errors = errors(v.files());
         assertThat(errors).hasSize(1);
         assertThat(where(errors.get(0))).isEqualTo(at(POLICY, v.text(), "fail(drools, $o, 42)"));
-        assertThat(errors.get(0).message()).startsWith("The method fail(Object, Object, String...) in the type Outcomes is not applicable for the arguments");
+        assertThat(errors.get(0).message())
+                .startsWith(
+                        "The method fail(Object, Object, String...) in the type Outcomes is not applicable for the arguments");
     }
 
     // ------------------------------------------------------------------ (c) follow-up noise
@@ -123,10 +132,16 @@ class DiagnosticsTests {
         int end = text.indexOf("\nend\n", start) + "\nend\n".length();
         String copied = text.substring(0, end) + "\n" + text.substring(start, end) + text.substring(end);
         List<Diagnostic> errors = errors(BUILT_IN.with(POLICY, copied.getBytes(StandardCharsets.UTF_8)));
-        int second = copied.indexOf("rule \"An organization without a product security policy fails PS-1.1\"", start + 1);
-        int line = 1 + (int) copied.substring(0, second).chars().filter(c -> c == '\n').count();
+        int second =
+                copied.indexOf("rule \"An organization without a product security policy fails PS-1.1\"", start + 1);
+        int line = 1
+                + (int) copied.substring(0, second)
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
         assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(POLICY + ":" + line + ":1");
-        assertThat(errors.get(0).message()).startsWith("Duplicate rule name: An organization without a product security policy fails PS-1.1");
+        assertThat(errors.get(0).message())
+                .startsWith("Duplicate rule name: An organization without a product security policy fails PS-1.1");
         assertThat(errors.toString()).doesNotContain("already defined");
     }
 
@@ -141,20 +156,27 @@ class DiagnosticsTests {
 
     @Test
     void anUnresolvedVariableWithoutAnotherErrorIsStillReportedAtItsLine() {
-        Variant v = replace(DEVICE, "outcomes.fail(drools, $p, \"/secureBoot\");", "outcomes.fail(drools, $q, \"/secureBoot\");");
+        Variant v = replace(
+                DEVICE, "outcomes.fail(drools, $p, \"/secureBoot\");", "outcomes.fail(drools, $q, \"/secureBoot\");");
         List<Diagnostic> errors = errors(v.files());
         assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(DEVICE, v.text(), "$q"));
-        assertThat(errors.get(0).message()).startsWith("$q cannot be resolved to a variable (in the then part of rule ");
+        assertThat(errors.get(0).message())
+                .startsWith("$q cannot be resolved to a variable (in the then part of rule ");
     }
 
     // ------------------------------------------------------------------ (d) one bad import
 
     @Test
     void anUnresolvableImportIsReportedOnceAtTheImportNotInEveryFileOfItsPackage() {
-        Variant v = replace(POLICY, "import io.kakunin.api.model.Organization;", "import io.kakunin.api.model.Organisation;");
+        Variant v = replace(
+                POLICY, "import io.kakunin.api.model.Organization;", "import io.kakunin.api.model.Organisation;");
         List<Diagnostic> errors = errors(v.files());
-        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at(POLICY, v.text(), "io.kakunin.api.model.Organisation"));
-        long productFiles = BUILT_IN.files().keySet().stream().filter(p -> p.startsWith("product/") && p.endsWith(".drl")).count();
+        assertThat(errors)
+                .extracting(DiagnosticsTests::where)
+                .containsExactly(at(POLICY, v.text(), "io.kakunin.api.model.Organisation"));
+        long productFiles = BUILT_IN.files().keySet().stream()
+                .filter(p -> p.startsWith("product/") && p.endsWith(".drl"))
+                .count();
         assertThat(errors.get(0).message())
                 .startsWith("cannot import io.kakunin.api.model.Organisation: there is no such class")
                 .contains("package io.kakunin.rules.product does not compile until it is fixed")
@@ -165,21 +187,30 @@ class DiagnosticsTests {
 
     @Test
     void aRuleNamingAnUnknownRecommendationIsReportedAtItsAnnotation() {
-        Variant v = replace(POLICY, "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")", "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
+        Variant v = replace(
+                POLICY,
+                "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")",
+                "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
         List<Diagnostic> errors = errors(v.files());
         // The bundles lack PS-1.99's texts too (its @reason's), which is right; the rule is reported at its annotation.
-        assertThat(errors).filteredOn(d -> d.file().equals(POLICY)).extracting(DiagnosticsTests::where)
+        assertThat(errors)
+                .filteredOn(d -> d.file().equals(POLICY))
+                .extracting(DiagnosticsTests::where)
                 .containsExactly(at(POLICY, v.text(), "@recommendation(\"PS-1.99\")"));
     }
 
     @Test
     void aRecommendationWithoutRulesIsReportedAtItsCatalogEntry() {
-        String entry = "\n  - id: PS-4.99\n    measure: PS-4\n    level: SHOULD\n    subject: PRODUCT\n    evidence: DEVICE_TEST\n"
-                + "    confidence: I\n    basis: X\n    sourceEdition: \"2023\"\n    facts: [/secureBoot]\n";
+        String entry =
+                "\n  - id: PS-4.99\n    measure: PS-4\n    level: SHOULD\n    subject: PRODUCT\n    evidence: DEVICE_TEST\n"
+                        + "    confidence: I\n    basis: X\n    sourceEdition: \"2023\"\n    facts: [/secureBoot]\n";
         String catalog = text("catalog.yaml") + entry;
         RulesetFiles files = BUILT_IN.with("catalog.yaml", catalog.getBytes(StandardCharsets.UTF_8));
         for (String bundle : List.of("messages_en.properties", "messages_ja.properties", "messages_zh_TW.properties")) {
-            files = files.with(bundle, (text(bundle) + "\nPS-4.99.title=T\nPS-4.99.requirement=R\nPS-4.99.remediation=M\n").getBytes(StandardCharsets.UTF_8));
+            files = files.with(
+                    bundle,
+                    (text(bundle) + "\nPS-4.99.title=T\nPS-4.99.requirement=R\nPS-4.99.remediation=M\n")
+                            .getBytes(StandardCharsets.UTF_8));
         }
         List<Diagnostic> errors = errors(files);
         assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", catalog, "PS-4.99"));
@@ -191,10 +222,12 @@ class DiagnosticsTests {
         Variant ja = replace("messages_ja.properties", "PS-4.2.title=", "PS-4.2.titel=");
         List<Diagnostic> errors = errors(ja.files());
         String firstPs42 = at("messages_ja.properties", ja.text(), "PS-4.2.");
-        assertThat(errors).extracting(d -> where(d) + " " + d.message()).contains(
-                firstPs42 + " missing text 'PS-4.2.title'; the other texts of PS-4.2 start on this line",
-                at("messages_en.properties", text("messages_en.properties"), "PS-4.2.")
-                        + " missing text 'PS-4.2.titel', which messages_ja.properties has; the other texts of PS-4.2 start on this line");
+        assertThat(errors)
+                .extracting(d -> where(d) + " " + d.message())
+                .contains(
+                        firstPs42 + " missing text 'PS-4.2.title'; the other texts of PS-4.2 start on this line",
+                        at("messages_en.properties", text("messages_en.properties"), "PS-4.2.")
+                                + " missing text 'PS-4.2.titel', which messages_ja.properties has; the other texts of PS-4.2 start on this line");
         assertThat(errors).allSatisfy(d -> assertThat(d.line()).as(d.toString()).isPositive());
     }
 
@@ -202,7 +235,9 @@ class DiagnosticsTests {
     void anUnknownPlaceholderIsReportedAtItsColumn() {
         Variant en = replace("messages_en.properties", "PS-4.2.title=", "PS-4.2.title={noSuchThreshold} ");
         List<Diagnostic> errors = errors(en.files());
-        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("messages_en.properties", en.text(), "{noSuchThreshold}"));
+        assertThat(errors)
+                .extracting(DiagnosticsTests::where)
+                .containsExactly(at("messages_en.properties", en.text(), "{noSuchThreshold}"));
     }
 
     // ------------------------------------------------------------------ encodings
@@ -212,7 +247,11 @@ class DiagnosticsTests {
         String text = text("messages_ja.properties");
         Matcher m = Pattern.compile("(?m)^PS-4\\.2\\.title=(.*)$").matcher(text);
         assertThat(m.find()).isTrue();
-        int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+        int line = 1
+                + (int) text.substring(0, m.start())
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
         byte[] shiftJis = m.group().getBytes(Charset.forName("Shift_JIS"));
         byte[] before = text.substring(0, m.start()).getBytes(StandardCharsets.UTF_8);
         byte[] after = text.substring(m.end()).getBytes(StandardCharsets.UTF_8);
@@ -224,7 +263,8 @@ class DiagnosticsTests {
         List<Diagnostic> errors = errors(BUILT_IN.with("messages_ja.properties", mixed));
         assertThat(errors).hasSize(1);
         // The key is ASCII; the first Japanese character is the first byte Shift_JIS writes differently.
-        assertThat(where(errors.get(0))).isEqualTo("messages_ja.properties:" + line + ":" + ("PS-4.2.title=".length() + 1));
+        assertThat(where(errors.get(0)))
+                .isEqualTo("messages_ja.properties:" + line + ":" + ("PS-4.2.title=".length() + 1));
         assertThat(errors.get(0).message()).startsWith("not valid UTF-8 (was it saved as Shift_JIS?)");
     }
 
@@ -242,7 +282,8 @@ class DiagnosticsTests {
         }
         Ruleset.Checked checked = Ruleset.check(files, "bom", Map.of());
         assertThat(checked.diagnostics()).isEmpty();
-        assertThat(checked.ruleset().text(java.util.Locale.JAPANESE, "PS-4.2.title")).isEqualTo(Ruleset.builtIn().text(java.util.Locale.JAPANESE, "PS-4.2.title"));
+        assertThat(checked.ruleset().text(java.util.Locale.JAPANESE, "PS-4.2.title"))
+                .isEqualTo(Ruleset.builtIn().text(java.util.Locale.JAPANESE, "PS-4.2.title"));
     }
 
     @Test

@@ -1,16 +1,14 @@
 package io.kakunin.kb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
-
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every shared fixture, against the engine: the built-in knowledge base as compiled at build time. */
 class FixtureTests {
@@ -40,7 +38,8 @@ class FixtureTests {
         Ruleset fromDrl = Ruleset.compile(Ruleset.builtIn().files(), "drl");
         assertThat(fromDrl.revision()).isEqualTo(Ruleset.builtIn().revision());
         FixtureSuite.Report report = FixtureSuite.run(fromDrl, cases());
-        assertThat(report.cases()).filteredOn(c -> !c.passed())
+        assertThat(report.cases())
+                .filteredOn(c -> !c.passed())
                 .extracting(c -> c.fixture().name() + " " + c.mismatches())
                 .isEmpty();
     }

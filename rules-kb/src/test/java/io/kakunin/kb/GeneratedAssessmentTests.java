@@ -1,7 +1,8 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Level;
@@ -11,14 +12,13 @@ import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Product;
 import io.kakunin.api.model.Result;
 import io.kakunin.api.model.SubjectType;
-
+import io.kakunin.kb.input.Json;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -34,14 +34,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Product profiles nobody on the team wrote: thousands of requests generated from the contract's
@@ -61,13 +55,19 @@ class GeneratedAssessmentTests {
     @Test
     void theVerdictSemanticsHoldForThousandsOfGeneratedProfiles() {
         Random random = new Random(20261130);
-        int organizationItems = (int) KB.catalog().entries().stream().filter(e -> e.subject() == SubjectType.ORGANIZATION).count();
-        int productItems = (int) KB.catalog().entries().stream().filter(e -> e.subject() == SubjectType.PRODUCT).count();
+        int organizationItems = (int) KB.catalog().entries().stream()
+                .filter(e -> e.subject() == SubjectType.ORGANIZATION)
+                .count();
+        int productItems = (int) KB.catalog().entries().stream()
+                .filter(e -> e.subject() == SubjectType.PRODUCT)
+                .count();
         int failures = 0, needs = 0;
-        // Every kind of violation once (pointers with their indices generalized), with the first request that showed it.
+        // Every kind of violation once (pointers with their indices generalized), with the first request that showed
+        // it.
         java.util.Map<String, Integer> violations = new java.util.TreeMap<>();
         for (int n = 0; n < 1500; n++) {
-            AssessmentRequest request = new AssessmentRequest().assessmentDate(ASSESSED)
+            AssessmentRequest request = new AssessmentRequest()
+                    .assessmentDate(ASSESSED)
                     .organization(fill(new Organization(), random, random.nextDouble()));
             double density = random.nextDouble();
             List<Product> products = new ArrayList<>();
@@ -83,14 +83,18 @@ class GeneratedAssessmentTests {
             Set<String> seen = new LinkedHashSet<>();
             boolean mustFails = false, mustNeeds = false;
             for (Result r : verdict.getResults()) {
-                assertThat(seen.add(r.getRecommendationId() + r.getSubject())).as("one result per recommendation and subject").isTrue();
+                assertThat(seen.add(r.getRecommendationId() + r.getSubject()))
+                        .as("one result per recommendation and subject")
+                        .isTrue();
                 if (r.getOutcome() == Outcome.FAIL) {
                     failures++;
                     mustFails |= r.getLevel() == Level.MUST;
                     for (String pointer : r.getEvidence() == null ? List.<String>of() : r.getEvidence()) {
                         if (!present(facts, pointer)) {
-                            violations.putIfAbsent(r.getRecommendationId() + " gives as evidence what the request does not hold: "
-                                    + pointer.replaceAll("/\\d+", "/N"), n);
+                            violations.putIfAbsent(
+                                    r.getRecommendationId() + " gives as evidence what the request does not hold: "
+                                            + pointer.replaceAll("/\\d+", "/N"),
+                                    n);
                         }
                     }
                 }
@@ -104,16 +108,27 @@ class GeneratedAssessmentTests {
                         // Absent, or given as empty while something else says there must be some (a product that
                         // updates over the network but lists no communication channel).
                         JsonNode given = facts.at(pointer);
-                        if (present(facts, pointer) && !(given.isContainer() && given.isEmpty()) && !(given.isString() && given.asString().isBlank())) {
-                            violations.putIfAbsent(r.getRecommendationId() + " asks for what the request gives: " + pointer.replaceAll("/\\d+", "/N"), n);
+                        if (present(facts, pointer)
+                                && !(given.isContainer() && given.isEmpty())
+                                && !(given.isString() && given.asString().isBlank())) {
+                            violations.putIfAbsent(
+                                    r.getRecommendationId() + " asks for what the request gives: "
+                                            + pointer.replaceAll("/\\d+", "/N"),
+                                    n);
                         }
                     }
                 }
             }
-            assertThat(verdict.getOverallOutcome()).as("request %d", n).isEqualTo(mustFails ? OverallOutcome.NON_COMPLIANT
-                    : mustNeeds ? OverallOutcome.INCOMPLETE : OverallOutcome.COMPLIANT);
+            assertThat(verdict.getOverallOutcome())
+                    .as("request %d", n)
+                    .isEqualTo(
+                            mustFails
+                                    ? OverallOutcome.NON_COMPLIANT
+                                    : mustNeeds ? OverallOutcome.INCOMPLETE : OverallOutcome.COMPLIANT);
         }
-        assertThat(violations).as("what the generated verdicts got wrong (kind -> first generated request, seed 20261130)").isEmpty();
+        assertThat(violations)
+                .as("what the generated verdicts got wrong (kind -> first generated request, seed 20261130)")
+                .isEmpty();
         assertThat(failures).as("failures among the generated verdicts").isGreaterThan(1000);
         assertThat(needs).as("follow-up questions among the generated verdicts").isGreaterThan(1000);
     }
@@ -130,7 +145,10 @@ class GeneratedAssessmentTests {
     private static <T> T fill(T object, Random random, double density) {
         for (Method getter : object.getClass().getMethods()) {
             JsonProperty json = getter.getAnnotation(JsonProperty.class);
-            if (json == null || getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers()) || random.nextDouble() > density) {
+            if (json == null
+                    || getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || random.nextDouble() > density) {
                 continue;
             }
             Method setter = setter(object.getClass(), getter);
@@ -182,16 +200,26 @@ class GeneratedAssessmentTests {
             return random.nextBoolean();
         }
         if (raw == Integer.class || raw == Long.class) {
-            long min = getter != null && getter.getAnnotation(Min.class) != null ? getter.getAnnotation(Min.class).value() : 0;
-            long max = getter != null && getter.getAnnotation(Max.class) != null ? getter.getAnnotation(Max.class).value() : 400;
+            long min = getter != null && getter.getAnnotation(Min.class) != null
+                    ? getter.getAnnotation(Min.class).value()
+                    : 0;
+            long max = getter != null && getter.getAnnotation(Max.class) != null
+                    ? getter.getAnnotation(Max.class).value()
+                    : 400;
             long v = min + (long) (random.nextDouble() * (Math.min(max, min + 400) - min + 1));
             return raw == Integer.class ? (Object) (int) v : (Object) v;
         }
         if (raw == BigDecimal.class || raw == Double.class || raw == Float.class) {
-            double min = getter != null && getter.getAnnotation(DecimalMin.class) != null ? Double.parseDouble(getter.getAnnotation(DecimalMin.class).value()) : 0;
-            double max = getter != null && getter.getAnnotation(DecimalMax.class) != null ? Double.parseDouble(getter.getAnnotation(DecimalMax.class).value()) : 100;
+            double min = getter != null && getter.getAnnotation(DecimalMin.class) != null
+                    ? Double.parseDouble(getter.getAnnotation(DecimalMin.class).value())
+                    : 0;
+            double max = getter != null && getter.getAnnotation(DecimalMax.class) != null
+                    ? Double.parseDouble(getter.getAnnotation(DecimalMax.class).value())
+                    : 100;
             double v = min + random.nextDouble() * (max - min);
-            return raw == BigDecimal.class ? BigDecimal.valueOf(v) : raw == Double.class ? (Object) v : (Object) (float) v;
+            return raw == BigDecimal.class
+                    ? BigDecimal.valueOf(v)
+                    : raw == Double.class ? (Object) v : (Object) (float) v;
         }
         if (raw == LocalDate.class) {
             int days = random.nextInt(6 * 365);
@@ -202,7 +230,8 @@ class GeneratedAssessmentTests {
         }
         if (raw == String.class) {
             Pattern pattern = getter == null ? null : getter.getAnnotation(Pattern.class);
-            String text = pattern == null ? (random.nextInt(5) == 0 ? "" : "Text " + random.nextInt(1000) + " ＡＢＣ 日本語")
+            String text = pattern == null
+                    ? (random.nextInt(5) == 0 ? "" : "Text " + random.nextInt(1000) + " ＡＢＣ 日本語")
                     : "id-" + random.nextInt(100000);
             return pattern == null || text.matches(pattern.regexp()) ? text : null;
         }

@@ -1,34 +1,35 @@
 package io.kakunin.kb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.ruleset.Messages;
-
 import java.util.Locale;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class LocalesTests {
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
-    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
-            "NULL                    | en",
-            "''                      | en",
-            "ja                      | ja",
-            "ja-JP,en;q=0.5          | ja",
-            "fr-FR,ja;q=0.8,en;q=0.5 | ja",
-            "en-US                   | en",
-            "zh-TW                   | zh-TW",
-            "zh-Hant-TW              | zh-TW",
-            "zh-HK,zh;q=0.9          | zh-TW",
-            "zh-CN                   | en",
-            "de                      | en",
-            "ja;q=0,zh-TW;q=0.1      | zh-TW",
-            "*                       | en",
-            ";;;not a header@@       | en",
-    })
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "NULL",
+            value = {
+                "NULL                    | en",
+                "''                      | en",
+                "ja                      | ja",
+                "ja-JP,en;q=0.5          | ja",
+                "fr-FR,ja;q=0.8,en;q=0.5 | ja",
+                "en-US                   | en",
+                "zh-TW                   | zh-TW",
+                "zh-Hant-TW              | zh-TW",
+                "zh-HK,zh;q=0.9          | zh-TW",
+                "zh-CN                   | en",
+                "de                      | en",
+                "ja;q=0,zh-TW;q=0.1      | zh-TW",
+                "*                       | en",
+                ";;;not a header@@       | en",
+            })
     void acceptLanguagePicksASupportedLanguageOrEnglish(String header, String expected) {
         assertThat(Locales.tag(Locales.resolve(header))).isEqualTo(expected);
     }

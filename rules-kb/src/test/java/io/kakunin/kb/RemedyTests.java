@@ -1,18 +1,15 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.ruleset.Remedy;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.Level;
 import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.SharingDecision;
-
+import io.kakunin.kb.ruleset.Remedy;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sharing decision fails closed: a remedy it does not know (or none) is BLOCK, so a
@@ -38,10 +35,13 @@ class RemedyTests {
 
     @Test
     void theDecisionOnAFailingMustItemWithAMisspeltRemedyIsDoNotShare() {
-        SharingReviewer.Item misspelt = new SharingReviewer.Item(Level.MUST, Outcome.FAIL, Set.of(Remedy.onFailure("REDCT")));
+        SharingReviewer.Item misspelt =
+                new SharingReviewer.Item(Level.MUST, Outcome.FAIL, Set.of(Remedy.onFailure("REDCT")));
         SharingReviewer.Item passing = new SharingReviewer.Item(Level.MUST, Outcome.PASS, Set.of());
-        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(passing, misspelt))).isEqualTo(SharingDecision.DO_NOT_SHARE);
-        assertThat(SharingReviewer.decide(ConsentStatus.OBTAINED, List.of(misspelt))).isEqualTo(SharingDecision.DO_NOT_SHARE);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(passing, misspelt)))
+                .isEqualTo(SharingDecision.DO_NOT_SHARE);
+        assertThat(SharingReviewer.decide(ConsentStatus.OBTAINED, List.of(misspelt)))
+                .isEqualTo(SharingDecision.DO_NOT_SHARE);
     }
 
     @Test
@@ -50,10 +50,15 @@ class RemedyTests {
         SharingReviewer.Item consent = new SharingReviewer.Item(Level.MUST, Outcome.FAIL, Set.of(Remedy.CONSENT));
         SharingReviewer.Item undecided = new SharingReviewer.Item(Level.MUST, Outcome.NEEDS_INFORMATION, Set.of());
         SharingReviewer.Item passing = new SharingReviewer.Item(Level.MUST, Outcome.PASS, Set.of());
-        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(passing))).isEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
-        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact))).isEqualTo(SharingDecision.SHARE_AFTER_REDACTION);
-        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact, undecided))).isEqualTo(SharingDecision.CONSENT_REQUIRED);
-        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact, consent))).isEqualTo(SharingDecision.CONSENT_REQUIRED);
-        assertThat(SharingReviewer.decide(ConsentStatus.REFUSED, List.of(consent))).isEqualTo(SharingDecision.DO_NOT_SHARE);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(passing)))
+                .isEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact)))
+                .isEqualTo(SharingDecision.SHARE_AFTER_REDACTION);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact, undecided)))
+                .isEqualTo(SharingDecision.CONSENT_REQUIRED);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redact, consent)))
+                .isEqualTo(SharingDecision.CONSENT_REQUIRED);
+        assertThat(SharingReviewer.decide(ConsentStatus.REFUSED, List.of(consent)))
+                .isEqualTo(SharingDecision.DO_NOT_SHARE);
     }
 }

@@ -1,9 +1,7 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.InvalidFactsException;
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.ruleset.RulesetFiles;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
@@ -16,7 +14,10 @@ import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Product;
 import io.kakunin.api.model.ProductSecurityPolicy;
 import io.kakunin.api.model.Result;
-
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,11 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The outcome semantics and the engine API an integrator calls. */
 class RulesetTests {
@@ -46,19 +43,28 @@ class RulesetTests {
 
     private static Result result(Assessment verdict, String id, String subject) {
         return verdict.getResults().stream()
-                .filter(r -> r.getRecommendationId().equals(id) && r.getSubject().equals(subject))
-                .findFirst().orElseThrow(() -> new AssertionError("no result " + id + " for " + subject));
+                .filter(r ->
+                        r.getRecommendationId().equals(id) && r.getSubject().equals(subject))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no result " + id + " for " + subject));
     }
 
     @Test
     void everyRecommendationGetsExactlyOneResultPerSubject() {
-        AssessmentRequest request = new AssessmentRequest().organization(new Organization())
+        AssessmentRequest request = new AssessmentRequest()
+                .organization(new Organization())
                 .products(new ArrayList<>(List.of(new Product(), new Product(), new Product())));
         Assessment verdict = KB.assess(request, Locale.ENGLISH);
-        long orgItems = KB.catalog().entries().stream().filter(e -> e.subject().getValue().equals("ORGANIZATION")).count();
-        long productItems = KB.catalog().entries().stream().filter(e -> e.subject().getValue().equals("PRODUCT")).count();
+        long orgItems = KB.catalog().entries().stream()
+                .filter(e -> e.subject().getValue().equals("ORGANIZATION"))
+                .count();
+        long productItems = KB.catalog().entries().stream()
+                .filter(e -> e.subject().getValue().equals("PRODUCT"))
+                .count();
         assertThat(verdict.getResults()).hasSize((int) (orgItems + 3 * productItems));
-        assertThat(verdict.getResults()).extracting(r -> r.getRecommendationId() + r.getSubject()).doesNotHaveDuplicates();
+        assertThat(verdict.getResults())
+                .extracting(r -> r.getRecommendationId() + r.getSubject())
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -76,7 +82,8 @@ class RulesetTests {
 
     @Test
     void aSharedDefaultPasswordFailsWithEvidenceReferencesAndTrace() {
-        Assessment verdict = KB.assess(oneProduct(new Product().defaultPasswordPolicy(DefaultPasswordPolicy.SHARED)), Locale.ENGLISH);
+        Assessment verdict = KB.assess(
+                oneProduct(new Product().defaultPasswordPolicy(DefaultPasswordPolicy.SHARED)), Locale.ENGLISH);
         Result r = result(verdict, "PS-4.2", "/products/0");
         assertThat(r.getOutcome()).isEqualTo(Outcome.FAIL);
         assertThat(r.getLevel()).isEqualTo(Level.MUST);
@@ -85,7 +92,8 @@ class RulesetTests {
         assertThat(r.getMessage()).isEqualTo("Every device ships with the same default password.");
         assertThat(r.getRemediation()).contains("random");
         assertThat(r.getReferences()).anySatisfy(ref -> assertThat(ref.getId()).isEqualTo("S1.1-02"));
-        assertThat(r.getFiredRules()).extracting(f -> f.getRule())
+        assertThat(r.getFiredRules())
+                .extracting(f -> f.getRule())
                 .containsExactly("A product must not ship with a default password shared across devices");
         assertThat(verdict.getOverallOutcome()).isEqualTo(OverallOutcome.NON_COMPLIANT);
         assertThat(verdict.getRuleset().getRevision()).startsWith("sha256:").hasSize(71);
@@ -93,25 +101,30 @@ class RulesetTests {
 
     @Test
     void nestedFactsArePointedAtWhereTheyAreInTheRequest() {
-        Product product = new Product().networkServices(new ArrayList<>(List.of(
-                new NetworkService().name("https").authRequired(true),
-                new NetworkService().name("rtsp"),
-                new NetworkService().name("telnet").authRequired(false))));
+        Product product = new Product()
+                .networkServices(new ArrayList<>(List.of(
+                        new NetworkService().name("https").authRequired(true),
+                        new NetworkService().name("rtsp"),
+                        new NetworkService().name("telnet").authRequired(false))));
         Result r = result(KB.assess(oneProduct(product), Locale.ENGLISH), "PS-4.1", "/products/0");
         assertThat(r.getOutcome()).isEqualTo(Outcome.FAIL);
         assertThat(r.getEvidence()).containsExactly("/products/0/networkServices/2/authRequired");
-        assertThat(r.getFiredRules()).extracting(f -> f.getOutcome()).containsExactlyInAnyOrder(Outcome.FAIL, Outcome.NEEDS_INFORMATION);
+        assertThat(r.getFiredRules())
+                .extracting(f -> f.getOutcome())
+                .containsExactlyInAnyOrder(Outcome.FAIL, Outcome.NEEDS_INFORMATION);
     }
 
     @Test
     void textsComeInJapaneseAndTraditionalChinese() {
         AssessmentRequest request = oneProduct(new Product().defaultPasswordPolicy(DefaultPasswordPolicy.SHARED));
-        assertThat(result(KB.assess(request, Locale.JAPANESE), "PS-4.2", "/products/0").getTitle())
+        assertThat(result(KB.assess(request, Locale.JAPANESE), "PS-4.2", "/products/0")
+                        .getTitle())
                 .isEqualTo("機器間で共通のデフォルトパスワードを使わない");
         Assessment chinese = KB.assess(request, Locales.TRADITIONAL_CHINESE);
         assertThat(chinese.getLocale()).isEqualTo("zh-TW");
         assertThat(result(chinese, "PS-4.2", "/products/0").getTitle()).isEqualTo("裝置間不得共用預設密碼");
-        assertThat(chinese.getMeasures()).anySatisfy(m -> assertThat(m.getTitle()).isEqualTo("安全的設計與開發"));
+        assertThat(chinese.getMeasures())
+                .anySatisfy(m -> assertThat(m.getTitle()).isEqualTo("安全的設計與開發"));
     }
 
     @Test
@@ -135,18 +148,25 @@ class RulesetTests {
     void aThresholdChangedInConfigurationChangesTheOutcomeAndTheRevision() {
         AssessmentRequest request = new AssessmentRequest()
                 .assessmentDate(LocalDate.of(2026, 11, 1))
-                .organization(new Organization().productSecurityPolicy(new ProductSecurityPolicy().exists(true)
-                        .lastReviewDate(LocalDate.of(2025, 6, 30))))
+                .organization(new Organization()
+                        .productSecurityPolicy(
+                                new ProductSecurityPolicy().exists(true).lastReviewDate(LocalDate.of(2025, 6, 30))))
                 .products(new ArrayList<>(List.of(new Product())));
-        assertThat(result(KB.assess(request, Locale.ENGLISH), "PS-1.3", "/organization").getOutcome()).isEqualTo(Outcome.FAIL);
+        assertThat(result(KB.assess(request, Locale.ENGLISH), "PS-1.3", "/organization")
+                        .getOutcome())
+                .isEqualTo(Outcome.FAIL);
 
         Ruleset tolerant = Ruleset.builtIn(Map.of("policyReviewIntervalMonths", 24));
         Result r = result(tolerant.assess(request, Locale.ENGLISH), "PS-1.3", "/organization");
         assertThat(r.getOutcome()).isEqualTo(Outcome.PASS);
         assertThat(tolerant.revision()).isNotEqualTo(KB.revision());
         assertThat(tolerant.thresholds().value("policyReviewIntervalMonths")).isEqualTo(24);
-        assertThat(result(tolerant.assess(request.assessmentDate(LocalDate.of(2028, 1, 1)), Locale.ENGLISH), "PS-1.3", "/organization")
-                .getMessage()).contains("24 months");
+        assertThat(result(
+                                tolerant.assess(request.assessmentDate(LocalDate.of(2028, 1, 1)), Locale.ENGLISH),
+                                "PS-1.3",
+                                "/organization")
+                        .getMessage())
+                .contains("24 months");
     }
 
     @Test
@@ -163,10 +183,16 @@ class RulesetTests {
                     outcomes.pass(drools, $p);
                 end
                 """;
-        Ruleset kb = Ruleset.compile(KB.files().with("product/extra.drl", extra.getBytes(StandardCharsets.UTF_8)), "test");
-        Result failed = result(kb.assess(oneProduct(new Product().credentialChangeable(false)), Locale.ENGLISH), "PS-4.3", "/products/0");
+        Ruleset kb =
+                Ruleset.compile(KB.files().with("product/extra.drl", extra.getBytes(StandardCharsets.UTF_8)), "test");
+        Result failed = result(
+                kb.assess(oneProduct(new Product().credentialChangeable(false)), Locale.ENGLISH),
+                "PS-4.3",
+                "/products/0");
         assertThat(failed.getOutcome()).isEqualTo(Outcome.FAIL);
-        assertThat(failed.getFiredRules()).extracting(f -> f.getOutcome()).containsExactlyInAnyOrder(Outcome.FAIL, Outcome.PASS);
+        assertThat(failed.getFiredRules())
+                .extracting(f -> f.getOutcome())
+                .containsExactlyInAnyOrder(Outcome.FAIL, Outcome.PASS);
         Result unknown = result(kb.assess(oneProduct(new Product()), Locale.ENGLISH), "PS-4.3", "/products/0");
         assertThat(unknown.getOutcome()).isEqualTo(Outcome.NEEDS_INFORMATION);
         assertThat(unknown.getMissingFacts()).containsExactly("/products/0/credentialChangeable");
@@ -189,9 +215,14 @@ class RulesetTests {
         RulesetFiles files = KB.files();
         String authentication = files.text("product/authentication.drl");
         String withoutPs43 = authentication.replaceAll("(?s)// -+ PS-4\\.3.*?(?=// -+ PS-4\\.4)", "");
-        Ruleset kb = Ruleset.compile(files.with("product/authentication.drl", withoutPs43.getBytes(StandardCharsets.UTF_8))
-                .with("product/special.drl", onlyForOneName.getBytes(StandardCharsets.UTF_8)), "test");
-        Result r = result(kb.assess(oneProduct(new Product().name("ordinary").credentialChangeable(true)), Locale.ENGLISH), "PS-4.3", "/products/0");
+        Ruleset kb = Ruleset.compile(
+                files.with("product/authentication.drl", withoutPs43.getBytes(StandardCharsets.UTF_8))
+                        .with("product/special.drl", onlyForOneName.getBytes(StandardCharsets.UTF_8)),
+                "test");
+        Result r = result(
+                kb.assess(oneProduct(new Product().name("ordinary").credentialChangeable(true)), Locale.ENGLISH),
+                "PS-4.3",
+                "/products/0");
         assertThat(r.getOutcome()).isEqualTo(Outcome.NEEDS_INFORMATION);
         assertThat(r.getFiredRules()).isEmpty();
         assertThat(r.getMissingFacts()).containsExactly("/products/0/credentialChangeable");
@@ -205,25 +236,33 @@ class RulesetTests {
         Result mustPass = new Result().level(Level.MUST).outcome(Outcome.PASS);
         Result shouldFail = new Result().level(Level.SHOULD).outcome(Outcome.FAIL);
         Result shouldNeed = new Result().level(Level.SHOULD).outcome(Outcome.NEEDS_INFORMATION);
-        assertThat(VerdictAssembler.overall(List.of(mustPass, mustNeed, mustFail))).isEqualTo(OverallOutcome.NON_COMPLIANT);
-        assertThat(VerdictAssembler.overall(List.of(mustPass, mustNeed, shouldFail))).isEqualTo(OverallOutcome.INCOMPLETE);
-        assertThat(VerdictAssembler.overall(List.of(mustPass, shouldFail, shouldNeed))).isEqualTo(OverallOutcome.COMPLIANT);
+        assertThat(VerdictAssembler.overall(List.of(mustPass, mustNeed, mustFail)))
+                .isEqualTo(OverallOutcome.NON_COMPLIANT);
+        assertThat(VerdictAssembler.overall(List.of(mustPass, mustNeed, shouldFail)))
+                .isEqualTo(OverallOutcome.INCOMPLETE);
+        assertThat(VerdictAssembler.overall(List.of(mustPass, shouldFail, shouldNeed)))
+                .isEqualTo(OverallOutcome.COMPLIANT);
     }
 
     @Test
     void unusableRequestsAreRefusedNamingTheField() {
-        assertThatThrownBy(() -> KB.assess(new AssessmentRequest().products(new ArrayList<>(List.of(new Product()))), Locale.ENGLISH))
+        assertThatThrownBy(() -> KB.assess(
+                        new AssessmentRequest().products(new ArrayList<>(List.of(new Product()))), Locale.ENGLISH))
                 .isInstanceOf(InvalidFactsException.class)
-                .satisfies(e -> assertThat(((InvalidFactsException) e).problems()).extracting(InvalidFactsException.Problem::pointer)
+                .satisfies(e -> assertThat(((InvalidFactsException) e).problems())
+                        .extracting(InvalidFactsException.Problem::pointer)
                         .containsExactly("/organization"));
         List<NetworkService> services = new ArrayList<>();
         services.add(new NetworkService().authRequired(true));
         services.add(null);
         assertThatThrownBy(() -> KB.assess(oneProduct(new Product().networkServices(services)), Locale.ENGLISH))
                 .isInstanceOf(InvalidFactsException.class)
-                .satisfies(e -> assertThat(((InvalidFactsException) e).problems()).extracting(InvalidFactsException.Problem::pointer)
+                .satisfies(e -> assertThat(((InvalidFactsException) e).problems())
+                        .extracting(InvalidFactsException.Problem::pointer)
                         .containsExactly("/products/0/networkServices/1"));
-        assertThatThrownBy(() -> KB.assess(new AssessmentRequest().organization(new Organization()).products(new ArrayList<>()), Locale.ENGLISH))
+        assertThatThrownBy(() -> KB.assess(
+                        new AssessmentRequest().organization(new Organization()).products(new ArrayList<>()),
+                        Locale.ENGLISH))
                 .isInstanceOf(InvalidFactsException.class);
     }
 
@@ -235,8 +274,13 @@ class RulesetTests {
             for (int i = 0; i < 200; i++) {
                 boolean shared = i % 2 == 0;
                 futures.add(pool.submit(() -> {
-                    Product p = new Product().defaultPasswordPolicy(shared ? DefaultPasswordPolicy.SHARED : DefaultPasswordPolicy.USER_SET_AT_FIRST_USE);
-                    Outcome o = result(KB.assess(oneProduct(p), Locale.ENGLISH), "PS-4.2", "/products/0").getOutcome();
+                    Product p = new Product()
+                            .defaultPasswordPolicy(
+                                    shared
+                                            ? DefaultPasswordPolicy.SHARED
+                                            : DefaultPasswordPolicy.USER_SET_AT_FIRST_USE);
+                    Outcome o = result(KB.assess(oneProduct(p), Locale.ENGLISH), "PS-4.2", "/products/0")
+                            .getOutcome();
                     return o == (shared ? Outcome.FAIL : Outcome.PASS);
                 }));
             }
@@ -255,15 +299,24 @@ class RulesetTests {
      */
     @Test
     void aReusedSessionCarriesNothingOverFromTheEvaluationBefore() {
-        AssessmentRequest camera = fixture("product-security/scenario-budget-network-camera-with-shared-password-and-telnet-is-non-compliant");
+        AssessmentRequest camera = fixture(
+                "product-security/scenario-budget-network-camera-with-shared-password-and-telnet-is-non-compliant");
         AssessmentRequest lock = fixture("product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant");
-        String first = Json.mapper().writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults());
+        String first = Json.mapper()
+                .writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults());
         for (int i = 0; i < 20; i++) {
             KB.assess(lock, Locale.ENGLISH);
-            KB.review(Json.mapper().readValue(read("information-sharing/scenario-soc-shares-c2-and-hashes-with-a-coordination-centre-without-consent"),
-                    io.kakunin.api.model.SharingReviewRequest.class), Locale.ENGLISH);
+            KB.review(
+                    Json.mapper()
+                            .readValue(
+                                    read(
+                                            "information-sharing/scenario-soc-shares-c2-and-hashes-with-a-coordination-centre-without-consent"),
+                                    io.kakunin.api.model.SharingReviewRequest.class),
+                    Locale.ENGLISH);
         }
-        assertThat(Json.mapper().writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults())).isEqualTo(first);
+        assertThat(Json.mapper()
+                        .writeValueAsString(KB.assess(camera, Locale.ENGLISH).getResults()))
+                .isEqualTo(first);
     }
 
     private static AssessmentRequest fixture(String name) {
@@ -272,7 +325,8 @@ class RulesetTests {
 
     private static byte[] read(String name) {
         try {
-            return java.nio.file.Files.readAllBytes(io.kakunin.fixtures.Fixtures.root().resolve(name).resolve("request.json"));
+            return java.nio.file.Files.readAllBytes(
+                    io.kakunin.fixtures.Fixtures.root().resolve(name).resolve("request.json"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

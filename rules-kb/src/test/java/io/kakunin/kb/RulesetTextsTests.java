@@ -1,7 +1,6 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Locales;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
@@ -9,16 +8,14 @@ import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
-
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A stored verdict is re-rendered in another language from the texts of its revision, read
@@ -26,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RulesetTextsTests {
 
-    private static final Ruleset KB = Ruleset.builtIn().withClock(Clock.fixed(Instant.parse("2026-12-01T09:00:00Z"), ZoneOffset.UTC));
+    private static final Ruleset KB =
+            Ruleset.builtIn().withClock(Clock.fixed(Instant.parse("2026-12-01T09:00:00Z"), ZoneOffset.UTC));
     private static final RulesetTexts READ = RulesetTexts.read(KB.files(), "read");
 
     @Test
@@ -45,18 +43,23 @@ class RulesetTextsTests {
                     Assessment english = KB.assess(request, Locale.ENGLISH);
                     Assessment expected = KB.assess(request, locale);
                     Assessment rendered = READ.localize(english, locale);
-                    assertThat((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(rendered)).as("%s in %s", fixture.name(), locale)
-                            .isEqualTo((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(expected));
+                    assertThat((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(rendered))
+                            .as("%s in %s", fixture.name(), locale)
+                            .isEqualTo((tools.jackson.databind.JsonNode)
+                                    Json.mapper().valueToTree(expected));
                 } else {
-                    SharingReviewRequest request = Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
+                    SharingReviewRequest request =
+                            Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
                     SharingReview english = KB.review(request, Locale.ENGLISH);
                     SharingReview expected = KB.review(request, locale);
                     SharingReview rendered = READ.localize(english, locale);
                     // The sanitized bundle has an ID of its own each time, and no text in it.
                     rendered.sanitizedBundle(null);
                     expected.sanitizedBundle(null);
-                    assertThat((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(rendered)).as("%s in %s", fixture.name(), locale)
-                            .isEqualTo((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(expected));
+                    assertThat((tools.jackson.databind.JsonNode) Json.mapper().valueToTree(rendered))
+                            .as("%s in %s", fixture.name(), locale)
+                            .isEqualTo((tools.jackson.databind.JsonNode)
+                                    Json.mapper().valueToTree(expected));
                 }
             }
         }

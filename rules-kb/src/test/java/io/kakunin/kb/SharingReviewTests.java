@@ -1,6 +1,6 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kakunin.api.model.ConsentStatus;
 import io.kakunin.api.model.ItemCategory;
@@ -16,9 +16,9 @@ import io.kakunin.api.model.TlpLevel;
 import io.kakunin.api.model.VictimProfile;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.input.Json;
 import io.kakunin.kb.sharing.StixBundle;
 import io.kakunin.kb.sharing.Tlp;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,24 +27,24 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Properties of sharing reviews that must hold for every case, not only the ones we wrote. */
 class SharingReviewTests {
 
     private static final Ruleset KB = Ruleset.builtIn();
-    private static final Set<ItemCategory> DAMAGE = EnumSet.of(ItemCategory.DAMAGE_DETAIL, ItemCategory.RESPONSE_STATUS,
-            ItemCategory.VICTIM_IDENTITY, ItemCategory.SIGHTING);
+    private static final Set<ItemCategory> DAMAGE = EnumSet.of(
+            ItemCategory.DAMAGE_DETAIL,
+            ItemCategory.RESPONSE_STATUS,
+            ItemCategory.VICTIM_IDENTITY,
+            ItemCategory.SIGHTING);
 
     static Stream<FixtureCase> sharingFixtures() {
-        return FixtureCase.load(Fixtures.root()).stream().filter(f -> f.topic().equals(FixtureCase.INFORMATION_SHARING));
+        return FixtureCase.load(Fixtures.root()).stream()
+                .filter(f -> f.topic().equals(FixtureCase.INFORMATION_SHARING));
     }
 
     private static SharingReviewRequest request(FixtureCase f) {
@@ -54,7 +54,8 @@ class SharingReviewTests {
     @Test
     void thereAreSharingFixturesOfEveryDecision() {
         Set<SharingDecision> seen = EnumSet.noneOf(SharingDecision.class);
-        sharingFixtures().forEach(f -> seen.add(KB.review(request(f), Locale.ENGLISH).getDecision()));
+        sharingFixtures()
+                .forEach(f -> seen.add(KB.review(request(f), Locale.ENGLISH).getDecision()));
         assertThat(seen).containsExactlyInAnyOrder(SharingDecision.values());
     }
 
@@ -68,8 +69,11 @@ class SharingReviewTests {
         SharingReviewRequest request = request(fixture);
         SharingReview review = KB.review(request, Locale.ENGLISH);
         if (review.getSanitizedBundle() == null) {
-            assertThat(request.getStix() == null || !Set.of(SharingDecision.SHARE_WITHOUT_CONSENT, SharingDecision.SHARE_AFTER_REDACTION)
-                    .contains(review.getDecision())).as("a shareable bundle comes back sanitized").isTrue();
+            assertThat(request.getStix() == null
+                            || !Set.of(SharingDecision.SHARE_WITHOUT_CONSENT, SharingDecision.SHARE_AFTER_REDACTION)
+                                    .contains(review.getDecision()))
+                    .as("a shareable bundle comes back sanitized")
+                    .isTrue();
             return;
         }
         JsonNode sanitized = Json.mapper().valueToTree(review.getSanitizedBundle());
@@ -77,11 +81,17 @@ class SharingReviewTests {
         String marking = Tlp.markingId(review.getTlp().getLevel());
         for (JsonNode o : bundle.objects()) {
             if (!o.path("type").asString().equals("marking-definition")) {
-                assertThat(o.path("object_marking_refs").toString()).as(o.path("id").asString()).contains(marking);
+                assertThat(o.path("object_marking_refs").toString())
+                        .as(o.path("id").asString())
+                        .contains(marking);
             }
         }
-        assertThat(bundle.indicesOf(marking)).as("the TLP 2.0 definition travels with the bundle").isNotEmpty();
-        assertThat(structuralProblems(bundle)).as("what a STIX 2.1 validator would refuse").isEmpty();
+        assertThat(bundle.indicesOf(marking))
+                .as("the TLP 2.0 definition travels with the bundle")
+                .isNotEmpty();
+        assertThat(structuralProblems(bundle))
+                .as("what a STIX 2.1 validator would refuse")
+                .isEmpty();
 
         request.setStix(Json.mapper().convertValue(sanitized, Map.class));
         request.setProposedTlp(review.getTlp().getLevel());
@@ -120,11 +130,14 @@ class SharingReviewTests {
                     }
                 }
                 case "language-content" -> {
-                    if (!o.path("object_modified").asString("").equals(modified.get(o.path("object_ref").asString()))) {
-                        problems.add(id + ": object_modified is not the modified of " + o.path("object_ref").asString());
+                    if (!o.path("object_modified")
+                            .asString("")
+                            .equals(modified.get(o.path("object_ref").asString()))) {
+                        problems.add(id + ": object_modified is not the modified of "
+                                + o.path("object_ref").asString());
                     }
                 }
-                default -> { }
+                default -> {}
             }
             for (String typed : List.of("value", "url", "path", "src_ref", "dst_ref")) {
                 if (o.path(typed).asString("").contains("[redacted]")) {
@@ -161,18 +174,23 @@ class SharingReviewTests {
         collectStrings(Json.mapper().valueToTree(review.getSanitizedBundle()), strings);
         VictimProfile profile = request.getVictimProfile();
         List<String> needles = new ArrayList<>();
-        for (List<String> list : java.util.Arrays.asList(profile.getNames(), profile.getAliases(), profile.getBrands(), profile.getDomains())) {
+        for (List<String> list : java.util.Arrays.asList(
+                profile.getNames(), profile.getAliases(), profile.getBrands(), profile.getDomains())) {
             if (list != null) {
-                list.forEach(v -> needles.add(java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)));
+                list.forEach(v -> needles.add(java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFKC)
+                        .toLowerCase(Locale.ROOT)));
             }
         }
-        io.kakunin.kb.sharing.VictimMatcher ranges = new io.kakunin.kb.sharing.VictimMatcher(new VictimProfile().ipRanges(profile.getIpRanges()));
+        io.kakunin.kb.sharing.VictimMatcher ranges =
+                new io.kakunin.kb.sharing.VictimMatcher(new VictimProfile().ipRanges(profile.getIpRanges()));
         for (String s : strings) {
-            String folded = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+            String folded = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC)
+                    .toLowerCase(Locale.ROOT);
             for (String needle : needles) {
                 assertThat(folded).as("a string of the sanitized bundle").doesNotContain(needle);
             }
-            assertThat(ranges.addressesIn(s)).as("addresses in '%s'", s)
+            assertThat(ranges.addressesIn(s))
+                    .as("addresses in '%s'", s)
                     .noneMatch(m -> m.kind() == io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP);
         }
     }
@@ -200,9 +218,15 @@ class SharingReviewTests {
         }
         SharingReview review = KB.review(request, Locale.ENGLISH);
         String returned = Json.mapper().writeValueAsString(review).toLowerCase(Locale.ROOT);
-        String redactions = Json.mapper().writeValueAsString(review.getRedactions() == null ? List.of() : review.getRedactions()).toLowerCase(Locale.ROOT);
-        String storedRequest = Json.mapper().writeValueAsString(Ruleset.storableSharingRequest(request)).toLowerCase(Locale.ROOT);
-        String storedReview = Json.mapper().writeValueAsString(Ruleset.storableSharingReview(request, review)).toLowerCase(Locale.ROOT);
+        String redactions = Json.mapper()
+                .writeValueAsString(review.getRedactions() == null ? List.of() : review.getRedactions())
+                .toLowerCase(Locale.ROOT);
+        String storedRequest = Json.mapper()
+                .writeValueAsString(Ruleset.storableSharingRequest(request))
+                .toLowerCase(Locale.ROOT);
+        String storedReview = Json.mapper()
+                .writeValueAsString(Ruleset.storableSharingReview(request, review))
+                .toLowerCase(Locale.ROOT);
         request.setVictimProfile(null);
         String submittedShare = Json.mapper().writeValueAsString(request).toLowerCase(Locale.ROOT);
         for (String value : profileValues(request(fixture).getVictimProfile())) {
@@ -226,8 +250,11 @@ class SharingReviewTests {
         }
         if (p.getIpRanges() != null) {
             // The network part: "198.51.100" of 198.51.100.0/24, "2001:db8:a" of 2001:db8:a::/48.
-            p.getIpRanges().forEach(r -> values.add(r.contains(":") ? r.replaceAll("::?/.*$|/.*$", "")
-                    : r.substring(0, r.indexOf('/') > 0 ? r.lastIndexOf('.') : r.length())));
+            p.getIpRanges()
+                    .forEach(r -> values.add(
+                            r.contains(":")
+                                    ? r.replaceAll("::?/.*$|/.*$", "")
+                                    : r.substring(0, r.indexOf('/') > 0 ? r.lastIndexOf('.') : r.length())));
         }
         return values;
     }
@@ -251,13 +278,19 @@ class SharingReviewTests {
                     .victimConsent(random.nextInt(5) == 0 ? null : pick(random, ConsentStatus.values()))
                     .proposedTlp(random.nextBoolean() ? null : pick(random, TlpLevel.values()))
                     .redistribution(pick(random, RedistributionScope.values()))
-                    .deIdentificationReview(new io.kakunin.api.model.DeIdentificationReview().performed(true)
+                    .deIdentificationReview(new io.kakunin.api.model.DeIdentificationReview()
+                            .performed(true)
                             .residualRisk(pick(random, io.kakunin.api.model.ResidualRisk.values())))
                     .nda(new io.kakunin.api.model.Nda().exists(false));
             List<SharedItem> items = new ArrayList<>();
             for (int i = 0, k = 1 + random.nextInt(4); i < k; i++) {
-                items.add(new SharedItem().category(pick(random, categories)).value("v" + i)
-                        .identifierFlags(random.nextInt(4) == 0 ? Set.of(pick(random, io.kakunin.api.model.IdentifierFlag.values())) : Set.of())
+                items.add(new SharedItem()
+                        .category(pick(random, categories))
+                        .value("v" + i)
+                        .identifierFlags(
+                                random.nextInt(4) == 0
+                                        ? Set.of(pick(random, io.kakunin.api.model.IdentifierFlag.values()))
+                                        : Set.of())
                         .embeddedDataReviewed(random.nextBoolean()));
             }
             r.items(items);
@@ -267,26 +300,38 @@ class SharingReviewTests {
             if (!consented && items.stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))) {
                 assertThat(review.getDecision()).as("case %d", n).isNotEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
                 assertThat(review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION
-                        && review.getRedactions().stream().noneMatch(x -> x.getAction() == io.kakunin.api.model.RedactionAction.REMOVE_ITEM))
-                        .as("case %d: shared after redaction, the damage information is removed", n).isFalse();
+                                && review.getRedactions().stream()
+                                        .noneMatch(
+                                                x -> x.getAction() == io.kakunin.api.model.RedactionAction.REMOVE_ITEM))
+                        .as("case %d: shared after redaction, the damage information is removed", n)
+                        .isFalse();
             }
             JsonNode facts = Json.mapper().valueToTree(r);
             for (io.kakunin.api.model.Result result : review.getResults()) {
                 if (result.getOutcome() == io.kakunin.api.model.Outcome.FAIL && result.getEvidence() != null) {
                     for (String pointer : result.getEvidence()) {
-                        assertThat(facts.at(pointer).isMissingNode() || facts.at(pointer).isNull())
-                                .as("case %d: %s gives %s as evidence, which the request does not hold", n, result.getRecommendationId(), pointer).isFalse();
+                        assertThat(facts.at(pointer).isMissingNode()
+                                        || facts.at(pointer).isNull())
+                                .as(
+                                        "case %d: %s gives %s as evidence, which the request does not hold",
+                                        n, result.getRecommendationId(), pointer)
+                                .isFalse();
                     }
                 }
                 if (result.getOutcome() == io.kakunin.api.model.Outcome.NEEDS_INFORMATION) {
-                    assertThat(result.getMissingFacts()).as("case %d: %s names what it needs", n, result.getRecommendationId()).isNotEmpty();
+                    assertThat(result.getMissingFacts())
+                            .as("case %d: %s names what it needs", n, result.getRecommendationId())
+                            .isNotEmpty();
                 }
             }
             if (r.getPurpose() == SharingPurpose.MARKETING) {
                 assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);
             }
-            if (review.getDecision() == SharingDecision.SHARE_WITHOUT_CONSENT || review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION) {
-                assertThat(r.getRedistribution().ordinal()).as("case %d", n).isLessThanOrEqualTo(review.getAllowedRedistribution().ordinal());
+            if (review.getDecision() == SharingDecision.SHARE_WITHOUT_CONSENT
+                    || review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION) {
+                assertThat(r.getRedistribution().ordinal())
+                        .as("case %d", n)
+                        .isLessThanOrEqualTo(review.getAllowedRedistribution().ordinal());
                 checked++;
             }
         }

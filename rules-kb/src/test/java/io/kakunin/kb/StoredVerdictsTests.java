@@ -1,21 +1,17 @@
 package io.kakunin.kb;
 
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Locales;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
-
+import io.kakunin.kb.input.Json;
+import io.kakunin.kb.ruleset.Locales;
 import java.util.Locale;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A verdict stored without its rendered texts reads back, rendered by its revision, as it was returned. */
 class StoredVerdictsTests {
@@ -35,7 +31,9 @@ class StoredVerdictsTests {
                 Assessment verdict = ruleset.assess(request, locale);
                 String stored = StoredVerdicts.toJson(verdict);
                 JsonNode tree = Json.mapper().readTree(stored);
-                assertThat(tree.findValues("title")).as("no rendered title is stored").isEmpty();
+                assertThat(tree.findValues("title"))
+                        .as("no rendered title is stored")
+                        .isEmpty();
                 assertThat(tree.findValues("remediation")).isEmpty();
                 assertThat(tree.findValues("references")).isEmpty();
                 int full = Json.mapper().writeValueAsString(verdict).length();
@@ -55,10 +53,16 @@ class StoredVerdictsTests {
 
     @Test
     void aVerdictIsRenderedOnlyByItsOwnRevision() {
-        Assessment verdict = Ruleset.builtIn().assess(new AssessmentRequest().organization(new io.kakunin.api.model.Organization())
-                .products(new java.util.ArrayList<>(java.util.List.of(new io.kakunin.api.model.Product()))), Locale.ENGLISH);
+        Assessment verdict = Ruleset.builtIn()
+                .assess(
+                        new AssessmentRequest()
+                                .organization(new io.kakunin.api.model.Organization())
+                                .products(new java.util.ArrayList<>(
+                                        java.util.List.of(new io.kakunin.api.model.Product()))),
+                        Locale.ENGLISH);
         Assessment stored = StoredVerdicts.fromJson(StoredVerdicts.toJson(verdict));
         stored.getRuleset().revision("sha256:" + "0".repeat(64));
-        assertThatThrownBy(() -> StoredVerdicts.render(stored, Ruleset.builtIn(), Locale.ENGLISH)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StoredVerdicts.render(stored, Ruleset.builtIn(), Locale.ENGLISH))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

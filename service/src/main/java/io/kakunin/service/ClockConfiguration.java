@@ -1,7 +1,6 @@
 package io.kakunin.service;
 
 import java.time.Clock;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

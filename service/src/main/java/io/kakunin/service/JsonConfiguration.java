@@ -1,12 +1,10 @@
 package io.kakunin.service;
 
 import io.kakunin.kb.input.Json;
-
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
 import tools.jackson.core.StreamReadConstraints;
 
 /**

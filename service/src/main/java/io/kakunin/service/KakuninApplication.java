@@ -1,7 +1,6 @@
 package io.kakunin.service;
 
 import io.kakunin.kb.Ruleset;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;

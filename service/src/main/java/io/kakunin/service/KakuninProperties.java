@@ -1,11 +1,9 @@
 package io.kakunin.service;
 
 import io.kakunin.kb.fixtures.PublicationGate;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -35,7 +33,9 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      */
     public record Storage(Duration commitTimeout) {
         public Storage {
-            commitTimeout = commitTimeout == null || commitTimeout.isNegative() || commitTimeout.isZero() ? Duration.ofSeconds(5) : commitTimeout;
+            commitTimeout = commitTimeout == null || commitTimeout.isNegative() || commitTimeout.isZero()
+                    ? Duration.ofSeconds(5)
+                    : commitTimeout;
         }
     }
 
@@ -63,8 +63,15 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      *                                 compiled again before it is answered 503 with Retry-After
      *                                 (default 10 s); the compile goes on meanwhile
      */
-    public record Rules(Path path, Boolean watch, Duration watchQuietPeriod, Map<String, Integer> thresholds,
-                        Integer compiledRevisionsKept, Integer maxConcurrentValidations, Double coverageMin, Duration recompileWait) {
+    public record Rules(
+            Path path,
+            Boolean watch,
+            Duration watchQuietPeriod,
+            Map<String, Integer> thresholds,
+            Integer compiledRevisionsKept,
+            Integer maxConcurrentValidations,
+            Double coverageMin,
+            Duration recompileWait) {
         public Rules {
             watch = watch == null || watch;
             watchQuietPeriod = watchQuietPeriod == null ? Duration.ofMillis(300) : watchQuietPeriod;
@@ -101,8 +108,14 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * @param maxBatchBody      the largest body of {@code POST /v1/assessments:batch} (default
      *                          1 GB); it is streamed, and each line is held to {@code maxBodySize}
      */
-    public record Limits(DataSize maxBodySize, DataSize maxRulesetUpload, Integer maxNestingDepth, Integer maxStringLength,
-                         Integer maxNumberLength, Integer maxArrayItems, DataSize maxBatchBody) {
+    public record Limits(
+            DataSize maxBodySize,
+            DataSize maxRulesetUpload,
+            Integer maxNestingDepth,
+            Integer maxStringLength,
+            Integer maxNumberLength,
+            Integer maxArrayItems,
+            DataSize maxBatchBody) {
         public Limits {
             maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
             maxRulesetUpload = maxRulesetUpload == null ? DataSize.ofMegabytes(8) : maxRulesetUpload;
@@ -127,8 +140,11 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      *                        (default 10 s): how long a revocation takes to reach other instances
      * @param jwt             what a JWT bearer token must hold to be accepted
      */
-    public record Security(java.util.List<ProvisionedKey> provisionedKeys, String jwtRolesClaim, java.time.Duration keyCacheTtl,
-                           Jwt jwt) {
+    public record Security(
+            java.util.List<ProvisionedKey> provisionedKeys,
+            String jwtRolesClaim,
+            java.time.Duration keyCacheTtl,
+            Jwt jwt) {
         public Security {
             provisionedKeys = provisionedKeys == null ? java.util.List.of() : java.util.List.copyOf(provisionedKeys);
             jwtRolesClaim = jwtRolesClaim == null || jwtRolesClaim.isBlank() ? "roles" : jwtRolesClaim;
@@ -162,7 +178,8 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * A key given in the configuration: either the key itself (at least 32 characters) or its
      * SHA-256 in hex, so that the configuration need not hold the secret.
      */
-    public record ProvisionedKey(String name, java.util.List<io.kakunin.api.model.Role> roles, String key, String sha256) {
+    public record ProvisionedKey(
+            String name, java.util.List<io.kakunin.api.model.Role> roles, String key, String sha256) {
         public ProvisionedKey {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a provisioned key needs a name");
@@ -174,10 +191,12 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
                 throw new IllegalArgumentException("provisioned key '" + name + "' needs either key or sha256");
             }
             if (key != null && (key.length() < 32 || !key.matches("[\\x21-\\x7E]+"))) {
-                throw new IllegalArgumentException("provisioned key '" + name + "' must be at least 32 printable characters");
+                throw new IllegalArgumentException(
+                        "provisioned key '" + name + "' must be at least 32 printable characters");
             }
             if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
-                throw new IllegalArgumentException("provisioned key '" + name + "' has an sha256 that is not 64 hex digits");
+                throw new IllegalArgumentException(
+                        "provisioned key '" + name + "' has an sha256 that is not 64 hex digits");
             }
         }
     }

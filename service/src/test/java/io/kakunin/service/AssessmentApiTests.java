@@ -1,24 +1,21 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Ruleset;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The assessment path end to end over HTTP, as the README promises it. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -46,8 +43,10 @@ class AssessmentApiTests {
         assertThat(created.contentType()).startsWith("application/json");
         JsonNode verdict = created.json();
         assertThat(verdict.path("id").asString()).isNotBlank();
-        assertThat(created.header("Location")).endsWith("/v1/assessments/" + verdict.path("id").asString());
-        assertThat(verdict.path("ruleset").path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(created.header("Location"))
+                .endsWith("/v1/assessments/" + verdict.path("id").asString());
+        assertThat(verdict.path("ruleset").path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
         assertThat(verdict.path("overallOutcome").asString()).isEqualTo("NON_COMPLIANT");
         JsonNode result = find(verdict, "PS-4.2");
         assertThat(result.path("outcome").asString()).isEqualTo("FAIL");
@@ -57,7 +56,8 @@ class AssessmentApiTests {
         assertThat(result.path("remediation").asString()).isNotBlank();
         assertThat(result.path("references")).isNotEmpty();
         assertThat(result.path("firedRules")).isNotEmpty();
-        assertThat(find(verdict, "PS-4.3").path("missingFacts").get(0).asString()).isEqualTo("/products/0/credentialChangeable");
+        assertThat(find(verdict, "PS-4.3").path("missingFacts").get(0).asString())
+                .isEqualTo("/products/0/credentialChangeable");
 
         Http.Response fetched = http().get(created.header("Location"));
         assertThat(fetched.status()).isEqualTo(200);
@@ -71,8 +71,11 @@ class AssessmentApiTests {
         assertThat(unknown.path("outcome").asString()).isEqualTo("NEEDS_INFORMATION");
         assertThat(unknown.path("missingFacts").get(0).asString()).isEqualTo("/products/0/defaultPasswordPolicy");
 
-        Http.Response shared = http().postJson("/v1/assessments",
-                "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}", "Accept-Language", "ja");
+        Http.Response shared = http().postJson(
+                        "/v1/assessments",
+                        "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}",
+                        "Accept-Language",
+                        "ja");
         assertThat(shared.header("Content-Language")).isEqualTo("ja");
         JsonNode failed = find(shared.json(), "PS-4.2");
         assertThat(failed.path("outcome").asString()).isEqualTo("FAIL");
@@ -81,8 +84,11 @@ class AssessmentApiTests {
 
     @Test
     void aStoredVerdictIsRewrittenInTheLanguageAskedFor() {
-        Http.Response created = http().postJson("/v1/assessments",
-                "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}", "Accept-Language", "en");
+        Http.Response created = http().postJson(
+                        "/v1/assessments",
+                        "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}",
+                        "Accept-Language",
+                        "en");
         Http.Response chinese = http().get(created.header("Location"), "Accept-Language", "zh-TW,zh;q=0.8");
         assertThat(chinese.header("Content-Language")).isEqualTo("zh-TW");
         assertThat(find(chinese.json(), "PS-4.2").path("title").asString()).isEqualTo("裝置間不得共用預設密碼");
@@ -108,22 +114,26 @@ class AssessmentApiTests {
     @Test
     void theActiveRulesetIsTheBuiltInOne() {
         JsonNode active = http().get("/v1/rulesets/active").json();
-        assertThat(active.path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(active.path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
         assertThat(active.path("source").asString()).isEqualTo("built-in");
-        assertThat(active.path("ruleCount").asInt()).isEqualTo(Ruleset.builtIn().rules().size());
+        assertThat(active.path("ruleCount").asInt())
+                .isEqualTo(Ruleset.builtIn().rules().size());
     }
 
     @Test
     void theContractIsServedAsWrittenAndSwaggerUiShowsIt() throws Exception {
         JsonNode served = http().get("/v3/api-docs").json();
-        JsonNode contract = new YAMLMapper().readTree(Path.of("../api-spec/src/main/openapi/kakunin.yaml").toFile());
+        JsonNode contract = new YAMLMapper()
+                .readTree(Path.of("../api-spec/src/main/openapi/kakunin.yaml").toFile());
         assertThat(normalized(served)).isEqualTo(normalized(contract));
         assertThat(http().get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
 
     @Test
     void theBenchmarkBaselineDoesNotExistOutsideTheBenchmarkProfile() throws Exception {
-        assertThat(http().postJson("/benchmark/echo", fixture(EXAMPLE)).status()).isIn(403, 404);
+        assertThat(http().postJson("/benchmark/echo", fixture(EXAMPLE)).status())
+                .isIn(403, 404);
     }
 
     @Test
@@ -151,7 +161,9 @@ class AssessmentApiTests {
     private static void sortRequired(JsonNode node) {
         if (node instanceof ObjectNode object) {
             JsonNode required = object.get("required");
-            if (required instanceof ArrayNode array && array.size() > 0 && array.get(0).isString()) {
+            if (required instanceof ArrayNode array
+                    && array.size() > 0
+                    && array.get(0).isString()) {
                 java.util.List<String> names = new java.util.ArrayList<>();
                 array.forEach(n -> names.add(n.asString()));
                 java.util.Collections.sort(names);

@@ -1,20 +1,18 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /v1/assessments:batch: NDJSON in, one result line per input line out, bad lines answered on their own line. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -30,12 +28,18 @@ class AssessmentBatchTests {
     JdbcTemplate jdbc;
 
     private static String request(String organization, String policy) {
-        return "{\"organization\":{\"id\":\"" + organization + "\"},\"products\":[{\"id\":\"cam\",\"defaultPasswordPolicy\":\"" + policy + "\"}]}";
+        return "{\"organization\":{\"id\":\"" + organization
+                + "\"},\"products\":[{\"id\":\"cam\",\"defaultPasswordPolicy\":\"" + policy + "\"}]}";
     }
 
     private List<JsonNode> batch(String body, String query) {
-        Http.Response response = new Http(port).as(TestKeys.SUBMITTER_A)
-                .send("POST", "/v1/assessments:batch" + query, "application/x-ndjson", body.getBytes(StandardCharsets.UTF_8));
+        Http.Response response = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .send(
+                        "POST",
+                        "/v1/assessments:batch" + query,
+                        "application/x-ndjson",
+                        body.getBytes(StandardCharsets.UTF_8));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("application/x-ndjson");
         List<JsonNode> lines = new ArrayList<>();
@@ -49,7 +53,8 @@ class AssessmentBatchTests {
     void everyLineGetsItsOwnResultInOrderAndBadLinesDoNotStopTheBatch() {
         String org = "batch-" + System.nanoTime();
         int before = count(org);
-        String body = String.join("\n",
+        String body = String.join(
+                "\n",
                 request(org, "SHARED"),
                 "{\"organization\":{\"id\":\"" + org + "\"},\"products\":[{",
                 "{\"organization\":{\"id\":\"" + org + "\",\"nmae\":\"typo\"},\"products\":[{}]}",
@@ -64,18 +69,40 @@ class AssessmentBatchTests {
         JsonNode first = lines.get(0);
         assertThat(first.path("overallOutcome").asString()).isEqualTo("NON_COMPLIANT");
         assertThat(first.path("failedRecommendationIds").toString()).contains("PS-4.2");
-        assertThat(first.path("location").asString()).isEqualTo("/v1/assessments/" + first.path("id").asString());
+        assertThat(first.path("location").asString())
+                .isEqualTo("/v1/assessments/" + first.path("id").asString());
         assertThat(first.has("verdict")).as("summaries unless detail=FULL").isFalse();
-        Http.Response stored = new Http(port).as(TestKeys.SUBMITTER_A).get(first.path("location").asString());
+        Http.Response stored = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .get(first.path("location").asString());
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.json().path("overallOutcome").asString()).isEqualTo("NON_COMPLIANT");
 
-        assertThat(lines.get(1).path("problem").path("type").asString()).isEqualTo("urn:kakunin:problem:invalid-request");
+        assertThat(lines.get(1).path("problem").path("type").asString())
+                .isEqualTo("urn:kakunin:problem:invalid-request");
         assertThat(lines.get(1).path("problem").path("detail").asString()).contains("malformed JSON");
-        assertThat(lines.get(2).path("problem").path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/nmae");
+        assertThat(lines.get(2)
+                        .path("problem")
+                        .path("errors")
+                        .get(0)
+                        .path("pointer")
+                        .asString())
+                .isEqualTo("/organization/nmae");
         assertThat(lines.get(3).path("overallOutcome").asString()).isNotEqualTo("NON_COMPLIANT");
-        assertThat(lines.get(4).path("problem").path("errors").get(0).path("pointer").asString()).isEqualTo("/products");
-        assertThat(lines.get(5).path("problem").path("errors").get(0).path("pointer").asString()).isEqualTo("/products/0/defaultPasswordPolicy");
+        assertThat(lines.get(4)
+                        .path("problem")
+                        .path("errors")
+                        .get(0)
+                        .path("pointer")
+                        .asString())
+                .isEqualTo("/products");
+        assertThat(lines.get(5)
+                        .path("problem")
+                        .path("errors")
+                        .get(0)
+                        .path("pointer")
+                        .asString())
+                .isEqualTo("/products/0/defaultPasswordPolicy");
         assertThat(count(org) - before).as("only the good lines are stored").isEqualTo(2);
     }
 
@@ -83,24 +110,30 @@ class AssessmentBatchTests {
     void fullDetailCarriesTheVerdictAsStored() {
         String org = "full-" + System.nanoTime();
         JsonNode line = batch(request(org, "SHARED") + "\n", "?detail=FULL").get(0);
-        JsonNode fetched = new Http(port).as(TestKeys.SUBMITTER_A).get(line.path("location").asString()).json();
+        JsonNode fetched = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .get(line.path("location").asString())
+                .json();
         assertThat(line.path("verdict")).isEqualTo(fetched);
     }
 
     @Test
     void aLineOverTheBodyLimitIsAnsweredOnItsLineAndTheRestGoesOn() {
         String org = "huge-" + System.nanoTime();
-        String huge = "{\"organization\":{\"id\":\"" + org + "\",\"name\":\"" + "x".repeat(1_100_000) + "\"},\"products\":[{}]}";
+        String huge = "{\"organization\":{\"id\":\"" + org + "\",\"name\":\"" + "x".repeat(1_100_000)
+                + "\"},\"products\":[{}]}";
         List<JsonNode> lines = batch(huge + "\n" + request(org, "SHARED"), "");
         assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(413, 201);
-        assertThat(lines.get(0).path("problem").path("type").asString()).isEqualTo("urn:kakunin:problem:payload-too-large");
+        assertThat(lines.get(0).path("problem").path("type").asString())
+                .isEqualTo("urn:kakunin:problem:payload-too-large");
     }
 
     /** A line is a request: its arrays are bounded while it is read, as a single request's are. */
     @Test
     void aLineWithAnArrayOverItsLimitIsRefusedWhileItIsRead() {
         String org = "arrays-" + System.nanoTime();
-        String tooMany = "{\"organization\":{\"id\":\"" + org + "\"},\"products\":[" + "{}, ".repeat(201) + "@@@ not JSON";
+        String tooMany =
+                "{\"organization\":{\"id\":\"" + org + "\"},\"products\":[" + "{}, ".repeat(201) + "@@@ not JSON";
         List<JsonNode> lines = batch(tooMany + "\n" + request(org, "SHARED"), "");
         assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(400, 201);
         JsonNode error = lines.get(0).path("problem").path("errors").get(0);
@@ -113,25 +146,41 @@ class AssessmentBatchTests {
         String org = "many-" + System.nanoTime();
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            body.append(request(org, i % 2 == 0 ? "SHARED" : "UNIQUE_PER_DEVICE")).append('\n');
+            body.append(request(org, i % 2 == 0 ? "SHARED" : "UNIQUE_PER_DEVICE"))
+                    .append('\n');
         }
         List<JsonNode> lines = batch(body.toString(), "");
         assertThat(lines).hasSize(1000);
         assertThat(lines).extracting(l -> l.path("line").asInt()).isSorted().doesNotHaveDuplicates();
         assertThat(lines).allSatisfy(l -> assertThat(l.path("status").asInt()).isEqualTo(201));
         assertThat(count(org)).isEqualTo(1000);
-        assertThat(new Http(port).as(TestKeys.SUBMITTER_A).get("/v1/assessments?organizationId=" + org + "&failedRecommendation=PS-4.2&limit=200")
-                .json().path("items")).hasSize(200);
+        assertThat(new Http(port)
+                        .as(TestKeys.SUBMITTER_A)
+                        .get("/v1/assessments?organizationId=" + org + "&failedRecommendation=PS-4.2&limit=200")
+                        .json()
+                        .path("items"))
+                .hasSize(200);
     }
 
     @Test
     void aBatchNeedsTheSubmitterRoleAndNdjson() {
         Http http = new Http(port);
         byte[] body = (request("x", "SHARED") + "\n").getBytes(StandardCharsets.UTF_8);
-        assertThat(http.as(null).send("POST", "/v1/assessments:batch", "application/x-ndjson", body).status()).isEqualTo(401);
-        assertThat(http.as(TestKeys.AUDITOR).send("POST", "/v1/assessments:batch", "application/x-ndjson", body).status()).isEqualTo(403);
-        assertThat(http.as(TestKeys.SUBMITTER_A).send("POST", "/v1/assessments:batch", "application/json", body).status()).isEqualTo(415);
-        assertThat(http.as(TestKeys.SUBMITTER_A).send("POST", "/v1/assessments:batch?detail=EVERYTHING", "application/x-ndjson", body).status())
+        assertThat(http.as(null)
+                        .send("POST", "/v1/assessments:batch", "application/x-ndjson", body)
+                        .status())
+                .isEqualTo(401);
+        assertThat(http.as(TestKeys.AUDITOR)
+                        .send("POST", "/v1/assessments:batch", "application/x-ndjson", body)
+                        .status())
+                .isEqualTo(403);
+        assertThat(http.as(TestKeys.SUBMITTER_A)
+                        .send("POST", "/v1/assessments:batch", "application/json", body)
+                        .status())
+                .isEqualTo(415);
+        assertThat(http.as(TestKeys.SUBMITTER_A)
+                        .send("POST", "/v1/assessments:batch?detail=EVERYTHING", "application/x-ndjson", body)
+                        .status())
                 .isEqualTo(400);
     }
 
@@ -143,14 +192,18 @@ class AssessmentBatchTests {
     @Test
     void anIdempotencyKeyIsRefusedWithHowToRetryAndNothingIsStored() {
         String org = "idem-" + System.nanoTime();
-        byte[] body = (request(org, "SHARED") + "\n" + request(org, "UNIQUE_PER_DEVICE") + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = (request(org, "SHARED") + "\n" + request(org, "UNIQUE_PER_DEVICE") + "\n")
+                .getBytes(StandardCharsets.UTF_8);
         Http http = new Http(port).as(TestKeys.SUBMITTER_A);
         for (int attempt = 0; attempt < 2; attempt++) {
-            Http.Response response = http.send("POST", "/v1/assessments:batch", "application/x-ndjson", body, "Idempotency-Key", "batch-" + org);
+            Http.Response response = http.send(
+                    "POST", "/v1/assessments:batch", "application/x-ndjson", body, "Idempotency-Key", "batch-" + org);
             assertThat(response.status()).as(response.body()).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
-            assertThat(response.json().path("errors").get(0).path("pointer").asString()).isEqualTo("Idempotency-Key");
-            assertThat(response.json().path("detail").asString()).contains("send again only the lines that got no result line")
+            assertThat(response.json().path("errors").get(0).path("pointer").asString())
+                    .isEqualTo("Idempotency-Key");
+            assertThat(response.json().path("detail").asString())
+                    .contains("send again only the lines that got no result line")
                     .contains("POST /v1/assessments with an Idempotency-Key");
         }
         assertThat(count(org)).isZero();
@@ -159,6 +212,7 @@ class AssessmentBatchTests {
     }
 
     private int count(String organization) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);
     }
 }

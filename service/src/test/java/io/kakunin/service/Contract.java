@@ -3,7 +3,6 @@ package io.kakunin.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -12,8 +11,7 @@ final class Contract {
 
     private static final JsonNode SPEC = load();
 
-    private Contract() {
-    }
+    private Contract() {}
 
     private static JsonNode load() {
         try (InputStream in = Contract.class.getClassLoader().getResourceAsStream("openapi/kakunin.yaml")) {
@@ -30,7 +28,8 @@ final class Contract {
             if (schema.path("type").asString("").equals("array")) {
                 schema = resolve(schema.path("items"));
             } else {
-                schema = resolve(schema.path("properties").path(segment.replace("~1", "/").replace("~0", "~")));
+                schema = resolve(schema.path("properties")
+                        .path(segment.replace("~1", "/").replace("~0", "~")));
             }
             if (schema.isMissingNode()) {
                 throw new IllegalArgumentException("the contract has no " + pointer + " in " + rootSchema);

@@ -1,5 +1,7 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,10 +12,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README stays what a newcomer reads in five minutes, and the documents stay where it says:
@@ -40,13 +39,17 @@ class DocumentationTests {
 
     private static List<Path> guides() throws IOException {
         try (Stream<Path> files = Files.list(REPOSITORY.resolve("docs"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .toList();
         }
     }
 
     @Test
     void theReadmeIsShort() {
-        assertThat(readme().lines().count()).as("README.md lines; reference material belongs in docs/").isLessThan(150);
+        assertThat(readme().lines().count())
+                .as("README.md lines; reference material belongs in docs/")
+                .isLessThan(150);
     }
 
     @Test
@@ -56,7 +59,10 @@ class DocumentationTests {
 
     @Test
     void theReadmeTestCommandIsWhatCiRuns() {
-        List<String> ci = read(REPOSITORY.resolve(".ci/run")).lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        List<String> ci = read(REPOSITORY.resolve(".ci/run"))
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .toList();
         assertThat(ci.get(ci.size() - 1)).isEqualTo("./mvnw verify");
         assertThat(readme()).contains("```\n./mvnw verify\n```");
     }
@@ -69,7 +75,8 @@ class DocumentationTests {
         for (Path guide : guides) {
             String target = "docs/" + guide.getFileName();
             assertThat(links.stream().filter(l -> l.equals(target) || l.startsWith(target + "#")))
-                    .as("links from README.md to %s", target).hasSize(1);
+                    .as("links from README.md to %s", target)
+                    .hasSize(1);
         }
     }
 
@@ -84,10 +91,16 @@ class DocumentationTests {
                     continue; // http:, https:, mailto:
                 }
                 String[] parts = link.split("#", 2);
-                Path target = parts[0].isEmpty() ? document : document.getParent().resolve(parts[0]).normalize();
-                assertThat(target).as("%s links to %s", REPOSITORY.relativize(document), link).exists();
+                Path target = parts[0].isEmpty()
+                        ? document
+                        : document.getParent().resolve(parts[0]).normalize();
+                assertThat(target)
+                        .as("%s links to %s", REPOSITORY.relativize(document), link)
+                        .exists();
                 if (parts.length == 2) {
-                    assertThat(anchors(read(target))).as("%s links to %s", REPOSITORY.relativize(document), link).contains(parts[1]);
+                    assertThat(anchors(read(target)))
+                            .as("%s links to %s", REPOSITORY.relativize(document), link)
+                            .contains(parts[1]);
                 }
                 checked++;
             }
@@ -109,7 +122,11 @@ class DocumentationTests {
         List<String> anchors = new ArrayList<>();
         Matcher m = HEADING.matcher(markdown);
         while (m.find()) {
-            anchors.add(m.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            anchors.add(m.group(1)
+                    .strip()
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                    .replace(' ', '-'));
         }
         return anchors;
     }

@@ -1,21 +1,21 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.SharingReview;
+import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.client.ApiClient;
 import io.kakunin.client.ApiResponse;
 import io.kakunin.client.api.AssessmentsApi;
 import io.kakunin.client.api.SharingReviewsApi;
-import io.kakunin.api.model.SharingReview;
-import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.fixtures.Fixtures;
-import io.kakunin.kb.input.Json;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.VerdictMatcher;
-
+import io.kakunin.kb.input.Json;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,10 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every shared fixture over HTTP, through the generated Java client an integrator would use. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -65,12 +62,15 @@ class FixtureHttpTests {
             return;
         }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
-        ApiResponse<Assessment> created = api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en");
+        ApiResponse<Assessment> created =
+                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en");
         assertThat(created.getStatusCode()).isEqualTo(201);
 
         JsonNode expected = Json.mapper().readTree(fixture.expected());
         JsonNode actual = Json.mapper().valueToTree(created.getData());
-        assertThat(VerdictMatcher.mismatches(expected, actual)).as(fixture.name()).isEmpty();
+        assertThat(VerdictMatcher.mismatches(expected, actual))
+                .as(fixture.name())
+                .isEmpty();
 
         String location = created.getHeaders().get("location").get(0);
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
@@ -82,11 +82,14 @@ class FixtureHttpTests {
 
     private void sharingReview(FixtureCase fixture) throws Exception {
         SharingReviewRequest request = Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
-        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(request, UUID.randomUUID().toString(), "en");
+        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(
+                request, UUID.randomUUID().toString(), "en");
         assertThat(created.getStatusCode()).isEqualTo(201);
         JsonNode expected = Json.mapper().readTree(fixture.expected());
         JsonNode actual = Json.mapper().valueToTree(created.getData());
-        assertThat(VerdictMatcher.mismatches(expected, actual)).as(fixture.name()).isEmpty();
+        assertThat(VerdictMatcher.mismatches(expected, actual))
+                .as(fixture.name())
+                .isEmpty();
 
         SharingReview fetched = sharing.getSharingReview(created.getData().getId(), "en");
         JsonNode stored = Json.mapper().valueToTree(fetched);
@@ -94,7 +97,9 @@ class FixtureHttpTests {
         if (request.getVictimProfile() == null) {
             assertThat(stored).isEqualTo(actual);
         } else {
-            assertThat(VerdictMatcher.mismatches(expected, stored)).as(fixture.name() + " (stored)").isEmpty();
+            assertThat(VerdictMatcher.mismatches(expected, stored))
+                    .as(fixture.name() + " (stored)")
+                    .isEmpty();
         }
     }
 }

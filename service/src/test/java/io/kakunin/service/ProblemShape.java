@@ -1,13 +1,11 @@
 package io.kakunin.service;
 
-import io.kakunin.api.model.Problem;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.api.model.Problem;
 import java.util.Set;
 import java.util.TreeSet;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The one shape of every error body of the API, as tests check it: RFC 9457's members
@@ -22,8 +20,7 @@ public final class ProblemShape {
 
     private static final Set<String> CORE = Set.of("type", "title", "status", "detail", "instance");
 
-    private ProblemShape() {
-    }
+    private ProblemShape() {}
 
     /**
      * Asserts the shape of a problem answered with {@code status} on {@code path}.
@@ -37,17 +34,23 @@ public final class ProblemShape {
             expected.add(Problem.JSON_PROPERTY_ERRORS);
         }
         assertThat(members).as(problem.toString()).isEqualTo(expected);
-        assertThat(problem.path("type").asString()).as(problem.toString()).startsWith(TYPE_PREFIX).hasSizeGreaterThan(TYPE_PREFIX.length());
+        assertThat(problem.path("type").asString())
+                .as(problem.toString())
+                .startsWith(TYPE_PREFIX)
+                .hasSizeGreaterThan(TYPE_PREFIX.length());
         assertThat(problem.path("status").isInt()).as(problem.toString()).isTrue();
         assertThat(problem.path("status").asInt()).as(problem.toString()).isEqualTo(status);
         assertThat(problem.path("title").asString()).as(problem.toString()).isNotBlank();
         assertThat(problem.path("detail").asString()).as(problem.toString()).isNotBlank();
         assertThat(problem.path("instance").asString()).as(problem.toString()).isEqualTo(path);
         if (namesAField) {
-            assertThat(problem.path("errors")).as(problem.toString()).isNotEmpty().allSatisfy(e -> {
-                assertThat(new TreeSet<>(e.propertyNames())).containsExactly("detail", "pointer");
-                assertThat(e.path("detail").asString()).isNotBlank();
-            });
+            assertThat(problem.path("errors"))
+                    .as(problem.toString())
+                    .isNotEmpty()
+                    .allSatisfy(e -> {
+                        assertThat(new TreeSet<>(e.propertyNames())).containsExactly("detail", "pointer");
+                        assertThat(e.path("detail").asString()).isNotBlank();
+                    });
         }
     }
 }

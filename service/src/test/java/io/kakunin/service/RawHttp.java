@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,15 +60,18 @@ public final class RawHttp {
     public Response send(String requestLine, List<String> headerLines, byte[] body) {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(latin1(requestLine + "\r\n"));
-        boolean host = headerLines.stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("host:"));
+        boolean host =
+                headerLines.stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("host:"));
         if (!host) {
             request.writeBytes(latin1("Host: localhost:" + port + "\r\n"));
         }
         for (String line : headerLines) {
             request.writeBytes(latin1(line + "\r\n"));
         }
-        if (body != null && headerLines.stream().noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("content-length:")
-                || h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:"))) {
+        if (body != null
+                && headerLines.stream()
+                        .noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("content-length:")
+                                || h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:"))) {
             request.writeBytes(latin1("Content-Length: " + body.length + "\r\n"));
         }
         request.writeBytes(latin1("Connection: close\r\n\r\n"));
@@ -88,7 +90,8 @@ public final class RawHttp {
                 out.write(request);
                 out.flush();
             } catch (IOException e) {
-                // the server may answer and close before it has read everything (a header over the limit): read the answer
+                // the server may answer and close before it has read everything (a header over the limit): read the
+                // answer
             }
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
@@ -98,7 +101,9 @@ public final class RawHttp {
                     received.write(buffer, 0, n);
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("no complete answer within 30 s; received: " + received.toString(StandardCharsets.ISO_8859_1), e);
+                throw new AssertionError(
+                        "no complete answer within 30 s; received: " + received.toString(StandardCharsets.ISO_8859_1),
+                        e);
             } catch (IOException e) {
                 // a reset after the answer was sent
             }

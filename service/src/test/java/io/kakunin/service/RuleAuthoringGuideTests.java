@@ -1,9 +1,12 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.kakunin.cli.Kakunin;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.ruleset.RulesetFiles;
-import io.kakunin.cli.Kakunin;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,16 +24,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Runs docs/rule-authoring.md as written: every file it shows is written where it says, every
@@ -60,7 +58,8 @@ class RuleAuthoringGuideTests {
 
     private ConfigurableApplicationContext service;
     private String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int commands;
     private int files;
 
@@ -73,7 +72,8 @@ class RuleAuthoringGuideTests {
 
     @Test
     void theWalkthroughWorksAsWritten() throws Exception {
-        String guide = Files.readString(Path.of(System.getProperty("kakunin.repository", ".."), "docs/rule-authoring.md"));
+        String guide =
+                Files.readString(Path.of(System.getProperty("kakunin.repository", ".."), "docs/rule-authoring.md"));
         copy(Fixtures.root(), work.resolve("test-fixtures/fixtures"));
         Matcher block = BLOCK.matcher(guide);
         int excerpts = 0;
@@ -87,7 +87,8 @@ class RuleAuthoringGuideTests {
                 console(content);
             } else if (language.equals("drl")) {
                 excerpts++;
-                assertThat(builtInRules()).as("the guide quotes DRL that is in no built-in rule file:%n%s", content)
+                assertThat(builtInRules())
+                        .as("the guide quotes DRL that is in no built-in rule file:%n%s", content)
                         .anyMatch(text -> text.contains(content.strip()));
             }
         }
@@ -108,7 +109,8 @@ class RuleAuthoringGuideTests {
             String old = attributes.get("replace").replace("\\\"", "\"");
             String text = Files.readString(file);
             assertThat(text).as("the guide replaces a line the file has").contains(old);
-            Files.writeString(file, text.replaceFirst(Pattern.quote(old), Matcher.quoteReplacement(content.stripTrailing())));
+            Files.writeString(
+                    file, text.replaceFirst(Pattern.quote(old), Matcher.quoteReplacement(content.stripTrailing())));
         } else {
             Files.createDirectories(file.getParent());
             Files.writeString(file, content);
@@ -117,7 +119,9 @@ class RuleAuthoringGuideTests {
 
     private static List<String> builtInRules() {
         return RulesetFiles.builtIn(RuleAuthoringGuideTests.class.getClassLoader()).files().entrySet().stream()
-                .filter(e -> e.getKey().endsWith(".drl")).map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).toList();
+                .filter(e -> e.getKey().endsWith(".drl"))
+                .map(e -> new String(e.getValue(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     // ------------------------------------------------------------------ commands
@@ -155,15 +159,22 @@ class RuleAuthoringGuideTests {
             case "./kakunin" -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-                int code = new Kakunin(print, print, work).run(args.subList(1, args.size()).toArray(String[]::new));
+                int code = new Kakunin(print, print, work)
+                        .run(args.subList(1, args.size()).toArray(String[]::new));
                 String output = out.toString(StandardCharsets.UTF_8);
-                assertThat(code).as("exit code of %s; output:%n%s", line, output).isEqualTo(exit);
+                assertThat(code)
+                        .as("exit code of %s; output:%n%s", line, output)
+                        .isEqualTo(exit);
                 assertOutput(line, output, expected);
             }
             case "java" -> startService(line, args);
             case "curl" -> curl(line, args, expected);
             case "cp" -> {
-                assertThat(args).as("the guide copies with cp -r <dir>/. <dir>/").hasSize(4).element(1).isEqualTo("-r");
+                assertThat(args)
+                        .as("the guide copies with cp -r <dir>/. <dir>/")
+                        .hasSize(4)
+                        .element(1)
+                        .isEqualTo("-r");
                 assertThat(args.get(2)).endsWith("/.");
                 copy(work.resolve(args.get(2).substring(0, args.get(2).length() - 2)), work.resolve(args.get(3)));
             }
@@ -185,7 +196,8 @@ class RuleAuthoringGuideTests {
                 }
             }
             if (found < 0) {
-                throw new AssertionError("the output of '" + command + "' has no line '" + want + "' (in order); it was:\n" + output);
+                throw new AssertionError(
+                        "the output of '" + command + "' has no line '" + want + "' (in order); it was:\n" + output);
             }
             from = found + 1;
         }
@@ -204,19 +216,32 @@ class RuleAuthoringGuideTests {
 
     /** {@code java -jar service/target/service-<version>.jar --name=value…}, started in this JVM on a free port. */
     private void startService(String line, List<String> args) {
-        assertThat(args.subList(0, 3)).as(line).containsExactly("java", "-jar",
-                "service/target/service-" + System.getProperty("kakunin.version", "1.0.0-SNAPSHOT") + ".jar");
+        assertThat(args.subList(0, 3))
+                .as(line)
+                .containsExactly(
+                        "java",
+                        "-jar",
+                        "service/target/service-" + System.getProperty("kakunin.version", "1.0.0-SNAPSHOT") + ".jar");
         assertThat(service).as("the guide starts the service once").isNull();
         List<String> options = new ArrayList<>();
         for (String option : args.subList(3, args.size())) {
-            assertThat(option).as("service options are --name=value").startsWith("--").contains("=");
-            options.add(option.startsWith("--kakunin.rules.path=")
-                    ? "--kakunin.rules.path=" + work.resolve(option.substring("--kakunin.rules.path=".length())) : option);
+            assertThat(option)
+                    .as("service options are --name=value")
+                    .startsWith("--")
+                    .contains("=");
+            options.add(
+                    option.startsWith("--kakunin.rules.path=")
+                            ? "--kakunin.rules.path=" + work.resolve(option.substring("--kakunin.rules.path=".length()))
+                            : option);
         }
         // Where the guide's service listens and keeps its data is the test's choice.
-        options.addAll(List.of("--server.port=0", "--spring.datasource.url=jdbc:h2:mem:guide;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN"));
+        options.addAll(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=jdbc:h2:mem:guide;DB_CLOSE_DELAY=-1",
+                "--logging.level.root=WARN"));
         // The guide's reader has a key from their administrator in $KAKUNIN_KEY; the test provisions one.
-        options.addAll(List.of("--kakunin.security.provisioned-keys[0].name=guide reader",
+        options.addAll(List.of(
+                "--kakunin.security.provisioned-keys[0].name=guide reader",
                 "--kakunin.security.provisioned-keys[0].key=" + RULE_ADMIN_KEY,
                 "--kakunin.security.provisioned-keys[0].roles=RULE_ADMIN"));
         service = new SpringApplicationBuilder(KakuninApplication.class).run(options.toArray(String[]::new));
@@ -225,7 +250,9 @@ class RuleAuthoringGuideTests {
 
     /** curl with -s, -X, -H, -d/--data-binary and -F, as the guide uses it; the output is the body. */
     private void curl(String line, List<String> args, List<String> expected) throws Exception {
-        assertThat(service).as("the guide calls the service after starting it: " + line).isNotNull();
+        assertThat(service)
+                .as("the guide calls the service after starting it: " + line)
+                .isNotNull();
         String method = null;
         String url = null;
         List<String[]> headers = new ArrayList<>();
@@ -234,7 +261,7 @@ class RuleAuthoringGuideTests {
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "-s" -> { }
+                case "-s" -> {}
                 case "-X" -> method = args.get(++i);
                 case "-H" -> headers.add(args.get(++i).split(":\\s*", 2));
                 case "-d", "--data-binary" -> data = args.get(++i);
@@ -251,33 +278,50 @@ class RuleAuthoringGuideTests {
             String boundary = "guide" + System.nanoTime();
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             for (String form : forms) {
-                Matcher m = Pattern.compile("([^=]+)=@([^;]+)(?:;filename=(.+))?").matcher(form);
-                assertThat(m.matches()).as("-F name=@file;filename=path, was " + form).isTrue();
+                Matcher m =
+                        Pattern.compile("([^=]+)=@([^;]+)(?:;filename=(.+))?").matcher(form);
+                assertThat(m.matches())
+                        .as("-F name=@file;filename=path, was " + form)
+                        .isTrue();
                 Path file = work.resolve(m.group(2));
                 String filename = m.group(3) == null ? file.getFileName().toString() : m.group(3);
-                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + m.group(1) + "\"; filename=\"" + filename
-                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + m.group(1)
+                                + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 body.writeBytes(Files.readAllBytes(file));
                 body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
             }
             body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
             request.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .method(method == null ? "POST" : method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+                    .method(
+                            method == null ? "POST" : method,
+                            HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
         } else if (data != null) {
-            byte[] bytes = data.startsWith("@") ? Files.readAllBytes(work.resolve(data.substring(1))) : data.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = data.startsWith("@")
+                    ? Files.readAllBytes(work.resolve(data.substring(1)))
+                    : data.getBytes(StandardCharsets.UTF_8);
             request.method(method == null ? "POST" : method, HttpRequest.BodyPublishers.ofByteArray(bytes));
         } else {
             request.method(method == null ? "GET" : method, HttpRequest.BodyPublishers.noBody());
         }
         boolean safe = method == null || method.equals("GET");
         if (!safe) {
-            assertOutput(line, http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body(), expected);
+            assertOutput(
+                    line,
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                            .body(),
+                    expected);
             return;
         }
         // What the guide shows "within seconds" (an activation) may take a moment: a GET is asked
         // again, for at most a minute, and fails with what the last answer lacked.
-        await(line).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertOutput(line, http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body(),
+        await(line)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertOutput(
+                        line,
+                        http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                                .body(),
                         expected));
     }
 
@@ -286,14 +330,22 @@ class RuleAuthoringGuideTests {
      * link is made with the target as written (relative to the link's folder).
      */
     private void link(String line, List<String> args) throws IOException {
-        assertThat(args).as("the guide links with ln -sfn <target> <link>: " + line).hasSize(4).element(1).isEqualTo("-sfn");
+        assertThat(args)
+                .as("the guide links with ln -sfn <target> <link>: " + line)
+                .hasSize(4)
+                .element(1)
+                .isEqualTo("-sfn");
         Path link = work.resolve(args.get(3));
         if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            assertThat(Files.isSymbolicLink(link)).as("ln -sfn replaces a link, not a folder: " + line).isTrue();
+            assertThat(Files.isSymbolicLink(link))
+                    .as("ln -sfn replaces a link, not a folder: " + line)
+                    .isTrue();
             Files.delete(link);
         }
         Files.createSymbolicLink(link, Path.of(args.get(2)));
-        assertThat(Files.isDirectory(link)).as("the link leads to a folder: " + line).isTrue();
+        assertThat(Files.isDirectory(link))
+                .as("the link leads to a folder: " + line)
+                .isTrue();
     }
 
     // ------------------------------------------------------------------ helpers

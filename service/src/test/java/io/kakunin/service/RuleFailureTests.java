@@ -1,10 +1,11 @@
 package io.kakunin.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,11 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A rule that throws at run time, in an officer's ruleset that passed validation because no
@@ -29,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RuleFailureTests {
 
     /** Throws in its condition for a name shorter than three characters. */
-    static final String IN_CONDITION = "A short name is checked for PS-6.1 (officer's rule that throws in its condition)";
+    static final String IN_CONDITION =
+            "A short name is checked for PS-6.1 (officer's rule that throws in its condition)";
     /** Throws in its action for an id shorter than three characters. */
     static final String IN_ACTION = "A short id is checked for PS-6.1 (officer's rule that throws in its action)";
     /** In the request, to show the log holds none of it. */
@@ -75,7 +74,11 @@ class RuleFailureTests {
                 """.formatted(IN_CONDITION, IN_ACTION));
         service = rules.start("kakunin.rules.watch=false");
         http = new Http(RulesDirectory.port(service));
-        revision = new Http(RulesDirectory.port(service)).get("/v1/rulesets/active").json().path("revision").asString();
+        revision = new Http(RulesDirectory.port(service))
+                .get("/v1/rulesets/active")
+                .json()
+                .path("revision")
+                .asString();
         assertThat(revision).isEqualTo(rules.revision());
     }
 
@@ -87,12 +90,15 @@ class RuleFailureTests {
     }
 
     private static String request(String id, String name) {
-        return "{\"organization\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\"},\"products\":[{\"id\":\"" + MARKER + "\"}]}";
+        return "{\"organization\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\"},\"products\":[{\"id\":\"" + MARKER
+                + "\"}]}";
     }
 
     private static int stored(String organization) {
         return http.get("/v1/assessments?limit=200&organizationId=" + organization)
-                .json().path("items").size();
+                .json()
+                .path("items")
+                .size();
     }
 
     private static List<String> errorLines(String log) {
@@ -101,9 +107,11 @@ class RuleFailureTests {
 
     @Test
     void aRuleThatThrowsIsAServerFaultNamingTheRuleAndRevisionAndNothingIsStored(CapturedOutput output) {
-        for (String[] c : new String[][] {{"short-name", "ab", IN_CONDITION}, {"ab", "A long enough name", IN_ACTION}}) {
+        for (String[] c :
+                new String[][] {{"short-name", "ab", IN_CONDITION}, {"ab", "A long enough name", IN_ACTION}}) {
             int from = output.getOut().length();
-            Http.Response response = http.postJson("/v1/assessments", request(c[0], c[1]), "Idempotency-Key", "failing-" + c[0]);
+            Http.Response response =
+                    http.postJson("/v1/assessments", request(c[0], c[1]), "Idempotency-Key", "failing-" + c[0]);
 
             assertThat(response.status()).as(response.body()).isEqualTo(500);
             assertThat(response.contentType()).startsWith("application/problem+json");
@@ -112,18 +120,32 @@ class RuleFailureTests {
             assertThat(problem.path("status").asInt()).isEqualTo(500);
             assertThat(problem.path("rule").asString()).isEqualTo(c[2]);
             assertThat(problem.path("revision").asString()).isEqualTo(revision);
-            assertThat(problem.path("detail").asString()).contains("Rule '" + c[2] + "'").contains(revision).contains("PS-6.1")
-                    .contains("product/officer.drl").contains("nothing was stored");
+            assertThat(problem.path("detail").asString())
+                    .contains("Rule '" + c[2] + "'")
+                    .contains(revision)
+                    .contains("PS-6.1")
+                    .contains("product/officer.drl")
+                    .contains("nothing was stored");
             assertThat(stored(c[0])).isZero();
 
             List<String> errors = errorLines(output.getOut().substring(from));
             assertThat(errors).as("one ERROR line").hasSize(1);
-            assertThat(errors.get(0)).contains(c[2]).contains(revision).contains("StringIndexOutOfBoundsException")
-                    .doesNotContain(MARKER).doesNotContain("A long enough name");
-            assertThat(output.getOut().substring(from)).as("no stack trace, no request").doesNotContain("\tat ").doesNotContain(MARKER);
+            assertThat(errors.get(0))
+                    .contains(c[2])
+                    .contains(revision)
+                    .contains("StringIndexOutOfBoundsException")
+                    .doesNotContain(MARKER)
+                    .doesNotContain("A long enough name");
+            assertThat(output.getOut().substring(from))
+                    .as("no stack trace, no request")
+                    .doesNotContain("\tat ")
+                    .doesNotContain(MARKER);
 
-            Http.Response retried = http.postJson("/v1/assessments", request(c[0], c[1]), "Idempotency-Key", "failing-" + c[0]);
-            assertThat(retried.status()).as("the key was not used up: no replay, no conflict").isEqualTo(500);
+            Http.Response retried =
+                    http.postJson("/v1/assessments", request(c[0], c[1]), "Idempotency-Key", "failing-" + c[0]);
+            assertThat(retried.status())
+                    .as("the key was not used up: no replay, no conflict")
+                    .isEqualTo(500);
         }
         Http.Response fine = http.postJson("/v1/assessments", request("long-enough", "A long enough name"));
         assertThat(fine.status()).as(fine.body()).isEqualTo(201);
@@ -132,16 +154,26 @@ class RuleFailureTests {
     @Test
     void inABatchTheLineIsAnswered500AndTheBatchGoesOn() {
         String org = "batch-ok";
-        String body = String.join("\n", request(org, "Good line one"), request("b1", "ab"), request(org, "Good line three"),
-                request("b2", "A long enough name"), request(org, "Good line five")) + "\n";
+        String body = String.join(
+                        "\n",
+                        request(org, "Good line one"),
+                        request("b1", "ab"),
+                        request(org, "Good line three"),
+                        request("b2", "A long enough name"),
+                        request(org, "Good line five"))
+                + "\n";
         int before = stored(org);
-        Http.Response response = http.send("POST", "/v1/assessments:batch", "application/x-ndjson", body.getBytes(StandardCharsets.UTF_8));
+        Http.Response response = http.send(
+                "POST", "/v1/assessments:batch", "application/x-ndjson", body.getBytes(StandardCharsets.UTF_8));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         List<JsonNode> lines = new ArrayList<>();
         response.body().lines().forEach(l -> lines.add(JSON.readTree(l)));
         assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(201, 500, 201, 500, 201);
-        assertThat(lines.get(1).path("problem").path("type").asString()).isEqualTo("urn:kakunin:problem:evaluation-failed");
-        assertThat(lines.get(1).path("problem").path("detail").asString()).contains(IN_CONDITION).contains(revision);
+        assertThat(lines.get(1).path("problem").path("type").asString())
+                .isEqualTo("urn:kakunin:problem:evaluation-failed");
+        assertThat(lines.get(1).path("problem").path("detail").asString())
+                .contains(IN_CONDITION)
+                .contains(revision);
         assertThat(lines.get(1).path("problem").path("rule").asString()).isEqualTo(IN_CONDITION);
         assertThat(lines.get(1).path("problem").path("revision").asString()).isEqualTo(revision);
         assertThat(lines.get(3).path("problem").path("detail").asString()).contains(IN_ACTION);

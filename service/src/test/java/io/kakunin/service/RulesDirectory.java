@@ -2,7 +2,6 @@ package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +16,11 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import tools.jackson.databind.JsonNode;
 
 /** A copy of the built-in rules directory an officer edits, and a service started on it. */
@@ -40,7 +37,8 @@ public final class RulesDirectory {
         RulesetFiles.builtIn(RulesDirectory.class.getClassLoader()).writeTo(root);
         Path from = Fixtures.root();
         try (Stream<Path> walk = Files.walk(from)) {
-            for (Path request : (Iterable<Path>) walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals("request.json"))::iterator) {
+            for (Path request : (Iterable<Path>) walk.filter(
+                    p -> p.getFileName() != null && p.getFileName().toString().equals("request.json"))::iterator) {
                 Path dir = request.getParent();
                 String name = from.relativize(dir).toString();
                 if (fixtures.test(name)) {
@@ -111,11 +109,20 @@ public final class RulesDirectory {
      */
     public ConfigurableApplicationContext start(String... properties) {
         if (Stream.of(properties).noneMatch(p -> p.startsWith("kakunin.rules.coverage-min="))) {
-            properties = Stream.concat(Stream.of(properties), Stream.of("kakunin.rules.coverage-min=0")).toArray(String[]::new);
+            properties = Stream.concat(Stream.of(properties), Stream.of("kakunin.rules.coverage-min=0"))
+                    .toArray(String[]::new);
         }
-        String[] all = Stream.concat(Stream.concat(Stream.of("server.port=0", "kakunin.rules.path=" + root.toAbsolutePath(),
-                        "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                        "logging.level.root=WARN"), Stream.of(properties)).map(p -> "--" + p), TestKeys.arguments().stream())
+        String[] all = Stream.concat(
+                        Stream.concat(
+                                        Stream.of(
+                                                "server.port=0",
+                                                "kakunin.rules.path=" + root.toAbsolutePath(),
+                                                "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID()
+                                                        + ";DB_CLOSE_DELAY=-1",
+                                                "logging.level.root=WARN"),
+                                        Stream.of(properties))
+                                .map(p -> "--" + p),
+                        TestKeys.arguments().stream())
                 .toArray(String[]::new);
         return new SpringApplicationBuilder(KakuninApplication.class).run(all);
     }
@@ -133,7 +140,9 @@ public final class RulesDirectory {
         long start = System.nanoTime();
         AtomicReference<JsonNode> last = new AtomicReference<>();
         try {
-            Awaitility.await("the active ruleset to reach the expected state").atMost(timeout).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("the active ruleset to reach the expected state")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         Http.Response response = http.get("/v1/rulesets/active");
                         if (response.status() != 200) {
@@ -143,7 +152,10 @@ public final class RulesDirectory {
                         return condition.test(last.get());
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the active ruleset did not reach the expected state within " + timeout + "; last seen: " + last.get(), e);
+            throw new AssertionError(
+                    "the active ruleset did not reach the expected state within " + timeout + "; last seen: "
+                            + last.get(),
+                    e);
         }
         return Duration.ofNanos(System.nanoTime() - start);
     }
@@ -158,7 +170,9 @@ public final class RulesDirectory {
             try (Stream<Path> walk = Files.walk(root)) {
                 for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                     Path counterpart = original.resolve(root.relativize(path).toString());
-                    if (!path.equals(root) && (!Files.exists(counterpart) || Files.isDirectory(path) != Files.isDirectory(counterpart))) {
+                    if (!path.equals(root)
+                            && (!Files.exists(counterpart)
+                                    || Files.isDirectory(path) != Files.isDirectory(counterpart))) {
                         deleteTree(path);
                     }
                 }

@@ -1,12 +1,12 @@
 package io.kakunin.service;
 
-import io.kakunin.fixtures.Fixtures;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.fixtures.Fixtures;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,12 +16,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sharing reviews over HTTP: the acceptance case, broken bundles, and the victim profile kept nowhere. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.level.root=DEBUG")
@@ -48,20 +45,27 @@ class SharingReviewApiTests {
     }
 
     @Test
-    void aBundleWithVictimIdentitySightingPrivateAddressAndLookalikeIsSharedAfterOneRedactionPerFinding() throws Exception {
-        Http.Response created = http().postJson("/v1/sharing-reviews", fixture(ACCEPTANCE).toString());
+    void aBundleWithVictimIdentitySightingPrivateAddressAndLookalikeIsSharedAfterOneRedactionPerFinding()
+            throws Exception {
+        Http.Response created =
+                http().postJson("/v1/sharing-reviews", fixture(ACCEPTANCE).toString());
         assertThat(created.status()).isEqualTo(201);
         JsonNode review = created.json();
         assertThat(review.path("decision").asString()).isEqualTo("SHARE_AFTER_REDACTION");
         assertThat(review.path("redactions")).hasSize(4);
-        assertThat(review.path("redactions")).extracting(r -> r.path("finding").asString())
+        assertThat(review.path("redactions"))
+                .extracting(r -> r.path("finding").asString())
                 .containsExactlyInAnyOrder("VICTIM_IDENTITY", "VICTIM_SIGHTING", "INTERNAL_IP", "LOOKALIKE_DOMAIN");
         String sanitized = review.path("sanitizedBundle").toString();
-        assertThat(sanitized).doesNotContainIgnoringCase("acme").doesNotContain("10.20.30.40").contains("\"identity_class\":\"class\"");
+        assertThat(sanitized)
+                .doesNotContainIgnoringCase("acme")
+                .doesNotContain("10.20.30.40")
+                .contains("\"identity_class\":\"class\"");
         assertThat(created.header("Location")).contains("/v1/sharing-reviews/");
         Http.Response japanese = http().get(created.header("Location"), "Accept-Language", "ja");
         assertThat(japanese.header("Content-Language")).isEqualTo("ja");
-        assertThat(japanese.json().path("recipientsAllowed").asString()).isNotEqualTo(review.path("recipientsAllowed").asString());
+        assertThat(japanese.json().path("recipientsAllowed").asString())
+                .isNotEqualTo(review.path("recipientsAllowed").asString());
     }
 
     @Test
@@ -78,10 +82,19 @@ class SharingReviewApiTests {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM sharing_review");
         assertThat(rows).isNotEmpty();
         String stored = rows.toString().toLowerCase(Locale.ROOT);
-        for (String value : List.of("Zephyrwind Holdings", "QuokkaDrive", "192.0.2.", "ACME Manufacturing", "ACME Mfg", "acme-mfg.co.jp", "198.51.100.")) {
+        for (String value : List.of(
+                "Zephyrwind Holdings",
+                "QuokkaDrive",
+                "192.0.2.",
+                "ACME Manufacturing",
+                "ACME Mfg",
+                "acme-mfg.co.jp",
+                "198.51.100.")) {
             String v = value.toLowerCase(Locale.ROOT);
             assertThat(stored).as("stored rows").doesNotContain(v);
-            assertThat(fetched.body().toLowerCase(Locale.ROOT)).as("fetched review").doesNotContain(v);
+            assertThat(fetched.body().toLowerCase(Locale.ROOT))
+                    .as("fetched review")
+                    .doesNotContain(v);
             assertThat(output.getAll().toLowerCase(Locale.ROOT)).as("log").doesNotContain(v);
             // Without consent the victim is redacted from what goes out, so not even the
             // submitter's own mentions of it come back.
@@ -111,14 +124,21 @@ class SharingReviewApiTests {
         } else {
             indicator.set("object_marking_refs", markings);
         }
-        ObjectNode stray = ((tools.jackson.databind.node.ArrayNode) request.path("stix").path("objects")).addObject();
-        stray.put("type", "acme-ticket").put("spec_version", "2.1").put("id", "acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
-                .put("created", "2026-11-18T03:00:00.000Z").put("modified", "2026-11-18T03:00:00.000Z");
+        ObjectNode stray =
+                ((tools.jackson.databind.node.ArrayNode) request.path("stix").path("objects")).addObject();
+        stray.put("type", "acme-ticket")
+                .put("spec_version", "2.1")
+                .put("id", "acme-ticket--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+                .put("created", "2026-11-18T03:00:00.000Z")
+                .put("modified", "2026-11-18T03:00:00.000Z");
         assertRefused(request, "/stix/objects/9/type", "acme-ticket");
 
-        Http.Response notJson = http().postJson("/v1/sharing-reviews", "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"stix\":{\"type\":\"bundle\",");
+        Http.Response notJson = http().postJson(
+                        "/v1/sharing-reviews",
+                        "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"stix\":{\"type\":\"bundle\",");
         assertThat(notJson.status()).isEqualTo(400);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM sharing_review", Long.class)).isEqualTo(before);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM sharing_review", Long.class))
+                .isEqualTo(before);
     }
 
     private void assertRefused(ObjectNode request, String pointer, String named) {
@@ -135,11 +155,25 @@ class SharingReviewApiTests {
     void itemsAndABundleTogetherOrNeitherAreRefused() {
         String both = "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}],"
                 + "\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"stix\":{\"type\":\"bundle\"}}";
-        assertThat(http().postJson("/v1/sharing-reviews", both).json().path("errors").get(0).path("pointer").asString()).isEqualTo("/stix");
-        String neither = "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}]}";
-        assertThat(http().postJson("/v1/sharing-reviews", neither).json().path("errors").get(0).path("pointer").asString()).isEqualTo("/items");
-        String badRange = "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}],"
-                + "\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"victimProfile\":{\"ipRanges\":[\"secret-host-name\"]}}";
+        assertThat(http().postJson("/v1/sharing-reviews", both)
+                        .json()
+                        .path("errors")
+                        .get(0)
+                        .path("pointer")
+                        .asString())
+                .isEqualTo("/stix");
+        String neither =
+                "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}]}";
+        assertThat(http().postJson("/v1/sharing-reviews", neither)
+                        .json()
+                        .path("errors")
+                        .get(0)
+                        .path("pointer")
+                        .asString())
+                .isEqualTo("/items");
+        String badRange =
+                "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}],"
+                        + "\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"victimProfile\":{\"ipRanges\":[\"secret-host-name\"]}}";
         Http.Response r = http().postJson("/v1/sharing-reviews", badRange);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/victimProfile/ipRanges/0");

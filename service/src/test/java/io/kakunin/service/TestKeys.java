@@ -10,18 +10,19 @@ public final class TestKeys {
 
     /** Every role: for tests about something other than access control. */
     public static final String ALL = "kak_test_all_roles_0000000000000000000000";
+
     public static final String SUBMITTER_A = "kak_test_submitter_a_00000000000000000000";
     public static final String SUBMITTER_B = "kak_test_submitter_b_00000000000000000000";
     public static final String AUDITOR = "kak_test_auditor_000000000000000000000000";
     public static final String RULE_ADMIN = "kak_test_rule_admin_000000000000000000000";
     public static final String ADMIN = "kak_test_admin_00000000000000000000000000";
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** Command-line arguments that provision {@link #ALL}. */
     public static List<String> arguments() {
-        return List.of("--kakunin.security.provisioned-keys[0].name=test (all roles)",
+        return List.of(
+                "--kakunin.security.provisioned-keys[0].name=test (all roles)",
                 "--kakunin.security.provisioned-keys[0].key=" + ALL,
                 "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR,RULE_ADMIN,ADMIN");
     }

@@ -4,7 +4,6 @@ import io.kakunin.kb.ruleset.DecisionTables;
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RulesetException;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.drools.compiler.kie.builder.impl.InternalKieModule;
 import org.drools.compiler.kie.builder.impl.KieBuilderImpl;
 import org.kie.api.KieBase;
@@ -35,15 +33,12 @@ public final class DrlCompiler {
     /** The name of the knowledge base every ruleset compiles to. */
     public static final String KBASE = "kakunin";
 
-
     private static final AtomicLong BUILDS = new AtomicLong();
 
     /** The knowledge base when the rules compiled (null otherwise), and every diagnostic. */
-    public record Result(KieBase kieBase, List<Diagnostic> diagnostics) {
-    }
+    public record Result(KieBase kieBase, List<Diagnostic> diagnostics) {}
 
-    private DrlCompiler() {
-    }
+    private DrlCompiler() {}
 
     /** Moves a diagnostic on generated DRL to the table cell the line came from. */
     private static Diagnostic inTable(Diagnostic d, DecisionTables.Generated table) {
@@ -62,8 +57,8 @@ public final class DrlCompiler {
         ReleaseId releaseId = ks.newReleaseId("io.kakunin.rulesets", "ruleset-" + BUILDS.incrementAndGet(), "1.0.0");
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
-        kfs.writeKModuleXML("<kmodule xmlns=\"http://www.drools.org/xsd/kmodule\">"
-                + "<kbase name=\"" + KBASE + "\" default=\"true\"/></kmodule>");
+        kfs.writeKModuleXML("<kmodule xmlns=\"http://www.drools.org/xsd/kmodule\">" + "<kbase name=\"" + KBASE
+                + "\" default=\"true\"/></kmodule>");
         Map<String, String> toRulesetPath = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, DecisionTables.Generated> tables = new LinkedHashMap<>();
@@ -98,7 +93,8 @@ public final class DrlCompiler {
             toRulesetPath.put(resource, path);
         });
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        for (Diagnostic d : DrlDiagnostics.of(builder.getResults().getMessages(), knowledgeBuilderResults(builder), toRulesetPath, sources)) {
+        for (Diagnostic d : DrlDiagnostics.of(
+                builder.getResults().getMessages(), knowledgeBuilderResults(builder), toRulesetPath, sources)) {
             DecisionTables.Generated table = tables.get(d.file());
             diagnostics.add(table == null ? d : inTable(d, table));
         }
@@ -120,7 +116,8 @@ public final class DrlCompiler {
      */
     private static List<KnowledgeBuilderResult> knowledgeBuilderResults(KieBuilder builder) {
         try {
-            if (builder instanceof KieBuilderImpl impl && impl.getKieModuleIgnoringErrors() instanceof InternalKieModule module) {
+            if (builder instanceof KieBuilderImpl impl
+                    && impl.getKieModuleIgnoringErrors() instanceof InternalKieModule module) {
                 KnowledgeBuilder kbuilder = module.getKnowledgeBuilderForKieBase(KBASE);
                 if (kbuilder != null) {
                     return new ArrayList<>(kbuilder.getResults(ResultSeverity.ERROR, ResultSeverity.WARNING));

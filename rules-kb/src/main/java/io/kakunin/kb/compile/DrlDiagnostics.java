@@ -1,7 +1,6 @@
 package io.kakunin.kb.compile;
 
 import io.kakunin.kb.ruleset.Diagnostic;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.drools.compiler.compiler.DescrBuildError;
 import org.drools.drl.ast.descr.BaseDescr;
 import org.drools.drl.ast.descr.RuleDescr;
@@ -56,7 +54,8 @@ public final class DrlDiagnostics {
             "Only a type can be imported\\. (\\S+) resolves to a package|The import (\\S+) cannot be resolved");
     private static final Pattern QUOTED = Pattern.compile("'([\\w$.]+)'");
     private static final Pattern IMPORT_ERROR = Pattern.compile("Error importing : '([^']+)'");
-    private static final Pattern RULE = Pattern.compile("^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
+    private static final Pattern RULE =
+            Pattern.compile("^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
     private static final Pattern END = Pattern.compile("^[ \\t]*end\\b");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \\t]*package[ \\t]+([\\w.]+)");
     private static final String RESOURCES = "src/main/resources/";
@@ -69,10 +68,23 @@ public final class DrlDiagnostics {
     private static final int CONSEQUENCE_HEADER_LINES = 4;
 
     /** What an entry is, for deciding what is noise. */
-    private enum Kind { PRIMARY, IMPORT, IMPORT_FOLLOW_UP, DUPLICATE_FOLLOW_UP, UNRESOLVED_FOLLOW_UP }
+    private enum Kind {
+        PRIMARY,
+        IMPORT,
+        IMPORT_FOLLOW_UP,
+        DUPLICATE_FOLLOW_UP,
+        UNRESOLVED_FOLLOW_UP
+    }
 
     /** A diagnostic under construction, in the compiled resource. */
-    private record Entry(String resource, int line, int column, Diagnostic.Severity severity, String message, Kind kind, String subject) {
+    private record Entry(
+            String resource,
+            int line,
+            int column,
+            Diagnostic.Severity severity,
+            String message,
+            Kind kind,
+            String subject) {
         Entry at(int newLine, int newColumn) {
             return new Entry(resource, newLine, newColumn, severity, message, kind, subject);
         }
@@ -83,11 +95,9 @@ public final class DrlDiagnostics {
     }
 
     /** A rule's span in a DRL text: its first line and the line of its {@code end}. */
-    private record Span(String name, int start, int end) {
-    }
+    private record Span(String name, int start, int end) {}
 
-    private DrlDiagnostics() {
-    }
+    private DrlDiagnostics() {}
 
     /**
      * The diagnostics of a build.
@@ -99,11 +109,16 @@ public final class DrlDiagnostics {
      * @param sources        compiled resource path → the DRL text compiled (for tables, the generated DRL)
      * @return diagnostics located in the compiled resources' ruleset paths (table lines not yet mapped to cells)
      */
-    public static List<Diagnostic> of(List<Message> messages, List<KnowledgeBuilderResult> results, Map<String, String> toRulesetPath,
-                               Map<String, String> sources) {
+    public static List<Diagnostic> of(
+            List<Message> messages,
+            List<KnowledgeBuilderResult> results,
+            Map<String, String> toRulesetPath,
+            Map<String, String> sources) {
         Map<String, Deque<KnowledgeBuilderResult>> byText = new HashMap<>();
         for (KnowledgeBuilderResult r : results) {
-            byText.computeIfAbsent(key(r.getResource() == null ? "" : r.getResource().getSourcePath(), r.getMessage()), k -> new ArrayDeque<>())
+            byText.computeIfAbsent(
+                            key(r.getResource() == null ? "" : r.getResource().getSourcePath(), r.getMessage()),
+                            k -> new ArrayDeque<>())
                     .add(r);
         }
         Texts texts = new Texts(sources);
@@ -122,7 +137,8 @@ public final class DrlDiagnostics {
             }
             Deque<KnowledgeBuilderResult> candidates = byText.get(key(resource, raw));
             KnowledgeBuilderResult result = candidates == null ? null : candidates.poll();
-            Diagnostic.Severity severity = message.getLevel() == Message.Level.ERROR ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
+            Diagnostic.Severity severity =
+                    message.getLevel() == Message.Level.ERROR ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
             entries.addAll(entries(resource, message.getLine(), message.getColumn(), severity, raw, result, texts));
         }
         return finish(entries, texts, toRulesetPath);
@@ -137,10 +153,18 @@ public final class DrlDiagnostics {
     }
 
     /** The entries of one message: one per Java compiler problem of a rule, else one. */
-    private static List<Entry> entries(String resource, int line, int column, Diagnostic.Severity severity, String raw,
-                                       KnowledgeBuilderResult result, Texts texts) {
+    private static List<Entry> entries(
+            String resource,
+            int line,
+            int column,
+            Diagnostic.Severity severity,
+            String raw,
+            KnowledgeBuilderResult result,
+            Texts texts) {
         String text = raw.strip();
-        if (result instanceof DescrBuildError error && error.getObject() instanceof CompilationProblem[] problems && problems.length > 0) {
+        if (result instanceof DescrBuildError error
+                && error.getObject() instanceof CompilationProblem[] problems
+                && problems.length > 0) {
             RuleDescr rule = rule(error);
             if (rule != null) {
                 List<Entry> entries = new ArrayList<>();
@@ -193,7 +217,14 @@ public final class DrlDiagnostics {
         // MVEL's excerpt, caret and position say again what the diagnostic's position says.
         text = NEAR.matcher(text).replaceAll("");
         text = BRACKET_LINE_COLUMN.matcher(text).replaceAll("").replaceAll("(?m)^\\s*\\^\\s*$", "");
-        return List.of(new Entry(resource, Math.max(line, 0), Math.max(column, 0), severity, text.replaceAll("\\s+", " ").strip(), kind, subject));
+        return List.of(new Entry(
+                resource,
+                Math.max(line, 0),
+                Math.max(column, 0),
+                severity,
+                text.replaceAll("\\s+", " ").strip(),
+                kind,
+                subject));
     }
 
     private static RuleDescr rule(DescrBuildError error) {
@@ -206,8 +237,12 @@ public final class DrlDiagnostics {
     }
 
     /** A Java compiler problem in a rule's consequence, at its line in the DRL. */
-    private static Entry consequenceProblem(String resource, Diagnostic.Severity severity, RuleDescr rule, CompilationProblem problem, Texts texts) {
-        String message = RULE_CLASS.matcher(problem.getMessage() == null ? "" : problem.getMessage().strip()).replaceAll("");
+    private static Entry consequenceProblem(
+            String resource, Diagnostic.Severity severity, RuleDescr rule, CompilationProblem problem, Texts texts) {
+        String message = RULE_CLASS
+                .matcher(
+                        problem.getMessage() == null ? "" : problem.getMessage().strip())
+                .replaceAll("");
         Kind kind = Kind.PRIMARY;
         String subject = null;
         Matcher m;
@@ -280,7 +315,8 @@ public final class DrlDiagnostics {
         if (source == null || !quoted.find()) {
             return null;
         }
-        Matcher word = Pattern.compile("(?<![\\w$])" + Pattern.quote(quoted.group(1)) + "(?![\\w$])").matcher(source);
+        Matcher word = Pattern.compile("(?<![\\w$])" + Pattern.quote(quoted.group(1)) + "(?![\\w$])")
+                .matcher(source);
         return word.find() ? new int[] {line, word.start() + 1} : null;
     }
 
@@ -306,10 +342,15 @@ public final class DrlDiagnostics {
             switch (e.kind()) {
                 case IMPORT_FOLLOW_UP -> {
                     String cause = badImports.stream()
-                            .filter(bad -> bad.equals(e.subject()) || bad.startsWith(e.subject() + ".") || e.subject().startsWith(bad + "."))
-                            .findFirst().orElse(null);
+                            .filter(bad -> bad.equals(e.subject())
+                                    || bad.startsWith(e.subject() + ".")
+                                    || e.subject().startsWith(bad + "."))
+                            .findFirst()
+                            .orElse(null);
                     if (cause != null) {
-                        cascadeFiles.computeIfAbsent(cause, k -> new TreeSet<>()).add(toRulesetPath.getOrDefault(e.resource(), e.resource()));
+                        cascadeFiles
+                                .computeIfAbsent(cause, k -> new TreeSet<>())
+                                .add(toRulesetPath.getOrDefault(e.resource(), e.resource()));
                         cascadeRules.merge(cause, 1, Integer::sum);
                         continue;
                     }
@@ -320,12 +361,14 @@ public final class DrlDiagnostics {
                         continue;
                     }
                 }
-                default -> { }
+                default -> {}
             }
             kept.add(e);
         }
         // In file order, as an editor lists them.
-        kept.sort(java.util.Comparator.comparing(Entry::resource).thenComparingInt(Entry::line).thenComparingInt(Entry::column));
+        kept.sort(java.util.Comparator.comparing(Entry::resource)
+                .thenComparingInt(Entry::line)
+                .thenComparingInt(Entry::column));
         Set<Diagnostic> out = new LinkedHashSet<>();
         for (Entry e : kept) {
             Entry entry = e;
@@ -335,12 +378,16 @@ public final class DrlDiagnostics {
                 int rules = cascadeRules.get(e.subject());
                 entry = e.saying(e.message() + "; the rule files of a package share their imports, so "
                         + (pkg == null ? "the package" : "package " + pkg) + " does not compile until it is fixed ("
-                        + rules + " rule" + (rules == 1 ? "" : "s") + " in " + files.size() + " file" + (files.size() == 1 ? "" : "s")
+                        + rules + " rule" + (rules == 1 ? "" : "s") + " in " + files.size() + " file"
+                        + (files.size() == 1 ? "" : "s")
                         + ", not reported one by one)");
             }
-            out.add(new Diagnostic(toRulesetPath.getOrDefault(entry.resource(), entry.resource()), entry.line(),
+            out.add(new Diagnostic(
+                    toRulesetPath.getOrDefault(entry.resource(), entry.resource()),
+                    entry.line(),
                     entry.column() > 0 ? entry.column() : texts.column(entry.resource(), entry.line(), null),
-                    entry.severity(), entry.message()));
+                    entry.severity(),
+                    entry.message()));
         }
         return List.copyOf(out);
     }
@@ -407,7 +454,9 @@ public final class DrlDiagnostics {
                     if (!rule.find()) {
                         continue;
                     }
-                    String name = rule.group(1) != null ? rule.group(1) : rule.group(2) != null ? rule.group(2) : rule.group(3);
+                    String name = rule.group(1) != null
+                            ? rule.group(1)
+                            : rule.group(2) != null ? rule.group(2) : rule.group(3);
                     int end = all.length;
                     for (int j = i + 1; j < all.length; j++) {
                         if (END.matcher(all[j]).find()) {
@@ -431,7 +480,15 @@ public final class DrlDiagnostics {
          */
         int consequenceStart(String resource, RuleDescr rule) {
             Object consequence = rule.getConsequence();
-            String first = consequence == null ? "" : consequence.toString().strip().lines().findFirst().orElse("").strip();
+            String first = consequence == null
+                    ? ""
+                    : consequence
+                            .toString()
+                            .strip()
+                            .lines()
+                            .findFirst()
+                            .orElse("")
+                            .strip();
             int from = Math.max(rule.getConsequenceLine(), rule.getLine());
             Span span = spanAt(resource, rule.getLine());
             int to = span == null ? from + 1000 : span.end();
@@ -454,7 +511,8 @@ public final class DrlDiagnostics {
 
         /** Line and column of the name in {@code import <name>} in a resource, or null. */
         int[] importOf(String resource, String name) {
-            Pattern statement = Pattern.compile("^[ \\t]*import[ \\t]+(?:static[ \\t]+)?(" + Pattern.quote(name) + ")\\b");
+            Pattern statement =
+                    Pattern.compile("^[ \\t]*import[ \\t]+(?:static[ \\t]+)?(" + Pattern.quote(name) + ")\\b");
             String[] all = lines(resource);
             for (int i = 0; i < all.length; i++) {
                 Matcher m = statement.matcher(all[i]);
@@ -474,5 +532,4 @@ public final class DrlDiagnostics {
             return m.find() ? m.group(1) : null;
         }
     }
-
 }

@@ -3,7 +3,6 @@ package io.kakunin.kb.input;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Organization;
 import io.kakunin.api.model.Product;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.List;
  */
 public final class Facts {
 
-    private Facts() {
-    }
+    private Facts() {}
 
     public static void check(AssessmentRequest request, PointerIndex index) {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
@@ -35,13 +33,15 @@ public final class Facts {
             problems.add(new InvalidFactsException.Problem(pointer, "must not be null"));
         }
         if (request.getProducts() != null) {
-            // Listings find assessments by product ID, and a verdict names its subjects by them: two products may not share one.
+            // Listings find assessments by product ID, and a verdict names its subjects by them: two products may not
+            // share one.
             java.util.Map<String, Integer> seen = new java.util.HashMap<>();
             for (int i = 0; i < request.getProducts().size(); i++) {
                 Product p = request.getProducts().get(i);
                 Integer first = p == null || p.getId() == null ? null : seen.putIfAbsent(p.getId(), i);
                 if (first != null) {
-                    problems.add(new InvalidFactsException.Problem("/products/" + i + "/id", "repeats the ID of /products/" + first));
+                    problems.add(new InvalidFactsException.Problem(
+                            "/products/" + i + "/id", "repeats the ID of /products/" + first));
                 }
             }
         }
@@ -59,16 +59,34 @@ public final class Facts {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
         Organization org = request.getOrganization();
         if (org.getProductSecurityPolicy() != null) {
-            done(problems, index, org.getProductSecurityPolicy(), "/lastReviewDate", org.getProductSecurityPolicy().getLastReviewDate(), assessmentDate);
+            done(
+                    problems,
+                    index,
+                    org.getProductSecurityPolicy(),
+                    "/lastReviewDate",
+                    org.getProductSecurityPolicy().getLastReviewDate(),
+                    assessmentDate);
         }
         if (org.getSecurityTraining() != null) {
-            done(problems, index, org.getSecurityTraining(), "/lastDate", org.getSecurityTraining().getLastDate(), assessmentDate);
+            done(
+                    problems,
+                    index,
+                    org.getSecurityTraining(),
+                    "/lastDate",
+                    org.getSecurityTraining().getLastDate(),
+                    assessmentDate);
         }
         for (Product p : request.getProducts()) {
             done(problems, index, p, "/useCasesDocumentedDate", p.getUseCasesDocumentedDate(), assessmentDate);
             done(problems, index, p, "/requirementsDocumentedDate", p.getRequirementsDocumentedDate(), assessmentDate);
             if (p.getThreatAnalysis() != null) {
-                done(problems, index, p.getThreatAnalysis(), "/date", p.getThreatAnalysis().getDate(), assessmentDate);
+                done(
+                        problems,
+                        index,
+                        p.getThreatAnalysis(),
+                        "/date",
+                        p.getThreatAnalysis().getDate(),
+                        assessmentDate);
             }
             if (p.getRiskAcceptances() != null) {
                 p.getRiskAcceptances().forEach(r -> done(problems, index, r, "/date", r.getDate(), assessmentDate));
@@ -77,7 +95,13 @@ public final class Facts {
                 done(problems, index, p.getSbom(), "/lastUpdated", p.getSbom().getLastUpdated(), assessmentDate);
             }
             if (p.getVerification() != null) {
-                done(problems, index, p.getVerification(), "/testPlanDate", p.getVerification().getTestPlanDate(), assessmentDate);
+                done(
+                        problems,
+                        index,
+                        p.getVerification(),
+                        "/testPlanDate",
+                        p.getVerification().getTestPlanDate(),
+                        assessmentDate);
             }
         }
         if (!problems.isEmpty()) {
@@ -85,11 +109,18 @@ public final class Facts {
         }
     }
 
-    private static void done(List<InvalidFactsException.Problem> problems, PointerIndex index, Object node, String fact, LocalDate date,
-                             LocalDate assessmentDate) {
+    private static void done(
+            List<InvalidFactsException.Problem> problems,
+            PointerIndex index,
+            Object node,
+            String fact,
+            LocalDate date,
+            LocalDate assessmentDate) {
         if (date != null && date.isAfter(assessmentDate)) {
-            problems.add(new InvalidFactsException.Problem(index.resolve(node, fact),
-                    "is " + date + ", after the assessment date " + assessmentDate + ": the date of something already done cannot lie in the future"));
+            problems.add(new InvalidFactsException.Problem(
+                    index.resolve(node, fact),
+                    "is " + date + ", after the assessment date " + assessmentDate
+                            + ": the date of something already done cannot lie in the future"));
         }
     }
 }

@@ -9,13 +9,15 @@ import java.util.List;
 public class InvalidFactsException extends IllegalArgumentException {
 
     /** One unusable field. */
-    public record Problem(String pointer, String detail) {
-    }
+    public record Problem(String pointer, String detail) {}
 
     private final transient List<Problem> problems;
 
     public InvalidFactsException(List<Problem> problems) {
-        super(problems.stream().map(p -> p.pointer() + ": " + p.detail()).reduce((a, b) -> a + "; " + b).orElse("invalid facts"));
+        super(problems.stream()
+                .map(p -> p.pointer() + ": " + p.detail())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid facts"));
         this.problems = List.copyOf(problems);
     }
 

@@ -3,7 +3,6 @@ package io.kakunin.kb.input;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
@@ -24,10 +23,11 @@ public final class IsoDateDeserializers {
      * stored verdict back.
      */
     private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final java.util.regex.Pattern DATE_TIME = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
 
-    private IsoDateDeserializers() {
-    }
+    private static final java.util.regex.Pattern DATE_TIME =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
+
+    private IsoDateDeserializers() {}
 
     public static final class Date extends StdScalarDeserializer<LocalDate> {
         Date() {
@@ -43,7 +43,8 @@ public final class IsoDateDeserializers {
                 }
                 return LocalDate.parse(text);
             } catch (DateTimeParseException e) {
-                throw new RejectedInputException(p, "'" + abbreviate(text) + "' is not a date (YYYY-MM-DD, a day that exists)", LocalDate.class);
+                throw new RejectedInputException(
+                        p, "'" + abbreviate(text) + "' is not a date (YYYY-MM-DD, a day that exists)", LocalDate.class);
             }
         }
     }
@@ -55,15 +56,19 @@ public final class IsoDateDeserializers {
 
         @Override
         public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) {
-            String text = text(p, "a date and time written as a string with its offset, such as 2026-11-18T02:10:00+09:00");
+            String text =
+                    text(p, "a date and time written as a string with its offset, such as 2026-11-18T02:10:00+09:00");
             try {
                 if (!DATE_TIME.matcher(text).lookingAt()) {
                     throw new DateTimeParseException("not RFC 3339", text, 0);
                 }
                 return OffsetDateTime.parse(text);
             } catch (DateTimeParseException e) {
-                throw new RejectedInputException(p, "'" + abbreviate(text)
-                        + "' is not a date and time with an offset (RFC 3339, such as 2026-11-18T02:10:00+09:00)", OffsetDateTime.class);
+                throw new RejectedInputException(
+                        p,
+                        "'" + abbreviate(text)
+                                + "' is not a date and time with an offset (RFC 3339, such as 2026-11-18T02:10:00+09:00)",
+                        OffsetDateTime.class);
             }
         }
     }

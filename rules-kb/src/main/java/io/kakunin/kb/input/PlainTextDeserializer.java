@@ -19,15 +19,24 @@ public final class PlainTextDeserializer extends StringDeserializer {
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
-                    throw new RejectedInputException(p, String.format(
-                            "contains the control character U+%04X at position %d; only tab, line feed and carriage return are allowed",
-                            (int) c, i), String.class);
+                    throw new RejectedInputException(
+                            p,
+                            String.format(
+                                    "contains the control character U+%04X at position %d; only tab, line feed and carriage return are allowed",
+                                    (int) c, i),
+                            String.class);
                 }
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
                     i++;
                 } else if (Character.isSurrogate(c)) {
-                    throw new RejectedInputException(p, String.format(
-                            "contains half of a UTF-16 surrogate pair (U+%04X) at position %d, which is not a character", (int) c, i), String.class);
+                    throw new RejectedInputException(
+                            p,
+                            String.format(
+                                    "contains half of a UTF-16 surrogate pair (U+%04X) at position %d, which is not a character",
+                                    (int) c, i),
+                            String.class);
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.kakunin.kb.input;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -22,8 +21,7 @@ public final class PointerIndex {
 
     private static final String MODEL_PACKAGE = "io.kakunin.api.model";
 
-    private record Property(String name, Method getter) {
-    }
+    private record Property(String name, Method getter) {}
 
     private static final ClassValue<List<Property>> PROPERTIES = new ClassValue<>() {
         @Override
@@ -31,8 +29,11 @@ public final class PointerIndex {
             List<Property> properties = new ArrayList<>();
             for (Method m : type.getMethods()) {
                 JsonProperty json = m.getAnnotation(JsonProperty.class);
-                if (json != null && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
-                        && m.getName().startsWith("get") && mayHoldModel(m.getReturnType())) {
+                if (json != null
+                        && m.getParameterCount() == 0
+                        && !Modifier.isStatic(m.getModifiers())
+                        && m.getName().startsWith("get")
+                        && mayHoldModel(m.getReturnType())) {
                     m.trySetAccessible();
                     properties.add(new Property(json.value(), m));
                 }
@@ -48,7 +49,10 @@ public final class PointerIndex {
             Map<String, Method> getters = new java.util.HashMap<>();
             for (Method m : type.getMethods()) {
                 JsonProperty json = m.getAnnotation(JsonProperty.class);
-                if (json != null && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getName().startsWith("get")) {
+                if (json != null
+                        && m.getParameterCount() == 0
+                        && !Modifier.isStatic(m.getModifiers())
+                        && m.getName().startsWith("get")) {
                     m.trySetAccessible();
                     getters.put(json.value(), m);
                 }
@@ -58,8 +62,7 @@ public final class PointerIndex {
     };
 
     /** Where an object sits: under its parent, by property name or list index. */
-    private record Link(Object parent, String property, int index) {
-    }
+    private record Link(Object parent, String property, int index) {}
 
     private final Object root;
     private final Map<Object, Link> links = new IdentityHashMap<>();
@@ -134,7 +137,8 @@ public final class PointerIndex {
         }
         Link link = links.get(node);
         if (link == null) {
-            throw new IllegalArgumentException("a rule named an object that is not part of the submitted facts: " + node.getClass().getSimpleName());
+            throw new IllegalArgumentException("a rule named an object that is not part of the submitted facts: "
+                    + node.getClass().getSimpleName());
         }
         pointer = pointerOf(link.parent()) + "/" + link.property() + (link.index() >= 0 ? "/" + link.index() : "");
         pointers.put(node, pointer);
@@ -175,7 +179,8 @@ public final class PointerIndex {
             }
             Method getter = GETTERS.get(current.getClass()).get(token);
             if (getter == null) {
-                throw new IllegalArgumentException("'" + token + "' is not a fact of " + current.getClass().getSimpleName() + " (in " + relative + ")");
+                throw new IllegalArgumentException("'" + token + "' is not a fact of "
+                        + current.getClass().getSimpleName() + " (in " + relative + ")");
             }
             try {
                 current = getter.invoke(current);
@@ -190,7 +195,8 @@ public final class PointerIndex {
         try {
             return p.getter().invoke(node);
         } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("cannot read " + p.name() + " of " + node.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot read " + p.name() + " of " + node.getClass().getSimpleName(), e);
         }
     }
 

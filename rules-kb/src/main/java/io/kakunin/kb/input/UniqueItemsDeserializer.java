@@ -2,7 +2,6 @@ package io.kakunin.kb.input;
 
 import java.util.Collection;
 import java.util.Set;
-
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.BeanDescription;
@@ -29,9 +28,14 @@ public final class UniqueItemsDeserializer extends DelegatingDeserializer {
     public static ValueDeserializerModifier modifier() {
         return new ValueDeserializerModifier() {
             @Override
-            public ValueDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,
-                                                                     BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
-                return Set.class.isAssignableFrom(type.getRawClass()) ? new UniqueItemsDeserializer(deserializer) : deserializer;
+            public ValueDeserializer<?> modifyCollectionDeserializer(
+                    DeserializationConfig config,
+                    CollectionType type,
+                    BeanDescription.Supplier description,
+                    ValueDeserializer<?> deserializer) {
+                return Set.class.isAssignableFrom(type.getRawClass())
+                        ? new UniqueItemsDeserializer(deserializer)
+                        : deserializer;
             }
         };
     }

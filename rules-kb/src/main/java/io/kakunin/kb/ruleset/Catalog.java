@@ -7,7 +7,6 @@ import io.kakunin.api.model.ReferenceScheme;
 import io.kakunin.api.model.SourceConfidence;
 import io.kakunin.api.model.SubjectType;
 import io.kakunin.api.model.Topic;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -47,8 +45,7 @@ public final class Catalog {
     }
 
     /** A cross-reference; {@code note} says, for example, that an ID is not yet confirmed. */
-    public record Ref(ReferenceScheme scheme, String id, String note) {
-    }
+    public record Ref(ReferenceScheme scheme, String id, String note) {}
 
     /** One recommendation. */
     public record Entry(
@@ -69,8 +66,11 @@ public final class Catalog {
         }
     }
 
-    private record Document(String version, List<Measure> measures, List<ItemCategory> damageInformation, List<Entry> recommendations) {
-    }
+    private record Document(
+            String version,
+            List<Measure> measures,
+            List<ItemCategory> damageInformation,
+            List<Entry> recommendations) {}
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -83,7 +83,11 @@ public final class Catalog {
     private final Set<ItemCategory> damageInformation;
     private final Map<String, Entry> entries;
 
-    private Catalog(String version, Map<String, Measure> measures, Set<ItemCategory> damageInformation, Map<String, Entry> entries) {
+    private Catalog(
+            String version,
+            Map<String, Measure> measures,
+            Set<ItemCategory> damageInformation,
+            Map<String, Entry> entries) {
         this.version = version;
         this.measures = measures;
         this.measureOrder = List.copyOf(measures.keySet());
@@ -100,7 +104,8 @@ public final class Catalog {
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
-            throw new RulesetException("the catalog cannot be read",
+            throw new RulesetException(
+                    "the catalog cannot be read",
                     List.of(new Diagnostic(file, line, column, Diagnostic.Severity.ERROR, e.getOriginalMessage())));
         }
         if (doc == null) {
@@ -111,8 +116,10 @@ public final class Catalog {
             problems.add(Diagnostic.error(file, "the catalog has no version"));
         } else if (!doc.version().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,79}")) {
             // It is stored with every verdict and shown in headers: a short plain token.
-            problems.add(Diagnostic.error(file, "the catalog's version '" + abbreviate(doc.version())
-                    + "' must be at most 80 letters, digits, '.', '_', '+' or '-'"));
+            problems.add(Diagnostic.error(
+                    file,
+                    "the catalog's version '" + abbreviate(doc.version())
+                            + "' must be at most 80 letters, digits, '.', '_', '+' or '-'"));
         }
         Map<String, Measure> measures = new LinkedHashMap<>();
         for (Measure m : doc.measures() == null ? List.<Measure>of() : doc.measures()) {
@@ -129,14 +136,16 @@ public final class Catalog {
         for (Entry e : doc.recommendations() == null ? List.<Entry>of() : doc.recommendations()) {
             String id = e.id();
             if (id == null || !RECOMMENDATION_ID.matcher(id).matches()) {
-                problems.add(Diagnostic.error(file, "recommendation ID '" + id + "' is not of the form PS-<n>.<n> or IS-<n>.<n>"));
+                problems.add(Diagnostic.error(
+                        file, "recommendation ID '" + id + "' is not of the form PS-<n>.<n> or IS-<n>.<n>"));
                 continue;
             }
             if (entries.putIfAbsent(id, e) != null) {
                 problems.add(Diagnostic.error(file, "recommendation " + id + " is listed twice"));
             }
             if (e.measure() == null || !measures.containsKey(e.measure())) {
-                problems.add(Diagnostic.error(file, id + " names measure '" + e.measure() + "', which the catalog does not list"));
+                problems.add(Diagnostic.error(
+                        file, id + " names measure '" + e.measure() + "', which the catalog does not list"));
             } else if (!id.startsWith(e.measure() + ".")) {
                 problems.add(Diagnostic.error(file, id + " does not belong to measure " + e.measure()));
             }
@@ -151,7 +160,8 @@ public final class Catalog {
             }
             for (String fact : e.facts()) {
                 if (!fact.startsWith("/")) {
-                    problems.add(Diagnostic.error(file, id + " lists fact '" + fact + "', which is not a JSON Pointer"));
+                    problems.add(
+                            Diagnostic.error(file, id + " lists fact '" + fact + "', which is not a JSON Pointer"));
                 }
             }
         }
@@ -159,16 +169,22 @@ public final class Catalog {
             problems.add(Diagnostic.error(file, "the catalog lists no recommendation"));
         }
         boolean sharing = measures.values().stream().anyMatch(m -> m.topic() == Topic.INFORMATION_SHARING);
-        if (sharing && (doc.damageInformation() == null || doc.damageInformation().isEmpty())) {
-            problems.add(Diagnostic.error(file, "a catalog with sharing measures lists the item categories that are the victim's damage"
-                    + " or response information under damageInformation"));
+        if (sharing
+                && (doc.damageInformation() == null || doc.damageInformation().isEmpty())) {
+            problems.add(Diagnostic.error(
+                    file,
+                    "a catalog with sharing measures lists the item categories that are the victim's damage"
+                            + " or response information under damageInformation"));
         }
         if (!problems.isEmpty()) {
             throw new RulesetException("the catalog is not valid", problems);
         }
-        Set<ItemCategory> damage = doc.damageInformation() == null || doc.damageInformation().isEmpty()
-                ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(doc.damageInformation()));
-        return new Catalog(doc.version(), Collections.unmodifiableMap(measures), damage, Collections.unmodifiableMap(entries));
+        Set<ItemCategory> damage =
+                doc.damageInformation() == null || doc.damageInformation().isEmpty()
+                        ? Set.of()
+                        : Collections.unmodifiableSet(EnumSet.copyOf(doc.damageInformation()));
+        return new Catalog(
+                doc.version(), Collections.unmodifiableMap(measures), damage, Collections.unmodifiableMap(entries));
     }
 
     /** The version the ruleset's authors gave it. */

@@ -3,12 +3,10 @@ package io.kakunin.kb.ruleset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
@@ -44,8 +42,7 @@ public final class DecisionTables {
         }
     }
 
-    private DecisionTables() {
-    }
+    private DecisionTables() {}
 
     public static boolean isTable(String path) {
         return path.endsWith(".drl.csv") || path.endsWith(".drl.xlsx") || path.endsWith(".drl.xls");
@@ -65,8 +62,14 @@ public final class DecisionTables {
             if (encoding.isPresent()) {
                 Diagnostic d = encoding.get();
                 String sheet = path.substring(path.lastIndexOf('/') + 1);
-                throw new RulesetException("the decision table is not valid UTF-8", List.of(new Diagnostic(path, d.line(), d.column(),
-                        d.severity(), "sheet '" + sheet + "', line " + d.line() + ": " + d.message())));
+                throw new RulesetException(
+                        "the decision table is not valid UTF-8",
+                        List.of(new Diagnostic(
+                                path,
+                                d.line(),
+                                d.column(),
+                                d.severity(),
+                                "sheet '" + sheet + "', line " + d.line() + ": " + d.message())));
             }
         }
         List<List<List<String>>> sheets;
@@ -77,15 +80,19 @@ public final class DecisionTables {
             InputType type = path.endsWith(".csv") ? InputType.CSV : InputType.XLS;
             drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), type);
         } catch (RuntimeException | IOException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
+            String message = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().replaceAll("\\s+", " ");
             int row = 0, column = 0;
             Matcher m = CELL.matcher(message);
             if (m.find()) {
                 column = columnIndex(m.group(1));
                 row = Integer.parseInt(m.group(2));
             }
-            throw new RulesetException("the decision table cannot be read", List.of(
-                    new Diagnostic(path, row, column, Diagnostic.Severity.ERROR, "the table is malformed: " + message)));
+            throw new RulesetException(
+                    "the decision table cannot be read",
+                    List.of(new Diagnostic(
+                            path, row, column, Diagnostic.Severity.ERROR, "the table is malformed: " + message)));
         }
         return new Generated(drl, map(drl, sheets, sheetNames));
     }
@@ -137,7 +144,12 @@ public final class DecisionTables {
      */
     private static Cell templateCell(List<List<String>> sheet, String name, int header, int row, String line) {
         String code = line.strip();
-        if (header <= 0 || code.isEmpty() || code.startsWith("//") || code.equals("when") || code.equals("then") || code.equals("end")) {
+        if (header <= 0
+                || code.isEmpty()
+                || code.startsWith("//")
+                || code.equals("when")
+                || code.equals("then")
+                || code.equals("end")) {
             return null;
         }
         Cell best = null;
@@ -230,7 +242,8 @@ public final class DecisionTables {
             sheets.add(csv(RulesetFiles.decode(path, bytes)));
             return sheets;
         }
-        try (InputStream in = new ByteArrayInputStream(bytes); Workbook workbook = WorkbookFactory.create(in)) {
+        try (InputStream in = new ByteArrayInputStream(bytes);
+                Workbook workbook = WorkbookFactory.create(in)) {
             DataFormatter formatter = new DataFormatter();
             for (Sheet sheet : workbook) {
                 names.add(sheet.getSheetName());

@@ -11,7 +11,10 @@ package io.kakunin.kb.ruleset;
  */
 public record Diagnostic(String file, int line, int column, Severity severity, String message) {
 
-    public enum Severity { ERROR, WARNING }
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
 
     public static Diagnostic error(String file, String message) {
         return new Diagnostic(file, 0, 0, Severity.ERROR, message);
@@ -24,6 +27,7 @@ public record Diagnostic(String file, int line, int column, Severity severity, S
     /** The compiler convention {@code file:line:column: severity: message}. */
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(java.util.Locale.ROOT) + ": " + message;
+        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(java.util.Locale.ROOT) + ": "
+                + message;
     }
 }

@@ -1,8 +1,8 @@
 package io.kakunin.kb.ruleset;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +32,11 @@ public final class Integrity {
      * ({@code size == 4}) is not a threshold.
      */
     private static final Pattern NUMERIC_COMPARISON = Pattern.compile("(?<!size )(<|>|<=|>=|==|!=)\\s*-?\\d+");
+
     private static final Pattern LINE_COMMENT = Pattern.compile("//.*$");
     private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
 
-    private Integrity() {
-    }
+    private Integrity() {}
 
     public static List<Diagnostic> check(RulesetContent ruleset) {
         List<Diagnostic> problems = new ArrayList<>();
@@ -44,21 +44,32 @@ public final class Integrity {
         Locator where = new Locator(ruleset.files());
         for (RuleInfo rule : ruleset.rules().values()) {
             if (rule.recommendationId() == null) {
-                problems.add(where.rule(rule, null, "rule \"" + rule.name() + "\" names no recommendation; add @recommendation(\"<ID>\")"));
+                problems.add(where.rule(
+                        rule,
+                        null,
+                        "rule \"" + rule.name() + "\" names no recommendation; add @recommendation(\"<ID>\")"));
             } else if (catalog.entry(rule.recommendationId()).isEmpty()) {
-                problems.add(where.rule(rule, rule.recommendationId(),
-                        "rule \"" + rule.name() + "\" names recommendation " + rule.recommendationId() + ", which catalog.yaml does not list"));
+                problems.add(where.rule(
+                        rule,
+                        rule.recommendationId(),
+                        "rule \"" + rule.name() + "\" names recommendation " + rule.recommendationId()
+                                + ", which catalog.yaml does not list"));
             }
         }
         for (RuleInfo rule : ruleset.rules().values()) {
             if (rule.remedy() != null && Remedy.parse(rule.remedy()).isEmpty()) {
-                problems.add(where.rule(rule, "@remedy(\"" + rule.remedy() + "\")", rule.remedy(),
-                        "rule \"" + rule.name() + "\" names remedy \"" + rule.remedy() + "\", which is not one of " + Remedy.ALLOWED));
+                problems.add(where.rule(
+                        rule,
+                        "@remedy(\"" + rule.remedy() + "\")",
+                        rule.remedy(),
+                        "rule \"" + rule.name() + "\" names remedy \"" + rule.remedy() + "\", which is not one of "
+                                + Remedy.ALLOWED));
             }
         }
         problems.addAll(tunableNumbers(ruleset.files()));
         Set<String> required = new TreeSet<>(GENERIC_KEYS);
-        boolean sharing = catalog.entries().stream().anyMatch(e -> catalog.topicOf(e) == io.kakunin.api.model.Topic.INFORMATION_SHARING);
+        boolean sharing = catalog.entries().stream()
+                .anyMatch(e -> catalog.topicOf(e) == io.kakunin.api.model.Topic.INFORMATION_SHARING);
         if (sharing) {
             for (io.kakunin.api.model.TlpLevel level : io.kakunin.api.model.TlpLevel.values()) {
                 required.add("tlp." + level.getValue() + ".recipients");
@@ -97,7 +108,8 @@ public final class Integrity {
                 }
                 for (String key : messages.keys(other)) {
                     if (!messages.has(locale, key) && !required.contains(key)) {
-                        problems.add(where.missingText(file, key, "missing text '" + key + "', which " + Messages.fileName(other) + " has"));
+                        problems.add(where.missingText(
+                                file, key, "missing text '" + key + "', which " + Messages.fileName(other) + " has"));
                     }
                 }
             }
@@ -105,13 +117,21 @@ public final class Integrity {
                 String text = messages.text(locale, key).orElse("");
                 for (String name : Messages.placeholders(text)) {
                     if (!placeholders.contains(name)) {
-                        problems.add(where.text(file, key, "{" + name + "}",
-                                "text '" + key + "' uses {" + name + "}, which is neither a threshold nor one of " + BUILT_IN_PLACEHOLDERS));
+                        problems.add(where.text(
+                                file,
+                                key,
+                                "{" + name + "}",
+                                "text '" + key + "' uses {" + name + "}, which is neither a threshold nor one of "
+                                        + BUILT_IN_PLACEHOLDERS));
                     }
                 }
                 Matcher item = ITEM_KEY.matcher(key);
                 if (item.matches() && catalog.entry(item.group(1)).isEmpty()) {
-                    problems.add(where.text(file, key, null, "text '" + key + "' belongs to " + item.group(1) + ", which catalog.yaml does not list"));
+                    problems.add(where.text(
+                            file,
+                            key,
+                            null,
+                            "text '" + key + "' belongs to " + item.group(1) + ", which catalog.yaml does not list"));
                 }
             }
         }
@@ -128,13 +148,23 @@ public final class Integrity {
             String[] lines = files.text(path).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 // Blank out comments and strings, keeping columns where they are.
-                String code = LINE_COMMENT.matcher(lines[i]).replaceAll(m -> " ".repeat(m.group().length()));
-                code = STRING_LITERAL.matcher(code).replaceAll(m -> "\"" + " ".repeat(m.group().length() - 2) + "\"");
+                String code = LINE_COMMENT
+                        .matcher(lines[i])
+                        .replaceAll(m -> " ".repeat(m.group().length()));
+                code = STRING_LITERAL
+                        .matcher(code)
+                        .replaceAll(m -> "\"" + " ".repeat(m.group().length() - 2) + "\"");
                 Matcher number = NUMERIC_COMPARISON.matcher(code);
                 if (number.find()) {
-                    problems.add(new Diagnostic(path, i + 1, number.start() + 1, Diagnostic.Severity.ERROR,
-                            "a rule compares with the number written here (" + number.group().strip()
-                                    + "); put tunable numbers in thresholds.properties and read them through Evaluation"));
+                    problems.add(
+                            new Diagnostic(
+                                    path,
+                                    i + 1,
+                                    number.start() + 1,
+                                    Diagnostic.Severity.ERROR,
+                                    "a rule compares with the number written here ("
+                                            + number.group().strip()
+                                            + "); put tunable numbers in thresholds.properties and read them through Evaluation"));
                 }
             }
         });
@@ -170,20 +200,31 @@ public final class Integrity {
         }
 
         Diagnostic rule(RuleInfo rule, String recommendationId, String message) {
-            return rule(rule, recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")", recommendationId, message);
+            return rule(
+                    rule,
+                    recommendationId == null ? "rule" : "@recommendation(\"" + recommendationId + "\")",
+                    recommendationId,
+                    message);
         }
 
         /** At a part of a rule's text (in a table: at the cell of the rule's row holding the value). */
         Diagnostic rule(RuleInfo rule, String part, String cellValue, String message) {
             if (DecisionTables.isTable(rule.file())) {
                 DecisionTables.Cell cell = files.file(rule.file())
-                        .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), cellValue)).orElse(null);
+                        .map(bytes -> DecisionTables.cellOf(rule.file(), bytes, rule.name(), cellValue))
+                        .orElse(null);
                 if (cell != null) {
-                    return new Diagnostic(rule.file(), cell.row(), cell.column(), Diagnostic.Severity.ERROR, cell.label() + ": " + message);
+                    return new Diagnostic(
+                            rule.file(),
+                            cell.row(),
+                            cell.column(),
+                            Diagnostic.Severity.ERROR,
+                            cell.label() + ": " + message);
                 }
                 return new Diagnostic(rule.file(), rule.line(), 0, Diagnostic.Severity.ERROR, message);
             }
-            RuleLocator.Position at = rule.file().isEmpty() || rule.line() <= 0 ? RuleLocator.Position.NONE
+            RuleLocator.Position at = rule.file().isEmpty() || rule.line() <= 0
+                    ? RuleLocator.Position.NONE
                     : RuleLocator.find(text(rule.file()), rule.line(), 20, part);
             return at.line() > 0
                     ? new Diagnostic(rule.file(), at.line(), at.column(), Diagnostic.Severity.ERROR, message)
@@ -210,16 +251,24 @@ public final class Integrity {
         /** A key that a bundle lacks: at the first key of the same item (or group) in it, where it belongs. */
         Diagnostic missingText(String file, String key, String message) {
             Matcher item = ITEM_KEY.matcher(key);
-            String group = item.matches() ? item.group(1) + "." : key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+            String group = item.matches()
+                    ? item.group(1) + "."
+                    : key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
             RuleLocator.Position best = RuleLocator.Position.NONE;
             for (Map.Entry<String, RuleLocator.Position> k : keys(file).entrySet()) {
-                if (k.getKey().startsWith(group) && (best.line() == 0 || k.getValue().line() < best.line())) {
+                if (k.getKey().startsWith(group)
+                        && (best.line() == 0 || k.getValue().line() < best.line())) {
                     best = k.getValue();
                 }
             }
             return best.line() > 0
-                    ? new Diagnostic(file, best.line(), best.column(), Diagnostic.Severity.ERROR,
-                            message + "; the other texts of " + group.substring(0, group.length() - 1) + " start on this line")
+                    ? new Diagnostic(
+                            file,
+                            best.line(),
+                            best.column(),
+                            Diagnostic.Severity.ERROR,
+                            message + "; the other texts of " + group.substring(0, group.length() - 1)
+                                    + " start on this line")
                     : new Diagnostic(file, 0, 0, Diagnostic.Severity.ERROR, message);
         }
     }

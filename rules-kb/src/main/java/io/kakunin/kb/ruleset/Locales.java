@@ -14,8 +14,7 @@ public final class Locales {
     /** English first: it is the fallback for anything else. */
     public static final List<Locale> SUPPORTED = List.of(Locale.ENGLISH, Locale.JAPANESE, TRADITIONAL_CHINESE);
 
-    private Locales() {
-    }
+    private Locales() {}
 
     /**
      * Picks the best supported language for an {@code Accept-Language} value (RFC 9110
@@ -52,8 +51,11 @@ public final class Locales {
         if (range.equals("ja") || range.startsWith("ja-")) {
             return Locale.JAPANESE;
         }
-        if (range.equals("zh-tw") || range.startsWith("zh-tw-") || range.startsWith("zh-hant")
-                || range.equals("zh-hk") || range.equals("zh-mo")) {
+        if (range.equals("zh-tw")
+                || range.startsWith("zh-tw-")
+                || range.startsWith("zh-hant")
+                || range.equals("zh-hk")
+                || range.equals("zh-mo")) {
             return TRADITIONAL_CHINESE;
         }
         return null;

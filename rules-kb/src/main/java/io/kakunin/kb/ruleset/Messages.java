@@ -2,7 +2,6 @@ package io.kakunin.kb.ruleset;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,8 @@ public final class Messages {
             String file = fileName(locale);
             Optional<byte[]> bytes = files.file(file);
             if (bytes.isEmpty()) {
-                problems.add(Diagnostic.error(file, "the message bundle for " + locale.toLanguageTag() + " is missing"));
+                problems.add(
+                        Diagnostic.error(file, "the message bundle for " + locale.toLanguageTag() + " is missing"));
                 continue;
             }
             Properties props = new Properties();

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  */
 public final class RuleLocator {
 
-    public record Location(String file, int line) {
-    }
+    public record Location(String file, int line) {}
 
-    private static final Pattern RULE = Pattern.compile("(?m)^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
+    private static final Pattern RULE =
+            Pattern.compile("(?m)^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
 
     private final Map<String, Location> locations = new HashMap<>();
 
@@ -40,7 +40,11 @@ public final class RuleLocator {
                 Matcher m = RULE.matcher(text);
                 while (m.find()) {
                     String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-                    int line = 1 + (int) text.substring(0, m.start(1) != -1 ? m.start(1) : m.start()).chars().filter(c -> c == '\n').count();
+                    int line = 1
+                            + (int) text.substring(0, m.start(1) != -1 ? m.start(1) : m.start())
+                                    .chars()
+                                    .filter(c -> c == '\n')
+                                    .count();
                     locations.putIfAbsent(name, new Location(path, line));
                 }
             }
@@ -71,7 +75,8 @@ public final class RuleLocator {
             int startLine = i;
             String line = lines[i];
             int start = 0;
-            while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t' || line.charAt(start) == '\f')) {
+            while (start < line.length()
+                    && (line.charAt(start) == ' ' || line.charAt(start) == '\t' || line.charAt(start) == '\f')) {
                 start++;
             }
             boolean comment = start < line.length() && (line.charAt(start) == '#' || line.charAt(start) == '!');
@@ -95,13 +100,14 @@ public final class RuleLocator {
                             key.append(next);
                         }
                     } else {
-                        key.append(switch (next) {
-                            case 't' -> '\t';
-                            case 'n' -> '\n';
-                            case 'r' -> '\r';
-                            case 'f' -> '\f';
-                            default -> next;
-                        });
+                        key.append(
+                                switch (next) {
+                                    case 't' -> '\t';
+                                    case 'n' -> '\n';
+                                    case 'r' -> '\r';
+                                    case 'f' -> '\f';
+                                    default -> next;
+                                });
                     }
                 } else if (ch == '=' || ch == ':' || ch == ' ' || ch == '\t' || ch == '\f') {
                     break;
@@ -124,9 +130,12 @@ public final class RuleLocator {
 
     /** Where a recommendation is listed in {@code catalog.yaml} ({@code - id: PS-4.18}): the ID's line and column. */
     public static Position catalogEntry(String yaml, String id) {
-        Matcher m = Pattern.compile("(?m)^[ \\t-]*\\{?[ \\t]*id:[ \\t]*[\"']?(" + Pattern.quote(id) + ")[\"']?[ \\t]*(?:[,}#]|$)").matcher(yaml);
+        Matcher m = Pattern.compile(
+                        "(?m)^[ \\t-]*\\{?[ \\t]*id:[ \\t]*[\"']?(" + Pattern.quote(id) + ")[\"']?[ \\t]*(?:[,}#]|$)")
+                .matcher(yaml);
         if (!m.find()) {
-            m = Pattern.compile("\\bid:[ \\t]*[\"']?(" + Pattern.quote(id) + ")\\b").matcher(yaml);
+            m = Pattern.compile("\\bid:[ \\t]*[\"']?(" + Pattern.quote(id) + ")\\b")
+                    .matcher(yaml);
             if (!m.find()) {
                 return Position.NONE;
             }

@@ -27,11 +27,14 @@ public final class RulesetContent {
         this.source = source;
         this.catalog = Catalog.parse(files.text("catalog.yaml"));
         this.messages = Messages.parse(files);
-        this.thresholds = Thresholds.parse(files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
+        this.thresholds = Thresholds.parse(
+                files.file("thresholds.properties").isPresent() ? files.text("thresholds.properties") : "");
         this.rules = rules;
         Map<String, List<RuleInfo>> byRecommendation = new LinkedHashMap<>();
         for (RuleInfo rule : rules.values()) {
-            byRecommendation.computeIfAbsent(rule.recommendationId(), k -> new ArrayList<>()).add(rule);
+            byRecommendation
+                    .computeIfAbsent(rule.recommendationId(), k -> new ArrayList<>())
+                    .add(rule);
         }
         byRecommendation.replaceAll((k, v) -> List.copyOf(v));
         this.rulesByRecommendation = Collections.unmodifiableMap(byRecommendation);

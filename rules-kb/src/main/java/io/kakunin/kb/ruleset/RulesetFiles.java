@@ -6,13 +6,13 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -106,27 +106,28 @@ public final class RulesetFiles {
             throw new UncheckedIOException("cannot read directory " + root, e);
         }
         try {
-            Files.walkFileTree(real, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    if (attributes.isRegularFile()) {
-                        visitor.visit(normalize(real.relativize(file).toString()), file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    real, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                            if (attributes.isRegularFile()) {
+                                visitor.visit(normalize(real.relativize(file).toString()), file);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof FileSystemLoopException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (e instanceof NoSuchFileException && Files.isSymbolicLink(file)) {
-                        // A dangling link holds nothing to read.
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                            if (e instanceof FileSystemLoopException) {
+                                return FileVisitResult.CONTINUE;
+                            }
+                            if (e instanceof NoSuchFileException && Files.isSymbolicLink(file)) {
+                                // A dangling link holds nothing to read.
+                                return FileVisitResult.CONTINUE;
+                            }
+                            throw e;
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read directory " + root, e);
         }
@@ -139,7 +140,8 @@ public final class RulesetFiles {
     public static RulesetFiles builtIn(ClassLoader loader) {
         URL marker = loader.getResource(BUILT_IN_ROOT + "catalog.yaml");
         if (marker == null) {
-            throw new IllegalStateException("the built-in ruleset is not on the classpath: " + BUILT_IN_ROOT + "catalog.yaml");
+            throw new IllegalStateException(
+                    "the built-in ruleset is not on the classpath: " + BUILT_IN_ROOT + "catalog.yaml");
         }
         SortedMap<String, byte[]> files = new TreeMap<>();
         try {
@@ -184,7 +186,10 @@ public final class RulesetFiles {
 
     /** Whether a file name is a rule source the Drools compiler reads. */
     public static boolean isRuleFile(String name) {
-        return name.endsWith(".drl") || name.endsWith(".drl.xlsx") || name.endsWith(".drl.xls") || name.endsWith(".drl.csv");
+        return name.endsWith(".drl")
+                || name.endsWith(".drl.xlsx")
+                || name.endsWith(".drl.xls")
+                || name.endsWith(".drl.csv");
     }
 
     private static String normalize(String path) {
@@ -261,7 +266,8 @@ public final class RulesetFiles {
     public String text(String path) {
         byte[] bytes = files.get(path);
         if (bytes == null) {
-            throw new RulesetException("the ruleset has no " + path, List.of(Diagnostic.error(path, "the ruleset has no " + path)));
+            throw new RulesetException(
+                    "the ruleset has no " + path, List.of(Diagnostic.error(path, "the ruleset has no " + path)));
         }
         return decode(path, bytes);
     }
@@ -338,13 +344,19 @@ public final class RulesetFiles {
         // line up to the bad byte is valid.
         String before = new String(content, lineStart, bad - lineStart, StandardCharsets.UTF_8);
         int column = before.codePointCount(0, before.length()) + 1;
-        return Optional.of(new Diagnostic(path, line, column, Diagnostic.Severity.ERROR,
-                "not valid UTF-8 (was it saved as Shift_JIS?): byte 0x" + HexFormat.of().toHexDigits(content[bad])
+        return Optional.of(new Diagnostic(
+                path,
+                line,
+                column,
+                Diagnostic.Severity.ERROR,
+                "not valid UTF-8 (was it saved as Shift_JIS?): byte 0x"
+                        + HexFormat.of().toHexDigits(content[bad])
                         + " cannot start or continue a character here; save the file as UTF-8"));
     }
 
     private static CharsetDecoder strictUtf8() {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }

@@ -27,7 +27,8 @@ public final class Thresholds {
         try {
             props.load(new StringReader(text));
         } catch (IOException | IllegalArgumentException e) {
-            throw new RulesetException("thresholds.properties cannot be read",
+            throw new RulesetException(
+                    "thresholds.properties cannot be read",
                     List.of(Diagnostic.error("thresholds.properties", e.getMessage())));
         }
         Map<String, Integer> values = new TreeMap<>();
@@ -54,7 +55,8 @@ public final class Thresholds {
     public int value(String name) {
         Integer value = values.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("unknown threshold '" + name + "'; thresholds.properties defines " + values.keySet());
+            throw new IllegalArgumentException(
+                    "unknown threshold '" + name + "'; thresholds.properties defines " + values.keySet());
         }
         return value;
     }

@@ -10,7 +10,12 @@ package io.kakunin.kb.sharing;
 public final class ConsentFreePath {
 
     /** The state of the path. */
-    public enum State { OPEN, CLOSED, BLOCKED, UNDECIDED }
+    public enum State {
+        OPEN,
+        CLOSED,
+        BLOCKED,
+        UNDECIDED
+    }
 
     private final State state;
     private final String[] missingFacts;

@@ -1,7 +1,6 @@
 package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.TlpLevel;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,25 +37,22 @@ public final class Sanitizer {
         int objectIndex();
     }
 
-    public record RemoveObject(int objectIndex) implements Edit {
-    }
+    public record RemoveObject(int objectIndex) implements Edit {}
 
-    public record GeneralizeIdentity(int objectIndex) implements Edit {
-    }
+    public record GeneralizeIdentity(int objectIndex) implements Edit {}
 
-    public record GeneralizeLocation(int objectIndex) implements Edit {
-    }
+    public record GeneralizeLocation(int objectIndex) implements Edit {}
 
     /** Replaces a found text in one property (a JSON Pointer relative to the object). */
-    public record ReplaceText(int objectIndex, String property, String found) implements Edit {
-    }
+    public record ReplaceText(int objectIndex, String property, String found) implements Edit {}
 
     /** The result: the sanitized bundle, and for each removed object the indices removed along with it. */
-    public record Result(ObjectNode bundle, Map<Integer, List<Integer>> cascades, Set<Integer> removed) {
-    }
+    public record Result(ObjectNode bundle, Map<Integer, List<Integer>> cascades, Set<Integer> removed) {}
 
-    private static final DateTimeFormatter STIX_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final Set<String> REQUIRED_SINGLE_REFS = Set.of("source_ref", "target_ref", "sighting_of_ref", "object_ref");
+    private static final DateTimeFormatter STIX_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final Set<String> REQUIRED_SINGLE_REFS =
+            Set.of("source_ref", "target_ref", "sighting_of_ref", "object_ref");
     /** The namespace of deterministic cyber-observable IDs (STIX 2.1 section 2.9). */
     private static final UUID SCO_NAMESPACE = UUID.fromString("00abedb4-aa42-466c-9c01-fed23315a9b7");
     /** The ID contributing properties of each cyber-observable type (STIX 2.1 section 6). */
@@ -73,14 +68,18 @@ public final class Sanitizer {
             Map.entry("ipv6-addr", List.of("value")),
             Map.entry("mac-addr", List.of("value")),
             Map.entry("mutex", List.of("name")),
-            Map.entry("network-traffic", List.of("start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions")),
+            Map.entry(
+                    "network-traffic",
+                    List.of("start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions")),
             Map.entry("software", List.of("name", "cpe", "swid", "vendor", "version")),
             Map.entry("url", List.of("value")),
             Map.entry("user-account", List.of("account_type", "user_id", "account_login")),
             Map.entry("windows-registry-key", List.of("key", "values")),
             Map.entry("x509-certificate", List.of("hashes", "serial_number")));
+
     private static final Set<String> REQUIRED_LISTS = Set.of("object_refs");
-    private static final Pattern USER_SEGMENT = Pattern.compile("(?i)((?:[a-z]:\\\\{1,2}(?:users|documents and settings)\\\\{1,2})|/(?:home|users)/)[^\\\\/\\s'\"]+");
+    private static final Pattern USER_SEGMENT = Pattern.compile(
+            "(?i)((?:[a-z]:\\\\{1,2}(?:users|documents and settings)\\\\{1,2})|/(?:home|users)/)[^\\\\/\\s'\"]+");
 
     private final StixBundle bundle;
     private final String sector;
@@ -125,7 +124,9 @@ public final class Sanitizer {
                 } else {
                     removed.add(i);
                 }
-            } else if (edit instanceof ReplaceText t && "observed-data".equals(o.path("type").asString("")) && t.property().startsWith("/objects/")) {
+            } else if (edit instanceof ReplaceText t
+                    && "observed-data".equals(o.path("type").asString(""))
+                    && t.property().startsWith("/objects/")) {
                 removeEmbedded(o, t.property().split("/")[2]);
                 if (o.path("objects").isEmpty()) {
                     o.remove("objects");
@@ -153,14 +154,18 @@ public final class Sanitizer {
         Map<String, String> newModified = new LinkedHashMap<>();
         for (int i : changed) {
             if (!removed.contains(i) && bumpModified(objects.get(i))) {
-                newModified.put(objects.get(i).path("id").asString(), objects.get(i).path("modified").asString());
+                newModified.put(
+                        objects.get(i).path("id").asString(),
+                        objects.get(i).path("modified").asString());
             }
         }
         // A translation names the version it translates (STIX 2.1 section 7.1): follow the new version.
         for (int i = 0; i < objects.size(); i++) {
             ObjectNode o = objects.get(i);
             String target = o.path("object_ref").asString("");
-            if (!removed.contains(i) && "language-content".equals(o.path("type").asString("")) && newModified.containsKey(target)) {
+            if (!removed.contains(i)
+                    && "language-content".equals(o.path("type").asString(""))
+                    && newModified.containsKey(target)) {
                 o.put("object_modified", newModified.get(target));
                 if (changed.add(i)) {
                     bumpModified(o);
@@ -174,7 +179,8 @@ public final class Sanitizer {
         for (int i = 0; i < objects.size(); i++) {
             if (!removed.contains(i)) {
                 list.add(objects.get(i));
-                hasDefinition |= Tlp.markingId(tlp).equals(objects.get(i).path("id").asString(""));
+                hasDefinition |=
+                        Tlp.markingId(tlp).equals(objects.get(i).path("id").asString(""));
             }
         }
         if (!hasDefinition) {
@@ -217,7 +223,11 @@ public final class Sanitizer {
         }
     }
 
-    private void cascade(List<ObjectNode> objects, Set<Integer> removed, Map<Integer, List<Integer>> cascades, Set<Integer> changed) {
+    private void cascade(
+            List<ObjectNode> objects,
+            Set<Integer> removed,
+            Map<Integer, List<Integer>> cascades,
+            Set<Integer> changed) {
         Map<String, Integer> rootOf = new LinkedHashMap<>();
         for (int r : removed) {
             rootOf.put(objects.get(r).path("id").asString(""), r);
@@ -292,7 +302,9 @@ public final class Sanitizer {
         if (type.equals("observed-data") && !o.has("object_refs") && !o.has("objects")) {
             return firstGone(bundle, o, gone, "object_refs");
         }
-        if ("sighting".equals(o.path("type").asString("")) && o.has("where_sighted_refs") && !o.path("where_sighted_refs").isEmpty()) {
+        if ("sighting".equals(o.path("type").asString(""))
+                && o.has("where_sighted_refs")
+                && !o.path("where_sighted_refs").isEmpty()) {
             boolean all = true;
             for (JsonNode ref : o.path("where_sighted_refs")) {
                 all &= gone.contains(ref.asString(""));
@@ -337,7 +349,11 @@ public final class Sanitizer {
         return prune(node, gone) != Pruned.UNCHANGED;
     }
 
-    private enum Pruned { UNCHANGED, CHANGED, LOST_REFERENCE }
+    private enum Pruned {
+        UNCHANGED,
+        CHANGED,
+        LOST_REFERENCE
+    }
 
     private static Pruned prune(JsonNode node, Set<String> gone) {
         boolean changed = false;
@@ -370,7 +386,9 @@ public final class Sanitizer {
                         Pruned p = prune(ext.getValue(), gone);
                         changed |= p != Pruned.UNCHANGED;
                         // archive-ext: contains_refs is required; without it the extension says nothing.
-                        if (p == Pruned.LOST_REFERENCE && ext.getKey().equals("archive-ext") && !ext.getValue().has("contains_refs")) {
+                        if (p == Pruned.LOST_REFERENCE
+                                && ext.getKey().equals("archive-ext")
+                                && !ext.getValue().has("contains_refs")) {
                             emptied.add(ext.getKey());
                         }
                     }
@@ -410,8 +428,11 @@ public final class Sanitizer {
      * deterministic ID of their new content, which in turn may change the IDs of observables that
      * refer to them. Returns the indices of the objects that changed.
      */
-    private static Set<Integer> rename(List<ObjectNode> objects, Set<Integer> removed, Map<String, String> renamed,
-                                       Set<Integer> observablesChanged) {
+    private static Set<Integer> rename(
+            List<ObjectNode> objects,
+            Set<Integer> removed,
+            Map<String, String> renamed,
+            Set<Integer> observablesChanged) {
         Set<Integer> changed = new HashSet<>();
         Map<String, String> pending = new LinkedHashMap<>(renamed);
         Set<Integer> recompute = new LinkedHashSet<>(observablesChanged);
@@ -524,8 +545,7 @@ public final class Sanitizer {
 
     /** JSON in the canonical form of RFC 8785 for the values STIX observables hold (keys sorted, no spaces, minimal escaping). */
     static final class Canonical {
-        private Canonical() {
-        }
+        private Canonical() {}
 
         static String json(JsonNode node) {
             StringBuilder out = new StringBuilder();
@@ -612,7 +632,9 @@ public final class Sanitizer {
             for (String other : new ArrayList<>(objects.propertyNames())) {
                 JsonNode observable = objects.get(other);
                 prune(observable, gone);
-                if ("network-traffic".equals(observable.path("type").asString("")) && !observable.has("src_ref") && !observable.has("dst_ref")) {
+                if ("network-traffic".equals(observable.path("type").asString(""))
+                        && !observable.has("src_ref")
+                        && !observable.has("dst_ref")) {
                     objects.remove(other);
                     gone.add(other);
                     again = true;
@@ -629,14 +651,26 @@ public final class Sanitizer {
             broad = sector;
         }
         ObjectNode keep = identity.objectNode();
-        for (String p : List.of("type", "spec_version", "id", "created", "modified", "created_by_ref", "object_marking_refs", "granular_markings")) {
+        for (String p : List.of(
+                "type",
+                "spec_version",
+                "id",
+                "created",
+                "modified",
+                "created_by_ref",
+                "object_marking_refs",
+                "granular_markings")) {
             if (identity.has(p)) {
                 keep.set(p, identity.get(p));
             }
         }
         identity.removeAll();
         identity.setAll(keep);
-        identity.put("name", broad == null ? "An organization (generalized)" : "An organization in the " + broad.replace('-', ' ') + " sector");
+        identity.put(
+                "name",
+                broad == null
+                        ? "An organization (generalized)"
+                        : "An organization in the " + broad.replace('-', ' ') + " sector");
         identity.put("identity_class", "class");
         if (broad != null) {
             identity.putArray("sectors").add(broad.toLowerCase(Locale.ROOT));
@@ -648,15 +682,27 @@ public final class Sanitizer {
      * coordinate), and so nothing that may be shared: then the location is removed, not made up.
      */
     private static boolean generalizeLocation(ObjectNode location) {
-        for (String p : List.of("city", "street_address", "postal_code", "latitude", "longitude", "precision", "administrative_area",
-                "description", "name")) {
+        for (String p : List.of(
+                "city",
+                "street_address",
+                "postal_code",
+                "latitude",
+                "longitude",
+                "precision",
+                "administrative_area",
+                "description",
+                "name")) {
             location.remove(p);
         }
         if (!location.has("country") && !location.has("region")) {
             return false;
         }
-        location.put("name", location.has("country") ? "Location in " + location.path("country").asString()
-                : "Location in the " + location.path("region").asString().replace('-', ' ') + " region");
+        location.put(
+                "name",
+                location.has("country")
+                        ? "Location in " + location.path("country").asString()
+                        : "Location in the "
+                                + location.path("region").asString().replace('-', ' ') + " region");
         return true;
     }
 
@@ -683,8 +729,10 @@ public final class Sanitizer {
             // "[redacted]" is not a URL: the property goes. An external reference left with nothing
             // but its source name is still valid only with a description or an external ID.
             owner.remove("url");
-            if (path.size() >= 3 && path.get(path.size() - 3).equals("external_references")
-                    && !owner.has("description") && !owner.has("external_id")) {
+            if (path.size() >= 3
+                    && path.get(path.size() - 3).equals("external_references")
+                    && !owner.has("description")
+                    && !owner.has("external_id")) {
                 owner.put("description", "Reference withheld: it identified the victim.");
             }
             return;
@@ -701,10 +749,12 @@ public final class Sanitizer {
     static String replace(String text, String found) {
         Matcher user = USER_SEGMENT.matcher(found);
         if (user.matches()) {
-            return Pattern.compile(Pattern.quote(found), Pattern.CASE_INSENSITIVE).matcher(text)
+            return Pattern.compile(Pattern.quote(found), Pattern.CASE_INSENSITIVE)
+                    .matcher(text)
                     .replaceAll(Matcher.quoteReplacement(user.group(1) + "[user]"));
         }
-        return Pattern.compile(Pattern.quote(found), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text)
+        return Pattern.compile(Pattern.quote(found), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                .matcher(text)
                 .replaceAll("[redacted]");
     }
 
@@ -718,13 +768,16 @@ public final class Sanitizer {
                 continue;
             }
             if ("marking-definition".equals(o.path("type").asString(""))) {
-                if (bundle.isTlpMarking(o.path("id").asString("")) && !o.path("id").asString("").equals(id)) {
+                if (bundle.isTlpMarking(o.path("id").asString(""))
+                        && !o.path("id").asString("").equals(id)) {
                     removed.add(i);
                 }
                 continue;
             }
-            ArrayNode refs = o.has("object_marking_refs") && o.get("object_marking_refs").isArray()
-                    ? (ArrayNode) o.get("object_marking_refs") : o.putArray("object_marking_refs");
+            ArrayNode refs =
+                    o.has("object_marking_refs") && o.get("object_marking_refs").isArray()
+                            ? (ArrayNode) o.get("object_marking_refs")
+                            : o.putArray("object_marking_refs");
             boolean hasIt = false;
             boolean modifiedRefs = false;
             for (int k = refs.size() - 1; k >= 0; k--) {
@@ -764,7 +817,8 @@ public final class Sanitizer {
         }
         Instant next = now;
         try {
-            Instant previous = OffsetDateTime.parse(o.path("modified").asString()).toInstant();
+            Instant previous =
+                    OffsetDateTime.parse(o.path("modified").asString()).toInstant();
             if (!next.isAfter(previous)) {
                 next = previous.plusMillis(1);
             }

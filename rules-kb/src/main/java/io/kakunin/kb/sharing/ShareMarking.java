@@ -38,11 +38,14 @@ public final class ShareMarking {
 
     /** Whether an intended redistribution goes beyond what the level allows. */
     public boolean exceededBy(RedistributionScope redistribution) {
-        return redistribution != null && redistribution.ordinal() > getAllowedRedistribution().ordinal();
+        return redistribution != null
+                && redistribution.ordinal() > getAllowedRedistribution().ordinal();
     }
 
     /** Whether it would go beyond it even with the victim's consent. */
     public boolean exceededEvenWithConsentBy(RedistributionScope redistribution) {
-        return redistribution != null && redistribution.ordinal() > Tlp.allowedRedistribution(levelWithConsent).ordinal();
+        return redistribution != null
+                && redistribution.ordinal()
+                        > Tlp.allowedRedistribution(levelWithConsent).ordinal();
     }
 }

@@ -2,7 +2,6 @@ package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.TlpLevel;
 import io.kakunin.kb.input.InvalidFactsException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -26,13 +24,46 @@ public final class StixBundle {
     /** Where the bundle sits in the request. */
     static final String ROOT = "/stix";
 
-    static final Set<String> SDO = Set.of("attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
-            "indicator", "infrastructure", "intrusion-set", "location", "malware", "malware-analysis", "note", "observed-data",
-            "opinion", "report", "threat-actor", "tool", "vulnerability");
+    static final Set<String> SDO = Set.of(
+            "attack-pattern",
+            "campaign",
+            "course-of-action",
+            "grouping",
+            "identity",
+            "incident",
+            "indicator",
+            "infrastructure",
+            "intrusion-set",
+            "location",
+            "malware",
+            "malware-analysis",
+            "note",
+            "observed-data",
+            "opinion",
+            "report",
+            "threat-actor",
+            "tool",
+            "vulnerability");
     static final Set<String> SRO = Set.of("relationship", "sighting");
-    static final Set<String> SCO = Set.of("artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
-            "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url", "user-account",
-            "windows-registry-key", "x509-certificate");
+    static final Set<String> SCO = Set.of(
+            "artifact",
+            "autonomous-system",
+            "directory",
+            "domain-name",
+            "email-addr",
+            "email-message",
+            "file",
+            "ipv4-addr",
+            "ipv6-addr",
+            "mac-addr",
+            "mutex",
+            "network-traffic",
+            "process",
+            "software",
+            "url",
+            "user-account",
+            "windows-registry-key",
+            "x509-certificate");
     static final Set<String> META = Set.of("marking-definition", "language-content", "extension-definition");
 
     static final Pattern ID = Pattern.compile(
@@ -69,15 +100,28 @@ public final class StixBundle {
             Map.entry("directory", List.of("path")),
             Map.entry("autonomous-system", List.of("number")),
             Map.entry("software", List.of("name")));
-    private static final Set<String> TIMESTAMPS = Set.of("created", "modified", "valid_from", "valid_until", "first_seen", "last_seen",
-            "first_observed", "last_observed", "published");
+
+    private static final Set<String> TIMESTAMPS = Set.of(
+            "created",
+            "modified",
+            "valid_from",
+            "valid_until",
+            "first_seen",
+            "last_seen",
+            "first_observed",
+            "last_observed",
+            "published");
 
     private final ObjectNode root;
     private final List<ObjectNode> objects;
     private final Map<String, List<Integer>> byId;
     private final Map<String, TlpLevel> tlpMarkings;
 
-    private StixBundle(ObjectNode root, List<ObjectNode> objects, Map<String, List<Integer>> byId, Map<String, TlpLevel> tlpMarkings) {
+    private StixBundle(
+            ObjectNode root,
+            List<ObjectNode> objects,
+            Map<String, List<Integer>> byId,
+            Map<String, TlpLevel> tlpMarkings) {
         this.root = root;
         this.objects = objects;
         this.byId = byId;
@@ -101,7 +145,8 @@ public final class StixBundle {
         }
         String bundleId = root.path("id").asString(null);
         if (bundleId == null || !isIdentifier(bundleId) || !bundleId.startsWith("bundle--")) {
-            problems.add(new InvalidFactsException.Problem(ROOT + "/id", "must be a bundle identifier (bundle--<UUID>)"));
+            problems.add(
+                    new InvalidFactsException.Problem(ROOT + "/id", "must be a bundle identifier (bundle--<UUID>)"));
         }
         JsonNode list = root.get("objects");
         if (list == null || !list.isArray()) {
@@ -109,7 +154,8 @@ public final class StixBundle {
             throw new InvalidFactsException(problems);
         }
         if (list.size() > maxObjects) {
-            throw invalid(ROOT + "/objects", "holds " + list.size() + " objects; at most " + maxObjects + " are accepted");
+            throw invalid(
+                    ROOT + "/objects", "holds " + list.size() + " objects; at most " + maxObjects + " are accepted");
         }
         List<ObjectNode> objects = new ArrayList<>(list.size());
         Map<String, List<Integer>> byId = new HashMap<>();
@@ -129,24 +175,31 @@ public final class StixBundle {
             }
         }
         for (Map.Entry<String, List<Integer>> e : byId.entrySet()) {
-            // Versions of one object share an ID and differ in modified (STIX 2.1 section 3.6); the same version twice is a mistake.
+            // Versions of one object share an ID and differ in modified (STIX 2.1 section 3.6); the same version twice
+            // is a mistake.
             Map<String, Integer> versions = new HashMap<>();
             for (int i : e.getValue()) {
                 JsonNode modified = objects.get(i).get("modified");
                 if (modified != null && versions.putIfAbsent(modified.asString(""), i) != null) {
-                    problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i, e.getKey() + ": the same version (modified "
-                            + abbreviate(modified.asString("")) + ") appears twice, also at " + ROOT + "/objects/" + versions.get(modified.asString(""))));
+                    problems.add(new InvalidFactsException.Problem(
+                            ROOT + "/objects/" + i,
+                            e.getKey() + ": the same version (modified " + abbreviate(modified.asString(""))
+                                    + ") appears twice, also at " + ROOT + "/objects/"
+                                    + versions.get(modified.asString(""))));
                 }
             }
         }
-        if (problems.isEmpty() && objects.stream().allMatch(o -> o != null && o.path("type").asString("").equals("marking-definition"))) {
+        if (problems.isEmpty()
+                && objects.stream()
+                        .allMatch(o -> o != null && o.path("type").asString("").equals("marking-definition"))) {
             problems.add(new InvalidFactsException.Problem(ROOT + "/objects", "holds nothing to share"));
         }
         Map<String, TlpLevel> tlpMarkings = new LinkedHashMap<>();
         for (int i = 0; i < objects.size(); i++) {
             ObjectNode o = objects.get(i);
             if (o != null && "marking-definition".equals(o.path("type").asString(""))) {
-                TlpLevel level = Tlp.isOfficialTlpId(o.path("id").asString("")) ? Tlp.levelOfOfficialId(o.path("id").asString(""))
+                TlpLevel level = Tlp.isOfficialTlpId(o.path("id").asString(""))
+                        ? Tlp.levelOfOfficialId(o.path("id").asString(""))
                         : Tlp.levelOfDefinition(o);
                 if (level != null) {
                     tlpMarkings.put(o.path("id").asString(), level);
@@ -155,7 +208,12 @@ public final class StixBundle {
         }
         if (problems.isEmpty()) {
             for (int i = 0; i < objects.size(); i++) {
-                checkReferences(objects.get(i), ROOT + "/objects/" + i, objects.get(i).path("id").asString(), byId, problems);
+                checkReferences(
+                        objects.get(i),
+                        ROOT + "/objects/" + i,
+                        objects.get(i).path("id").asString(),
+                        byId,
+                        problems);
             }
         }
         if (problems.isEmpty()) {
@@ -177,9 +235,12 @@ public final class StixBundle {
         }
         boolean custom = type.startsWith("x-") || newTypeExtension(o) != null;
         if (!custom && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type)) {
-            problems.add(new InvalidFactsException.Problem(at + "/type", who + ": '" + type
-                    + "' is not a STIX 2.1 object type; a new type must be declared by an extension definition"
-                    + " (extensions: {\"extension-definition--…\": {\"extension_type\": \"new-sdo\"}}), or start with 'x-'"));
+            problems.add(
+                    new InvalidFactsException.Problem(
+                            at + "/type",
+                            who + ": '" + type
+                                    + "' is not a STIX 2.1 object type; a new type must be declared by an extension definition"
+                                    + " (extensions: {\"extension-definition--…\": {\"extension_type\": \"new-sdo\"}}), or start with 'x-'"));
             return;
         }
         if (id == null || !isIdentifier(id) || !id.startsWith(type + "--")) {
@@ -188,10 +249,16 @@ public final class StixBundle {
         JsonNode spec = o.get("spec_version");
         boolean needsSpec = !SCO.contains(type);
         if ((needsSpec && spec == null) || (spec != null && !"2.1".equals(spec.asString(null)))) {
-            problems.add(new InvalidFactsException.Problem(at + "/spec_version", who + ": spec_version must be \"2.1\""
-                    + (spec != null ? ", was " + abbreviate(spec.toString()) : "")));
+            problems.add(new InvalidFactsException.Problem(
+                    at + "/spec_version",
+                    who + ": spec_version must be \"2.1\""
+                            + (spec != null ? ", was " + abbreviate(spec.toString()) : "")));
         }
-        if (SDO.contains(type) || SRO.contains(type) || type.equals("language-content") || type.equals("extension-definition") || (custom && spec != null)) {
+        if (SDO.contains(type)
+                || SRO.contains(type)
+                || type.equals("language-content")
+                || type.equals("extension-definition")
+                || (custom && spec != null)) {
             for (String p : List.of("created", "modified")) {
                 if (!o.has(p)) {
                     problems.add(new InvalidFactsException.Problem(at + "/" + p, who + ": " + p + " is required"));
@@ -210,13 +277,18 @@ public final class StixBundle {
         for (String p : TIMESTAMPS) {
             JsonNode v = o.get(p);
             if (v != null && !isTimestamp(v)) {
-                problems.add(new InvalidFactsException.Problem(at + "/" + p, who + ": " + p + " must be an RFC 3339 timestamp, was " + abbreviate(v.toString())));
+                problems.add(new InvalidFactsException.Problem(
+                        at + "/" + p,
+                        who + ": " + p + " must be an RFC 3339 timestamp, was " + abbreviate(v.toString())));
             }
         }
-        if (type.equals("indicator") && "stix".equals(o.path("pattern_type").asString("")) && o.path("pattern").isString()) {
+        if (type.equals("indicator")
+                && "stix".equals(o.path("pattern_type").asString(""))
+                && o.path("pattern").isString()) {
             String error = Patterns.syntaxError(o.path("pattern").asString());
             if (error != null) {
-                problems.add(new InvalidFactsException.Problem(at + "/pattern", who + ": the STIX pattern is malformed: " + error));
+                problems.add(new InvalidFactsException.Problem(
+                        at + "/pattern", who + ": the STIX pattern is malformed: " + error));
             }
         }
         // The whole numbers STIX 2.1 bounds (sections 3.2, 4.10, 4.13); JSON may carry any number.
@@ -239,17 +311,23 @@ public final class StixBundle {
         return key.equals("created_by_ref") || key.startsWith("x_");
     }
 
-    private static void checkReferences(JsonNode node, String at, String owner, Map<String, List<Integer>> byId,
-                                        List<InvalidFactsException.Problem> problems) {
+    private static void checkReferences(
+            JsonNode node,
+            String at,
+            String owner,
+            Map<String, List<Integer>> byId,
+            List<InvalidFactsException.Problem> problems) {
         if (node instanceof ObjectNode obj) {
-            if ("observed-data".equals(obj.path("type").asString("")) && obj.get("objects") instanceof ObjectNode local) {
+            if ("observed-data".equals(obj.path("type").asString(""))
+                    && obj.get("objects") instanceof ObjectNode local) {
                 checkLocalReferences(local, at + "/objects", owner, problems);
             }
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
                 String where = at + "/" + key.replace("~", "~0").replace("/", "~1");
                 JsonNode v = e.getValue();
-                if (key.equals("objects") && "observed-data".equals(obj.path("type").asString(""))) {
+                if (key.equals("objects")
+                        && "observed-data".equals(obj.path("type").asString(""))) {
                     continue;
                 }
                 if (key.endsWith("_ref") && !key.equals("id")) {
@@ -258,10 +336,13 @@ public final class StixBundle {
                     }
                 } else if (key.endsWith("_refs")) {
                     if (!v.isArray()) {
-                        problems.add(new InvalidFactsException.Problem(where, owner + ": " + key + " must be a list of identifiers"));
+                        problems.add(new InvalidFactsException.Problem(
+                                where, owner + ": " + key + " must be a list of identifiers"));
                     } else {
                         for (int i = 0; i < v.size(); i++) {
-                            if (!(mayPointOutside(key) && v.get(i).isString() && isIdentifier(v.get(i).asString()))) {
+                            if (!(mayPointOutside(key)
+                                    && v.get(i).isString()
+                                    && isIdentifier(v.get(i).asString()))) {
                                 checkReference(v.get(i), where + "/" + i, owner, byId, problems);
                             }
                         }
@@ -281,19 +362,22 @@ public final class StixBundle {
      * The deprecated {@code objects} of observed-data (STIX 2.1 section 4.13): cyber-observables keyed
      * "0", "1", ..., whose references name those keys, not identifiers.
      */
-    private static void checkLocalReferences(ObjectNode local, String at, String owner, List<InvalidFactsException.Problem> problems) {
+    private static void checkLocalReferences(
+            ObjectNode local, String at, String owner, List<InvalidFactsException.Problem> problems) {
         for (Map.Entry<String, JsonNode> entry : local.properties()) {
             String where = at + "/" + entry.getKey().replace("~", "~0").replace("/", "~1");
-            if (!(entry.getValue() instanceof ObjectNode observable) || !observable.path("type").isString()) {
-                problems.add(new InvalidFactsException.Problem(where, owner + ": each entry of objects must be a cyber-observable with a type"));
+            if (!(entry.getValue() instanceof ObjectNode observable)
+                    || !observable.path("type").isString()) {
+                problems.add(new InvalidFactsException.Problem(
+                        where, owner + ": each entry of objects must be a cyber-observable with a type"));
                 continue;
             }
             checkLocalReferenceValues(observable, where, local, owner, problems);
         }
     }
 
-    private static void checkLocalReferenceValues(JsonNode node, String at, ObjectNode local, String owner,
-                                                  List<InvalidFactsException.Problem> problems) {
+    private static void checkLocalReferenceValues(
+            JsonNode node, String at, ObjectNode local, String owner, List<InvalidFactsException.Problem> problems) {
         if (node instanceof ObjectNode obj) {
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
@@ -301,14 +385,18 @@ public final class StixBundle {
                 JsonNode v = e.getValue();
                 if (key.endsWith("_ref")) {
                     if (!v.isString() || !local.has(v.asString())) {
-                        problems.add(new InvalidFactsException.Problem(where, owner + ": " + abbreviate(v.toString())
-                                + " names no entry of this observed-data's objects"));
+                        problems.add(new InvalidFactsException.Problem(
+                                where,
+                                owner + ": " + abbreviate(v.toString())
+                                        + " names no entry of this observed-data's objects"));
                     }
                 } else if (key.endsWith("_refs") && v.isArray()) {
                     for (int i = 0; i < v.size(); i++) {
                         if (!v.get(i).isString() || !local.has(v.get(i).asString())) {
-                            problems.add(new InvalidFactsException.Problem(where + "/" + i, owner + ": " + abbreviate(v.get(i).toString())
-                                    + " names no entry of this observed-data's objects"));
+                            problems.add(new InvalidFactsException.Problem(
+                                    where + "/" + i,
+                                    owner + ": " + abbreviate(v.get(i).toString())
+                                            + " names no entry of this observed-data's objects"));
                         }
                     }
                 } else if (v.isContainer()) {
@@ -342,15 +430,27 @@ public final class StixBundle {
 
     /** Whether a type is none of STIX 2.1's own (then an extension definition or the x- prefix declared it). */
     public static boolean definedByExtension(String type) {
-        return !type.startsWith("x-") && !SDO.contains(type) && !SRO.contains(type) && !SCO.contains(type) && !META.contains(type);
+        return !type.startsWith("x-")
+                && !SDO.contains(type)
+                && !SRO.contains(type)
+                && !SCO.contains(type)
+                && !META.contains(type);
     }
 
-    private static void checkWholeNumber(ObjectNode o, String property, long min, long max, String at, String who,
-                                         List<InvalidFactsException.Problem> problems) {
+    private static void checkWholeNumber(
+            ObjectNode o,
+            String property,
+            long min,
+            long max,
+            String at,
+            String who,
+            List<InvalidFactsException.Problem> problems) {
         JsonNode v = o.get(property);
         if (v != null && (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max)) {
-            problems.add(new InvalidFactsException.Problem(at + "/" + property, who + ": " + property + " must be a whole number from "
-                    + min + " to " + max + ", was " + abbreviate(v.toString())));
+            problems.add(new InvalidFactsException.Problem(
+                    at + "/" + property,
+                    who + ": " + property + " must be a whole number from " + min + " to " + max + ", was "
+                            + abbreviate(v.toString())));
         }
     }
 
@@ -360,7 +460,8 @@ public final class StixBundle {
      * note, opinion or grouping that contains itself through {@code object_refs}, directly or
      * through others.
      */
-    private static void checkCycles(List<ObjectNode> objects, Map<String, List<Integer>> byId, List<InvalidFactsException.Problem> problems) {
+    private static void checkCycles(
+            List<ObjectNode> objects, Map<String, List<Integer>> byId, List<InvalidFactsException.Problem> problems) {
         for (int i = 0; i < objects.size(); i++) {
             ObjectNode o = objects.get(i);
             String id = o.path("id").asString();
@@ -368,11 +469,13 @@ public final class StixBundle {
                 String key = e.getKey();
                 boolean selfCreatedIdentity = key.equals("created_by_ref") && id.startsWith("identity--");
                 if (key.endsWith("_ref") && id.equals(e.getValue().asString(null)) && !selfCreatedIdentity) {
-                    problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i + "/" + key, id + ": refers to itself"));
+                    problems.add(new InvalidFactsException.Problem(
+                            ROOT + "/objects/" + i + "/" + key, id + ": refers to itself"));
                 } else if (key.endsWith("_refs") && e.getValue().isArray()) {
                     for (int k = 0; k < e.getValue().size(); k++) {
                         if (id.equals(e.getValue().get(k).asString(null))) {
-                            problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + i + "/" + key + "/" + k, id + ": refers to itself"));
+                            problems.add(new InvalidFactsException.Problem(
+                                    ROOT + "/objects/" + i + "/" + key + "/" + k, id + ": refers to itself"));
                         }
                     }
                 }
@@ -402,8 +505,10 @@ public final class StixBundle {
                 }
                 for (int target : targets) {
                     if (colour[target] == 1 && target != frame[0]) {
-                        problems.add(new InvalidFactsException.Problem(ROOT + "/objects/" + frame[0] + "/object_refs/" + k,
-                                objects.get(frame[0]).path("id").asString() + ": contains " + objects.get(target).path("id").asString()
+                        problems.add(new InvalidFactsException.Problem(
+                                ROOT + "/objects/" + frame[0] + "/object_refs/" + k,
+                                objects.get(frame[0]).path("id").asString() + ": contains "
+                                        + objects.get(target).path("id").asString()
                                         + ", which contains it in turn: object_refs must not form a cycle"));
                         break;
                     } else if (colour[target] == 0) {
@@ -416,13 +521,19 @@ public final class StixBundle {
         }
     }
 
-    private static void checkReference(JsonNode ref, String where, String owner, Map<String, List<Integer>> byId,
-                                       List<InvalidFactsException.Problem> problems) {
+    private static void checkReference(
+            JsonNode ref,
+            String where,
+            String owner,
+            Map<String, List<Integer>> byId,
+            List<InvalidFactsException.Problem> problems) {
         String id = ref.isString() ? ref.asString() : null;
         if (id == null || !isIdentifier(id)) {
-            problems.add(new InvalidFactsException.Problem(where, owner + ": " + abbreviate(ref.toString()) + " is not a STIX identifier"));
+            problems.add(new InvalidFactsException.Problem(
+                    where, owner + ": " + abbreviate(ref.toString()) + " is not a STIX identifier"));
         } else if (!byId.containsKey(id) && !Tlp.isOfficialTlpId(id) && !id.startsWith("extension-definition--")) {
-            problems.add(new InvalidFactsException.Problem(where, owner + ": refers to " + id + ", which is not in the bundle"));
+            problems.add(new InvalidFactsException.Problem(
+                    where, owner + ": refers to " + id + ", which is not in the bundle"));
         }
     }
 
@@ -467,9 +578,18 @@ public final class StixBundle {
         }
         String t = v.asString();
         int n = t.length();
-        if (n < 20 || !digits(t, 0, 4) || t.charAt(4) != '-' || !digits(t, 5, 7) || t.charAt(7) != '-' || !digits(t, 8, 10)
-                || t.charAt(10) != 'T' || !digits(t, 11, 13) || t.charAt(13) != ':' || !digits(t, 14, 16)
-                || t.charAt(16) != ':' || !digits(t, 17, 19)) {
+        if (n < 20
+                || !digits(t, 0, 4)
+                || t.charAt(4) != '-'
+                || !digits(t, 5, 7)
+                || t.charAt(7) != '-'
+                || !digits(t, 8, 10)
+                || t.charAt(10) != 'T'
+                || !digits(t, 11, 13)
+                || t.charAt(13) != ':'
+                || !digits(t, 14, 16)
+                || t.charAt(16) != ':'
+                || !digits(t, 17, 19)) {
             return false;
         }
         int i = 19;
@@ -483,16 +603,26 @@ public final class StixBundle {
             }
         }
         boolean zone = (i == n - 1 && t.charAt(i) == 'Z')
-                || (i == n - 6 && (t.charAt(i) == '+' || t.charAt(i) == '-') && digits(t, i + 1, i + 3) && t.charAt(i + 3) == ':' && digits(t, i + 4, n)
-                    && Integer.parseInt(t, i + 1, i + 3, 10) < 24 && Integer.parseInt(t, i + 4, n, 10) < 60);
+                || (i == n - 6
+                        && (t.charAt(i) == '+' || t.charAt(i) == '-')
+                        && digits(t, i + 1, i + 3)
+                        && t.charAt(i + 3) == ':'
+                        && digits(t, i + 4, n)
+                        && Integer.parseInt(t, i + 1, i + 3, 10) < 24
+                        && Integer.parseInt(t, i + 4, n, 10) < 60);
         if (!zone) {
             return false;
         }
         int year = Integer.parseInt(t, 0, 4, 10);
         int month = Integer.parseInt(t, 5, 7, 10);
         int day = Integer.parseInt(t, 8, 10, 10);
-        return month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
-                && Integer.parseInt(t, 11, 13, 10) < 24 && Integer.parseInt(t, 14, 16, 10) < 60 && Integer.parseInt(t, 17, 19, 10) < 60;
+        return month >= 1
+                && month <= 12
+                && day >= 1
+                && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
+                && Integer.parseInt(t, 11, 13, 10) < 24
+                && Integer.parseInt(t, 14, 16, 10) < 60
+                && Integer.parseInt(t, 17, 19, 10) < 60;
     }
 
     private static boolean digits(String t, int from, int to) {
@@ -563,16 +693,14 @@ public final class StixBundle {
     static final class Patterns {
 
         /** One comparison: {@code ipv4-addr:value = '10.0.0.1'}. */
-        record Comparison(String objectType, String path, String literal) {
-        }
+        record Comparison(String objectType, String path, String literal) {}
 
         private static final Pattern COMPARISON = Pattern.compile(
                 "([a-z0-9-]+):([A-Za-z0-9_.\\[\\]'*-]+)\\s*(?:NOT\\s+)?(=|!=|<=|>=|<|>|MATCHES|LIKE|ISSUBSET|ISSUPERSET|IN)\\s*"
                         + "('(?:[^'\\\\]|\\\\.)*'|\\((?:\\s*'(?:[^'\\\\]|\\\\.)*'\\s*,?)+\\)|[^\\]\\s)]+)");
         private static final Pattern STRING = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
 
-        private Patterns() {
-        }
+        private Patterns() {}
 
         static List<Comparison> comparisons(String pattern) {
             List<Comparison> found = new ArrayList<>();
@@ -581,7 +709,10 @@ public final class StixBundle {
                 Matcher s = STRING.matcher(m.group(4));
                 boolean any = false;
                 while (s.find()) {
-                    found.add(new Comparison(m.group(1), m.group(2), s.group(1).replace("\\'", "'").replace("\\\\", "\\")));
+                    found.add(new Comparison(
+                            m.group(1),
+                            m.group(2),
+                            s.group(1).replace("\\'", "'").replace("\\\\", "\\")));
                     any = true;
                 }
                 if (!any) {
@@ -611,7 +742,7 @@ public final class StixBundle {
                     case ']' -> square--;
                     case '(' -> round++;
                     case ')' -> round--;
-                    default -> { }
+                    default -> {}
                 }
                 if (square < 0 || round < 0) {
                     return "unbalanced brackets";
@@ -619,7 +750,8 @@ public final class StixBundle {
             }
             if (quoted) return "an unterminated string";
             if (square != 0 || round != 0) return "unbalanced brackets";
-            if (!pattern.strip().startsWith("[") && !pattern.strip().startsWith("(")) return "it must start with '[' or '('";
+            if (!pattern.strip().startsWith("[") && !pattern.strip().startsWith("("))
+                return "it must start with '[' or '('";
             if (comparisons(pattern).isEmpty()) return "no comparison expression";
             return null;
         }

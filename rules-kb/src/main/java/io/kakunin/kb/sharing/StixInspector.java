@@ -4,7 +4,6 @@ import io.kakunin.api.model.IdentifierFlag;
 import io.kakunin.api.model.ItemCategory;
 import io.kakunin.api.model.SharedItem;
 import io.kakunin.api.model.TlpLevel;
-
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,19 +23,43 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StixInspector {
 
     /** What the inspection found. Items and facts keep the pointer of the object they came from. */
-    public record Inspection(List<SharedItem> items, Map<Object, String> pointers, List<StixObject> objects,
-                      List<Identifier> identifiers, Set<String> victimIdentityIds, Set<Integer> preciseLocations) {
-    }
+    public record Inspection(
+            List<SharedItem> items,
+            Map<Object, String> pointers,
+            List<StixObject> objects,
+            List<Identifier> identifiers,
+            Set<String> victimIdentityIds,
+            Set<Integer> preciseLocations) {}
 
-    private static final List<String> TEXT_PROPERTIES = List.of("name", "description", "explanation", "content", "abstract",
-            "objective", "subject", "body", "command_line", "display_name", "context");
-    private static final List<String> TEXT_LISTS = List.of("labels", "aliases", "roles", "goals", "personal_motivations");
+    private static final List<String> TEXT_PROPERTIES = List.of(
+            "name",
+            "description",
+            "explanation",
+            "content",
+            "abstract",
+            "objective",
+            "subject",
+            "body",
+            "command_line",
+            "display_name",
+            "context");
+    private static final List<String> TEXT_LISTS =
+            List.of("labels", "aliases", "roles", "goals", "personal_motivations");
     /** The properties of a user account that identify its holder (the credential is never shared either). */
-    private static final List<String> ACCOUNT_PROPERTIES = List.of("user_id", "account_login", "display_name", "credential");
-    private static final Set<String> TARGETING = Set.of("attack-pattern", "campaign", "intrusion-set", "malware", "threat-actor",
-            "tool", "infrastructure", "indicator");
-    private static final Set<String> LOCATION_DETAIL = Set.of("city", "street_address", "postal_code", "latitude", "longitude",
-            "administrative_area");
+    private static final List<String> ACCOUNT_PROPERTIES =
+            List.of("user_id", "account_login", "display_name", "credential");
+
+    private static final Set<String> TARGETING = Set.of(
+            "attack-pattern",
+            "campaign",
+            "intrusion-set",
+            "malware",
+            "threat-actor",
+            "tool",
+            "infrastructure",
+            "indicator");
+    private static final Set<String> LOCATION_DETAIL =
+            Set.of("city", "street_address", "postal_code", "latitude", "longitude", "administrative_area");
 
     private final StixBundle bundle;
     private final VictimMatcher victim;
@@ -52,10 +74,36 @@ public final class StixInspector {
      * Properties the sweep over every string does not read: identifiers, references, timestamps,
      * digests, encoded payloads, marking selectors and other values that cannot name anyone.
      */
-    private static final Set<String> NOT_TEXT = Set.of("id", "type", "spec_version", "created", "modified", "revoked", "lang",
-            "confidence", "pattern_type", "pattern_version", "valid_from", "valid_until", "first_seen", "last_seen", "first_observed",
-            "last_observed", "published", "hashes", "payload_bin", "mime_type", "granular_markings", "definition_type",
-            "extension_type", "object_modified", "selectors", "encryption_algorithm", "identity_class", "tlp");
+    private static final Set<String> NOT_TEXT = Set.of(
+            "id",
+            "type",
+            "spec_version",
+            "created",
+            "modified",
+            "revoked",
+            "lang",
+            "confidence",
+            "pattern_type",
+            "pattern_version",
+            "valid_from",
+            "valid_until",
+            "first_seen",
+            "last_seen",
+            "first_observed",
+            "last_observed",
+            "published",
+            "hashes",
+            "payload_bin",
+            "mime_type",
+            "granular_markings",
+            "definition_type",
+            "extension_type",
+            "object_modified",
+            "selectors",
+            "encryption_algorithm",
+            "identity_class",
+            "tlp");
+
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
             "(?i)(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+\\.?");
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\S+");
@@ -102,11 +150,20 @@ public final class StixInspector {
                 sweep(o, at, at);
             }
             if (preciseLocations.contains(i)) {
-                identifiers.add(new Identifier(at, at, IdentifierFlag.QUASI_COMBO, locationSummary(o), Identifier.Source.STIX_LOCATION));
+                identifiers.add(new Identifier(
+                        at, at, IdentifierFlag.QUASI_COMBO, locationSummary(o), Identifier.Source.STIX_LOCATION));
             }
             boolean sightedAtVictim = type.equals("sighting") && sightedAt(o, victimIds);
-            StixObject fact = new StixObject(at, type, text(o, "id"), bundle.tlpOf(o), bundle.usesTlp1(o),
-                    type.equals("identity") ? text(o, "identity_class") : null, isVictim, sightedAtVictim, referencedMaxTlp(o));
+            StixObject fact = new StixObject(
+                    at,
+                    type,
+                    text(o, "id"),
+                    bundle.tlpOf(o),
+                    bundle.usesTlp1(o),
+                    type.equals("identity") ? text(o, "identity_class") : null,
+                    isVictim,
+                    sightedAtVictim,
+                    referencedMaxTlp(o));
             facts.add(fact);
             pointers.put(fact, at);
 
@@ -160,7 +217,9 @@ public final class StixInspector {
                 }
             } else if (type.equals("relationship") && "targets".equals(text(o, "relationship_type"))) {
                 String target = text(o, "target_ref");
-                String sourceType = text(o, "source_ref") == null ? "" : text(o, "source_ref").replaceAll("--.*$", "");
+                String sourceType = text(o, "source_ref") == null
+                        ? ""
+                        : text(o, "source_ref").replaceAll("--.*$", "");
                 if (identities.containsKey(target) && TARGETING.contains(sourceType) && !creators.contains(target)) {
                     ids.add(target);
                 }
@@ -175,7 +234,11 @@ public final class StixInspector {
         identity.path("aliases").forEach(a -> texts.add(a.asString("")));
         texts.add(text(identity, "contact_information"));
         for (String t : texts) {
-            if (t != null && !victim.inText(t).stream().filter(m -> m.kind() != IdentifierFlag.FILE_PATH_WITH_NAME).toList().isEmpty()) {
+            if (t != null
+                    && !victim.inText(t).stream()
+                            .filter(m -> m.kind() != IdentifierFlag.FILE_PATH_WITH_NAME)
+                            .toList()
+                            .isEmpty()) {
                 return true;
             }
         }
@@ -186,7 +249,9 @@ public final class StixInspector {
         Set<String> locationIds = new HashSet<>();
         for (ObjectNode o : objects) {
             String type = text(o, "type");
-            if (type.equals("relationship") && "located-at".equals(text(o, "relationship_type")) && victimIds.contains(text(o, "source_ref"))) {
+            if (type.equals("relationship")
+                    && "located-at".equals(text(o, "relationship_type"))
+                    && victimIds.contains(text(o, "source_ref"))) {
                 locationIds.add(text(o, "target_ref"));
             } else if (type.equals("sighting")) {
                 o.path("where_sighted_refs").forEach(r -> {
@@ -281,12 +346,13 @@ public final class StixInspector {
                     textMatches(name, at + "/name", at, Identifier.Source.STIX_VALUE);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
     /** Classifies one observed value by the object type and property it belongs to. */
-    private void classifyObservable(String objectType, String path, String value, String pointer, String objectPointer) {
+    private void classifyObservable(
+            String objectType, String path, String value, String pointer, String objectPointer) {
         if (value == null || value.isBlank()) {
             return;
         }
@@ -306,7 +372,10 @@ public final class StixInspector {
                 } else {
                     domain(host, pointer, objectPointer, false);
                 }
-                textMatches(value.substring(Math.min(value.length(), value.indexOf(host) + host.length())), pointer, objectPointer,
+                textMatches(
+                        value.substring(Math.min(value.length(), value.indexOf(host) + host.length())),
+                        pointer,
+                        objectPointer,
                         Identifier.Source.STIX_VALUE);
             }
             case "email-addr", "email-message" -> {
@@ -334,11 +403,17 @@ public final class StixInspector {
             case "x509-certificate" -> {
                 if (property.equals("subject") || property.equals("issuer") || path.contains("subject")) {
                     for (VictimMatcher.Match m : victim.inText(value)) {
-                        add(pointer, objectPointer, IdentifierFlag.CERT_SUBJECT, m.found(), Identifier.Source.STIX_VALUE);
+                        add(
+                                pointer,
+                                objectPointer,
+                                IdentifierFlag.CERT_SUBJECT,
+                                m.found(),
+                                Identifier.Source.STIX_VALUE);
                     }
                 }
             }
-            case "directory", "file", "process" -> textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
+            case "directory", "file", "process" ->
+                textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
             default -> textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
         }
     }
@@ -381,7 +456,11 @@ public final class StixInspector {
             for (String p : List.of("source_name", "description", "external_id")) {
                 if (ref.path(p).isString()) {
                     examined.add(at + "/external_references/" + k + "/" + p);
-                    textMatches(ref.path(p).asString(), at + "/external_references/" + k + "/" + p, at, Identifier.Source.STIX_TEXT);
+                    textMatches(
+                            ref.path(p).asString(),
+                            at + "/external_references/" + k + "/" + p,
+                            at,
+                            Identifier.Source.STIX_TEXT);
                 }
             }
             if (ref.path("url").isString()) {
@@ -413,7 +492,8 @@ public final class StixInspector {
         }
     }
 
-    private void add(String pointer, String objectPointer, IdentifierFlag kind, String found, Identifier.Source source) {
+    private void add(
+            String pointer, String objectPointer, IdentifierFlag kind, String found, Identifier.Source source) {
         String value = found == null ? "" : found;
         if (identifierKeys.add(pointer + '\u0000' + kind + '\u0000' + value)) {
             identifiers.add(new Identifier(pointer, objectPointer, kind, value, source));
@@ -447,11 +527,14 @@ public final class StixInspector {
                 String candidate = value.strip();
                 if (URL.matcher(candidate).matches()) {
                     String host = VictimMatcher.hostOf(candidate);
-                    IdentifierFlag kind = victim.classifyAddress(host) != null ? victim.classifyAddress(host) : victim.classifyDomain(host);
+                    IdentifierFlag kind = victim.classifyAddress(host) != null
+                            ? victim.classifyAddress(host)
+                            : victim.classifyDomain(host);
                     if (kind != null) {
                         add(pointer, objectPointer, kind, host, Identifier.Source.STIX_TEXT);
                     }
-                } else if (candidate.length() <= 253 && HOST_NAME.matcher(candidate).matches()) {
+                } else if (candidate.length() <= 253
+                        && HOST_NAME.matcher(candidate).matches()) {
                     IdentifierFlag kind = victim.classifyDomain(candidate);
                     if (kind != null) {
                         add(pointer, objectPointer, kind, candidate, Identifier.Source.STIX_TEXT);
@@ -482,7 +565,8 @@ public final class StixInspector {
             }
         }
         if (location.has("latitude")) {
-            parts.add(location.path("latitude").asString() + "," + location.path("longitude").asString());
+            parts.add(location.path("latitude").asString() + ","
+                    + location.path("longitude").asString());
         }
         return String.join(", ", parts);
     }
@@ -496,18 +580,29 @@ public final class StixInspector {
         }
         return switch (type) {
             case "indicator" -> indicatorCategory(o);
-            case "infrastructure" -> containsText(o.path("infrastructure_types"), "command-and-control") ? ItemCategory.C2_DESTINATION : ItemCategory.ATTACK_INFRA;
+            case "infrastructure" ->
+                containsText(o.path("infrastructure_types"), "command-and-control")
+                        ? ItemCategory.C2_DESTINATION
+                        : ItemCategory.ATTACK_INFRA;
             case "malware", "malware-analysis" -> ItemCategory.MALWARE_FAMILY;
             case "artifact" -> ItemCategory.MALWARE_SAMPLE;
             case "file" -> o.has("hashes") ? ItemCategory.MALWARE_HASH : ItemCategory.TTP;
             case "vulnerability" -> ItemCategory.EXPLOITED_VULN;
-            case "attack-pattern", "course-of-action", "process", "mutex", "windows-registry-key", "software", "directory", "mac-addr" -> ItemCategory.TTP;
+            case "attack-pattern",
+                    "course-of-action",
+                    "process",
+                    "mutex",
+                    "windows-registry-key",
+                    "software",
+                    "directory",
+                    "mac-addr" -> ItemCategory.TTP;
             case "tool" -> ItemCategory.TOOL;
             case "intrusion-set", "threat-actor", "campaign" -> ItemCategory.THREAT_ACTOR;
             case "identity" -> isVictim ? ItemCategory.VICTIM_IDENTITY : ItemCategory.CONTEXT;
             case "sighting" -> sightedAtVictim ? ItemCategory.SIGHTING : ItemCategory.PREVALENCE;
             case "incident" -> ItemCategory.DAMAGE_DETAIL;
-            case "ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic", "autonomous-system" -> ItemCategory.C2_DESTINATION;
+            case "ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic", "autonomous-system" ->
+                ItemCategory.C2_DESTINATION;
             case "email-addr", "email-message" -> ItemCategory.PHISHING_FEATURE;
             case "user-account" -> ItemCategory.VICTIM_IDENTITY;
             case "x509-certificate" -> ItemCategory.ATTACK_INFRA;
@@ -526,10 +621,14 @@ public final class StixInspector {
         }
         if (types.contains("file") || types.contains("artifact")) return ItemCategory.MALWARE_HASH;
         if (types.contains("email-addr") || types.contains("email-message")) return ItemCategory.PHISHING_FEATURE;
-        if (types.stream().anyMatch(t -> Set.of("ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic").contains(t))) {
+        if (types.stream()
+                .anyMatch(t -> Set.of("ipv4-addr", "ipv6-addr", "domain-name", "url", "network-traffic")
+                        .contains(t))) {
             return ItemCategory.C2_DESTINATION;
         }
-        if (types.stream().anyMatch(t -> Set.of("process", "mutex", "windows-registry-key").contains(t))) return ItemCategory.TTP;
+        if (types.stream()
+                .anyMatch(
+                        t -> Set.of("process", "mutex", "windows-registry-key").contains(t))) return ItemCategory.TTP;
         return ItemCategory.ATTACK_INFRA;
     }
 
@@ -540,11 +639,16 @@ public final class StixInspector {
                 .value(firstText(o, "pattern", "value", "name", "path", "payload_bin"))
                 .description(text(o, "description"))
                 .identifierFlags(flags)
-                .confidence(o.path("confidence").isIntegralNumber() && o.path("confidence").canConvertToInt() ? o.path("confidence").asInt() : null)
+                .confidence(
+                        o.path("confidence").isIntegralNumber()
+                                        && o.path("confidence").canConvertToInt()
+                                ? o.path("confidence").asInt()
+                                : null)
                 .firstSeen(time(o, "valid_from", "first_seen", "first_observed"))
                 .lastSeen(time(o, "last_seen", "last_observed"))
                 .validUntil(time(o, "valid_until"))
-                .killChainPhase(o.path("kill_chain_phases").path(0).path("phase_name").asString(null));
+                .killChainPhase(
+                        o.path("kill_chain_phases").path(0).path("phase_name").asString(null));
         if (category == ItemCategory.MALWARE_SAMPLE || category == ItemCategory.MALWARE_CONFIG) {
             item.embeddedDataReviewed(samplesReviewed);
         }

@@ -19,8 +19,16 @@ public final class StixObject {
     private final boolean sightedAtVictim;
     private final TlpLevel referencedMaxTlp;
 
-    StixObject(String pointer, String type, String id, TlpLevel tlp, boolean tlp1, String identityClass, boolean victim,
-               boolean sightedAtVictim, TlpLevel referencedMaxTlp) {
+    StixObject(
+            String pointer,
+            String type,
+            String id,
+            TlpLevel tlp,
+            boolean tlp1,
+            String identityClass,
+            boolean victim,
+            boolean sightedAtVictim,
+            TlpLevel referencedMaxTlp) {
         this.pointer = pointer;
         this.type = type;
         this.id = id;

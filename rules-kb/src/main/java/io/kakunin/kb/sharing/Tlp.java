@@ -2,10 +2,8 @@ package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.RedistributionScope;
 import io.kakunin.api.model.TlpLevel;
-
 import java.util.Locale;
 import java.util.Map;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,8 +31,7 @@ public final class Tlp {
             "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", TlpLevel.AMBER,
             "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", TlpLevel.RED);
 
-    private Tlp() {
-    }
+    private Tlp() {}
 
     /** The TLP 2.0 marking-definition ID of a level. */
     public static String markingId(TlpLevel level) {
@@ -122,7 +119,11 @@ public final class Tlp {
         md.put("name", label(level));
         ObjectNode ext = md.putObject("extensions").putObject(TLP2_EXTENSION);
         ext.put("extension_type", "property-extension");
-        ext.put("tlp_2_0", level == TlpLevel.AMBER_STRICT ? "amber+strict" : level.getValue().toLowerCase(Locale.ROOT));
+        ext.put(
+                "tlp_2_0",
+                level == TlpLevel.AMBER_STRICT
+                        ? "amber+strict"
+                        : level.getValue().toLowerCase(Locale.ROOT));
         return md;
     }
 }

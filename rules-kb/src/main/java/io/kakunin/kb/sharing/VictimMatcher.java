@@ -1,7 +1,6 @@
 package io.kakunin.kb.sharing;
 
 import io.kakunin.api.model.VictimProfile;
-
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -21,26 +20,38 @@ import java.util.regex.Pattern;
 public final class VictimMatcher {
 
     /** A match: what was found (as it appears in the input) and what it is. */
-    public record Match(String found, io.kakunin.api.model.IdentifierFlag kind) {
-    }
+    public record Match(String found, io.kakunin.api.model.IdentifierFlag kind) {}
 
     /** A user's folder; Windows separators may be doubled, as in the Sigma and YARA rules that escape them. */
     private static final Pattern USER_PATH = Pattern.compile(
             "(?i)(?:[a-z]:\\\\{1,2}(?:users|documents and settings)\\\\{1,2}[^\\\\/\\s'\"]+|/(?:home|users)/[^/\\s'\"]+)");
     /** Candidates for IPv6 literals in text: hex groups and colons, with at least two colons (checked by parsing). */
-    private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\\d{1,3}\\.){3}\\d{1,3})?(?![0-9A-Za-z:])");
+    private static final Pattern IPV6_CANDIDATE = Pattern.compile(
+            "(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\\d{1,3}\\.){3}\\d{1,3})?(?![0-9A-Za-z:])");
     /** Top-level labels of names that only exist inside an organization's network. */
-    private static final java.util.Set<String> INTERNAL_TLDS = java.util.Set.of("local", "lan", "internal", "intranet", "corp", "home",
-            "localdomain", "private", "ad", "intra", "office");
-    private static final Pattern IPV4 = Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
+    private static final java.util.Set<String> INTERNAL_TLDS = java.util.Set.of(
+            "local", "lan", "internal", "intranet", "corp", "home", "localdomain", "private", "ad", "intra", "office");
+
+    private static final Pattern IPV4 =
+            Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
     private static final String[][] PRIVATE_V4 = {
-            {"10.0.0.0", "8"}, {"172.16.0.0", "12"}, {"192.168.0.0", "16"}, {"127.0.0.0", "8"},
-            {"169.254.0.0", "16"}, {"100.64.0.0", "10"}};
+        {"10.0.0.0", "8"},
+        {"172.16.0.0", "12"},
+        {"192.168.0.0", "16"},
+        {"127.0.0.0", "8"},
+        {"169.254.0.0", "16"},
+        {"100.64.0.0", "10"}
+    };
     private static final String[][] PRIVATE_V6 = {{"fc00::", "7"}, {"fe80::", "10"}, {"::1", "128"}};
 
     /** The private, loopback, link-local and shared ranges, parsed once. */
-    private static final List<Cidr> PRIVATE_V4_RANGES = java.util.Arrays.stream(PRIVATE_V4).map(p -> parseCidr(p[0] + "/" + p[1])).toList();
-    private static final List<Cidr> PRIVATE_V6_RANGES = java.util.Arrays.stream(PRIVATE_V6).map(p -> parseCidr(p[0] + "/" + p[1])).toList();
+    private static final List<Cidr> PRIVATE_V4_RANGES = java.util.Arrays.stream(PRIVATE_V4)
+            .map(p -> parseCidr(p[0] + "/" + p[1]))
+            .toList();
+
+    private static final List<Cidr> PRIVATE_V6_RANGES = java.util.Arrays.stream(PRIVATE_V6)
+            .map(p -> parseCidr(p[0] + "/" + p[1]))
+            .toList();
 
     private final List<String> names = new ArrayList<>();
     private final List<String> domains = new ArrayList<>();
@@ -50,14 +61,23 @@ public final class VictimMatcher {
     private final List<Pattern> domainPatterns = new ArrayList<>();
     /** Compiled once per profile: what {@link #mask(String)} replaces, and with what. */
     private final List<Pattern> maskPatterns = new ArrayList<>();
+
     private final List<String> maskReplacements = new ArrayList<>();
     private final String sector;
     private final boolean profiled;
 
     private record Cidr(BigInteger network, int bits, int length, BigInteger mask) {
         Cidr(BigInteger network, int bits, int length) {
-            this(network, bits, length, BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)
-                    .shiftRight(bits).not().and(BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)));
+            this(
+                    network,
+                    bits,
+                    length,
+                    BigInteger.ONE
+                            .shiftLeft(length)
+                            .subtract(BigInteger.ONE)
+                            .shiftRight(bits)
+                            .not()
+                            .and(BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)));
         }
 
         boolean contains(BigInteger address, int addressLength) {
@@ -71,7 +91,8 @@ public final class VictimMatcher {
         if (profile == null) {
             return;
         }
-        for (List<String> list : java.util.Arrays.asList(profile.getNames(), profile.getAliases(), profile.getBrands())) {
+        for (List<String> list :
+                java.util.Arrays.asList(profile.getNames(), profile.getAliases(), profile.getBrands())) {
             if (list != null) {
                 for (String n : list) {
                     if (n != null && normalize(n).length() >= 3) {
@@ -98,7 +119,8 @@ public final class VictimMatcher {
             }
         }
         for (String domain : domains) {
-            domainPatterns.add(Pattern.compile("([a-z0-9._%+-]+@)?((?:[a-z0-9-]+\\.)*" + Pattern.quote(domain) + ")\\b"));
+            domainPatterns.add(
+                    Pattern.compile("([a-z0-9._%+-]+@)?((?:[a-z0-9-]+\\.)*" + Pattern.quote(domain) + ")\\b"));
             maskPatterns.add(Pattern.compile(Pattern.quote(domain), Pattern.CASE_INSENSITIVE));
             maskReplacements.add("[victim-domain]");
         }
@@ -146,7 +168,9 @@ public final class VictimMatcher {
         if (profile != null && profile.getDomains() != null) {
             for (int i = 0; i < profile.getDomains().size(); i++) {
                 String d = profile.getDomains().get(i);
-                if (d == null || d.strip().length() > 253 || !DOMAIN_NAME.matcher(d.strip()).matches()) {
+                if (d == null
+                        || d.strip().length() > 253
+                        || !DOMAIN_NAME.matcher(d.strip()).matches()) {
                     bad.add("/victimProfile/domains/" + i);
                 }
             }
@@ -165,7 +189,9 @@ public final class VictimMatcher {
         Folded folded = names.isEmpty() ? null : Folded.of(text);
         List<int[]> spans = new ArrayList<>();
         for (String name : names) {
-            for (int at = indexOfWord(folded.text(), name, 0); at >= 0; at = indexOfWord(folded.text(), name, at + name.length())) {
+            for (int at = indexOfWord(folded.text(), name, 0);
+                    at >= 0;
+                    at = indexOfWord(folded.text(), name, at + name.length())) {
                 spans.add(new int[] {at, at + name.length()});
             }
         }
@@ -185,8 +211,11 @@ public final class VictimMatcher {
             }
             Matcher m = domainPatterns.get(i).matcher(lower);
             while (m.find()) {
-                found.add(new Match(text.substring(m.start(), m.end()),
-                        m.group(1) != null ? io.kakunin.api.model.IdentifierFlag.EMAIL : io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN));
+                found.add(new Match(
+                        text.substring(m.start(), m.end()),
+                        m.group(1) != null
+                                ? io.kakunin.api.model.IdentifierFlag.EMAIL
+                                : io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN));
             }
         }
         Matcher path = USER_PATH.matcher(text);
@@ -245,7 +274,8 @@ public final class VictimMatcher {
         if (mayHoldIpv6(text)) {
             Matcher m = IPV6_CANDIDATE.matcher(text);
             while (m.find()) {
-                io.kakunin.api.model.IdentifierFlag kind = m.group().indexOf(':') >= 0 ? classifyAddress(m.group()) : null;
+                io.kakunin.api.model.IdentifierFlag kind =
+                        m.group().indexOf(':') >= 0 ? classifyAddress(m.group()) : null;
                 if (kind != null) {
                     found.add(new Match(m.group(), kind));
                 }
@@ -302,7 +332,9 @@ public final class VictimMatcher {
         Folded folded = Folded.of(text);
         List<int[]> spans = new ArrayList<>();
         for (String name : names) {
-            for (int at = folded.text().indexOf(name); at >= 0; at = folded.text().indexOf(name, at + 1)) {
+            for (int at = folded.text().indexOf(name);
+                    at >= 0;
+                    at = folded.text().indexOf(name, at + 1)) {
                 spans.add(new int[] {folded.start(at), folded.end(at + name.length())});
             }
         }
@@ -339,7 +371,10 @@ public final class VictimMatcher {
         } else if (node instanceof tools.jackson.databind.node.ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
                 if (array.get(i).isString()) {
-                    array.set(i, tools.jackson.databind.node.StringNode.valueOf(mask(array.get(i).asString())));
+                    array.set(
+                            i,
+                            tools.jackson.databind.node.StringNode.valueOf(
+                                    mask(array.get(i).asString())));
                 } else {
                     maskAll(array.get(i));
                 }
@@ -401,7 +436,8 @@ public final class VictimMatcher {
             if (compactDomain.contains(foldHomoglyphs(compactLabel))) {
                 return io.kakunin.api.model.IdentifierFlag.LOOKALIKE_DOMAIN;
             }
-            if (compactLabel.length() >= 5 && editDistanceAtMostOne(foldHomoglyphs(candidateLabel), foldHomoglyphs(compactLabel))) {
+            if (compactLabel.length() >= 5
+                    && editDistanceAtMostOne(foldHomoglyphs(candidateLabel), foldHomoglyphs(compactLabel))) {
                 return io.kakunin.api.model.IdentifierFlag.LOOKALIKE_DOMAIN;
             }
         }
@@ -438,8 +474,15 @@ public final class VictimMatcher {
 
     private static boolean isGenericUser(String path) {
         String user = path.replaceAll("(?i)^.*[\\\\/]", "").toLowerCase(Locale.ROOT);
-        return user.equals("public") || user.equals("default") || user.equals("all users") || user.equals("administrator")
-                || user.equals("%username%") || user.equals("$user") || user.startsWith("<") || user.startsWith("[") || user.equals("*");
+        return user.equals("public")
+                || user.equals("default")
+                || user.equals("all users")
+                || user.equals("administrator")
+                || user.equals("%username%")
+                || user.equals("$user")
+                || user.startsWith("<")
+                || user.startsWith("[")
+                || user.equals("*");
     }
 
     /** Company legal forms that a name is often written without, at its start or its end (already folded). */
@@ -490,10 +533,13 @@ public final class VictimMatcher {
                 int cp = original.codePointAt(i);
                 int next = i + Character.charCount(cp);
                 // Combining marks join the character before them, as NFKC would compose them.
-                while (next < original.length() && Character.getType(original.codePointAt(next)) == Character.NON_SPACING_MARK) {
+                while (next < original.length()
+                        && Character.getType(original.codePointAt(next)) == Character.NON_SPACING_MARK) {
                     next += Character.charCount(original.codePointAt(next));
                 }
-                String piece = Normalizer.normalize(original.substring(i, next), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replace("ß", "ss");
+                String piece = Normalizer.normalize(original.substring(i, next), Normalizer.Form.NFKC)
+                        .toLowerCase(Locale.ROOT)
+                        .replace("ß", "ss");
                 for (int k = 0; k < piece.length(); k++) {
                     if (n == starts.length) {
                         starts = java.util.Arrays.copyOf(starts, n * 2);
@@ -506,7 +552,8 @@ public final class VictimMatcher {
                 folded.append(piece);
                 i = next;
             }
-            return new Folded(original, folded.toString(), java.util.Arrays.copyOf(starts, n), java.util.Arrays.copyOf(ends, n));
+            return new Folded(
+                    original, folded.toString(), java.util.Arrays.copyOf(starts, n), java.util.Arrays.copyOf(ends, n));
         }
 
         /** Where the folded character at a position starts in the original. */
@@ -551,8 +598,13 @@ public final class VictimMatcher {
     }
 
     private static String foldHomoglyphs(String s) {
-        return s.replace("rn", "m").replace("vv", "w").replace('0', 'o').replace('1', 'l').replace('3', 'e')
-                .replace('5', 's').replace('@', 'a');
+        return s.replace("rn", "m")
+                .replace("vv", "w")
+                .replace('0', 'o')
+                .replace('1', 'l')
+                .replace('3', 'e')
+                .replace('5', 's')
+                .replace('@', 'a');
     }
 
     private static boolean editDistanceAtMostOne(String a, String b) {

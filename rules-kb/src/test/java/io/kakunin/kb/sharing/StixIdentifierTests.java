@@ -1,10 +1,9 @@
 package io.kakunin.kb.sharing;
 
-import java.util.Random;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The hand-written identifier check says exactly what the pattern of the STIX identifier says. */
 class StixIdentifierTests {
@@ -13,14 +12,27 @@ class StixIdentifierTests {
 
     @Test
     void knownIdentifiersAndNearMisses() {
-        for (String ok : new String[] {"indicator--" + UUID, "x-acme-widget--" + UUID, "ab--" + UUID.toUpperCase(), "a-b--" + UUID,
-                "a--b--" + UUID}) {
+        for (String ok : new String[] {
+            "indicator--" + UUID, "x-acme-widget--" + UUID, "ab--" + UUID.toUpperCase(), "a-b--" + UUID, "a--b--" + UUID
+        }) {
             assertThat(StixBundle.isIdentifier(ok)).as(ok).isTrue();
             assertThat(StixBundle.ID.matcher(ok).matches()).as(ok).isTrue();
         }
-        for (String bad : new String[] {"", "--" + UUID, "a--" + UUID, "-ab--" + UUID, "ab---" + UUID, "Indicator--" + UUID,
-                "indicator-" + UUID, "indicator--" + UUID.replace('-', '_'), "indicator--" + UUID + "0", "indicator--" + UUID.substring(1),
-                "indicator--6ba7b810-9dad-11d1-80b4-00c04fd430cg", "indicator--6ba7b81-09dad-11d1-80b4-00c04fd430c8", "ind icator--" + UUID}) {
+        for (String bad : new String[] {
+            "",
+            "--" + UUID,
+            "a--" + UUID,
+            "-ab--" + UUID,
+            "ab---" + UUID,
+            "Indicator--" + UUID,
+            "indicator-" + UUID,
+            "indicator--" + UUID.replace('-', '_'),
+            "indicator--" + UUID + "0",
+            "indicator--" + UUID.substring(1),
+            "indicator--6ba7b810-9dad-11d1-80b4-00c04fd430cg",
+            "indicator--6ba7b81-09dad-11d1-80b4-00c04fd430c8",
+            "ind icator--" + UUID
+        }) {
             assertThat(StixBundle.isIdentifier(bad)).as(bad).isFalse();
             assertThat(StixBundle.ID.matcher(bad).matches()).as(bad).isFalse();
         }

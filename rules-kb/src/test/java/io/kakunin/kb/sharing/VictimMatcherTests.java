@@ -1,31 +1,48 @@
 package io.kakunin.kb.sharing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.api.model.IdentifierFlag;
 import io.kakunin.api.model.VictimProfile;
-
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class VictimMatcherTests {
 
     private static final VictimMatcher ACME = new VictimMatcher(new VictimProfile()
-            .names(List.of("ACME Manufacturing K.K.", "ACME Mfg")).brands(List.of("AcmeDrive"))
-            .domains(List.of("acme-mfg.co.jp")).ipRanges(List.of("198.51.100.0/24", "2001:db8:acme::/48".replace("acme", "a")))
+            .names(List.of("ACME Manufacturing K.K.", "ACME Mfg"))
+            .brands(List.of("AcmeDrive"))
+            .domains(List.of("acme-mfg.co.jp"))
+            .ipRanges(List.of("198.51.100.0/24", "2001:db8:acme::/48".replace("acme", "a")))
             .sector("manufacturing"));
     private static final VictimMatcher NONE = new VictimMatcher(null);
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(nullValues = "NULL", value = {
-            "10.0.0.1, INTERNAL_IP", "10.255.255.255, INTERNAL_IP", "172.16.0.1, INTERNAL_IP", "172.31.255.254, INTERNAL_IP",
-            "172.15.255.255, NULL", "172.32.0.1, NULL", "192.168.1.10, INTERNAL_IP", "127.0.0.1, INTERNAL_IP", "169.254.3.4, INTERNAL_IP",
-            "100.64.0.9, INTERNAL_IP", "203.0.113.45, NULL", "198.51.100.23, VICTIM_PUBLIC_IP", "198.51.101.23, NULL",
-            "fd12:3456::1, INTERNAL_IP", "fe80::1, INTERNAL_IP", "2001:db8:a::5, VICTIM_PUBLIC_IP", "2001:db8:b::5, NULL",
-            "not-an-address, NULL", "999.1.1.1, NULL"})
+    @CsvSource(
+            nullValues = "NULL",
+            value = {
+                "10.0.0.1, INTERNAL_IP",
+                "10.255.255.255, INTERNAL_IP",
+                "172.16.0.1, INTERNAL_IP",
+                "172.31.255.254, INTERNAL_IP",
+                "172.15.255.255, NULL",
+                "172.32.0.1, NULL",
+                "192.168.1.10, INTERNAL_IP",
+                "127.0.0.1, INTERNAL_IP",
+                "169.254.3.4, INTERNAL_IP",
+                "100.64.0.9, INTERNAL_IP",
+                "203.0.113.45, NULL",
+                "198.51.100.23, VICTIM_PUBLIC_IP",
+                "198.51.101.23, NULL",
+                "fd12:3456::1, INTERNAL_IP",
+                "fe80::1, INTERNAL_IP",
+                "2001:db8:a::5, VICTIM_PUBLIC_IP",
+                "2001:db8:b::5, NULL",
+                "not-an-address, NULL",
+                "999.1.1.1, NULL"
+            })
     void addressesAreClassified(String address, IdentifierFlag expected) {
         assertThat(ACME.classifyAddress(address)).isEqualTo(expected);
     }
@@ -37,41 +54,65 @@ class VictimMatcherTests {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(nullValues = "NULL", value = {
-            "acme-mfg.co.jp, VICTIM_DOMAIN", "mail.acme-mfg.co.jp, VICTIM_DOMAIN", "ACME-MFG.CO.JP., VICTIM_DOMAIN",
-            "acme-mfg-login.example, LOOKALIKE_DOMAIN", "acme-mfg.co.jp.secure-portal.example, LOOKALIKE_DOMAIN",
-            "acrne-mfg.co.jp, LOOKALIKE_DOMAIN", "acme-mgf.co.jp, LOOKALIKE_DOMAIN", "mfg-acme-partners.co.jp, NULL", "acmemfg-support.com, LOOKALIKE_DOMAIN",
-            "acmedrive-update.net, LOOKALIKE_DOMAIN", "example.com, NULL", "evil.example, NULL"})
+    @CsvSource(
+            nullValues = "NULL",
+            value = {
+                "acme-mfg.co.jp, VICTIM_DOMAIN",
+                "mail.acme-mfg.co.jp, VICTIM_DOMAIN",
+                "ACME-MFG.CO.JP., VICTIM_DOMAIN",
+                "acme-mfg-login.example, LOOKALIKE_DOMAIN",
+                "acme-mfg.co.jp.secure-portal.example, LOOKALIKE_DOMAIN",
+                "acrne-mfg.co.jp, LOOKALIKE_DOMAIN",
+                "acme-mgf.co.jp, LOOKALIKE_DOMAIN",
+                "mfg-acme-partners.co.jp, NULL",
+                "acmemfg-support.com, LOOKALIKE_DOMAIN",
+                "acmedrive-update.net, LOOKALIKE_DOMAIN",
+                "example.com, NULL",
+                "evil.example, NULL"
+            })
     void domainsAreClassified(String domain, IdentifierFlag expected) {
         assertThat(ACME.classifyDomain(domain)).isEqualTo(expected);
     }
 
     @Test
     void namesAreFoundOnWordBoundariesAndIgnoringWidthAndCase() {
-        assertThat(ACME.inText("Seen at acme mfg's gateway")).extracting(VictimMatcher.Match::kind).contains(IdentifierFlag.ORG_NAME);
-        assertThat(ACME.inText("Seen at ＡＣＭＥ Ｍｆｇ")).extracting(VictimMatcher.Match::kind).contains(IdentifierFlag.ORG_NAME);
-        assertThat(ACME.inText("Seen at ACME Mfgworks")).extracting(VictimMatcher.Match::kind).doesNotContain(IdentifierFlag.ORG_NAME);
-        assertThat(ACME.inText("mail to bob@acme-mfg.co.jp")).extracting(VictimMatcher.Match::kind).contains(IdentifierFlag.EMAIL);
+        assertThat(ACME.inText("Seen at acme mfg's gateway"))
+                .extracting(VictimMatcher.Match::kind)
+                .contains(IdentifierFlag.ORG_NAME);
+        assertThat(ACME.inText("Seen at ＡＣＭＥ Ｍｆｇ"))
+                .extracting(VictimMatcher.Match::kind)
+                .contains(IdentifierFlag.ORG_NAME);
+        assertThat(ACME.inText("Seen at ACME Mfgworks"))
+                .extracting(VictimMatcher.Match::kind)
+                .doesNotContain(IdentifierFlag.ORG_NAME);
+        assertThat(ACME.inText("mail to bob@acme-mfg.co.jp"))
+                .extracting(VictimMatcher.Match::kind)
+                .contains(IdentifierFlag.EMAIL);
     }
 
     @Test
     void userPathsAreFoundButGenericOnesAreNot() {
-        assertThat(NONE.inText("dropped in C:\\Users\\tanaka\\AppData\\Local\\Temp")).extracting(VictimMatcher.Match::found)
+        assertThat(NONE.inText("dropped in C:\\Users\\tanaka\\AppData\\Local\\Temp"))
+                .extracting(VictimMatcher.Match::found)
                 .containsExactly("C:\\Users\\tanaka");
-        assertThat(NONE.inText("dropped in /home/h.sato/.cache")).extracting(VictimMatcher.Match::found).containsExactly("/home/h.sato");
+        assertThat(NONE.inText("dropped in /home/h.sato/.cache"))
+                .extracting(VictimMatcher.Match::found)
+                .containsExactly("/home/h.sato");
         assertThat(NONE.inText("C:\\Users\\Public\\Downloads")).isEmpty();
     }
 
     @Test
     void maskingHidesEverythingTheProfileMatches() {
-        String masked = ACME.mask("ACME Mfg (acme-mfg.co.jp) lost files; beacon from 198.51.100.23 to acme-mfg-login.example");
+        String masked =
+                ACME.mask("ACME Mfg (acme-mfg.co.jp) lost files; beacon from 198.51.100.23 to acme-mfg-login.example");
         assertThat(masked).doesNotContainIgnoringCase("acme").doesNotContain("198.51.100.23");
         assertThat(NONE.mask("ACME Mfg")).isEqualTo("ACME Mfg");
     }
 
     @Test
     void urlHostsAreExtracted() {
-        assertThat(VictimMatcher.hostOf("https://user@portal.acme-mfg.co.jp:8443/login?x=1")).isEqualTo("portal.acme-mfg.co.jp");
+        assertThat(VictimMatcher.hostOf("https://user@portal.acme-mfg.co.jp:8443/login?x=1"))
+                .isEqualTo("portal.acme-mfg.co.jp");
         assertThat(VictimMatcher.hostOf("http://[fe80::1]/x")).isEqualTo("fe80::1");
         assertThat(VictimMatcher.hostOf("acme-mfg-login.example/path")).isEqualTo("acme-mfg-login.example");
     }
@@ -79,19 +120,26 @@ class VictimMatcherTests {
     @Test
     void foldedNamesAreFoundAndMaskedAsTheyWereWritten() {
         VictimMatcher heating = new VictimMatcher(new VictimProfile().names(List.of("HEIZÖLRÜCKSTOSSABDÄMPFUNG GmbH")));
-        assertThat(heating.inText("Kunde: Heizölrückstoßabdämpfung GmbH, Werk 2")).extracting(VictimMatcher.Match::found)
+        assertThat(heating.inText("Kunde: Heizölrückstoßabdämpfung GmbH, Werk 2"))
+                .extracting(VictimMatcher.Match::found)
                 .containsExactly("Heizölrückstoßabdämpfung GmbH");
         assertThat(heating.mask("Kunde: Heizölrückstoßabdämpfung GmbH, Werk 2")).isEqualTo("Kunde: [victim], Werk 2");
-        assertThat(ACME.inText("Seen at ＡＣＭＥ Ｍｆｇ today")).extracting(VictimMatcher.Match::found).containsExactly("ＡＣＭＥ Ｍｆｇ");
+        assertThat(ACME.inText("Seen at ＡＣＭＥ Ｍｆｇ today"))
+                .extracting(VictimMatcher.Match::found)
+                .containsExactly("ＡＣＭＥ Ｍｆｇ");
         assertThat(ACME.mask("Seen at ＡＣＭＥ Ｍｆｇ today")).isEqualTo("Seen at [victim] today");
     }
 
     @Test
     void ipv6AddressesInTextAreFoundAndMasked() {
         String header = "Received: from mx ([2001:db8:a:0:0:8a2e:370:7334]) by relay; X-Peer: fe80::1%eth0 at 12:30:45";
-        assertThat(ACME.addressesIn(header)).extracting(VictimMatcher.Match::kind)
+        assertThat(ACME.addressesIn(header))
+                .extracting(VictimMatcher.Match::kind)
                 .containsExactly(IdentifierFlag.VICTIM_PUBLIC_IP, IdentifierFlag.INTERNAL_IP);
-        assertThat(ACME.mask(header)).doesNotContain("2001:db8:a:0").contains("[victim-address]").contains("12:30:45");
+        assertThat(ACME.mask(header))
+                .doesNotContain("2001:db8:a:0")
+                .contains("[victim-address]")
+                .contains("12:30:45");
     }
 
     @Test
@@ -103,7 +151,8 @@ class VictimMatcherTests {
 
     @Test
     void userPathsWithTheDoubledSeparatorsOfDetectionRulesAreFound() {
-        assertThat(NONE.inText("Image|endswith: 'C:\\\\Users\\\\tyamada\\\\AppData\\\\x.exe'")).extracting(VictimMatcher.Match::found)
+        assertThat(NONE.inText("Image|endswith: 'C:\\\\Users\\\\tyamada\\\\AppData\\\\x.exe'"))
+                .extracting(VictimMatcher.Match::found)
                 .containsExactly("C:\\\\Users\\\\tyamada");
     }
 }

@@ -4,9 +4,9 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
-import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.evaluation.Evaluations;
@@ -18,15 +18,12 @@ import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Problems;
-
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -46,7 +42,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,14 +72,22 @@ class AssessmentBatch {
     private final JsonMapper json;
     /** Lines are requests: read within the request limits (arrays bounded while read). */
     private final JsonMapper requests;
+
     private final Clock clock;
     private final Problems problems;
     private final int maxLineBytes;
     private final Executor workers;
 
-    AssessmentBatch(ActiveRuleset active, AssessmentStore store, Validator validator, JsonMapper json,
-                    ArrayLimits.RequestJson requests, Clock clock, Problems problems, KakuninProperties properties,
-                    @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
+    AssessmentBatch(
+            ActiveRuleset active,
+            AssessmentStore store,
+            Validator validator,
+            JsonMapper json,
+            ArrayLimits.RequestJson requests,
+            Clock clock,
+            Problems problems,
+            KakuninProperties properties,
+            @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
         this.active = active;
         this.store = store;
         this.validator = validator;
@@ -92,7 +95,8 @@ class AssessmentBatch {
         this.requests = requests.mapper();
         this.clock = clock;
         this.problems = problems;
-        this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
+        this.maxLineBytes = (int) Math.min(
+                Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
         this.workers = workers;
     }
 
@@ -110,17 +114,25 @@ class AssessmentBatch {
     /** The batch's own path, the {@code instance} of its lines' problems, as a single request's problem names its path. */
     private static String requestPath() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet
-                ? servlet.getRequest().getRequestURI() : null;
+                ? servlet.getRequest().getRequestURI()
+                : null;
     }
 
     /** One line's outcome: a verdict to store, or the problem to report. */
-    private record Outcome1(int line, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {
-    }
+    private record Outcome1(
+            int line, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {}
 
     private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
         if (text == null) {
-            return failed(line, problems.create(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, null,
-                    "The line is longer than the limit of " + maxLineBytes + " bytes.", path, Map.of()));
+            return failed(
+                    line,
+                    problems.create(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            Problems.PAYLOAD_TOO_LARGE,
+                            null,
+                            "The line is longer than the limit of " + maxLineBytes + " bytes.",
+                            path,
+                            Map.of()));
         }
         AssessmentRequest request;
         try {
@@ -149,9 +161,17 @@ class AssessmentBatch {
             return failed(line, problems.of(failure.problem(), path));
         }
         Assessment verdict = evaluated.verdict().id(Ids.newId(clock));
-        AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
-                request.getOrganization().getId(), verdict.getOverallOutcome().getValue(), ruleset.revision(), ruleset.version(),
-                verdict.getLocale(), json.writeValueAsString(request), StoredVerdicts.toJson(verdict));
+        AssessmentRecord record = new AssessmentRecord(
+                verdict.getId(),
+                verdict.getCreatedAt().toInstant(),
+                caller.id(),
+                request.getOrganization().getId(),
+                verdict.getOverallOutcome().getValue(),
+                ruleset.revision(),
+                ruleset.version(),
+                verdict.getLocale(),
+                json.writeValueAsString(request),
+                StoredVerdicts.toJson(verdict));
         return new Outcome1(line, AssessmentStore.NewAssessment.of(record, request, verdict), verdict, null);
     }
 
@@ -160,21 +180,37 @@ class AssessmentBatch {
         try {
             return evaluate(line, text, ruleset, caller, locale, path);
         } catch (RuntimeException e) {
-            log.error("Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored", line, e.getClass().getName());
-            return failed(line, problems.create(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL_ERROR, null,
-                    "The service failed to handle this line; it was not stored. The failure is logged.", path, Map.of()));
+            log.error(
+                    "Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored",
+                    line,
+                    e.getClass().getName());
+            return failed(
+                    line,
+                    problems.create(
+                            HttpStatus.INTERNAL_SERVER_ERROR,
+                            Problems.INTERNAL_ERROR,
+                            null,
+                            "The service failed to handle this line; it was not stored. The failure is logged.",
+                            path,
+                            Map.of()));
         }
     }
 
     /** A line that is not stored: the status and problem a single request would have been answered with. */
     private Outcome1 failed(int line, ProblemDetail problem) {
-        return new Outcome1(line, null, null,
+        return new Outcome1(
+                line,
+                null,
+                null,
                 new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem)));
     }
 
     private BatchResultLine success(Outcome1 o, BatchDetail detail) {
         Assessment verdict = o.verdict();
-        BatchResultLine line = new BatchResultLine().line(o.line()).status(201).id(verdict.getId())
+        BatchResultLine line = new BatchResultLine()
+                .line(o.line())
+                .status(201)
+                .id(verdict.getId())
                 .location("/v1/assessments/" + verdict.getId())
                 .organizationId(verdict.getOrganizationId())
                 .overallOutcome(verdict.getOverallOutcome())
@@ -241,7 +277,8 @@ class AssessmentBatch {
                 if (line.blank()) {
                     continue;
                 }
-                pending.add(CompletableFuture.supplyAsync(() -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale, path), workers));
+                pending.add(CompletableFuture.supplyAsync(
+                        () -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale, path), workers));
             }
             List<Outcome1> outcomes = new ArrayList<>(pending.size());
             for (CompletableFuture<Outcome1> f : pending) {
@@ -271,8 +308,7 @@ class AssessmentBatch {
      */
     static final class Lines implements AutoCloseable {
 
-        record Line(int number, byte[] bytes, boolean blank) {
-        }
+        record Line(int number, byte[] bytes, boolean blank) {}
 
         private final InputStream in;
         private final int max;

@@ -19,5 +19,4 @@ record AssessmentRecord(
         String rulesetVersion,
         String locale,
         String requestJson,
-        String verdictJson) {
-}
+        String verdictJson) {}

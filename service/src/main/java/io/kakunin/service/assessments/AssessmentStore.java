@@ -9,7 +9,6 @@ import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.storage.Listing;
 import io.kakunin.service.storage.Page;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -39,8 +37,9 @@ class AssessmentStore {
     /** The operation an Idempotency-Key of a single assessment is scoped to. */
     static final String OPERATION = "createAssessment";
 
-    private static final String COLUMNS = "id, created_at, caller, organization_id, overall_outcome, ruleset_revision, ruleset_version, "
-            + "locale, request_json, verdict_json";
+    private static final String COLUMNS =
+            "id, created_at, caller, organization_id, overall_outcome, ruleset_revision, ruleset_version, "
+                    + "locale, request_json, verdict_json";
 
     /** An assessment to store: its record and what listings filter on. */
     record NewAssessment(AssessmentRecord record, List<String> productIds, List<String> failed) {
@@ -55,9 +54,15 @@ class AssessmentStore {
     }
 
     /** What a listing keeps; a null criterion keeps everything. */
-    record Filter(String caller, String organizationId, String productId, OverallOutcome outcome, String failedRecommendation,
-                  String rulesetRevision, OffsetDateTime createdFrom, OffsetDateTime createdTo) {
-    }
+    record Filter(
+            String caller,
+            String organizationId,
+            String productId,
+            OverallOutcome outcome,
+            String failedRecommendation,
+            String rulesetRevision,
+            OffsetDateTime createdFrom,
+            OffsetDateTime createdTo) {}
 
     private final NamedParameterJdbcTemplate sql;
     private final Idempotency idempotency;
@@ -77,7 +82,8 @@ class AssessmentStore {
      */
     Idempotency.Stored create(NewAssessment assessment, String idempotencyKey) {
         AssessmentRecord r = assessment.record();
-        return idempotency.store(r.caller(), OPERATION, idempotencyKey, r.requestJson(), r.id(), () -> insert(List.of(assessment)));
+        return idempotency.store(
+                r.caller(), OPERATION, idempotencyKey, r.requestJson(), r.id(), () -> insert(List.of(assessment)));
     }
 
     /** Stores assessments together in a transaction of their own (a chunk of a batch); returns once they are committed. */
@@ -107,34 +113,54 @@ class AssessmentStore {
                     .addValue("verdictJson", r.verdictJson()));
             for (int i = 0; i < a.productIds().size(); i++) {
                 if (a.productIds().get(i) != null) {
-                    products.add(new MapSqlParameterSource("id", r.id()).addValue("index", i).addValue("product", a.productIds().get(i)));
+                    products.add(new MapSqlParameterSource("id", r.id())
+                            .addValue("index", i)
+                            .addValue("product", a.productIds().get(i)));
                 }
             }
             for (String recommendation : a.failed()) {
                 failures.add(new MapSqlParameterSource("id", r.id()).addValue("recommendation", recommendation));
             }
         }
-        sql.batchUpdate("INSERT INTO assessment (" + COLUMNS + ") VALUES (:id, :createdAt, :caller, :organizationId, :overallOutcome, "
-                + ":rulesetRevision, :rulesetVersion, :locale, :requestJson, :verdictJson)", rows.toArray(MapSqlParameterSource[]::new));
+        sql.batchUpdate(
+                "INSERT INTO assessment (" + COLUMNS
+                        + ") VALUES (:id, :createdAt, :caller, :organizationId, :overallOutcome, "
+                        + ":rulesetRevision, :rulesetVersion, :locale, :requestJson, :verdictJson)",
+                rows.toArray(MapSqlParameterSource[]::new));
         if (!products.isEmpty()) {
-            sql.batchUpdate("INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (:id, :index, :product)",
+            sql.batchUpdate(
+                    "INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (:id, :index, :product)",
                     products.toArray(MapSqlParameterSource[]::new));
         }
         if (!failures.isEmpty()) {
-            sql.batchUpdate("INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (:id, :recommendation)",
+            sql.batchUpdate(
+                    "INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (:id, :recommendation)",
                     failures.toArray(MapSqlParameterSource[]::new));
         }
     }
 
     Optional<AssessmentRecord> find(UUID id) {
-        return sql.query("SELECT " + COLUMNS + " FROM assessment WHERE id = :id", new MapSqlParameterSource("id", id),
-                AssessmentStore::record).stream().findFirst();
+        return sql
+                .query(
+                        "SELECT " + COLUMNS + " FROM assessment WHERE id = :id",
+                        new MapSqlParameterSource("id", id),
+                        AssessmentStore::record)
+                .stream()
+                .findFirst();
     }
 
     private static AssessmentRecord record(ResultSet rs, int row) throws SQLException {
-        return new AssessmentRecord(rs.getObject("id", UUID.class), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getString("caller"), rs.getString("organization_id"), rs.getString("overall_outcome"), rs.getString("ruleset_revision"),
-                rs.getString("ruleset_version"), rs.getString("locale"), rs.getString("request_json"), rs.getString("verdict_json"));
+        return new AssessmentRecord(
+                rs.getObject("id", UUID.class),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("caller"),
+                rs.getString("organization_id"),
+                rs.getString("overall_outcome"),
+                rs.getString("ruleset_revision"),
+                rs.getString("ruleset_version"),
+                rs.getString("locale"),
+                rs.getString("request_json"),
+                rs.getString("verdict_json"));
     }
 
     /** A page of summaries, newest first, after the position {@code cursor} names (from the start when null). */
@@ -142,37 +168,61 @@ class AssessmentStore {
         Listing listing = new Listing()
                 .where("a.caller = :caller", "caller", filter.caller())
                 .where("a.organization_id = :organization", "organization", filter.organizationId())
-                .where("a.overall_outcome = :outcome", "outcome", filter.outcome() == null ? null : filter.outcome().getValue())
+                .where(
+                        "a.overall_outcome = :outcome",
+                        "outcome",
+                        filter.outcome() == null ? null : filter.outcome().getValue())
                 .where("a.ruleset_revision = :revision", "revision", filter.rulesetRevision())
                 .where("a.created_at >= :from", "from", filter.createdFrom())
                 .where("a.created_at < :to", "to", filter.createdTo())
-                .where("EXISTS (SELECT 1 FROM assessment_product p WHERE p.assessment_id = a.id AND p.product_id = :product)", "product",
+                .where(
+                        "EXISTS (SELECT 1 FROM assessment_product p WHERE p.assessment_id = a.id AND p.product_id = :product)",
+                        "product",
                         filter.productId())
-                .where("EXISTS (SELECT 1 FROM assessment_failure f WHERE f.assessment_id = a.id AND f.recommendation_id = :failed)",
-                        "failed", filter.failedRecommendation())
+                .where(
+                        "EXISTS (SELECT 1 FROM assessment_failure f WHERE f.assessment_id = a.id AND f.recommendation_id = :failed)",
+                        "failed",
+                        filter.failedRecommendation())
                 .after("a.id", cursor);
-        List<AssessmentSummary> rows = sql.query(listing.sql("SELECT a.id, a.created_at, a.caller, a.organization_id, a.overall_outcome, "
-                + "a.ruleset_revision, a.ruleset_version FROM assessment a", "a.id", limit), listing.parameters(), (rs, n) -> new AssessmentSummary()
-                .id(rs.getObject("id", UUID.class))
-                .createdAt(rs.getObject("created_at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC))
-                .caller(rs.getString("caller"))
-                .organizationId(rs.getString("organization_id"))
-                .overallOutcome(OverallOutcome.fromValue(rs.getString("overall_outcome")))
-                .ruleset(new RulesetRef().revision(rs.getString("ruleset_revision")).version(rs.getString("ruleset_version")))
-                .productIds(new ArrayList<>())
-                .failedRecommendationIds(new ArrayList<>()));
+        List<AssessmentSummary> rows = sql.query(
+                listing.sql(
+                        "SELECT a.id, a.created_at, a.caller, a.organization_id, a.overall_outcome, "
+                                + "a.ruleset_revision, a.ruleset_version FROM assessment a",
+                        "a.id",
+                        limit),
+                listing.parameters(),
+                (rs, n) -> new AssessmentSummary()
+                        .id(rs.getObject("id", UUID.class))
+                        .createdAt(
+                                rs.getObject("created_at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC))
+                        .caller(rs.getString("caller"))
+                        .organizationId(rs.getString("organization_id"))
+                        .overallOutcome(OverallOutcome.fromValue(rs.getString("overall_outcome")))
+                        .ruleset(new RulesetRef()
+                                .revision(rs.getString("ruleset_revision"))
+                                .version(rs.getString("ruleset_version")))
+                        .productIds(new ArrayList<>())
+                        .failedRecommendationIds(new ArrayList<>()));
         Page<AssessmentSummary> page = Listing.page(rows, limit, AssessmentSummary::getId);
         if (!page.items().isEmpty()) {
             Map<UUID, AssessmentSummary> byId = new LinkedHashMap<>();
             page.items().forEach(s -> byId.put(s.getId(), s));
             MapSqlParameterSource ids = new MapSqlParameterSource("ids", byId.keySet());
-            sql.query("SELECT assessment_id, product_id FROM assessment_product WHERE assessment_id IN (:ids) "
-                    + "ORDER BY assessment_id, product_index", ids, rs -> {
+            sql.query(
+                    "SELECT assessment_id, product_id FROM assessment_product WHERE assessment_id IN (:ids) "
+                            + "ORDER BY assessment_id, product_index",
+                    ids,
+                    rs -> {
                         byId.get(rs.getObject(1, UUID.class)).getProductIds().add(rs.getString(2));
                     });
-            sql.query("SELECT assessment_id, recommendation_id FROM assessment_failure WHERE assessment_id IN (:ids) "
-                    + "ORDER BY assessment_id, recommendation_id", ids, rs -> {
-                        byId.get(rs.getObject(1, UUID.class)).getFailedRecommendationIds().add(rs.getString(2));
+            sql.query(
+                    "SELECT assessment_id, recommendation_id FROM assessment_failure WHERE assessment_id IN (:ids) "
+                            + "ORDER BY assessment_id, recommendation_id",
+                    ids,
+                    rs -> {
+                        byId.get(rs.getObject(1, UUID.class))
+                                .getFailedRecommendationIds()
+                                .add(rs.getString(2));
                     });
         }
         return page;

@@ -4,13 +4,13 @@ import io.kakunin.api.AssessmentsApi;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentList;
 import io.kakunin.api.model.AssessmentRequest;
-import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.AssessmentSummary;
+import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
-import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
@@ -19,7 +19,6 @@ import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,13 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +49,8 @@ class AssessmentsController implements AssessmentsApi {
     private final JsonMapper json;
     private final Clock clock;
 
-    AssessmentsController(ActiveRuleset active, AssessmentStore store, AssessmentBatch batch, JsonMapper json, Clock clock) {
+    AssessmentsController(
+            ActiveRuleset active, AssessmentStore store, AssessmentBatch batch, JsonMapper json, Clock clock) {
         this.active = active;
         this.store = store;
         this.batch = batch;
@@ -61,25 +59,41 @@ class AssessmentsController implements AssessmentsApi {
     }
 
     @Override
-    public ResponseEntity<Assessment> createAssessment(AssessmentRequest request, String idempotencyKey, String acceptLanguage) {
+    public ResponseEntity<Assessment> createAssessment(
+            AssessmentRequest request, String idempotencyKey, String acceptLanguage) {
         Caller caller = Caller.current();
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
-        Assessment verdict = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments").orThrow().id(Ids.newId(clock));
+        Assessment verdict = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments")
+                .orThrow()
+                .id(Ids.newId(clock));
         String verdictJson = StoredVerdicts.toJson(verdict);
-        AssessmentRecord record = new AssessmentRecord(verdict.getId(), verdict.getCreatedAt().toInstant(), caller.id(),
-                request.getOrganization().getId(), verdict.getOverallOutcome().getValue(),
-                ruleset.revision(), ruleset.version(), verdict.getLocale(), requestJson, verdictJson);
-        Idempotency.Stored stored = store.create(AssessmentStore.NewAssessment.of(record, request, verdict), idempotencyKey);
+        AssessmentRecord record = new AssessmentRecord(
+                verdict.getId(),
+                verdict.getCreatedAt().toInstant(),
+                caller.id(),
+                request.getOrganization().getId(),
+                verdict.getOverallOutcome().getValue(),
+                ruleset.revision(),
+                ruleset.version(),
+                verdict.getLocale(),
+                requestJson,
+                verdictJson);
+        Idempotency.Stored stored =
+                store.create(AssessmentStore.NewAssessment.of(record, request, verdict), idempotencyKey);
         Assessment body = verdict;
         if (stored.replayed()) {
             body = view(store.find(stored.id()).orElseThrow(), acceptLanguage);
         } else {
             body.getRuleset().available(true);
         }
-        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(body.getId()).toUri();
-        ResponseEntity.BodyBuilder response = ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
+                .path("/{id}")
+                .buildAndExpand(body.getId())
+                .toUri();
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
         if (stored.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
@@ -88,22 +102,27 @@ class AssessmentsController implements AssessmentsApi {
 
     /** NDJSON in, NDJSON out, streamed: see {@link AssessmentBatch}. */
     @Override
-    public ResponseEntity<InputStreamResource> createAssessmentBatch(InputStreamResource body, String acceptLanguage, BatchDetail detail) {
-        InputStreamResource results = batch.start(body, Caller.current(), Locales.resolve(acceptLanguage),
-                detail == null ? BatchDetail.SUMMARY : detail);
+    public ResponseEntity<InputStreamResource> createAssessmentBatch(
+            InputStreamResource body, String acceptLanguage, BatchDetail detail) {
+        InputStreamResource results = batch.start(
+                body, Caller.current(), Locales.resolve(acceptLanguage), detail == null ? BatchDetail.SUMMARY : detail);
         return ResponseEntity.ok().contentType(AssessmentBatch.NDJSON).body(results);
     }
 
     @Override
     public ResponseEntity<Assessment> getAssessment(UUID id, String acceptLanguage) {
         Assessment verdict = view(visible(id), acceptLanguage);
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale()).body(verdict);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale())
+                .body(verdict);
     }
 
     /** A stored assessment the caller may see; any other is "not found", so that existence does not leak. */
     private AssessmentRecord visible(UUID id) {
         Caller caller = Caller.current();
-        return store.find(id).filter(r -> caller.maySee(r.caller())).orElseThrow(() -> new NotFoundException("assessment", id));
+        return store.find(id)
+                .filter(r -> caller.maySee(r.caller()))
+                .orElseThrow(() -> new NotFoundException("assessment", id));
     }
 
     /**
@@ -115,20 +134,36 @@ class AssessmentsController implements AssessmentsApi {
         Assessment verdict = StoredVerdicts.fromJson(record.verdictJson());
         Locale locale = Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale());
         active.texts(record.rulesetRevision()).ifPresent(texts -> StoredVerdicts.render(verdict, texts, locale));
-        // Available means the rules that decided can still decide again (re-evaluation), not only that their texts are known.
+        // Available means the rules that decided can still decide again (re-evaluation), not only that their texts are
+        // known.
         verdict.getRuleset().available(active.isAvailable(record.rulesetRevision()));
         return verdict;
     }
 
     @Override
-    public ResponseEntity<AssessmentList> listAssessments(String organizationId, String productId, OverallOutcome outcome,
-                                                          String failedRecommendation, String rulesetRevision, OffsetDateTime createdFrom,
-                                                          OffsetDateTime createdTo, Integer limit, String cursor) {
+    public ResponseEntity<AssessmentList> listAssessments(
+            String organizationId,
+            String productId,
+            OverallOutcome outcome,
+            String failedRecommendation,
+            String rulesetRevision,
+            OffsetDateTime createdFrom,
+            OffsetDateTime createdTo,
+            Integer limit,
+            String cursor) {
         Caller caller = Caller.current();
-        AssessmentStore.Filter filter = new AssessmentStore.Filter(caller.readsEverything() ? null : caller.id(), organizationId, productId,
-                outcome, failedRecommendation, rulesetRevision, createdFrom, createdTo);
+        AssessmentStore.Filter filter = new AssessmentStore.Filter(
+                caller.readsEverything() ? null : caller.id(),
+                organizationId,
+                productId,
+                outcome,
+                failedRecommendation,
+                rulesetRevision,
+                createdFrom,
+                createdTo);
         Page<AssessmentSummary> page = store.list(filter, limit == null ? 50 : limit, cursor);
-        return ResponseEntity.ok(new AssessmentList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
+        return ResponseEntity.ok(
+                new AssessmentList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
     /**
@@ -140,22 +175,32 @@ class AssessmentsController implements AssessmentsApi {
         AssessmentRecord record = visible(id);
         Ruleset ruleset;
         try {
-            ruleset = active.compiled(record.rulesetRevision()).orElseThrow(() -> ApiProblem.conflict("ruleset-unavailable",
-                "The ruleset that decided is no longer available",
-                "The rules of revision " + record.rulesetRevision() + " are no longer held by the service; the stored verdict stands as "
-                        + "recorded but cannot be recomputed."));
+            ruleset = active.compiled(record.rulesetRevision())
+                    .orElseThrow(() -> ApiProblem.conflict(
+                            "ruleset-unavailable",
+                            "The ruleset that decided is no longer available",
+                            "The rules of revision " + record.rulesetRevision()
+                                    + " are no longer held by the service; the stored verdict stands as "
+                                    + "recorded but cannot be recomputed."));
         } catch (ActiveRuleset.StillCompiling e) {
-            throw ApiProblem.busy("The rules of revision " + e.revision() + " are being compiled again to recompute this verdict; "
-                    + "retry shortly.", 5);
+            throw ApiProblem.busy(
+                    "The rules of revision " + e.revision() + " are being compiled again to recompute this verdict; "
+                            + "retry shortly.",
+                    5);
         }
         JsonNode stored = json.readTree(record.verdictJson());
         Assessment original = json.treeToValue(stored, Assessment.class);
         Instant asOf = original.getCreatedAt().toInstant();
         AssessmentRequest request = json.readValue(record.requestJson(), AssessmentRequest.class);
-        Assessment again = Evaluations.assess(ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)), request, Locales.resolve(record.locale()),
-                "GET /v1/assessments/" + record.id() + "/reevaluation").orThrow().id(record.id());
-        List<String> differences = JsonDifferences.between(json.readTree(StoredVerdicts.toJson(original)),
-                json.readTree(StoredVerdicts.toJson(again)));
+        Assessment again = Evaluations.assess(
+                        ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)),
+                        request,
+                        Locales.resolve(record.locale()),
+                        "GET /v1/assessments/" + record.id() + "/reevaluation")
+                .orThrow()
+                .id(record.id());
+        List<String> differences = JsonDifferences.between(
+                json.readTree(StoredVerdicts.toJson(original)), json.readTree(StoredVerdicts.toJson(again)));
         again.getRuleset().available(true);
         return ResponseEntity.ok(new Reevaluation()
                 .assessmentId(record.id())

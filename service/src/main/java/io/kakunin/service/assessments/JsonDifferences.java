@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
 import tools.jackson.databind.JsonNode;
 
 /** Where two JSON documents differ, as JSON Pointers: what an auditor reads when a verdict does not replay. */
@@ -13,8 +12,7 @@ final class JsonDifferences {
     /** Past this many, more pointers tell nothing new. */
     static final int MAX = 100;
 
-    private JsonDifferences() {
-    }
+    private JsonDifferences() {}
 
     static List<String> between(JsonNode a, JsonNode b) {
         List<String> out = new ArrayList<>();

@@ -1,9 +1,7 @@
 package io.kakunin.service.benchmark;
 
 import io.kakunin.api.model.AssessmentRequest;
-
 import jakarta.validation.Valid;
-
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,7 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Profile("benchmark")
 class EchoController {
 
-    @PostMapping(path = "/benchmark/echo", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(
+            path = "/benchmark/echo",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     AssessmentRequest echo(@Valid @RequestBody AssessmentRequest request) {
         return request;
     }

@@ -4,11 +4,10 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.EvaluationFailures;
-
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -22,8 +21,7 @@ import java.util.function.Supplier;
  */
 public final class Evaluations {
 
-    private Evaluations() {
-    }
+    private Evaluations() {}
 
     /** A verdict, or the failure of the ruleset that was to make it. */
     public record Evaluated<T>(T verdict, EvaluationFailures.Failure failure) {
@@ -44,11 +42,13 @@ public final class Evaluations {
     /**
      * @param operation what is being done, for the log: {@code POST /v1/assessments}, {@code ... line 7}
      */
-    public static Evaluated<Assessment> assess(Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
+    public static Evaluated<Assessment> assess(
+            Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
         return evaluate(ruleset, operation, () -> ruleset.assess(request, locale));
     }
 
-    public static Evaluated<SharingReview> review(Ruleset ruleset, SharingReviewRequest request, Locale locale, String operation) {
+    public static Evaluated<SharingReview> review(
+            Ruleset ruleset, SharingReviewRequest request, Locale locale, String operation) {
         return evaluate(ruleset, operation, () -> ruleset.review(request, locale));
     }
 

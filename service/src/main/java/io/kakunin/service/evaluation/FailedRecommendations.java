@@ -2,7 +2,6 @@ package io.kakunin.service.evaluation;
 
 import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.Result;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.Set;
  */
 public final class FailedRecommendations {
 
-    private FailedRecommendations() {
-    }
+    private FailedRecommendations() {}
 
     public static List<String> of(List<Result> results) {
         Set<String> failed = new LinkedHashSet<>();

@@ -1,20 +1,17 @@
 package io.kakunin.service.recommendations;
 
-import io.kakunin.kb.ruleset.RuleInfo;
-
 import io.kakunin.api.RecommendationsApi;
 import io.kakunin.api.model.Recommendation;
 import io.kakunin.api.model.RecommendationList;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.RulesetRef;
+import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.ruleset.RuleInfo;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.NotFoundException;
-
 import java.util.Locale;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,17 +31,27 @@ class RecommendationsController implements RecommendationsApi {
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
         RecommendationList list = new RecommendationList()
-                .ruleset(new RulesetRef().revision(ruleset.revision()).version(ruleset.version()).source(ruleset.source()))
-                .items(ruleset.catalog().entries().stream().map(e -> view(ruleset, e, locale)).toList());
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale)).body(list);
+                .ruleset(new RulesetRef()
+                        .revision(ruleset.revision())
+                        .version(ruleset.version())
+                        .source(ruleset.source()))
+                .items(ruleset.catalog().entries().stream()
+                        .map(e -> view(ruleset, e, locale))
+                        .toList());
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale))
+                .body(list);
     }
 
     @Override
     public ResponseEntity<Recommendation> getRecommendation(String id, String acceptLanguage) {
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
-        Catalog.Entry entry = ruleset.catalog().entry(id).orElseThrow(() -> new NotFoundException("recommendation", id));
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale)).body(view(ruleset, entry, locale));
+        Catalog.Entry entry =
+                ruleset.catalog().entry(id).orElseThrow(() -> new NotFoundException("recommendation", id));
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale))
+                .body(view(ruleset, entry, locale));
     }
 
     private static Recommendation view(Ruleset ruleset, Catalog.Entry entry, Locale locale) {
@@ -63,7 +70,8 @@ class RecommendationsController implements RecommendationsApi {
                 .remediation(ruleset.text(locale, entry.id() + ".remediation"))
                 .facts(entry.facts())
                 .references(entry.references().stream()
-                        .map(r -> new Reference().scheme(r.scheme()).id(r.id()).note(r.note())).toList())
+                        .map(r -> new Reference().scheme(r.scheme()).id(r.id()).note(r.note()))
+                        .toList())
                 .rules(ruleset.rulesOf(entry.id()).stream().map(RuleInfo::name).toList());
     }
 }

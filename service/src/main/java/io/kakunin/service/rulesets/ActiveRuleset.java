@@ -6,7 +6,6 @@ import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -64,8 +62,11 @@ public class ActiveRuleset {
     private final Executor loader;
     private final Duration recompileWait;
 
-    ActiveRuleset(KakuninProperties properties, RulesetStore store, RevisionCompiler compiler,
-                  @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader) {
+    ActiveRuleset(
+            KakuninProperties properties,
+            RulesetStore store,
+            RevisionCompiler compiler,
+            @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader) {
         this.store = store;
         this.compiler = compiler;
         this.loader = loader;
@@ -130,7 +131,8 @@ public class ActiveRuleset {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        RulesetTexts fresh = RulesetTexts.read(stored.get().files(), stored.get().source());
+        RulesetTexts fresh =
+                RulesetTexts.read(stored.get().files(), stored.get().source());
         synchronized (texts) {
             texts.putIfAbsent(revision, fresh);
         }
@@ -162,18 +164,25 @@ public class ActiveRuleset {
         if (!store.has(revision)) {
             return Optional.empty();
         }
-        CompletableFuture<Ruleset> compile = compiling.computeIfAbsent(revision, r -> CompletableFuture.supplyAsync(() -> {
-            log.info("Compiling stored ruleset {} again for a stored verdict", r);
-            RulesetStore.Stored stored = store.find(r).orElseThrow(() -> new IllegalStateException("revision " + r + " left the store"));
-            return compiler.compile(stored.files(), stored.source());
-        }, loader).whenComplete((ruleset, failure) -> {
-            if (ruleset != null) {
-                synchronized (compiled) {
-                    compiled.put(revision, ruleset);
-                }
-            }
-            compiling.remove(revision);
-        }));
+        CompletableFuture<Ruleset> compile = compiling.computeIfAbsent(
+                revision,
+                r -> CompletableFuture.supplyAsync(
+                                () -> {
+                                    log.info("Compiling stored ruleset {} again for a stored verdict", r);
+                                    RulesetStore.Stored stored = store.find(r)
+                                            .orElseThrow(() ->
+                                                    new IllegalStateException("revision " + r + " left the store"));
+                                    return compiler.compile(stored.files(), stored.source());
+                                },
+                                loader)
+                        .whenComplete((ruleset, failure) -> {
+                            if (ruleset != null) {
+                                synchronized (compiled) {
+                                    compiled.put(revision, ruleset);
+                                }
+                            }
+                            compiling.remove(revision);
+                        }));
         try {
             return Optional.of(compile.get(recompileWait.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
@@ -182,7 +191,8 @@ public class ActiveRuleset {
             Thread.currentThread().interrupt();
             throw new StillCompiling(revision);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the stored ruleset " + revision + " does not compile any more", e.getCause());
+            throw new IllegalStateException(
+                    "the stored ruleset " + revision + " does not compile any more", e.getCause());
         }
     }
 
@@ -215,7 +225,8 @@ public class ActiveRuleset {
     void activate(Activation activation) {
         Activation previous = current.getAndSet(activation);
         lastRefusal.set(null);
-        if (previous != null && !previous.ruleset().revision().equals(activation.ruleset().revision())) {
+        if (previous != null
+                && !previous.ruleset().revision().equals(activation.ruleset().revision())) {
             synchronized (compiled) {
                 compiled.put(previous.ruleset().revision(), previous.ruleset());
             }

@@ -2,7 +2,6 @@ package io.kakunin.service.rulesets;
 
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.ruleset.RulesetFiles;
-
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,10 +1,8 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.api.model.RulesetEvent;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -46,7 +44,12 @@ class RulesetHealthIndicator implements HealthIndicator {
         details.put("revision", refusal.getRevision());
         details.put("occurredAt", refusal.getOccurredAt().toString());
         details.put("errorCount", refusal.getErrorCount());
-        details.put("diagnostics", refusal.getDiagnostics().stream().limit(SHOWN_DIAGNOSTICS).map(RulesetPublisher::format).toList());
+        details.put(
+                "diagnostics",
+                refusal.getDiagnostics().stream()
+                        .limit(SHOWN_DIAGNOSTICS)
+                        .map(RulesetPublisher::format)
+                        .toList());
         return details;
     }
 }

@@ -4,15 +4,14 @@ import io.kakunin.api.model.RulesetDiagnostic;
 import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.api.model.RulesetEventOutcome;
 import io.kakunin.api.model.RulesetTrigger;
-import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.kb.ruleset.Diagnostic;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.Ids;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -34,7 +33,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -80,9 +78,14 @@ public class RulesetPublisher implements SmartLifecycle {
     /** What the last refusal was refused for: the revision and the fixtures, so that an unchanged retry is not recorded again. */
     private volatile String lastRefusedContent;
 
-    RulesetPublisher(ActiveRuleset active, RulesetStore store, RulesetVerifier verifier, KakuninProperties properties, Clock clock,
-                     @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader,
-                     @Qualifier(ExecutorConfiguration.RULESET_WARM_UP) Executor warmUps) {
+    RulesetPublisher(
+            ActiveRuleset active,
+            RulesetStore store,
+            RulesetVerifier verifier,
+            KakuninProperties properties,
+            Clock clock,
+            @Qualifier(ExecutorConfiguration.RULESET_LOADER) Executor loader,
+            @Qualifier(ExecutorConfiguration.RULESET_WARM_UP) Executor warmUps) {
         this.active = active;
         this.store = store;
         this.verifier = verifier;
@@ -122,12 +125,12 @@ public class RulesetPublisher implements SmartLifecycle {
         running = false;
         try {
             // The loader runs one task at a time, in order: once this one has run, so have the loads before it.
-            CompletableFuture.runAsync(() -> {
-            }, loader).get(LOADS_AT_STOP.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture.runAsync(() -> {}, loader).get(LOADS_AT_STOP.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            log.warn("A ruleset load was still running {} s after the service began to stop", LOADS_AT_STOP.toSeconds());
+            log.warn(
+                    "A ruleset load was still running {} s after the service began to stop", LOADS_AT_STOP.toSeconds());
         }
     }
 
@@ -157,8 +160,9 @@ public class RulesetPublisher implements SmartLifecycle {
         }
         RulesetEvent event = load(RulesetTrigger.STARTUP);
         if (event.getOutcome() == RulesetEventOutcome.REFUSED) {
-            StringBuilder message = new StringBuilder("the ruleset in " + directory + " is refused (" + event.getErrorCount()
-                    + " errors); fix it or start without kakunin.rules.path to serve the built-in ruleset:");
+            StringBuilder message =
+                    new StringBuilder("the ruleset in " + directory + " is refused (" + event.getErrorCount()
+                            + " errors); fix it or start without kakunin.rules.path to serve the built-in ruleset:");
             event.getDiagnostics().forEach(d -> message.append("\n  ").append(format(d)));
             throw new IllegalStateException(message.toString());
         }
@@ -208,7 +212,10 @@ public class RulesetPublisher implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.debug("Warming up the ruleset compiler failed; the next load is only slower", e);
             } finally {
-                log.debug("Ruleset compiler warmed up: {} rounds in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+                log.debug(
+                        "Ruleset compiler warmed up: {} rounds in {} ms",
+                        done,
+                        (System.nanoTime() - start) / 1_000_000);
                 warmedUp.complete(null);
             }
         });
@@ -217,7 +224,12 @@ public class RulesetPublisher implements SmartLifecycle {
     private RulesetEvent load(RulesetTrigger trigger) {
         long start = System.nanoTime();
         RulesetEvent event = loadAndDecide(trigger);
-        log.debug("{} ruleset {} from {} on {} in {} ms", event.getOutcome(), event.getRevision(), event.getSource(), trigger,
+        log.debug(
+                "{} ruleset {} from {} on {} in {} ms",
+                event.getOutcome(),
+                event.getRevision(),
+                event.getSource(),
+                trigger,
                 (System.nanoTime() - start) / 1_000_000);
         return event;
     }
@@ -235,9 +247,17 @@ public class RulesetPublisher implements SmartLifecycle {
             }
             files = Ruleset.effectiveFiles(RulesetFiles.fromDirectory(real), thresholds);
             Path fixtureDir = real.resolve("fixtures");
-            fixtures = Files.isDirectory(fixtureDir) ? FixtureCase.scan(fixtureDir) : new FixtureCase.Scan(List.of(), List.of());
+            fixtures = Files.isDirectory(fixtureDir)
+                    ? FixtureCase.scan(fixtureDir)
+                    : new FixtureCase.Scan(List.of(), List.of());
         } catch (IOException | RuntimeException e) {
-            return refuse(trigger, null, null, source, null, 0,
+            return refuse(
+                    trigger,
+                    null,
+                    null,
+                    source,
+                    null,
+                    0,
                     List.of(Diagnostic.error("", "the rules directory cannot be read: " + e.getMessage())));
         }
         // What is published is the rules and their fixtures: a change to either is checked. The
@@ -245,14 +265,24 @@ public class RulesetPublisher implements SmartLifecycle {
         String fixtureDigest = digest(fixtures);
         String content = files.revision() + "|" + fixtureDigest;
         ActiveRuleset.Activation current = trigger == RulesetTrigger.STARTUP ? null : active.current();
-        if (current != null && files.revision().equals(current.ruleset().revision())
+        if (current != null
+                && files.revision().equals(current.ruleset().revision())
                 && fixtureDigest.equals(digest(new FixtureCase.Scan(current.fixtures(), List.of())))) {
             active.clearRefusal();
             lastRefusedContent = null;
-            return event(trigger, RulesetEventOutcome.UNCHANGED, current.ruleset().revision(), current.ruleset().version(), source,
-                    current.ruleset().rules().size(), current.fixtures().size(), List.of());
+            return event(
+                    trigger,
+                    RulesetEventOutcome.UNCHANGED,
+                    current.ruleset().revision(),
+                    current.ruleset().version(),
+                    source,
+                    current.ruleset().rules().size(),
+                    current.fixtures().size(),
+                    List.of());
         }
-        if (trigger == RulesetTrigger.WATCH && content.equals(lastRefusedContent) && active.lastRefusal().isPresent()) {
+        if (trigger == RulesetTrigger.WATCH
+                && content.equals(lastRefusedContent)
+                && active.lastRefusal().isPresent()) {
             return active.lastRefusal().get();
         }
         if (current != null && files.revision().equals(current.ruleset().revision())) {
@@ -264,15 +294,29 @@ public class RulesetPublisher implements SmartLifecycle {
             verification = verifier.verify(files, source, Map.of(), fixtures);
         } catch (RuntimeException e) {
             log.error("Checking the ruleset in {} failed unexpectedly", source, e);
-            return refuse(trigger, files.revision(), null, source, null, 0,
+            return refuse(
+                    trigger,
+                    files.revision(),
+                    null,
+                    source,
+                    null,
+                    0,
                     List.of(Diagnostic.error("", "the ruleset could not be checked: " + e)));
         }
-        int fixtureCount = verification.fixtures() == null ? 0 : verification.fixtures().cases().size();
+        int fixtureCount = verification.fixtures() == null
+                ? 0
+                : verification.fixtures().cases().size();
         if (!verification.accepted()) {
             Ruleset refused = verification.ruleset();
             lastRefusedContent = content;
-            return refuse(trigger, files.revision(), refused == null ? null : refused.version(), source,
-                    refused == null ? null : refused.rules().size(), fixtureCount, verification.diagnostics());
+            return refuse(
+                    trigger,
+                    files.revision(),
+                    refused == null ? null : refused.version(),
+                    source,
+                    refused == null ? null : refused.rules().size(),
+                    fixtureCount,
+                    verification.diagnostics());
         }
         lastRefusedContent = null;
         return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics());
@@ -284,43 +328,91 @@ public class RulesetPublisher implements SmartLifecycle {
      * validation against the active ruleset runs); if one fails, or a fixture folder is broken,
      * the change is refused like any other and shows as the last refusal.
      */
-    private RulesetEvent fixturesChanged(RulesetTrigger trigger, ActiveRuleset.Activation current, FixtureCase.Scan fixtures,
-                                         String source, String content) {
+    private RulesetEvent fixturesChanged(
+            RulesetTrigger trigger,
+            ActiveRuleset.Activation current,
+            FixtureCase.Scan fixtures,
+            String source,
+            String content) {
         Ruleset ruleset = current.ruleset();
         List<Diagnostic> diagnostics = verifier.verify(ruleset, fixtures).diagnostics();
         int fixtureCount = fixtures.cases().size();
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
             lastRefusedContent = content;
-            return refuse(trigger, ruleset.revision(), ruleset.version(), source, ruleset.rules().size(), fixtureCount, diagnostics);
+            return refuse(
+                    trigger,
+                    ruleset.revision(),
+                    ruleset.version(),
+                    source,
+                    ruleset.rules().size(),
+                    fixtureCount,
+                    diagnostics);
         }
         lastRefusedContent = null;
         active.activate(new ActiveRuleset.Activation(ruleset, current.activatedAt(), fixtures.cases(), directory));
-        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.ACTIVATED, ruleset.revision(), ruleset.version(),
-                source, ruleset.rules().size(), fixtureCount, List.of()));
-        log.info("Ruleset {} keeps deciding with its changed fixtures on {}: {} fixtures passed", ruleset.revision(), trigger, fixtureCount);
+        RulesetEvent event = store.record(event(
+                trigger,
+                RulesetEventOutcome.ACTIVATED,
+                ruleset.revision(),
+                ruleset.version(),
+                source,
+                ruleset.rules().size(),
+                fixtureCount,
+                List.of()));
+        log.info(
+                "Ruleset {} keeps deciding with its changed fixtures on {}: {} fixtures passed",
+                ruleset.revision(),
+                trigger,
+                fixtureCount);
         return event;
     }
 
-    private RulesetEvent activate(Ruleset ruleset, List<FixtureCase> fixtures, RulesetTrigger trigger, List<Diagnostic> warnings) {
+    private RulesetEvent activate(
+            Ruleset ruleset, List<FixtureCase> fixtures, RulesetTrigger trigger, List<Diagnostic> warnings) {
         store.keep(ruleset);
         active.activate(new ActiveRuleset.Activation(ruleset, clock.instant(), fixtures, directory));
-        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.ACTIVATED, ruleset.revision(), ruleset.version(),
-                ruleset.source(), ruleset.rules().size(), fixtures.size(), warnings));
-        log.info("Activated ruleset {} (version {}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
-                ruleset.revision(), ruleset.version(), ruleset.source(), trigger, ruleset.rules().size(),
-                ruleset.catalog().entries().size(), fixtures.size());
+        RulesetEvent event = store.record(event(
+                trigger,
+                RulesetEventOutcome.ACTIVATED,
+                ruleset.revision(),
+                ruleset.version(),
+                ruleset.source(),
+                ruleset.rules().size(),
+                fixtures.size(),
+                warnings));
+        log.info(
+                "Activated ruleset {} (version {}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
+                ruleset.revision(),
+                ruleset.version(),
+                ruleset.source(),
+                trigger,
+                ruleset.rules().size(),
+                ruleset.catalog().entries().size(),
+                fixtures.size());
         return event;
     }
 
-    private RulesetEvent refuse(RulesetTrigger trigger, String revision, String version, String source, Integer ruleCount,
-                                int fixtureCount, List<Diagnostic> diagnostics) {
-        RulesetEvent event = store.record(event(trigger, RulesetEventOutcome.REFUSED, revision, version, source, ruleCount,
-                fixtureCount, diagnostics));
+    private RulesetEvent refuse(
+            RulesetTrigger trigger,
+            String revision,
+            String version,
+            String source,
+            Integer ruleCount,
+            int fixtureCount,
+            List<Diagnostic> diagnostics) {
+        RulesetEvent event = store.record(event(
+                trigger, RulesetEventOutcome.REFUSED, revision, version, source, ruleCount, fixtureCount, diagnostics));
         active.refused(event);
         StringBuilder lines = new StringBuilder();
         event.getDiagnostics().forEach(d -> lines.append("\n  ").append(format(d)));
-        log.warn("Refused ruleset {} from {} on {} ({} errors); still serving {}:{}", revision == null ? "(unreadable)" : revision,
-                source, trigger, event.getErrorCount(), activeRevision(), lines);
+        log.warn(
+                "Refused ruleset {} from {} on {} ({} errors); still serving {}:{}",
+                revision == null ? "(unreadable)" : revision,
+                source,
+                trigger,
+                event.getErrorCount(),
+                activeRevision(),
+                lines);
         return event;
     }
 
@@ -332,8 +424,15 @@ public class RulesetPublisher implements SmartLifecycle {
         }
     }
 
-    private RulesetEvent event(RulesetTrigger trigger, RulesetEventOutcome outcome, String revision, String version, String source,
-                               Integer ruleCount, int fixtureCount, List<Diagnostic> diagnostics) {
+    private RulesetEvent event(
+            RulesetTrigger trigger,
+            RulesetEventOutcome outcome,
+            String revision,
+            String version,
+            String source,
+            Integer ruleCount,
+            int fixtureCount,
+            List<Diagnostic> diagnostics) {
         List<Diagnostic> ordered = new ArrayList<>(diagnostics);
         ordered.sort(Comparator.comparing((Diagnostic d) -> d.isError() ? 0 : 1));
         List<RulesetDiagnostic> shown = new ArrayList<>();
@@ -341,7 +440,11 @@ public class RulesetPublisher implements SmartLifecycle {
             shown.add(RulesetViews.diagnostic(d));
         }
         if (ordered.size() > MAX_DIAGNOSTICS) {
-            shown.add(new RulesetDiagnostic().file("").line(0).column(0).severity(RulesetDiagnostic.SeverityEnum.ERROR)
+            shown.add(new RulesetDiagnostic()
+                    .file("")
+                    .line(0)
+                    .column(0)
+                    .severity(RulesetDiagnostic.SeverityEnum.ERROR)
                     .message("and " + (ordered.size() - MAX_DIAGNOSTICS) + " more problems"));
         }
         return new RulesetEvent()
@@ -354,13 +457,14 @@ public class RulesetPublisher implements SmartLifecycle {
                 .outcome(outcome)
                 .ruleCount(ruleCount)
                 .fixtureCount(fixtureCount)
-                .errorCount((int) diagnostics.stream().filter(Diagnostic::isError).count())
+                .errorCount(
+                        (int) diagnostics.stream().filter(Diagnostic::isError).count())
                 .diagnostics(shown);
     }
 
     static String format(RulesetDiagnostic d) {
-        return d.getFile() + ":" + d.getLine() + ":" + d.getColumn() + ": " + d.getSeverity().getValue().toLowerCase(java.util.Locale.ROOT)
-                + ": " + d.getMessage();
+        return d.getFile() + ":" + d.getLine() + ":" + d.getColumn() + ": "
+                + d.getSeverity().getValue().toLowerCase(java.util.Locale.ROOT) + ": " + d.getMessage();
     }
 
     /** A digest of fixtures, in name order, and of the problems found among them. */
@@ -370,12 +474,15 @@ public class RulesetPublisher implements SmartLifecycle {
             List<FixtureCase> cases = new ArrayList<>(fixtures.cases());
             cases.sort(Comparator.comparing(FixtureCase::name));
             for (FixtureCase c : cases) {
-                for (byte[] part : new byte[][] {c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.request(), c.expected()}) {
+                for (byte[] part : new byte[][] {
+                    c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.request(), c.expected()
+                }) {
                     sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
                     sha.update(part);
                 }
             }
-            fixtures.problems().forEach(p -> sha.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            fixtures.problems()
+                    .forEach(p -> sha.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

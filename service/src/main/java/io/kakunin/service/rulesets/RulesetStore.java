@@ -8,7 +8,6 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
-
 import java.nio.ByteBuffer;
 import java.sql.Types;
 import java.time.Clock;
@@ -21,12 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
-
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
@@ -42,10 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class RulesetStore {
 
-    private static final TypeReference<Map<String, String>> FILES = new TypeReference<>() {
-    };
-    private static final TypeReference<List<RulesetDiagnostic>> DIAGNOSTICS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> FILES = new TypeReference<>() {};
+    private static final TypeReference<List<RulesetDiagnostic>> DIAGNOSTICS = new TypeReference<>() {};
 
     /**
      * What the store wrote is read back as written, with none of the limits and checks meant for
@@ -56,7 +51,9 @@ class RulesetStore {
      * Stored data is bounded by what the service wrote, not by what a client may send.
      */
     private static final JsonMapper STORED = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .build())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -77,15 +74,19 @@ class RulesetStore {
             return;
         }
         Map<String, String> files = new LinkedHashMap<>();
-        ruleset.files().files().forEach((path, bytes) -> files.put(path, Base64.getEncoder().encodeToString(bytes)));
+        ruleset.files()
+                .files()
+                .forEach((path, bytes) -> files.put(path, Base64.getEncoder().encodeToString(bytes)));
         try {
-            sql.update("INSERT INTO ruleset_revision (revision, version, source, stored_at, files_json) "
-                    + "VALUES (:revision, :version, :source, :storedAt, :filesJson)", new MapSqlParameterSource()
-                    .addValue("revision", ruleset.revision())
-                    .addValue("version", ruleset.version())
-                    .addValue("source", ruleset.source())
-                    .addValue("storedAt", clock.instant().atOffset(ZoneOffset.UTC))
-                    .addValue("filesJson", json.writeValueAsString(files)));
+            sql.update(
+                    "INSERT INTO ruleset_revision (revision, version, source, stored_at, files_json) "
+                            + "VALUES (:revision, :version, :source, :storedAt, :filesJson)",
+                    new MapSqlParameterSource()
+                            .addValue("revision", ruleset.revision())
+                            .addValue("version", ruleset.version())
+                            .addValue("source", ruleset.source())
+                            .addValue("storedAt", clock.instant().atOffset(ZoneOffset.UTC))
+                            .addValue("filesJson", json.writeValueAsString(files)));
         } catch (DataIntegrityViolationException e) {
             if (!has(ruleset.revision())) {
                 throw e;
@@ -95,43 +96,54 @@ class RulesetStore {
     }
 
     /** The files of a stored revision, and where it was first loaded from. */
-    record Stored(RulesetFiles files, String source) {
-    }
+    record Stored(RulesetFiles files, String source) {}
 
     Optional<Stored> find(String revision) {
-        return sql.query("SELECT source, files_json FROM ruleset_revision WHERE revision = :revision",
-                new MapSqlParameterSource("revision", revision), (rs, n) -> {
-                    Map<String, byte[]> files = new LinkedHashMap<>();
-                    STORED.readValue(rs.getString("files_json"), FILES).forEach((path, base64) -> files.put(path, Base64.getDecoder().decode(base64)));
-                    RulesetFiles restored = RulesetFiles.of(files);
-                    if (!restored.revision().equals(revision)) {
-                        throw new IllegalStateException("stored ruleset " + revision + " no longer has its revision's content ("
-                                + restored.revision() + ")");
-                    }
-                    return new Stored(restored, rs.getString("source"));
-                }).stream().findFirst();
+        return sql
+                .query(
+                        "SELECT source, files_json FROM ruleset_revision WHERE revision = :revision",
+                        new MapSqlParameterSource("revision", revision),
+                        (rs, n) -> {
+                            Map<String, byte[]> files = new LinkedHashMap<>();
+                            STORED.readValue(rs.getString("files_json"), FILES)
+                                    .forEach((path, base64) ->
+                                            files.put(path, Base64.getDecoder().decode(base64)));
+                            RulesetFiles restored = RulesetFiles.of(files);
+                            if (!restored.revision().equals(revision)) {
+                                throw new IllegalStateException("stored ruleset " + revision
+                                        + " no longer has its revision's content (" + restored.revision() + ")");
+                            }
+                            return new Stored(restored, rs.getString("source"));
+                        })
+                .stream()
+                .findFirst();
     }
 
     boolean has(String revision) {
-        return !sql.queryForList("SELECT 1 FROM ruleset_revision WHERE revision = :revision", new MapSqlParameterSource("revision", revision),
-                Integer.class).isEmpty();
+        return !sql.queryForList(
+                        "SELECT 1 FROM ruleset_revision WHERE revision = :revision",
+                        new MapSqlParameterSource("revision", revision),
+                        Integer.class)
+                .isEmpty();
     }
 
     RulesetEvent record(RulesetEvent event) {
-        sql.update("INSERT INTO ruleset_event (id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
-                + "error_count, diagnostics_json) VALUES (:id, :occurredAt, :revision, :version, :source, :cause, :outcome, :ruleCount, "
-                + ":fixtureCount, :errorCount, :diagnosticsJson)", new MapSqlParameterSource()
-                .addValue("id", event.getId())
-                .addValue("occurredAt", event.getOccurredAt().withOffsetSameInstant(ZoneOffset.UTC))
-                .addValue("revision", event.getRevision())
-                .addValue("version", event.getVersion())
-                .addValue("source", event.getSource())
-                .addValue("cause", event.getTrigger().getValue())
-                .addValue("outcome", event.getOutcome().getValue())
-                .addValue("ruleCount", event.getRuleCount(), Types.INTEGER)
-                .addValue("fixtureCount", event.getFixtureCount(), Types.INTEGER)
-                .addValue("errorCount", event.getErrorCount())
-                .addValue("diagnosticsJson", json.writeValueAsString(event.getDiagnostics())));
+        sql.update(
+                "INSERT INTO ruleset_event (id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
+                        + "error_count, diagnostics_json) VALUES (:id, :occurredAt, :revision, :version, :source, :cause, :outcome, :ruleCount, "
+                        + ":fixtureCount, :errorCount, :diagnosticsJson)",
+                new MapSqlParameterSource()
+                        .addValue("id", event.getId())
+                        .addValue("occurredAt", event.getOccurredAt().withOffsetSameInstant(ZoneOffset.UTC))
+                        .addValue("revision", event.getRevision())
+                        .addValue("version", event.getVersion())
+                        .addValue("source", event.getSource())
+                        .addValue("cause", event.getTrigger().getValue())
+                        .addValue("outcome", event.getOutcome().getValue())
+                        .addValue("ruleCount", event.getRuleCount(), Types.INTEGER)
+                        .addValue("fixtureCount", event.getFixtureCount(), Types.INTEGER)
+                        .addValue("errorCount", event.getErrorCount())
+                        .addValue("diagnosticsJson", json.writeValueAsString(event.getDiagnostics())));
         return event;
     }
 
@@ -148,35 +160,43 @@ class RulesetStore {
         if (cursor != null) {
             Position position = Position.parse(cursor);
             after = " WHERE occurred_at <= :occurredAt AND (occurred_at < :occurredAt OR id < :id)";
-            parameters.addValue("occurredAt", position.occurredAt().atOffset(ZoneOffset.UTC)).addValue("id", position.id());
+            parameters
+                    .addValue("occurredAt", position.occurredAt().atOffset(ZoneOffset.UTC))
+                    .addValue("id", position.id());
         }
-        List<Row> rows = sql.query("SELECT id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
-                + "error_count, diagnostics_json FROM ruleset_event" + after
-                + " ORDER BY occurred_at DESC, id DESC FETCH FIRST :limitPlusOne ROWS ONLY", parameters, (rs, n) -> {
-            UUID id = rs.getObject("id", UUID.class);
-            OffsetDateTime occurredAt = rs.getObject("occurred_at", OffsetDateTime.class);
-            return new Row(new Position(occurredAt.toInstant(), id), new RulesetEvent()
-                    .id(id)
-                    .occurredAt(occurredAt.withOffsetSameInstant(ZoneOffset.UTC))
-                    .revision(rs.getString("revision"))
-                    .version(rs.getString("version"))
-                    .source(rs.getString("source"))
-                    .trigger(RulesetTrigger.fromValue(rs.getString("cause")))
-                    .outcome(RulesetEventOutcome.fromValue(rs.getString("outcome")))
-                    .ruleCount(rs.getObject("rule_count", Integer.class))
-                    .fixtureCount(rs.getObject("fixture_count", Integer.class))
-                    .errorCount(rs.getInt("error_count"))
-                    .diagnostics(STORED.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
-        });
+        List<Row> rows = sql.query(
+                "SELECT id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
+                        + "error_count, diagnostics_json FROM ruleset_event" + after
+                        + " ORDER BY occurred_at DESC, id DESC FETCH FIRST :limitPlusOne ROWS ONLY",
+                parameters,
+                (rs, n) -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    OffsetDateTime occurredAt = rs.getObject("occurred_at", OffsetDateTime.class);
+                    return new Row(
+                            new Position(occurredAt.toInstant(), id),
+                            new RulesetEvent()
+                                    .id(id)
+                                    .occurredAt(occurredAt.withOffsetSameInstant(ZoneOffset.UTC))
+                                    .revision(rs.getString("revision"))
+                                    .version(rs.getString("version"))
+                                    .source(rs.getString("source"))
+                                    .trigger(RulesetTrigger.fromValue(rs.getString("cause")))
+                                    .outcome(RulesetEventOutcome.fromValue(rs.getString("outcome")))
+                                    .ruleCount(rs.getObject("rule_count", Integer.class))
+                                    .fixtureCount(rs.getObject("fixture_count", Integer.class))
+                                    .errorCount(rs.getInt("error_count"))
+                                    .diagnostics(STORED.readValue(rs.getString("diagnostics_json"), DIAGNOSTICS)));
+                });
         if (rows.size() <= limit) {
             return new Page<>(rows.stream().map(Row::event).toList(), null);
         }
         List<Row> page = rows.subList(0, limit);
-        return new Page<>(page.stream().map(Row::event).toList(), page.get(limit - 1).position().encode());
+        return new Page<>(
+                page.stream().map(Row::event).toList(),
+                page.get(limit - 1).position().encode());
     }
 
-    private record Row(Position position, RulesetEvent event) {
-    }
+    private record Row(Position position, RulesetEvent event) {}
 
     /**
      * Where a page of the history ends: the stored time (at the precision the database keeps)
@@ -187,11 +207,15 @@ class RulesetStore {
         private static final int BYTES = Long.BYTES + Integer.BYTES + 2 * Long.BYTES;
         /** The times both databases hold; a cursor outside them was not given by the service. */
         private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+
         private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
         String encode() {
-            ByteBuffer bytes = ByteBuffer.allocate(BYTES).putLong(occurredAt.getEpochSecond()).putInt(occurredAt.getNano())
-                    .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+            ByteBuffer bytes = ByteBuffer.allocate(BYTES)
+                    .putLong(occurredAt.getEpochSecond())
+                    .putInt(occurredAt.getNano())
+                    .putLong(id.getMostSignificantBits())
+                    .putLong(id.getLeastSignificantBits());
             return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
         }
 
@@ -203,14 +227,19 @@ class RulesetStore {
                     ByteBuffer bytes = ByteBuffer.wrap(decoded);
                     long seconds = bytes.getLong();
                     int nanos = bytes.getInt();
-                    if (seconds >= FIRST.getEpochSecond() && seconds <= LAST.getEpochSecond() && nanos >= 0 && nanos < 1_000_000_000) {
-                        return new Position(Instant.ofEpochSecond(seconds, nanos), new UUID(bytes.getLong(), bytes.getLong()));
+                    if (seconds >= FIRST.getEpochSecond()
+                            && seconds <= LAST.getEpochSecond()
+                            && nanos >= 0
+                            && nanos < 1_000_000_000) {
+                        return new Position(
+                                Instant.ofEpochSecond(seconds, nanos), new UUID(bytes.getLong(), bytes.getLong()));
                     }
                 }
             } catch (IllegalArgumentException e) {
                 // answered below, as every other cursor the service did not give
             }
-            throw ApiProblem.invalid("cursor", "is not a cursor of the ruleset history; pass the nextCursor of the previous page");
+            throw ApiProblem.invalid(
+                    "cursor", "is not a cursor of the ruleset history; pass the nextCursor of the previous page");
         }
     }
 }

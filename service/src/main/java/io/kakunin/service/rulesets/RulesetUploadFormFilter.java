@@ -4,7 +4,6 @@ import io.kakunin.api.model.RulesetFileContent;
 import io.kakunin.api.model.RulesetUpload;
 import io.kakunin.api.model.ValidationBase;
 import io.kakunin.service.web.ApiProblem;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -13,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +21,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -33,7 +30,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,7 +59,8 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
         String type = request.getContentType();
         return !"POST".equals(request.getMethod())
                 || !request.getRequestURI().equals(request.getContextPath() + PATH)
-                || type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
+                || type == null
+                || !type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
     }
 
     @Override
@@ -92,13 +89,17 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
                 case "files" -> {
                     String path = part.getSubmittedFileName();
                     if (path == null || path.isBlank()) {
-                        throw ApiProblem.invalid("files", "each 'files' part needs a file name: the file's path in the ruleset, "
-                                + "for example curl -F 'files=@policy.drl;filename=product/policy.drl'");
+                        throw ApiProblem.invalid(
+                                "files",
+                                "each 'files' part needs a file name: the file's path in the ruleset, "
+                                        + "for example curl -F 'files=@policy.drl;filename=product/policy.drl'");
                     }
                     try (InputStream in = part.getInputStream()) {
-                        upload.getFiles().add(new RulesetFileContent().path(path.replace('\\', '/'))
-                                .content(Base64.getEncoder().encodeToString(in.readAllBytes()))
-                                .encoding(RulesetFileContent.EncodingEnum.BASE64));
+                        upload.getFiles()
+                                .add(new RulesetFileContent()
+                                        .path(path.replace('\\', '/'))
+                                        .content(Base64.getEncoder().encodeToString(in.readAllBytes()))
+                                        .encoding(RulesetFileContent.EncodingEnum.BASE64));
                     }
                 }
                 case "base" -> {
@@ -112,7 +113,9 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
                         throw ApiProblem.invalid("base", "unknown value '" + value + "'; allowed: ACTIVE, NONE");
                     }
                 }
-                default -> throw ApiProblem.invalid(part.getName(), "is not a part of this form; expected 'files' (one per file) and 'base'");
+                default ->
+                    throw ApiProblem.invalid(
+                            part.getName(), "is not a part of this form; expected 'files' (one per file) and 'base'");
             }
         }
         if (upload.getFiles().isEmpty()) {
@@ -159,8 +162,10 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            String replaced = HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name) || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)
-                    ? getHeader(name) : null;
+            String replaced =
+                    HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name) || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)
+                            ? getHeader(name)
+                            : null;
             return replaced != null ? Collections.enumeration(List.of(replaced)) : super.getHeaders(name);
         }
 

@@ -1,16 +1,14 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.PublicationGate;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
-
 import java.util.Map;
 import java.util.concurrent.Executor;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -44,7 +42,11 @@ class RulesetVerifier {
     Verification verify(RulesetFiles files, String source, Map<String, Integer> thresholds, FixtureCase.Scan scan) {
         long start = System.nanoTime();
         Verification verification = PublicationGate.verify(files, source, thresholds, scan, policy, fixtures);
-        log.debug("Verified {} in {} ms: {} errors", source, (System.nanoTime() - start) / 1_000_000, verification.errorCount());
+        log.debug(
+                "Verified {} in {} ms: {} errors",
+                source,
+                (System.nanoTime() - start) / 1_000_000,
+                verification.errorCount());
         return verification;
     }
 

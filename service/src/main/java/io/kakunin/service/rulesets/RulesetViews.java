@@ -6,8 +6,7 @@ import io.kakunin.kb.ruleset.Diagnostic;
 /** Engine diagnostics as the contract shows them. */
 final class RulesetViews {
 
-    private RulesetViews() {
-    }
+    private RulesetViews() {}
 
     static RulesetDiagnostic diagnostic(Diagnostic d) {
         return new RulesetDiagnostic()

@@ -3,7 +3,6 @@ package io.kakunin.service.rulesets;
 import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
-
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystemLoopException;
@@ -27,7 +26,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -64,8 +62,7 @@ class RulesetWatcher implements SmartLifecycle {
     private static final int WARM_UP_ROUNDS = 3;
 
     /** The folder watched: where the configured path led when it was registered. */
-    private record Target(Path realPath, Object fileKey) {
-    }
+    private record Target(Path realPath, Object fileKey) {}
 
     private final RulesetPublisher publisher;
     private final Path directory;
@@ -76,14 +73,18 @@ class RulesetWatcher implements SmartLifecycle {
     private volatile boolean running;
     /** Whether the folder the path leads to is registered (false while the path leads nowhere). */
     private volatile boolean registered;
+
     private volatile WatchService watcher;
     /** The watch loop, running on the watcher executor. */
     private volatile Future<?> loop;
+
     private Target watched;
     private WatchKey rootKey;
 
-    RulesetWatcher(RulesetPublisher publisher, KakuninProperties properties,
-                   @Qualifier(ExecutorConfiguration.RULESET_WATCHER) AsyncTaskExecutor executor) {
+    RulesetWatcher(
+            RulesetPublisher publisher,
+            KakuninProperties properties,
+            @Qualifier(ExecutorConfiguration.RULESET_WATCHER) AsyncTaskExecutor executor) {
         this.publisher = publisher;
         this.executor = executor;
         this.directory = publisher.directory();
@@ -167,30 +168,35 @@ class RulesetWatcher implements SmartLifecycle {
             watched = null;
             return;
         }
-        Files.walkFileTree(now.realPath(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-                WatchKey key = register(dir);
-                if (dir.equals(now.realPath())) {
-                    rootKey = key;
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                now.realPath(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes)
+                            throws IOException {
+                        WatchKey key = register(dir);
+                        if (dir.equals(now.realPath())) {
+                            rootKey = key;
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof FileSystemLoopException || e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-        });
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (e instanceof FileSystemLoopException || e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
         watched = now;
         registered = true;
     }
 
     private WatchKey register(Path dir) throws IOException {
-        WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+        WatchKey key = dir.register(
+                watcher,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         keys.put(key, dir);
         return key;
@@ -202,7 +208,8 @@ class RulesetWatcher implements SmartLifecycle {
         long lastRecheck = System.nanoTime();
         while (running) {
             try {
-                long wait = dirty ? Math.max(1, quietMillis - millisSince(lastChange))
+                long wait = dirty
+                        ? Math.max(1, quietMillis - millisSince(lastChange))
                         : Math.max(1, RECHECK_MILLIS - millisSince(lastRecheck));
                 WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
                 while (key != null) {
@@ -217,11 +224,16 @@ class RulesetWatcher implements SmartLifecycle {
                     if (replaced()) {
                         registerAll();
                         if (registered) {
-                            log.info("The rules directory {} now leads to {}; watching it", directory, watched.realPath());
+                            log.info(
+                                    "The rules directory {} now leads to {}; watching it",
+                                    directory,
+                                    watched.realPath());
                             dirty = true;
                             lastChange = System.nanoTime();
                         } else {
-                            log.warn("The rules directory {} is gone; the active ruleset keeps serving until it is back", directory);
+                            log.warn(
+                                    "The rules directory {} is gone; the active ruleset keeps serving until it is back",
+                                    directory);
                         }
                     }
                 }
@@ -253,18 +265,23 @@ class RulesetWatcher implements SmartLifecycle {
             if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && dir != null) {
                 Path created = dir.resolve((Path) event.context());
                 if (Files.isDirectory(created)) {
-                    Files.walkFileTree(created, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attributes) throws IOException {
-                            register(sub);
-                            return FileVisitResult.CONTINUE;
-                        }
+                    Files.walkFileTree(
+                            created,
+                            EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+                            Integer.MAX_VALUE,
+                            new SimpleFileVisitor<>() {
+                                @Override
+                                public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attributes)
+                                        throws IOException {
+                                    register(sub);
+                                    return FileVisitResult.CONTINUE;
+                                }
 
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException e) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
+                                @Override
+                                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                                    return FileVisitResult.CONTINUE;
+                                }
+                            });
                 }
             }
         }

@@ -11,13 +11,12 @@ import io.kakunin.api.model.RulesetTrigger;
 import io.kakunin.api.model.RulesetUpload;
 import io.kakunin.api.model.ValidationBase;
 import io.kakunin.api.model.ValidationReport;
-import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
+import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
-
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -50,8 +48,13 @@ class RulesetsController implements RulesetsApi {
     private final Map<String, Integer> thresholds;
     private final Semaphore validations;
 
-    RulesetsController(ActiveRuleset active, RulesetPublisher publisher, RulesetStore store, RulesetWatcher watcher,
-                       RulesetVerifier verifier, KakuninProperties properties) {
+    RulesetsController(
+            ActiveRuleset active,
+            RulesetPublisher publisher,
+            RulesetStore store,
+            RulesetWatcher watcher,
+            RulesetVerifier verifier,
+            KakuninProperties properties) {
         this.active = active;
         this.publisher = publisher;
         this.store = store;
@@ -81,13 +84,16 @@ class RulesetsController implements RulesetsApi {
     @Override
     public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit, String cursor) {
         Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
-        return ResponseEntity.ok(new RulesetEventList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
+        return ResponseEntity.ok(
+                new RulesetEventList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
     @Override
     public ResponseEntity<RulesetEvent> reloadRuleset() {
         if (publisher.directory() == null) {
-            throw ApiProblem.conflict("no-rules-directory", "There is no rules directory to load",
+            throw ApiProblem.conflict(
+                    "no-rules-directory",
+                    "There is no rules directory to load",
                     "This service serves its built-in ruleset; start it with kakunin.rules.path to serve a rules directory.");
         }
         RulesetEvent event;
@@ -102,10 +108,15 @@ class RulesetsController implements RulesetsApi {
             throw new IllegalStateException("reloading the rules directory failed", e.getCause());
         }
         if (event.getOutcome() == RulesetEventOutcome.REFUSED) {
-            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "ruleset-refused", "The ruleset was refused",
-                    "The ruleset in " + event.getSource() + " has " + event.getErrorCount() + " error" + (event.getErrorCount() == 1 ? "" : "s")
-                            + "; revision " + active.ruleset().revision() + " keeps serving. First: "
-                            + RulesetPublisher.format(event.getDiagnostics().get(0)))
+            throw new ApiProblem(
+                            HttpStatus.UNPROCESSABLE_CONTENT,
+                            "ruleset-refused",
+                            "The ruleset was refused",
+                            "The ruleset in " + event.getSource() + " has " + event.getErrorCount() + " error"
+                                    + (event.getErrorCount() == 1 ? "" : "s")
+                                    + "; revision " + active.ruleset().revision() + " keeps serving. First: "
+                                    + RulesetPublisher.format(
+                                            event.getDiagnostics().get(0)))
                     .with(Problem.JSON_PROPERTY_REVISION, event.getRevision())
                     .with(Problem.JSON_PROPERTY_EVENT_ID, event.getId())
                     .with(Problem.JSON_PROPERTY_DIAGNOSTICS, event.getDiagnostics());
@@ -136,36 +147,47 @@ class RulesetsController implements RulesetsApi {
             }
             for (String segment : path.split("/")) {
                 if (segment.equals(".") || segment.equals("..")) {
-                    throw ApiProblem.invalid(pointer + "/path", "a path in the ruleset cannot contain '.' or '..' segments");
+                    throw ApiProblem.invalid(
+                            pointer + "/path", "a path in the ruleset cannot contain '.' or '..' segments");
                 }
             }
             byte[] content = content(file, pointer);
             if (path.startsWith("fixtures/")) {
                 String rest = path.substring("fixtures/".length());
                 if (!rest.endsWith("/request.json") && !rest.endsWith("/expected.json")) {
-                    throw ApiProblem.invalid(pointer + "/path", "a fixture file is fixtures/<topic>/<case>/request.json or expected.json");
+                    throw ApiProblem.invalid(
+                            pointer + "/path",
+                            "a fixture file is fixtures/<topic>/<case>/request.json or expected.json");
                 }
                 fixtures.put(rest, content);
             } else if (RulesetFiles.isRulesetFile(path)) {
                 rules.put(path, content);
             } else {
-                throw ApiProblem.invalid(pointer + "/path", "'" + path + "' is not a ruleset file: expected *.drl, *.drl.csv, *.drl.xlsx, "
-                        + "*.drl.xls, catalog.yaml, thresholds.properties, messages_<lang>.properties or a fixture under fixtures/");
+                throw ApiProblem.invalid(
+                        pointer + "/path",
+                        "'" + path + "' is not a ruleset file: expected *.drl, *.drl.csv, *.drl.xlsx, "
+                                + "*.drl.xls, catalog.yaml, thresholds.properties, messages_<lang>.properties or a fixture under fixtures/");
             }
         }
         Verification verification = verifyWithinLimit(RulesetFiles.of(rules), FixtureCase.scan(fixtures));
         io.kakunin.kb.Ruleset ruleset = verification.ruleset();
         ValidationReport report = new ValidationReport()
                 .valid(verification.accepted())
-                .revision(io.kakunin.kb.Ruleset.effectiveFiles(RulesetFiles.of(rules), thresholds).revision())
+                .revision(io.kakunin.kb.Ruleset.effectiveFiles(RulesetFiles.of(rules), thresholds)
+                        .revision())
                 .errorCount((int) verification.errorCount())
-                .diagnostics(verification.diagnostics().stream().map(RulesetViews::diagnostic).toList());
+                .diagnostics(verification.diagnostics().stream()
+                        .map(RulesetViews::diagnostic)
+                        .toList());
         if (ruleset != null) {
-            report.ruleCount(ruleset.rules().size()).recommendationCount(ruleset.catalog().entries().size());
+            report.ruleCount(ruleset.rules().size())
+                    .recommendationCount(ruleset.catalog().entries().size());
         }
         if (verification.fixtures() != null) {
             report.fixtureCount(verification.fixtures().cases().size())
-                    .failedFixtureCount((int) verification.fixtures().cases().stream().filter(c -> !c.passed()).count());
+                    .failedFixtureCount((int) verification.fixtures().cases().stream()
+                            .filter(c -> !c.passed())
+                            .count());
         } else {
             report.fixtureCount(0).failedFixtureCount(0);
         }

@@ -4,10 +4,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Optional;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.context.SecurityContext;
@@ -51,17 +49,22 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            problems.unauthorized(request, response, new BadCredentialsException(
-                    "Send one kind of credentials: an X-API-Key header or an Authorization header, not both."));
+            problems.unauthorized(
+                    request,
+                    response,
+                    new BadCredentialsException(
+                            "Send one kind of credentials: an X-API-Key header or an Authorization header, not both."));
             return;
         }
-        Optional<Caller> caller = presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
+        Optional<Caller> caller =
+                presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
         if (caller.isEmpty()) {
             if (open) {
                 chain.doFilter(request, response);
                 return;
             }
-            problems.unauthorized(request, response, new BadCredentialsException("The API key is not valid, or it was revoked."));
+            problems.unauthorized(
+                    request, response, new BadCredentialsException("The API key is not valid, or it was revoked."));
             return;
         }
         SecurityContext context = SecurityContextHolder.createEmptyContext();

@@ -1,9 +1,7 @@
 package io.kakunin.service.security;
 
 import io.kakunin.service.KakuninProperties;
-
 import java.util.EnumSet;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -49,8 +47,7 @@ class ApiKeyBootstrap implements ApplicationRunner {
                     It holds every role, since a key can grant only roles it holds. It is shown
                     this once and stored only as a hash. Keep it safe; use it to create keys
                     for people and systems (POST /v1/api-keys, header X-API-Key).
-                    ==========================================================================""",
-                    admin.record().id(), admin.key());
+                    ==========================================================================""", admin.record().id(), admin.key());
         }
     }
 }

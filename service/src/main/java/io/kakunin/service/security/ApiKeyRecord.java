@@ -8,6 +8,12 @@ import java.util.UUID;
  *
  * @param roles comma-separated role names
  */
-record ApiKeyRecord(UUID id, String name, String roles, String keyPrefix, String keyHash, Instant createdAt, String createdBy,
-                    Instant revokedAt) {
-}
+record ApiKeyRecord(
+        UUID id,
+        String name,
+        String roles,
+        String keyPrefix,
+        String keyHash,
+        Instant createdAt,
+        String createdBy,
+        Instant revokedAt) {}

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -31,15 +30,17 @@ class ApiKeyStore {
 
     /** Stores a new key (not revoked); a key hash stored already is a {@code DuplicateKeyException}. */
     void insert(ApiKeyRecord r) {
-        sql.update("INSERT INTO api_key (id, name, roles, key_prefix, key_hash, created_at, created_by) "
-                + "VALUES (:id, :name, :roles, :keyPrefix, :keyHash, :createdAt, :createdBy)", new MapSqlParameterSource()
-                .addValue("id", r.id())
-                .addValue("name", r.name())
-                .addValue("roles", r.roles())
-                .addValue("keyPrefix", r.keyPrefix())
-                .addValue("keyHash", r.keyHash())
-                .addValue("createdAt", r.createdAt().atOffset(ZoneOffset.UTC))
-                .addValue("createdBy", r.createdBy()));
+        sql.update(
+                "INSERT INTO api_key (id, name, roles, key_prefix, key_hash, created_at, created_by) "
+                        + "VALUES (:id, :name, :roles, :keyPrefix, :keyHash, :createdAt, :createdBy)",
+                new MapSqlParameterSource()
+                        .addValue("id", r.id())
+                        .addValue("name", r.name())
+                        .addValue("roles", r.roles())
+                        .addValue("keyPrefix", r.keyPrefix())
+                        .addValue("keyHash", r.keyHash())
+                        .addValue("createdAt", r.createdAt().atOffset(ZoneOffset.UTC))
+                        .addValue("createdBy", r.createdBy()));
     }
 
     Optional<ApiKeyRecord> find(UUID id) {
@@ -47,7 +48,9 @@ class ApiKeyStore {
     }
 
     Optional<ApiKeyRecord> findByHash(String keyHash) {
-        return one("SELECT " + COLUMNS + " FROM api_key WHERE key_hash = :keyHash", new MapSqlParameterSource("keyHash", keyHash));
+        return one(
+                "SELECT " + COLUMNS + " FROM api_key WHERE key_hash = :keyHash",
+                new MapSqlParameterSource("keyHash", keyHash));
     }
 
     /** Every key, newest first. */
@@ -61,17 +64,23 @@ class ApiKeyStore {
      * the first one committed. In id order, so that two callers never lock in opposite orders.
      */
     List<ApiKeyRecord> lockActive() {
-        return sql.query("SELECT " + COLUMNS + " FROM api_key WHERE revoked_at IS NULL ORDER BY id FOR UPDATE", ApiKeyStore::record);
+        return sql.query(
+                "SELECT " + COLUMNS + " FROM api_key WHERE revoked_at IS NULL ORDER BY id FOR UPDATE",
+                ApiKeyStore::record);
     }
 
     boolean anyActive() {
-        return !sql.queryForList("SELECT 1 FROM api_key WHERE revoked_at IS NULL FETCH FIRST 1 ROWS ONLY", new MapSqlParameterSource(),
-                Integer.class).isEmpty();
+        return !sql.queryForList(
+                        "SELECT 1 FROM api_key WHERE revoked_at IS NULL FETCH FIRST 1 ROWS ONLY",
+                        new MapSqlParameterSource(),
+                        Integer.class)
+                .isEmpty();
     }
 
     /** Marks a key revoked at {@code at}, unless it is already. */
     void revoke(UUID id, Instant at) {
-        sql.update("UPDATE api_key SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL",
+        sql.update(
+                "UPDATE api_key SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL",
                 new MapSqlParameterSource("id", id).addValue("at", at.atOffset(ZoneOffset.UTC)));
     }
 
@@ -81,8 +90,14 @@ class ApiKeyStore {
 
     private static ApiKeyRecord record(ResultSet rs, int row) throws SQLException {
         OffsetDateTime revokedAt = rs.getObject("revoked_at", OffsetDateTime.class);
-        return new ApiKeyRecord(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("roles"), rs.getString("key_prefix"),
-                rs.getString("key_hash"), rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"),
+        return new ApiKeyRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("roles"),
+                rs.getString("key_prefix"),
+                rs.getString("key_hash"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("created_by"),
                 revokedAt == null ? null : revokedAt.toInstant());
     }
 }

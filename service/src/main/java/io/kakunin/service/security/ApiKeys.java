@@ -5,7 +5,6 @@ import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +20,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,11 +38,9 @@ public class ApiKeys {
     private static final int CACHE_LIMIT = 10_000;
 
     /** A key just created: its record, and the key itself, which exists nowhere else. */
-    public record Created(ApiKeyRecord record, String key) {
-    }
+    public record Created(ApiKeyRecord record, String key) {}
 
-    private record Cached(Optional<Caller> caller, long expiresAt) {
-    }
+    private record Cached(Optional<Caller> caller, long expiresAt) {}
 
     private final ApiKeyStore store;
     private final Clock clock;
@@ -69,8 +65,12 @@ public class ApiKeys {
         notHeld.addAll(roles);
         notHeld.removeAll(creator.roles());
         if (!notHeld.isEmpty()) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, null, "A key can grant only roles it holds; these credentials do not hold "
-                    + names(notHeld).replace(",", ", ") + " (their roles: " + String.join(", ", creator.roleNames()) + ").");
+            throw new ApiProblem(
+                    HttpStatus.FORBIDDEN,
+                    null,
+                    "A key can grant only roles it holds; these credentials do not hold "
+                            + names(notHeld).replace(",", ", ") + " (their roles: "
+                            + String.join(", ", creator.roleNames()) + ").");
         }
         return create(name, roles, creator.id());
     }
@@ -100,7 +100,9 @@ public class ApiKeys {
         if (store.findByHash(keyHash).isPresent()) {
             return;
         }
-        String prefix = key != null ? key.substring(0, Math.min(SHOWN_PREFIX, key.length())) : "sha256:" + keyHash.substring(0, 5);
+        String prefix = key != null
+                ? key.substring(0, Math.min(SHOWN_PREFIX, key.length()))
+                : "sha256:" + keyHash.substring(0, 5);
         try {
             store(name, roles, prefix, keyHash, "configuration");
         } catch (RuntimeException e) {
@@ -111,7 +113,8 @@ public class ApiKeys {
     }
 
     private ApiKeyRecord store(String name, Set<Role> roles, String prefix, String keyHash, String createdBy) {
-        ApiKeyRecord record = new ApiKeyRecord(Ids.newId(clock), name, names(roles), prefix, keyHash, clock.instant(), createdBy, null);
+        ApiKeyRecord record = new ApiKeyRecord(
+                Ids.newId(clock), name, names(roles), prefix, keyHash, clock.instant(), createdBy, null);
         store.insert(record);
         return record;
     }
@@ -152,10 +155,14 @@ public class ApiKeys {
         // The active keys are locked before they are counted: two administrators revoking each
         // other's key at the same moment are served one after the other, and the second sees
         // that only its own key is left.
-        if (roles(record.roles()).contains(Role.ADMIN) && store.lockActive().stream()
-                .noneMatch(r -> !r.id().equals(id) && roles(r.roles()).contains(Role.ADMIN))) {
-            throw ApiProblem.conflict("last-admin-key", "The last administrator key cannot be revoked",
-                    "Key " + id + " is the only working key with the ADMIN role; create another administrator key first.");
+        if (roles(record.roles()).contains(Role.ADMIN)
+                && store.lockActive().stream()
+                        .noneMatch(r -> !r.id().equals(id) && roles(r.roles()).contains(Role.ADMIN))) {
+            throw ApiProblem.conflict(
+                    "last-admin-key",
+                    "The last administrator key cannot be revoked",
+                    "Key " + id
+                            + " is the only working key with the ADMIN role; create another administrator key first.");
         }
         store.revoke(id, clock.instant());
         cache.clear();
@@ -165,7 +172,10 @@ public class ApiKeys {
         if (names == null || names.isBlank()) {
             return Set.of();
         }
-        return Arrays.stream(names.split(",")).map(String::strip).map(Role::fromValue).collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)));
+        return Arrays.stream(names.split(","))
+                .map(String::strip)
+                .map(Role::fromValue)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)));
     }
 
     static String names(Set<Role> roles) {
@@ -174,7 +184,8 @@ public class ApiKeys {
 
     static String hash(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

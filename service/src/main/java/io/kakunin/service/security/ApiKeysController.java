@@ -5,13 +5,11 @@ import io.kakunin.api.model.ApiKey;
 import io.kakunin.api.model.ApiKeyCreated;
 import io.kakunin.api.model.ApiKeyList;
 import io.kakunin.api.model.ApiKeyRequest;
-
 import java.net.URI;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -31,16 +29,26 @@ class ApiKeysController implements ApiKeysApi {
 
     @Override
     public ResponseEntity<ApiKeyList> listApiKeys() {
-        return ResponseEntity.ok(new ApiKeyList().items(keys.list().stream().map(ApiKeysController::view).toList()));
+        return ResponseEntity.ok(new ApiKeyList()
+                .items(keys.list().stream().map(ApiKeysController::view).toList()));
     }
 
     @Override
     public ResponseEntity<ApiKeyCreated> createApiKey(ApiKeyRequest request) {
         Caller caller = Caller.current();
         ApiKeys.Created created = keys.create(request.getName().strip(), EnumSet.copyOf(request.getRoles()), caller);
-        log.info("API key {} ({}, roles {}) created by {}", created.record().id(), created.record().name(), created.record().roles(), caller.id());
-        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(created.record().id()).toUri();
-        return ResponseEntity.created(location).body(new ApiKeyCreated().apiKey(view(created.record())).key(created.key()));
+        log.info(
+                "API key {} ({}, roles {}) created by {}",
+                created.record().id(),
+                created.record().name(),
+                created.record().roles(),
+                caller.id());
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
+                .path("/{id}")
+                .buildAndExpand(created.record().id())
+                .toUri();
+        return ResponseEntity.created(location)
+                .body(new ApiKeyCreated().apiKey(view(created.record())).key(created.key()));
     }
 
     @Override
@@ -58,6 +66,7 @@ class ApiKeysController implements ApiKeysApi {
                 .prefix(record.keyPrefix())
                 .createdAt(record.createdAt().atOffset(ZoneOffset.UTC))
                 .createdBy(record.createdBy())
-                .revokedAt(record.revokedAt() == null ? null : record.revokedAt().atOffset(ZoneOffset.UTC));
+                .revokedAt(
+                        record.revokedAt() == null ? null : record.revokedAt().atOffset(ZoneOffset.UTC));
     }
 }

@@ -1,7 +1,6 @@
 package io.kakunin.service.security;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;

@@ -1,12 +1,10 @@
 package io.kakunin.service.security;
 
 import io.kakunin.api.model.Role;
-
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -46,7 +44,9 @@ public record Caller(String id, Set<Role> roles) {
     }
 
     Collection<GrantedAuthority> authorities() {
-        return roles.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r.getValue())).toList();
+        return roles.stream()
+                .map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r.getValue()))
+                .toList();
     }
 
     List<String> roleNames() {

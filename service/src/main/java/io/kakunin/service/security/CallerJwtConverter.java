@@ -1,7 +1,6 @@
 package io.kakunin.service.security;
 
 import io.kakunin.api.model.Role;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,6 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.convert.converter.Converter;
@@ -31,6 +29,7 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
 
     /** The longest identity the store holds (the {@code caller} columns). */
     static final int MAX_ID_LENGTH = 200;
+
     private static final String PREFIX = "kakunin:";
 
     private final String rolesClaim;
@@ -48,16 +47,21 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
             throw new InvalidBearerTokenException("The bearer token names no subject (sub).");
         }
         String issuer = jwt.getClaimAsString("iss");
-        return new CallerAuthentication(new Caller(identity(issuer == null ? "" : issuer, subject), roles(jwt.getClaims().get(rolesClaim))));
+        return new CallerAuthentication(new Caller(
+                identity(issuer == null ? "" : issuer, subject),
+                roles(jwt.getClaims().get(rolesClaim))));
     }
 
     private Set<Role> roles(Object claim) {
-        Collection<?> values = claim instanceof Collection<?> list ? list
+        Collection<?> values = claim instanceof Collection<?> list
+                ? list
                 : claim instanceof String text ? Arrays.asList(text.trim().split("[ ,]+")) : List.of();
         Set<Role> roles = EnumSet.noneOf(Role.class);
         int ignored = 0;
         for (Object value : values) {
-            Role role = value instanceof String name ? role(name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name) : null;
+            Role role = value instanceof String name
+                    ? role(name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name)
+                    : null;
             if (role == null) {
                 ignored++;
             } else {
@@ -66,7 +70,10 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
         }
         if (ignored > 0 && LOG.isDebugEnabled()) {
             // Only how many: the names are the token's content.
-            LOG.debug("A bearer token named {} role(s) in its '{}' claim that are not Kakunin's; they grant nothing", ignored, rolesClaim);
+            LOG.debug(
+                    "A bearer token named {} role(s) in its '{}' claim that are not Kakunin's; they grant nothing",
+                    ignored,
+                    rolesClaim);
         }
         return roles;
     }
@@ -106,7 +113,10 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
             value.chars().forEach(c -> pair.putChar((char) c));
         }
         try {
-            return "jwt:sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(pair.array()));
+            return "jwt:sha256:"
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(MessageDigest.getInstance("SHA-256").digest(pair.array()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -1,10 +1,8 @@
 package io.kakunin.service.security;
 
 import io.kakunin.service.KakuninProperties;
-
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -34,7 +32,8 @@ class JwtValidation {
 
     @Bean
     OAuth2TokenValidator<Jwt> kakuninJwtTimestamps(KakuninProperties properties) {
-        JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.security().jwt().clockSkew());
+        JwtTimestampValidator timestamps =
+                new JwtTimestampValidator(properties.security().jwt().clockSkew());
         timestamps.setAllowEmptyExpiryClaim(false);
         return timestamps;
     }
@@ -47,8 +46,12 @@ class JwtValidation {
         // Without an issuer or audience the service does not start (problem()); should it be
         // reached anyway, nothing is accepted.
         validators.add(issuer == null ? refuse("no issuer is configured") : new JwtIssuerValidator(issuer));
-        validators.add(jwt.audience() == null ? refuse("no audience is configured") : new JwtAudienceValidator(jwt.audience()));
-        validators.add(new JwtClaimValidator<Object>(JwtClaimNames.SUB, sub -> sub instanceof String text && !text.isEmpty()));
+        validators.add(
+                jwt.audience() == null
+                        ? refuse("no audience is configured")
+                        : new JwtAudienceValidator(jwt.audience()));
+        validators.add(
+                new JwtClaimValidator<Object>(JwtClaimNames.SUB, sub -> sub instanceof String text && !text.isEmpty()));
         return new DelegatingOAuth2TokenValidator<>(validators);
     }
 
@@ -62,10 +65,12 @@ class JwtValidation {
     static String problem(KakuninProperties.Jwt jwt, Environment environment) {
         String uri = environment.getProperty(ISSUER_URI);
         if (issuer(jwt, environment) == null) {
-            return "JWT bearer tokens are configured but no issuer: set kakunin.security.jwt.issuer (or " + ISSUER_URI + ")";
+            return "JWT bearer tokens are configured but no issuer: set kakunin.security.jwt.issuer (or " + ISSUER_URI
+                    + ")";
         }
         if (jwt.issuer() != null && uri != null && !uri.isBlank() && !uri.equals(jwt.issuer())) {
-            return "kakunin.security.jwt.issuer and " + ISSUER_URI + " name different issuers; no token could pass both";
+            return "kakunin.security.jwt.issuer and " + ISSUER_URI
+                    + " name different issuers; no token could pass both";
         }
         if (jwt.audience() == null) {
             return "JWT bearer tokens are configured but no audience: set kakunin.security.jwt.audience";
@@ -74,6 +79,7 @@ class JwtValidation {
     }
 
     private static OAuth2TokenValidator<Jwt> refuse(String why) {
-        return token -> OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "The bearer token cannot be checked: " + why + ".", null));
+        return token -> OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                OAuth2ErrorCodes.INVALID_TOKEN, "The bearer token cannot be checked: " + why + ".", null));
     }
 }

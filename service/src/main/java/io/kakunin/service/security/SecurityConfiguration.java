@@ -1,7 +1,7 @@
 package io.kakunin.service.security;
 
 import io.kakunin.service.KakuninProperties;
-
+import java.util.Arrays;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +18,6 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-
-import java.util.Arrays;
 
 /**
  * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
@@ -51,36 +49,70 @@ class SecurityConfiguration {
     private static final String ADMIN = "ADMIN";
 
     /** The endpoints anyone may call. */
-    static final String[] PUBLIC = {"/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**",
-            "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/error"};
+    static final String[] PUBLIC = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/actuator/info",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/v3/api-docs.yaml",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/error"
+    };
 
     static RequestMatcher publicEndpoints() {
-        return new OrRequestMatcher(Arrays.stream(PUBLIC).map(p -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(p)).toList());
+        return new OrRequestMatcher(Arrays.stream(PUBLIC)
+                .map(p -> (RequestMatcher)
+                        PathPatternRequestMatcher.withDefaults().matcher(p))
+                .toList());
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ProblemResponses problems, ObjectProvider<JwtDecoder> jwtDecoder,
-                            KakuninProperties properties, Environment environment) throws Exception {
+    SecurityFilterChain api(
+            HttpSecurity http,
+            ApiKeys keys,
+            ProblemResponses problems,
+            ObjectProvider<JwtDecoder> jwtDecoder,
+            KakuninProperties properties,
+            Environment environment)
+            throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .exceptionHandling(e -> e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, problems, publicEndpoints()), BearerTokenAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers(publicEndpoints()).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews").hasRole(SUBMITTER)
-                        .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation").hasRole(AUDITOR)
-                        .requestMatchers(HttpMethod.GET, "/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*")
+                .exceptionHandling(e ->
+                        e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
+                .addFilterBefore(
+                        new ApiKeyAuthenticationFilter(keys, problems, publicEndpoints()),
+                        BearerTokenAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.requestMatchers(publicEndpoints())
+                        .permitAll()
+                        .requestMatchers(
+                                HttpMethod.POST, "/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews")
+                        .hasRole(SUBMITTER)
+                        .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation")
+                        .hasRole(AUDITOR)
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/v1/assessments",
+                                "/v1/assessments/*",
+                                "/v1/sharing-reviews",
+                                "/v1/sharing-reviews/*")
                         .hasAnyRole(SUBMITTER, AUDITOR)
-                        .requestMatchers(HttpMethod.GET, "/v1/recommendations", "/v1/recommendations/*", "/v1/rulesets/active")
+                        .requestMatchers(
+                                HttpMethod.GET, "/v1/recommendations", "/v1/recommendations/*", "/v1/rulesets/active")
                         .hasAnyRole(SUBMITTER, AUDITOR, RULE_ADMIN, ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/v1/rulesets").hasAnyRole(AUDITOR, RULE_ADMIN)
-                        .requestMatchers(HttpMethod.POST, "/v1/rulesets/validate", "/v1/rulesets/reload").hasRole(RULE_ADMIN)
-                        .requestMatchers("/v1/api-keys", "/v1/api-keys/*").hasRole(ADMIN)
-                        .anyRequest().authenticated());
+                        .requestMatchers(HttpMethod.GET, "/v1/rulesets")
+                        .hasAnyRole(AUDITOR, RULE_ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/v1/rulesets/validate", "/v1/rulesets/reload")
+                        .hasRole(RULE_ADMIN)
+                        .requestMatchers("/v1/api-keys", "/v1/api-keys/*")
+                        .hasRole(ADMIN)
+                        .anyRequest()
+                        .authenticated());
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
         if (decoder != null) {
             String misconfigured = JwtValidation.problem(properties.security().jwt(), environment);
@@ -88,9 +120,9 @@ class SecurityConfiguration {
                 throw new IllegalStateException(misconfigured);
             }
             problems.acceptBearerTokens();
-            http.oauth2ResourceServer(o -> o
-                    .bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder))
-                    .jwt(j -> j.jwtAuthenticationConverter(new CallerJwtConverter(properties.security().jwtRolesClaim())))
+            http.oauth2ResourceServer(o -> o.bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder))
+                    .jwt(j -> j.jwtAuthenticationConverter(
+                            new CallerJwtConverter(properties.security().jwtRolesClaim())))
                     .authenticationEntryPoint(problems::unauthorized)
                     .accessDeniedHandler(problems::forbidden));
         }

@@ -19,5 +19,4 @@ record SharingReviewRecord(
         String rulesetVersion,
         String locale,
         String requestJson,
-        String reviewJson) {
-}
+        String reviewJson) {}

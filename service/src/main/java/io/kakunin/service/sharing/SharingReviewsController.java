@@ -7,9 +7,9 @@ import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewList;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.api.model.SharingReviewSummary;
+import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.kb.Ruleset;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.evaluation.FailedRecommendations;
@@ -20,7 +20,6 @@ import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.FreeFormLimits;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
-
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,12 +29,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,7 +48,12 @@ class SharingReviewsController implements SharingReviewsApi {
     private final Clock clock;
     private final int maxArrayItems;
 
-    SharingReviewsController(ActiveRuleset active, SharingReviewStore store, JsonMapper json, Clock clock, KakuninProperties properties) {
+    SharingReviewsController(
+            ActiveRuleset active,
+            SharingReviewStore store,
+            JsonMapper json,
+            Clock clock,
+            KakuninProperties properties) {
         this.active = active;
         this.store = store;
         this.json = json;
@@ -60,20 +62,35 @@ class SharingReviewsController implements SharingReviewsApi {
     }
 
     @Override
-    public ResponseEntity<SharingReview> createSharingReview(SharingReviewRequest request, String idempotencyKey, String acceptLanguage) {
+    public ResponseEntity<SharingReview> createSharingReview(
+            SharingReviewRequest request, String idempotencyKey, String acceptLanguage) {
         Caller caller = Caller.current();
         FreeFormLimits.check(request.getStix(), "/stix", maxArrayItems);
         Locale locale = Locales.resolve(acceptLanguage);
         Ruleset ruleset = active.ruleset();
-        SharingReview review = Evaluations.review(ruleset, request, locale, "POST /v1/sharing-reviews").orThrow().id(Ids.newId(clock));
+        SharingReview review = Evaluations.review(ruleset, request, locale, "POST /v1/sharing-reviews")
+                .orThrow()
+                .id(Ids.newId(clock));
         String inputDigest = digestWithoutProfile(request);
         String storedRequest = json.writeValueAsString(Ruleset.storableSharingRequest(request));
         String storedReview = json.writeValueAsString(Ruleset.storableSharingReview(request, review));
         // The victim profile is part of no stored value, digests included: a retry is matched on the rest.
-        SharingReviewRecord record = new SharingReviewRecord(review.getId(), review.getCreatedAt().toInstant(), caller.id(),
-                request.getSharer().getId(), review.getDecision().getValue(), review.getOverallOutcome().getValue(),
-                review.getTlp().getLevel().getValue(), review.getInput().getKind(), inputDigest, request.getVictimProfile() != null,
-                ruleset.revision(), ruleset.version(), review.getLocale(), storedRequest, storedReview);
+        SharingReviewRecord record = new SharingReviewRecord(
+                review.getId(),
+                review.getCreatedAt().toInstant(),
+                caller.id(),
+                request.getSharer().getId(),
+                review.getDecision().getValue(),
+                review.getOverallOutcome().getValue(),
+                review.getTlp().getLevel().getValue(),
+                review.getInput().getKind(),
+                inputDigest,
+                request.getVictimProfile() != null,
+                ruleset.revision(),
+                ruleset.version(),
+                review.getLocale(),
+                storedRequest,
+                storedReview);
         Idempotency.Stored stored = store.create(record, FailedRecommendations.of(review.getResults()), idempotencyKey);
         SharingReview body = review;
         if (stored.replayed()) {
@@ -81,8 +98,12 @@ class SharingReviewsController implements SharingReviewsApi {
         } else {
             body.getRuleset().available(true);
         }
-        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(body.getId()).toUri();
-        ResponseEntity.BodyBuilder response = ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
+                .path("/{id}")
+                .buildAndExpand(body.getId())
+                .toUri();
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
         if (stored.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
@@ -92,10 +113,13 @@ class SharingReviewsController implements SharingReviewsApi {
     @Override
     public ResponseEntity<SharingReview> getSharingReview(UUID id, String acceptLanguage) {
         Caller caller = Caller.current();
-        SharingReviewRecord record = store.find(id).filter(r -> caller.maySee(r.caller()))
+        SharingReviewRecord record = store.find(id)
+                .filter(r -> caller.maySee(r.caller()))
                 .orElseThrow(() -> new NotFoundException("sharing review", id));
         SharingReview review = view(record, acceptLanguage);
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale()).body(review);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale())
+                .body(review);
     }
 
     private SharingReview view(SharingReviewRecord record, String acceptLanguage) {
@@ -109,15 +133,29 @@ class SharingReviewsController implements SharingReviewsApi {
     }
 
     @Override
-    public ResponseEntity<SharingReviewList> listSharingReviews(String organizationId, OverallOutcome outcome, SharingDecision decision,
-                                                                String failedRecommendation, String rulesetRevision,
-                                                                OffsetDateTime createdFrom, OffsetDateTime createdTo, Integer limit,
-                                                                String cursor) {
+    public ResponseEntity<SharingReviewList> listSharingReviews(
+            String organizationId,
+            OverallOutcome outcome,
+            SharingDecision decision,
+            String failedRecommendation,
+            String rulesetRevision,
+            OffsetDateTime createdFrom,
+            OffsetDateTime createdTo,
+            Integer limit,
+            String cursor) {
         Caller caller = Caller.current();
-        SharingReviewStore.Filter filter = new SharingReviewStore.Filter(caller.readsEverything() ? null : caller.id(), organizationId,
-                outcome, decision, failedRecommendation, rulesetRevision, createdFrom, createdTo);
+        SharingReviewStore.Filter filter = new SharingReviewStore.Filter(
+                caller.readsEverything() ? null : caller.id(),
+                organizationId,
+                outcome,
+                decision,
+                failedRecommendation,
+                rulesetRevision,
+                createdFrom,
+                createdTo);
         Page<SharingReviewSummary> page = store.list(filter, limit == null ? 50 : limit, cursor);
-        return ResponseEntity.ok(new SharingReviewList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
+        return ResponseEntity.ok(
+                new SharingReviewList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
     /** SHA-256 of the request as submitted, without the victim profile (canonical JSON of the model). */
@@ -125,7 +163,8 @@ class SharingReviewsController implements SharingReviewsApi {
         tools.jackson.databind.node.ObjectNode tree = Json.mapper().valueToTree(request);
         tree.remove("victimProfile");
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.mapper().writeValueAsBytes(tree));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(Json.mapper().writeValueAsBytes(tree));
             return "sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

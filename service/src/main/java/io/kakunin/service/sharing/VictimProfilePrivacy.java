@@ -1,7 +1,6 @@
 package io.kakunin.service.sharing;
 
 import io.kakunin.service.web.NeverEchoed;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,7 +1,6 @@
 package io.kakunin.service.storage;
 
 import io.kakunin.service.web.ApiProblem;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
@@ -12,11 +11,12 @@ import java.util.UUID;
  */
 public final class Cursor {
 
-    private Cursor() {
-    }
+    private Cursor() {}
 
     public static String after(UUID id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.toString().getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(id.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The id a cursor stands for; a cursor the service did not give is a 400 naming {@code cursor}. */
@@ -24,7 +24,8 @@ public final class Cursor {
         try {
             return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalid("cursor", "is not a cursor this service gave; pass the nextCursor of the previous page");
+            throw ApiProblem.invalid(
+                    "cursor", "is not a cursor this service gave; pass the nextCursor of the previous page");
         }
     }
 }

@@ -3,7 +3,6 @@ package io.kakunin.service.storage;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.ApiProblem;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -86,8 +84,7 @@ public class GroupCommit implements SmartLifecycle {
     }
 
     /** Queued by {@link #stop()}: the writer writes what was queued before it and ends. */
-    private static final Task STOP = new Task(() -> {
-    });
+    private static final Task STOP = new Task(() -> {});
 
     private final TransactionTemplate transaction;
     private final AsyncTaskExecutor executor;
@@ -97,8 +94,10 @@ public class GroupCommit implements SmartLifecycle {
     private volatile boolean running;
     private volatile Future<?> writer;
 
-    GroupCommit(TransactionTemplate transaction, @Qualifier(ExecutorConfiguration.GROUP_COMMIT) AsyncTaskExecutor executor,
-                KakuninProperties properties) {
+    GroupCommit(
+            TransactionTemplate transaction,
+            @Qualifier(ExecutorConfiguration.GROUP_COMMIT) AsyncTaskExecutor executor,
+            KakuninProperties properties) {
         this.transaction = transaction;
         this.executor = executor;
         this.timeout = properties.storage().commitTimeout();
@@ -114,8 +113,10 @@ public class GroupCommit implements SmartLifecycle {
     public void commit(Runnable work) {
         Future<?> loop = writer;
         if (!running || loop == null || loop.isDone()) {
-            throw ApiProblem.busy("The service is not storing records now (it is starting or stopping); nothing was stored. "
-                    + "Retry after the Retry-After seconds.", retryAfterSeconds);
+            throw ApiProblem.busy(
+                    "The service is not storing records now (it is starting or stopping); nothing was stored. "
+                            + "Retry after the Retry-After seconds.",
+                    retryAfterSeconds);
         }
         Task task = new Task(work);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -128,8 +129,11 @@ public class GroupCommit implements SmartLifecycle {
             throw task.withdraw() ? notTaken() : notConfirmed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(task.withdraw() ? "interrupted while waiting to store; nothing was stored"
-                    : "interrupted while storing; the write may still be committed", e);
+            throw new IllegalStateException(
+                    task.withdraw()
+                            ? "interrupted while waiting to store; nothing was stored"
+                            : "interrupted while storing; the write may still be committed",
+                    e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -145,14 +149,18 @@ public class GroupCommit implements SmartLifecycle {
     }
 
     private ApiProblem notTaken() {
-        return ApiProblem.busy("The store did not take this write within " + timeout.toMillis() + " ms (it is busy or unreachable); "
-                + "nothing was stored. Retry after the Retry-After seconds.", retryAfterSeconds);
+        return ApiProblem.busy(
+                "The store did not take this write within " + timeout.toMillis() + " ms (it is busy or unreachable); "
+                        + "nothing was stored. Retry after the Retry-After seconds.",
+                retryAfterSeconds);
     }
 
     private ApiProblem notConfirmed() {
-        return ApiProblem.busy("The store did not confirm this write within " + timeout.toMillis() + " ms: the outcome is unknown, "
-                + "it may still be stored. Retry with the same Idempotency-Key: the retry answers with the record if it was stored and "
-                + "stores it if it was not (without a key, a retry may store it twice).", retryAfterSeconds);
+        return ApiProblem.busy(
+                "The store did not confirm this write within " + timeout.toMillis() + " ms: the outcome is unknown, "
+                        + "it may still be stored. Retry with the same Idempotency-Key: the retry answers with the record if it was stored and "
+                        + "stores it if it was not (without a key, a retry may store it twice).",
+                retryAfterSeconds);
     }
 
     private void run() {
@@ -175,15 +183,20 @@ public class GroupCommit implements SmartLifecycle {
                 break;
             } catch (Throwable failure) {
                 // Nothing ends the writer but a stop: later requests would wait for nothing.
-                log.error("The group-commit writer failed on a group of {} writes; their requests get the failure, the writer goes on",
-                        taken.size(), failure);
+                log.error(
+                        "The group-commit writer failed on a group of {} writes; their requests get the failure, the writer goes on",
+                        taken.size(),
+                        failure);
                 fail(taken, failure);
             }
         }
         List<Task> left = new ArrayList<>();
         queue.drainTo(left);
-        left.stream().filter(Task::take).forEach(task -> task.done.completeExceptionally(ApiProblem.busy(
-                "The service is stopping; nothing was stored. Retry after the Retry-After seconds.", retryAfterSeconds)));
+        left.stream()
+                .filter(Task::take)
+                .forEach(task -> task.done.completeExceptionally(ApiProblem.busy(
+                        "The service is stopping; nothing was stored. Retry after the Retry-After seconds.",
+                        retryAfterSeconds)));
     }
 
     private void write(List<Task> group) {
@@ -197,7 +210,9 @@ public class GroupCommit implements SmartLifecycle {
         } catch (Throwable groupFailure) {
             if (group.size() == 1 || ofTheStore(groupFailure)) {
                 if (groupFailure instanceof Error) {
-                    log.error("A group of {} writes failed with {}; each of its requests gets it, the writer goes on", group.size(),
+                    log.error(
+                            "A group of {} writes failed with {}; each of its requests gets it, the writer goes on",
+                            group.size(),
                             groupFailure.toString());
                 }
                 fail(group, groupFailure);
@@ -213,7 +228,8 @@ public class GroupCommit implements SmartLifecycle {
             } catch (Throwable failure) {
                 t.done.completeExceptionally(failure);
                 if (ofTheStore(failure)) {
-                    // The store failed meanwhile: the rest fail with it now, not each after waiting for the store again.
+                    // The store failed meanwhile: the rest fail with it now, not each after waiting for the store
+                    // again.
                     fail(group.subList(i + 1, group.size()), failure);
                     return;
                 }
@@ -235,9 +251,12 @@ public class GroupCommit implements SmartLifecycle {
             return true;
         }
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof DataAccessResourceFailureException || c instanceof TransientDataAccessResourceException
-                    || c instanceof QueryTimeoutException || c instanceof TransactionException
-                    || c instanceof java.sql.SQLTransientConnectionException || c instanceof java.sql.SQLNonTransientConnectionException) {
+            if (c instanceof DataAccessResourceFailureException
+                    || c instanceof TransientDataAccessResourceException
+                    || c instanceof QueryTimeoutException
+                    || c instanceof TransactionException
+                    || c instanceof java.sql.SQLTransientConnectionException
+                    || c instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
         }

@@ -1,7 +1,6 @@
 package io.kakunin.service.storage;
 
 import io.kakunin.service.web.ApiProblem;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -32,8 +30,7 @@ public class Idempotency {
     private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(5);
 
     /** What happened: the record's id, and whether it was created now or by an earlier request. */
-    public record Stored(UUID id, boolean replayed) {
-    }
+    public record Stored(UUID id, boolean replayed) {}
 
     private final NamedParameterJdbcTemplate sql;
     private final GroupCommit commits;
@@ -61,9 +58,13 @@ public class Idempotency {
         String digest = digest(body);
         try {
             commits.commit(() -> {
-                sql.update("INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
-                        + "VALUES (:caller, :operation, :key, :digest, :id, :createdAt)", scope(caller, operation, key)
-                        .addValue("digest", digest).addValue("id", id).addValue("createdAt", clock.instant().atOffset(ZoneOffset.UTC)));
+                sql.update(
+                        "INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
+                                + "VALUES (:caller, :operation, :key, :digest, :id, :createdAt)",
+                        scope(caller, operation, key)
+                                .addValue("digest", digest)
+                                .addValue("id", id)
+                                .addValue("createdAt", clock.instant().atOffset(ZoneOffset.UTC)));
                 store.run();
             });
             return new Stored(id, false);
@@ -72,14 +73,19 @@ public class Idempotency {
             Optional<String[]> earlier = awaitEarlier(caller, operation, key);
             if (earlier.isEmpty()) {
                 if (isDuplicate(e)) {
-                    throw ApiProblem.conflict("idempotency-key-in-flight", "A request with this Idempotency-Key is still being processed",
+                    throw ApiProblem.conflict(
+                            "idempotency-key-in-flight",
+                            "A request with this Idempotency-Key is still being processed",
                             "Another request with Idempotency-Key '" + key + "' is being stored; retry shortly.");
                 }
                 throw e;
             }
             if (!earlier.get()[0].equals(digest)) {
-                throw ApiProblem.conflict("idempotency-key-reused", "The Idempotency-Key was used with another request",
-                        "Idempotency-Key '" + key + "' was used before with a different body; use a new key for a new request.");
+                throw ApiProblem.conflict(
+                        "idempotency-key-reused",
+                        "The Idempotency-Key was used with another request",
+                        "Idempotency-Key '" + key
+                                + "' was used before with a different body; use a new key for a new request.");
             }
             return new Stored(UUID.fromString(earlier.get()[1]), true);
         }
@@ -88,8 +94,10 @@ public class Idempotency {
     private Optional<String[]> awaitEarlier(String caller, String operation, String key) {
         long deadline = System.nanoTime() + IN_FLIGHT_WAIT.toNanos();
         while (true) {
-            List<String[]> rows = sql.query("SELECT request_digest, resource_id FROM idempotency_key "
-                            + "WHERE caller = :caller AND operation = :operation AND idempotency_key = :key", scope(caller, operation, key),
+            List<String[]> rows = sql.query(
+                    "SELECT request_digest, resource_id FROM idempotency_key "
+                            + "WHERE caller = :caller AND operation = :operation AND idempotency_key = :key",
+                    scope(caller, operation, key),
                     (rs, n) -> new String[] {rs.getString(1), rs.getString(2)});
             if (!rows.isEmpty()) {
                 return Optional.of(rows.get(0));
@@ -107,12 +115,15 @@ public class Idempotency {
     }
 
     private static MapSqlParameterSource scope(String caller, String operation, String key) {
-        return new MapSqlParameterSource("caller", caller).addValue("operation", operation).addValue("key", key);
+        return new MapSqlParameterSource("caller", caller)
+                .addValue("operation", operation)
+                .addValue("key", key);
     }
 
     private static boolean isDuplicate(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof org.springframework.dao.DuplicateKeyException || c instanceof java.sql.SQLIntegrityConstraintViolationException
+            if (c instanceof org.springframework.dao.DuplicateKeyException
+                    || c instanceof java.sql.SQLIntegrityConstraintViolationException
                     || c instanceof org.springframework.dao.PessimisticLockingFailureException) {
                 return true;
             }
@@ -122,7 +133,10 @@ public class Idempotency {
 
     static String digest(String body) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
 /**
@@ -23,7 +22,8 @@ public final class Listing {
     public Listing where(String condition, String name, Object value) {
         if (value != null) {
             conditions.add(condition);
-            parameters.addValue(name, value instanceof OffsetDateTime t ? t.withOffsetSameInstant(ZoneOffset.UTC) : value);
+            parameters.addValue(
+                    name, value instanceof OffsetDateTime t ? t.withOffsetSameInstant(ZoneOffset.UTC) : value);
         }
         return this;
     }
@@ -36,8 +36,8 @@ public final class Listing {
     /** {@code SELECT … FROM … WHERE … ORDER BY id DESC FETCH FIRST limit + 1 ROWS ONLY}: one row more tells whether a next page exists. */
     public String sql(String select, String idColumn, int limit) {
         parameters.addValue("limitPlusOne", limit + 1);
-        return select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ORDER BY " + idColumn + " DESC FETCH FIRST :limitPlusOne ROWS ONLY";
+        return select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY "
+                + idColumn + " DESC FETCH FIRST :limitPlusOne ROWS ONLY";
     }
 
     public MapSqlParameterSource parameters() {

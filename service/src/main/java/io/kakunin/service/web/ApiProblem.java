@@ -1,11 +1,9 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
@@ -41,7 +39,10 @@ public class ApiProblem extends RuntimeException {
 
     /** 400: one field of the request is wrong; {@code pointer} names it as the contract does. */
     public static ApiProblem invalid(String pointer, String detail) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, pointer.isEmpty() ? detail : pointer + ": " + detail)
+        return new ApiProblem(
+                        HttpStatus.BAD_REQUEST,
+                        Problems.INVALID_REQUEST,
+                        pointer.isEmpty() ? detail : pointer + ": " + detail)
                 .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(pointer, detail)));
     }
 

@@ -2,12 +2,9 @@ package io.kakunin.service.web;
 
 import io.kakunin.kb.input.RejectedInputException;
 import io.kakunin.service.KakuninProperties;
-
 import jakarta.validation.constraints.Size;
-
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +12,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.SerializableString;
@@ -60,8 +56,7 @@ import tools.jackson.databind.type.MapType;
 public class ArrayLimits implements WebMvcConfigurer {
 
     /** The mapper requests are read with: the service's own, plus the array limits. */
-    public record RequestJson(JsonMapper mapper) {
-    }
+    public record RequestJson(JsonMapper mapper) {}
 
     /**
      * The service's mapper with the array limits registered first, so that their deserializers
@@ -73,7 +68,9 @@ public class ArrayLimits implements WebMvcConfigurer {
         JsonMapper.Builder builder = json.rebuild();
         List<JacksonModule> others = new ArrayList<>();
         builder.withModules(others::add);
-        builder.removeAllModules().addModule(module(properties.limits().maxArrayItems())).addModules(others);
+        builder.removeAllModules()
+                .addModule(module(properties.limits().maxArrayItems()))
+                .addModules(others);
         return new RequestJson(builder.build());
     }
 
@@ -101,20 +98,29 @@ public class ArrayLimits implements WebMvcConfigurer {
     static SimpleModule module(int maxArrayItems) {
         return new SimpleModule("kakunin-array-limits").setDeserializerModifier(new ValueDeserializerModifier() {
             @Override
-            public ValueDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,
-                                                                     BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
+            public ValueDeserializer<?> modifyCollectionDeserializer(
+                    DeserializationConfig config,
+                    CollectionType type,
+                    BeanDescription.Supplier description,
+                    ValueDeserializer<?> deserializer) {
                 return new Bounded(deserializer, maxArrayItems, maxArrayItems);
             }
 
             @Override
-            public ValueDeserializer<?> modifyArrayDeserializer(DeserializationConfig config, ArrayType type,
-                                                                BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
+            public ValueDeserializer<?> modifyArrayDeserializer(
+                    DeserializationConfig config,
+                    ArrayType type,
+                    BeanDescription.Supplier description,
+                    ValueDeserializer<?> deserializer) {
                 return new Bounded(deserializer, maxArrayItems, maxArrayItems);
             }
 
             @Override
-            public ValueDeserializer<?> modifyMapDeserializer(DeserializationConfig config, MapType type,
-                                                              BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
+            public ValueDeserializer<?> modifyMapDeserializer(
+                    DeserializationConfig config,
+                    MapType type,
+                    BeanDescription.Supplier description,
+                    ValueDeserializer<?> deserializer) {
                 return new FreeForm(deserializer, maxArrayItems);
             }
         });
@@ -224,13 +230,16 @@ public class ArrayLimits implements WebMvcConfigurer {
             TokenStreamContext context = array;
             if (context == null) {
                 context = delegate.streamReadContext();
-                if (context != null && delegate.currentToken() != null && delegate.currentToken().isStructStart()) {
+                if (context != null
+                        && delegate.currentToken() != null
+                        && delegate.currentToken().isStructStart()) {
                     context = context.getParent();
                 }
             }
             if (context != null && context.inArray() && context.getEntryCount() > max) {
                 TokenStreamContext parent = context.getParent();
-                throw new ArrayTooLongException(delegate, parent == null ? "" : parent.pathAsPointer().toString(), max);
+                throw new ArrayTooLongException(
+                        delegate, parent == null ? "" : parent.pathAsPointer().toString(), max);
             }
         }
 

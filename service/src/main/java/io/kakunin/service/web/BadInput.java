@@ -1,7 +1,6 @@
 package io.kakunin.service.web;
 
 import io.kakunin.kb.input.RejectedInputException;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
@@ -28,8 +26,7 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  */
 final class BadInput {
 
-    private BadInput() {
-    }
+    private BadInput() {}
 
     /** The field and the explanation of a JSON reading error, quoting what was sent where that helps. */
     static FieldProblem describe(JacksonException e) {
@@ -38,8 +35,11 @@ final class BadInput {
             return new FieldProblem(pointer, "is not a field of this object" + knownFields(unknown));
         }
         if (e instanceof StreamConstraintsException limit) {
-            return new FieldProblem(pointer, "exceeds a limit of this service: " + abbreviate(limit.getOriginalMessage()
-                    .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
+            return new FieldProblem(
+                    pointer,
+                    "exceeds a limit of this service: "
+                            + abbreviate(limit.getOriginalMessage()
+                                    .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
         }
         if (e instanceof ArrayLimits.ArrayTooLongException tooLong) {
             return new FieldProblem(tooLong.pointer(), tooLong.getOriginalMessage());
@@ -50,21 +50,33 @@ final class BadInput {
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> target = mismatch.getTargetType();
             String value = e instanceof InvalidFormatException invalid && invalid.getValue() != null
-                    ? "'" + abbreviate(String.valueOf(invalid.getValue())) + "' " : "";
+                    ? "'" + abbreviate(String.valueOf(invalid.getValue())) + "' "
+                    : "";
             if (target.isEnum()) {
-                return new FieldProblem(pointer, (value.isEmpty() ? "unknown value" : "unknown value " + value.strip())
-                        + "; allowed: " + enumValues(target));
+                return new FieldProblem(
+                        pointer,
+                        (value.isEmpty() ? "unknown value" : "unknown value " + value.strip()) + "; allowed: "
+                                + enumValues(target));
             }
-            return new FieldProblem(pointer, (value.isEmpty() ? "" : value + "is not valid: ") + "must be " + describe(target));
+            return new FieldProblem(
+                    pointer, (value.isEmpty() ? "" : value + "is not valid: ") + "must be " + describe(target));
         }
-        if (e instanceof ValueInstantiationException instantiation && instantiation.getType() != null
+        if (e instanceof ValueInstantiationException instantiation
+                && instantiation.getType() != null
                 && instantiation.getType().isEnumType()) {
-            return new FieldProblem(pointer, "unknown value; allowed: " + enumValues(instantiation.getType().getRawClass()));
+            return new FieldProblem(
+                    pointer,
+                    "unknown value; allowed: "
+                            + enumValues(instantiation.getType().getRawClass()));
         }
         if (e instanceof StreamReadException read) {
-            String where = read.getLocation() == null ? ""
-                    : " at line " + read.getLocation().getLineNr() + ", column " + read.getLocation().getColumnNr();
-            return new FieldProblem(pointer, "malformed JSON" + where + ": " + abbreviate(withoutSourceNoise(read.getOriginalMessage())));
+            String where = read.getLocation() == null
+                    ? ""
+                    : " at line " + read.getLocation().getLineNr() + ", column "
+                            + read.getLocation().getColumnNr();
+            return new FieldProblem(
+                    pointer,
+                    "malformed JSON" + where + ": " + abbreviate(withoutSourceNoise(read.getOriginalMessage())));
         }
         // The value could not be turned into the target type (for example an enum factory refused it).
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
@@ -78,14 +90,17 @@ final class BadInput {
     /** {@code "; known fields: a, b"}, or nothing when the reader does not know them. */
     static String knownFields(UnrecognizedPropertyException unknown) {
         Collection<Object> known = unknown.getKnownPropertyIds();
-        return known == null || known.isEmpty() ? ""
-                : "; known fields: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        return known == null || known.isEmpty()
+                ? ""
+                : "; known fields: "
+                        + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
     /** Jackson appends where a token started, as a redacted source; the line and column say it better. */
     private static String withoutSourceNoise(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
-                .replaceAll("\\s*at \\[Source:.*$", "");
+        return message == null
+                ? ""
+                : message.replaceAll("\\s*\\(start marker at \\[Source:.*$", "").replaceAll("\\s*at \\[Source:.*$", "");
     }
 
     static String enumValues(Class<?> type) {
@@ -95,7 +110,10 @@ final class BadInput {
     /** What a value of {@code type} looks like, in the words of the contract. */
     static String describe(Class<?> type) {
         if (type == Boolean.class || type == boolean.class) return "true or false";
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
                 || type == BigInteger.class) return "a whole number within range";
         if (Number.class.isAssignableFrom(type) || type == BigDecimal.class || type == double.class) return "a number";
         if (type == String.class) return "a string";

@@ -3,7 +3,6 @@ package io.kakunin.service.web;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.constraints.Size;
-
 import org.hibernate.validator.HibernateValidatorConfiguration;
 import org.hibernate.validator.cfg.ConstraintMapping;
 import org.springframework.boot.validation.autoconfigure.ValidationConfigurationCustomizer;
@@ -25,7 +24,9 @@ class CodePointLengths {
         return configuration -> {
             if (configuration instanceof HibernateValidatorConfiguration hibernate) {
                 ConstraintMapping mapping = hibernate.createConstraintMapping();
-                mapping.constraintDefinition(Size.class).includeExistingValidators(true).validatedBy(StringSize.class);
+                mapping.constraintDefinition(Size.class)
+                        .includeExistingValidators(true)
+                        .validatedBy(StringSize.class);
                 hibernate.addMapping(mapping);
             }
         };

@@ -1,14 +1,11 @@
 package io.kakunin.service.web;
 
-import io.kakunin.kb.ruleset.RuleInfo;
-
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.Ruleset;
-
+import io.kakunin.kb.ruleset.RuleInfo;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.kie.api.runtime.rule.ConsequenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +28,7 @@ public final class EvaluationFailures {
     /** How Drools names the rule of a condition that failed: {@code ... in [Rule "name" in file.drl]}. */
     private static final Pattern RULE_IN_MESSAGE = Pattern.compile("Rule \"([^\"]+)\"");
 
-    private EvaluationFailures() {
-    }
+    private EvaluationFailures() {}
 
     /** What failed, said without any of the request. */
     public record Failure(String rule, String recommendationId, String location, String revision, String error) {
@@ -40,14 +36,19 @@ public final class EvaluationFailures {
         /** The explanation the caller gets. */
         public String detail() {
             if (rule == null) {
-                return "Evaluating this request under ruleset revision " + revision + " failed (" + error + "). This is a fault of "
+                return "Evaluating this request under ruleset revision " + revision + " failed (" + error
+                        + "). This is a fault of "
                         + "the service, not of the request: nothing was stored, and the failure is logged.";
             }
-            String where = recommendationId == null && location == null ? ""
-                    : " (" + (recommendationId == null ? "" : recommendationId) + (recommendationId != null && location != null ? ", " : "")
-                    + (location == null ? "" : location) + ")";
-            return "Rule '" + rule + "'" + where + " of ruleset revision " + revision + " failed while evaluating this request ("
-                    + error + "). This is a fault of the ruleset, not of the request: nothing was stored, the failure is logged, and "
+            String where = recommendationId == null && location == null
+                    ? ""
+                    : " (" + (recommendationId == null ? "" : recommendationId)
+                            + (recommendationId != null && location != null ? ", " : "")
+                            + (location == null ? "" : location) + ")";
+            return "Rule '" + rule + "'" + where + " of ruleset revision " + revision
+                    + " failed while evaluating this request ("
+                    + error
+                    + "). This is a fault of the ruleset, not of the request: nothing was stored, the failure is logged, and "
                     + "the rule must be fixed by a rule administrator.";
         }
 
@@ -76,14 +77,26 @@ public final class EvaluationFailures {
         }
         // Where it threw: the first frame in the rules' own code if there is one, else the top frame.
         String rules = info.map(RuleInfo::packageName).orElse("io.kakunin.rules");
-        StackTraceElement at = java.util.Arrays.stream(root.getStackTrace()).filter(f -> f.getClassName().startsWith(rules)).findFirst()
+        StackTraceElement at = java.util.Arrays.stream(root.getStackTrace())
+                .filter(f -> f.getClassName().startsWith(rules))
+                .findFirst()
                 .orElse(root.getStackTrace().length == 0 ? null : root.getStackTrace()[0]);
-        Failure failure = new Failure(rule, info.map(RuleInfo::recommendationId).orElse(null),
-                info.filter(i -> i.file() != null).map(i -> i.file() + (i.line() > 0 ? ":" + i.line() : "")).orElse(null),
-                ruleset.revision(), root.getClass().getName());
-        log.error("Evaluation failed on {}: rule '{}'{} of ruleset revision {} threw {}{}; nothing was stored",
-                operation, rule == null ? "(unknown)" : rule, failure.location() == null ? "" : " at " + failure.location(),
-                ruleset.revision(), failure.error(), at == null ? "" : " at " + at);
+        Failure failure = new Failure(
+                rule,
+                info.map(RuleInfo::recommendationId).orElse(null),
+                info.filter(i -> i.file() != null)
+                        .map(i -> i.file() + (i.line() > 0 ? ":" + i.line() : ""))
+                        .orElse(null),
+                ruleset.revision(),
+                root.getClass().getName());
+        log.error(
+                "Evaluation failed on {}: rule '{}'{} of ruleset revision {} threw {}{}; nothing was stored",
+                operation,
+                rule == null ? "(unknown)" : rule,
+                failure.location() == null ? "" : " at " + failure.location(),
+                ruleset.revision(),
+                failure.error(),
+                at == null ? "" : " at " + at);
         return failure;
     }
 

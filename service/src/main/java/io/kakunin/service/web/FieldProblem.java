@@ -1,5 +1,4 @@
 package io.kakunin.service.web;
 
 /** One offending field of a request: its JSON Pointer (or parameter name) and what is wrong. */
-public record FieldProblem(String pointer, String detail) {
-}
+public record FieldProblem(String pointer, String detail) {}

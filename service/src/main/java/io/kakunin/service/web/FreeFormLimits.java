@@ -10,18 +10,22 @@ import java.util.Map;
  */
 public final class FreeFormLimits {
 
-    private FreeFormLimits() {
-    }
+    private FreeFormLimits() {}
 
     /** Refuses, naming the array by JSON Pointer, content with an array longer than allowed. */
     public static void check(Object content, String pointer, int maxArrayItems) {
         if (content instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                check(e.getValue(), pointer + "/" + String.valueOf(e.getKey()).replace("~", "~0").replace("/", "~1"), maxArrayItems);
+                check(
+                        e.getValue(),
+                        pointer + "/"
+                                + String.valueOf(e.getKey()).replace("~", "~0").replace("/", "~1"),
+                        maxArrayItems);
             }
         } else if (content instanceof List<?> list) {
             if (list.size() > maxArrayItems) {
-                throw ApiProblem.invalid(pointer, "has " + list.size() + " elements; at most " + maxArrayItems + " are accepted");
+                throw ApiProblem.invalid(
+                        pointer, "has " + list.size() + " elements; at most " + maxArrayItems + " are accepted");
             }
             for (int i = 0; i < list.size(); i++) {
                 check(list.get(i), pointer + "/" + i, maxArrayItems);

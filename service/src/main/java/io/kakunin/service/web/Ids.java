@@ -13,8 +13,7 @@ public final class Ids {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static UUID newId(Clock clock) {
         long millis = clock.millis();

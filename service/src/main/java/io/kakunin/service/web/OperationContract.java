@@ -2,7 +2,6 @@ package io.kakunin.service.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -59,16 +57,21 @@ class OperationContract implements HandlerInterceptor {
             for (MethodParameter parameter : method.getMethodParameters()) {
                 RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
                 if (param != null) {
-                    parameters.add(!param.value().isEmpty() ? param.value() : !param.name().isEmpty() ? param.name() : parameter.getParameterName());
+                    parameters.add(
+                            !param.value().isEmpty()
+                                    ? param.value()
+                                    : !param.name().isEmpty() ? param.name() : parameter.getParameterName());
                 }
                 RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
-                if (header != null && (IDEMPOTENCY_KEY.equalsIgnoreCase(header.value()) || IDEMPOTENCY_KEY.equalsIgnoreCase(header.name()))) {
+                if (header != null
+                        && (IDEMPOTENCY_KEY.equalsIgnoreCase(header.value())
+                                || IDEMPOTENCY_KEY.equalsIgnoreCase(header.name()))) {
                     idempotent = true;
                 }
             }
             Set<MediaType> answers = new LinkedHashSet<>();
-            RequestMapping mapping = org.springframework.core.annotation.AnnotatedElementUtils.findMergedAnnotation(method.getMethod(),
-                    RequestMapping.class);
+            RequestMapping mapping = org.springframework.core.annotation.AnnotatedElementUtils.findMergedAnnotation(
+                    method.getMethod(), RequestMapping.class);
             if (mapping != null) {
                 for (String produces : mapping.produces()) {
                     MediaType type = MediaType.parseMediaType(produces);
@@ -77,7 +80,10 @@ class OperationContract implements HandlerInterceptor {
                     }
                 }
             }
-            return new Operation(method.getMethod().getName(), Collections.unmodifiableSet(parameters), idempotent,
+            return new Operation(
+                    method.getMethod().getName(),
+                    Collections.unmodifiableSet(parameters),
+                    idempotent,
                     Collections.unmodifiableSet(answers));
         }
     }
@@ -85,8 +91,10 @@ class OperationContract implements HandlerInterceptor {
     private final Map<java.lang.reflect.Method, Operation> operations = new ConcurrentHashMap<>();
 
     @Override
-    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
-        if (!(handler instanceof HandlerMethod method) || !request.getRequestURI().startsWith(request.getContextPath() + "/v1/")) {
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+            throws Exception {
+        if (!(handler instanceof HandlerMethod method)
+                || !request.getRequestURI().startsWith(request.getContextPath() + "/v1/")) {
             return true;
         }
         Operation operation = operations.computeIfAbsent(method.getMethod(), m -> Operation.of(method));
@@ -107,15 +115,19 @@ class OperationContract implements HandlerInterceptor {
             }
             String name;
             try {
-                name = URLDecoder.decode(pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair, StandardCharsets.UTF_8);
+                name = URLDecoder.decode(
+                        pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw ApiProblem.invalid("", "the query string is not validly encoded");
             }
             if (!operation.parameters().contains(name)) {
                 String shown = name.length() > 100 ? name.substring(0, 100) + "…" : name;
-                throw ApiProblem.invalid(shown, "is not a query parameter of this operation; "
-                        + (operation.parameters().isEmpty() ? "it takes none"
-                        : "it takes " + String.join(", ", operation.parameters())));
+                throw ApiProblem.invalid(
+                        shown,
+                        "is not a query parameter of this operation; "
+                                + (operation.parameters().isEmpty()
+                                        ? "it takes none"
+                                        : "it takes " + String.join(", ", operation.parameters())));
             }
             // An empty value would be read as no value (no filter, the default): say so instead.
             if (pair.indexOf('=') < 0 || pair.indexOf('=') == pair.length() - 1) {
@@ -125,20 +137,23 @@ class OperationContract implements HandlerInterceptor {
     }
 
     private static void checkIdempotencyKey(HttpServletRequest request, Operation operation) {
-        if (operation.takesIdempotencyKey() || request.getHeader(IDEMPOTENCY_KEY) == null
-                || HttpMethod.GET.matches(request.getMethod()) || HttpMethod.HEAD.matches(request.getMethod())) {
+        if (operation.takesIdempotencyKey()
+                || request.getHeader(IDEMPOTENCY_KEY) == null
+                || HttpMethod.GET.matches(request.getMethod())
+                || HttpMethod.HEAD.matches(request.getMethod())) {
             return;
         }
         String detail = "createAssessmentBatch".equals(operation.name())
                 ? "a batch is not replayed by key. Each result line is sent only once its verdict is stored, so to retry an "
-                + "interrupted batch, send again only the lines that got no result line; to retry assessments one by one safely, "
-                + "send each to POST /v1/assessments with an Idempotency-Key of its own"
+                        + "interrupted batch, send again only the lines that got no result line; to retry assessments one by one safely, "
+                        + "send each to POST /v1/assessments with an Idempotency-Key of its own"
                 : "this operation does not take one; a retry would not be recognized as one, so it is refused rather than ignored";
         throw new ApiProblem(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, IDEMPOTENCY_KEY + ": " + detail + ".")
                 .with("errors", List.of(new FieldProblem(IDEMPOTENCY_KEY, detail)));
     }
 
-    private static void checkAccept(HttpServletRequest request, Operation operation) throws HttpMediaTypeNotAcceptableException {
+    private static void checkAccept(HttpServletRequest request, Operation operation)
+            throws HttpMediaTypeNotAcceptableException {
         if (operation.answers().isEmpty()) {
             return;
         }

@@ -2,9 +2,7 @@ package io.kakunin.service.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.Map;
-
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -27,24 +25,32 @@ class ProblemErrorController implements ErrorController {
         this.problems = problems;
     }
 
-    // No "produces": the answer is a problem detail whatever the Accept header says (or whether it can be parsed at all).
+    // No "produces": the answer is a problem detail whatever the Accept header says (or whether it can be parsed at
+    // all).
     @RequestMapping(path = "/error")
     ResponseEntity<byte[]> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null ? HttpStatus.resolve(value)
+        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
+                ? HttpStatus.resolve(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
         String detail = switch (status) {
-            case BAD_REQUEST -> "The request was refused before it reached the API: its URL, headers or body framing are malformed or not allowed.";
+            case BAD_REQUEST ->
+                "The request was refused before it reached the API: its URL, headers or body framing are malformed or not allowed.";
             case NOT_FOUND -> "There is no such resource.";
             case METHOD_NOT_ALLOWED -> "This resource does not support that method.";
             case CONTENT_TOO_LARGE -> "The request body is too large.";
-            default -> status.is5xxServerError() ? "The service failed to handle the request; nothing was stored. The failure is logged."
-                    : status.getReasonPhrase() + ".";
+            default ->
+                status.is5xxServerError()
+                        ? "The service failed to handle the request; nothing was stored. The failure is logged."
+                        : status.getReasonPhrase() + ".";
         };
         // A URI that was refused for being malformed is not repeated back: the factory leaves it out. Written
         // as the factory writes it, so that Spring MVC does not fill the missing instance in with "/error".
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        ProblemDetail problem = problems.create(status, null, null, detail, uri instanceof String path ? path : null, Map.of());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problems.toJson(problem));
+        ProblemDetail problem =
+                problems.create(status, null, null, detail, uri instanceof String path ? path : null, Map.of());
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problems.toJson(problem));
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -63,8 +62,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 
     /** The problem detail of a refusal by the container, made and written as every other one. */
     byte[] body(int status, String message, Throwable throwable, String path) {
-        return problems.toJson(problems.create(HttpStatusCode.valueOf(status), null, null, detail(status, message, throwable), path,
-                Map.of()));
+        return problems.toJson(problems.create(
+                HttpStatusCode.valueOf(status), null, null, detail(status, message, throwable), path, Map.of()));
     }
 
     /** The path of the request, when the container got as far as reading one; the factory leaves out one that is not a URI. */
@@ -77,7 +76,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     }
 
     private static String detail(int status, String message, Throwable throwable) {
-        String cause = ((message == null ? "" : message) + " " + (throwable == null ? "" : throwable.getMessage())).toLowerCase(Locale.ROOT);
+        String cause = ((message == null ? "" : message) + " " + (throwable == null ? "" : throwable.getMessage()))
+                .toLowerCase(Locale.ROOT);
         if (status == 400 || status == 414 || status == 431) {
             if (cause.contains("too large") || cause.contains("too long") || status != 400) {
                 return "The request was refused before it reached the API: its URL and headers together are larger than the server "
@@ -100,6 +100,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return "The server failed to handle the request; nothing was stored.";
         }
         HttpStatus known = HttpStatus.resolve(status);
-        return "The request was refused before it reached the API (" + (known == null ? status : known.getReasonPhrase()) + ").";
+        return "The request was refused before it reached the API ("
+                + (known == null ? status : known.getReasonPhrase()) + ").";
     }
 }

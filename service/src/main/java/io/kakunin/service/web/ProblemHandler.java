@@ -2,21 +2,18 @@ package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.input.InvalidFactsException;
-
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
-
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.annotation.AnnotatedMethod;
 import org.springframework.http.HttpHeaders;
@@ -28,23 +25,22 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
-import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-
 import tools.jackson.core.JacksonException;
 
 /**
@@ -66,25 +62,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     // ------------------------------------------------------------------ request bodies
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
-                                                                  HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         PayloadTooLargeException tooLarge = cause(ex, PayloadTooLargeException.class);
         if (tooLarge != null) {
             return tooLarge("The request body is larger than the limit of " + tooLarge.limit() + " bytes.", request);
         }
         JacksonException json = cause(ex, JacksonException.class);
         if (json == null) {
-            return invalid("The request body is missing or cannot be read.", List.of(new FieldProblem("", "a JSON body is required")), request);
+            return invalid(
+                    "The request body is missing or cannot be read.",
+                    List.of(new FieldProblem("", "a JSON body is required")),
+                    request);
         }
         FieldProblem field = problems.field(json);
-        return invalid(field.pointer().isEmpty() ? field.detail() : field.pointer() + ": " + field.detail(), List.of(field), request);
+        return invalid(
+                field.pointer().isEmpty() ? field.detail() : field.pointer() + ": " + field.detail(),
+                List.of(field),
+                request);
     }
 
     // ------------------------------------------------------------------ bean validation
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
-                                                                  HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> fields = new ArrayList<>();
         for (FieldError error : ex.getBindingResult().getFieldErrors()) {
             fields.add(new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
@@ -95,14 +97,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex, HttpHeaders headers,
-                                                                            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> fields = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
             if (result instanceof ParameterErrors errors) {
                 // A @Valid request body: its fields, by JSON Pointer.
                 for (FieldError error : errors.getFieldErrors()) {
-                    fields.add(new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
+                    fields.add(
+                            new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
                 }
                 errors.getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
                 return;
@@ -171,12 +174,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
         String name = parameterName(ex.getParameter());
         Class<?> type = ex.getRequiredType();
-        String value = ex.getValue() == null ? "" : "'" + BadInput.abbreviate(String.valueOf(ex.getValue()), 100) + "' ";
+        String value =
+                ex.getValue() == null ? "" : "'" + BadInput.abbreviate(String.valueOf(ex.getValue()), 100) + "' ";
         String detail;
         if (type != null && type.isEnum()) {
             detail = value + "is not one of the allowed values: " + BadInput.enumValues(type);
         } else {
-            detail = (value.isEmpty() ? "" : value + "is not valid: ") + (type == null ? "the value cannot be read" : "must be " + BadInput.describe(type));
+            detail = (value.isEmpty() ? "" : value + "is not valid: ")
+                    + (type == null ? "the value cannot be read" : "must be " + BadInput.describe(type));
         }
         return invalid(name + ": " + detail, List.of(new FieldProblem(name, detail)), request);
     }
@@ -188,9 +193,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<Object> rejected(RequestRejectedException ex, WebRequest request) {
-        return answer(problems.create(HttpStatus.BAD_REQUEST, Problems.REJECTED_REQUEST, null,
+        return answer(problems.create(
+                HttpStatus.BAD_REQUEST,
+                Problems.REJECTED_REQUEST,
+                null,
                 "The request's URL, parameters or headers hold a character the API never accepts (such as a control character).",
-                path(request), Map.of()));
+                path(request),
+                Map.of()));
     }
 
     /**
@@ -200,8 +209,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<Object> undecodableParameter(InvalidParameterException ex, WebRequest request) {
-        return invalid("The query string or form body is not validly encoded: a parameter is not percent-encoded UTF-8.",
-                List.of(new FieldProblem("", "a parameter is not percent-encoded UTF-8")), request);
+        return invalid(
+                "The query string or form body is not validly encoded: a parameter is not percent-encoded UTF-8.",
+                List.of(new FieldProblem("", "a parameter is not percent-encoded UTF-8")),
+                request);
     }
 
     // ------------------------------------------------------------------ content negotiation
@@ -211,20 +222,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * allows (RFC 9457 errors are sent as problem+json), so that a client always learns why.
      */
     @Override
-    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex, HttpHeaders headers,
-                                                                      HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            HttpMediaTypeNotAcceptableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<MediaType> answers = ex.getSupportedMediaTypes().stream()
-                .filter(t -> !t.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).toList();
+                .filter(t -> !t.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .toList();
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         String detail;
         if (ex.getSupportedMediaTypes().isEmpty() || !parses(accept)) {
-            detail = "cannot be read: '" + BadInput.abbreviate(String.valueOf(accept), 100) + "' is not a list of media types (such as application/json)";
+            detail = "cannot be read: '" + BadInput.abbreviate(String.valueOf(accept), 100)
+                    + "' is not a list of media types (such as application/json)";
         } else {
             detail = "allows none of the media types this operation answers with: "
-                    + (answers.isEmpty() ? "none (it answers without a body)" : answers.stream().map(MediaType::toString)
-                    .collect(Collectors.joining(", "))) + " (errors are application/problem+json)";
+                    + (answers.isEmpty()
+                            ? "none (it answers without a body)"
+                            : answers.stream().map(MediaType::toString).collect(Collectors.joining(", ")))
+                    + " (errors are application/problem+json)";
         }
-        return answer(problems.create(HttpStatus.NOT_ACCEPTABLE, null, null, "The Accept header " + detail + ".", path(request),
+        return answer(problems.create(
+                HttpStatus.NOT_ACCEPTABLE,
+                null,
+                null,
+                "The Accept header " + detail + ".",
+                path(request),
                 Map.of(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(HttpHeaders.ACCEPT, detail)))));
     }
 
@@ -256,28 +276,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** A multipart body over {@code spring.servlet.multipart.max-request-size}. */
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex, HttpHeaders headers,
-                                                                          HttpStatusCode status, WebRequest request) {
-        return tooLarge("The multipart body is larger than the limit"
-                + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes." : "."), request);
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return tooLarge(
+                "The multipart body is larger than the limit"
+                        + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes." : "."),
+                request);
     }
 
     /** A multipart body that cannot be parsed. */
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> badMultipart(MultipartException ex, WebRequest request) {
         PayloadTooLargeException tooLarge = cause(ex, PayloadTooLargeException.class);
-        if (tooLarge != null || cause(ex, IllegalStateException.class) != null && String.valueOf(rootCause(ex).getMessage()).contains("exceeds")) {
+        if (tooLarge != null
+                || cause(ex, IllegalStateException.class) != null
+                        && String.valueOf(rootCause(ex).getMessage()).contains("exceeds")) {
             return tooLarge("The multipart body is larger than the limit.", request);
         }
-        return invalid("The multipart body cannot be read: " + BadInput.abbreviate(rootCause(ex).getMessage()),
-                List.of(new FieldProblem("", "malformed multipart/form-data body")), request);
+        return invalid(
+                "The multipart body cannot be read: "
+                        + BadInput.abbreviate(rootCause(ex).getMessage()),
+                List.of(new FieldProblem("", "malformed multipart/form-data body")),
+                request);
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
         log.error("Unexpected failure on {}", describe(request), ex);
-        return answer(problems.create(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL_ERROR, null,
-                "The service failed to handle the request; nothing was stored. The failure is logged.", path(request), Map.of()));
+        return answer(problems.create(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                Problems.INTERNAL_ERROR,
+                null,
+                "The service failed to handle the request; nothing was stored. The failure is logged.",
+                path(request),
+                Map.of()));
     }
 
     // ------------------------------------------------------------------ the answer
@@ -287,11 +319,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * its detail and headers, in the API's shape, with the type named after the status.
      */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-                                                             HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, status, request);
         if (response != null && response.getBody() instanceof ProblemDetail spring) {
-            return answer(problems.create(status, null, null, spring.getDetail(), path(request), spring.getProperties()),
+            return answer(
+                    problems.create(status, null, null, spring.getDetail(), path(request), spring.getProperties()),
                     response.getHeaders());
         }
         return response;
@@ -306,7 +339,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> tooLarge(String detail, WebRequest request) {
-        return answer(problems.create(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, null, detail, path(request), Map.of()));
+        return answer(problems.create(
+                HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, null, detail, path(request), Map.of()));
     }
 
     private static ResponseEntity<Object> answer(ProblemDetail problem) {
@@ -325,12 +359,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String path(WebRequest request) {
-        return request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
+        return request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : null;
     }
 
     private static String describe(WebRequest request) {
         return request instanceof ServletWebRequest servlet
-                ? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI() : request.getDescription(false);
+                ? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI()
+                : request.getDescription(false);
     }
 
     private static <T extends Throwable> T cause(Throwable t, Class<T> type) {

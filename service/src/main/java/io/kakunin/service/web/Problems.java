@@ -2,10 +2,8 @@ package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.input.InvalidFactsException;
-
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolation;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +22,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,21 +53,32 @@ public class Problems {
     public static final String INTERNAL_ERROR = "internal-error";
 
     /** The members a problem may carry besides RFC 9457's own: those of the contract's Problem. */
-    static final Set<String> EXTENSIONS = Set.of(Problem.JSON_PROPERTY_ERRORS, Problem.JSON_PROPERTY_DIAGNOSTICS,
-            Problem.JSON_PROPERTY_RULE, Problem.JSON_PROPERTY_REVISION, Problem.JSON_PROPERTY_EVENT_ID);
+    static final Set<String> EXTENSIONS = Set.of(
+            Problem.JSON_PROPERTY_ERRORS,
+            Problem.JSON_PROPERTY_DIAGNOSTICS,
+            Problem.JSON_PROPERTY_RULE,
+            Problem.JSON_PROPERTY_REVISION,
+            Problem.JSON_PROPERTY_EVENT_ID);
 
     /**
      * The title of each type that says more than its status; the title of any other type is the
      * reason phrase of its status ("Not Found"). One title per type, the same for every occurrence.
      */
     private static final Map<String, String> TITLES = Map.of(
-            INVALID_REQUEST, "The request is invalid",
-            PAYLOAD_TOO_LARGE, "The request body is too large",
-            REJECTED_REQUEST, "The request was rejected",
-            INTERNAL_ERROR, "Internal error",
-            "unauthorized", "Credentials are missing or not valid",
-            "forbidden", "The credentials do not allow this",
-            "busy", "The service is busy");
+            INVALID_REQUEST,
+            "The request is invalid",
+            PAYLOAD_TOO_LARGE,
+            "The request body is too large",
+            REJECTED_REQUEST,
+            "The request was rejected",
+            INTERNAL_ERROR,
+            "Internal error",
+            "unauthorized",
+            "Credentials are missing or not valid",
+            "forbidden",
+            "The credentials do not allow this",
+            "busy",
+            "The service is busy");
 
     /** The statuses whose type is not their name: 413 and 500 are the same kind wherever they are answered. */
     private static final Map<Integer, String> STATUS_TYPES = Map.of(
@@ -112,8 +119,8 @@ public class Problems {
      * @param members  extension members ({@code errors}, {@code rule}, ...): only those the contract declares, and
      *                 none that is null; {@code errors} only when it names a field
      */
-    public ProblemDetail create(HttpStatusCode status, String slug, String title, String detail, String path,
-                                Map<String, ?> members) {
+    public ProblemDetail create(
+            HttpStatusCode status, String slug, String title, String detail, String path, Map<String, ?> members) {
         String type = slug == null ? slug(status) : slug;
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create(TYPE_PREFIX + type));
@@ -126,7 +133,10 @@ public class Problems {
             if (!EXTENSIONS.contains(name)) {
                 // A member the contract does not declare would make this answer unlike every other one.
                 log.warn("Problem member '{}' is not declared by the contract's Problem; left out", name);
-            } else if (value != null && !(Problem.JSON_PROPERTY_ERRORS.equals(name) && value instanceof List<?> list && list.isEmpty())) {
+            } else if (value != null
+                    && !(Problem.JSON_PROPERTY_ERRORS.equals(name)
+                            && value instanceof List<?> list
+                            && list.isEmpty())) {
                 problem.setProperty(name, value);
             }
         });
@@ -140,12 +150,19 @@ public class Problems {
 
     /** 400 {@code invalid-request} with a detail of its own. */
     public ProblemDetail invalid(String detail, List<FieldProblem> fields, String path) {
-        return create(HttpStatus.BAD_REQUEST, INVALID_REQUEST, null, detail, path, Map.of(Problem.JSON_PROPERTY_ERRORS, fields));
+        return create(
+                HttpStatus.BAD_REQUEST,
+                INVALID_REQUEST,
+                null,
+                detail,
+                path,
+                Map.of(Problem.JSON_PROPERTY_ERRORS, fields));
     }
 
     /** The problem a refusal of the contract ({@link ApiProblem}) describes; its headers are the caller's to send. */
     public ProblemDetail of(ApiProblem refusal, String path) {
-        return create(refusal.status(), refusal.slug(), refusal.title(), refusal.getMessage(), path, refusal.properties());
+        return create(
+                refusal.status(), refusal.slug(), refusal.title(), refusal.getMessage(), path, refusal.properties());
     }
 
     /**
@@ -158,7 +175,9 @@ public class Problems {
             return own;
         }
         HttpStatus known = HttpStatus.resolve(status.value());
-        return known == null ? Integer.toString(status.value()) : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return known == null
+                ? Integer.toString(status.value())
+                : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The title of a type: its own, or the reason phrase of its status. */
@@ -215,7 +234,8 @@ public class Problems {
     public List<FieldProblem> fields(Set<? extends ConstraintViolation<?>> violations) {
         List<FieldProblem> fields = new ArrayList<>();
         for (ConstraintViolation<?> v : violations) {
-            fields.add(new FieldProblem(BadInput.pointerOfProperty(v.getPropertyPath().toString()), v.getMessage()));
+            fields.add(new FieldProblem(
+                    BadInput.pointerOfProperty(v.getPropertyPath().toString()), v.getMessage()));
         }
         fields.sort(Comparator.comparing(FieldProblem::pointer));
         return fields;
@@ -223,7 +243,9 @@ public class Problems {
 
     /** The facts the engine refused, as fields. */
     public List<FieldProblem> fields(InvalidFactsException e) {
-        return e.problems().stream().map(p -> new FieldProblem(p.pointer(), p.detail())).toList();
+        return e.problems().stream()
+                .map(p -> new FieldProblem(p.pointer(), p.detail()))
+                .toList();
     }
 
     // ------------------------------------------------------------------ writing it

@@ -1,7 +1,6 @@
 package io.kakunin.service.web;
 
 import io.kakunin.service.KakuninProperties;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -9,9 +8,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -46,7 +43,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        long applicable = path.equals(RULESET_UPLOAD_PATH) ? rulesetLimit : path.equals(BATCH_PATH) ? batchLimit : limit;
+        long applicable =
+                path.equals(RULESET_UPLOAD_PATH) ? rulesetLimit : path.equals(BATCH_PATH) ? batchLimit : limit;
         chain.doFilter(new Limited(request, applicable), response);
     }
 

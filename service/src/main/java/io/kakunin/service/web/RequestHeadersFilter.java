@@ -1,19 +1,16 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -48,16 +45,30 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 class RequestHeadersFilter extends OncePerRequestFilter {
 
     /** Headers that hold one value, as they are spelled in the contract and answers. */
-    static final List<String> SINGLE_VALUED = List.of("X-API-Key", HttpHeaders.AUTHORIZATION, "Idempotency-Key",
-            HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH, HttpHeaders.HOST);
+    static final List<String> SINGLE_VALUED = List.of(
+            "X-API-Key",
+            HttpHeaders.AUTHORIZATION,
+            "Idempotency-Key",
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.CONTENT_LENGTH,
+            HttpHeaders.HOST);
 
     /** Every header the API reads, spelled as the contract spells it, to name it that way whatever the case it was sent in. */
     private static final Map<String, String> SPELLING = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        for (String name : List.of("X-API-Key", HttpHeaders.AUTHORIZATION, "Idempotency-Key", HttpHeaders.CONTENT_TYPE,
-                HttpHeaders.CONTENT_LENGTH, HttpHeaders.HOST, HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE, HttpHeaders.ORIGIN,
-                HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CONTENT_ENCODING)) {
+        for (String name : List.of(
+                "X-API-Key",
+                HttpHeaders.AUTHORIZATION,
+                "Idempotency-Key",
+                HttpHeaders.CONTENT_TYPE,
+                HttpHeaders.CONTENT_LENGTH,
+                HttpHeaders.HOST,
+                HttpHeaders.ACCEPT,
+                HttpHeaders.ACCEPT_LANGUAGE,
+                HttpHeaders.ORIGIN,
+                HttpHeaders.TRANSFER_ENCODING,
+                HttpHeaders.CONTENT_ENCODING)) {
             SPELLING.put(name, name);
         }
     }
@@ -90,9 +101,11 @@ class RequestHeadersFilter extends OncePerRequestFilter {
             for (String value : Collections.list(request.getHeaders(sent))) {
                 count++;
                 if (!StrictHttpFirewall.ALLOWED_HEADER_VALUES.test(value)) {
-                    return rejected(name, "holds a character no header value may hold (" + firstForbidden(value)
-                            + "); header values are printable text: a control character, or a byte of UTF-8 text read as "
-                            + "ISO-8859-1, is never accepted");
+                    return rejected(
+                            name,
+                            "holds a character no header value may hold (" + firstForbidden(value)
+                                    + "); header values are printable text: a control character, or a byte of UTF-8 text read as "
+                                    + "ISO-8859-1, is never accepted");
                 }
             }
             if (count > 1 && SINGLE_VALUED.stream().anyMatch(name::equalsIgnoreCase)) {
@@ -103,8 +116,13 @@ class RequestHeadersFilter extends OncePerRequestFilter {
             for (String one : coding.split(",")) {
                 if (!one.isBlank() && !one.strip().equalsIgnoreCase("identity")) {
                     String detail = "is not supported: send the body uncompressed, without a Content-Encoding";
-                    ApiProblem problem = new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, null, HttpHeaders.CONTENT_ENCODING + " " + detail + ".")
-                            .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(HttpHeaders.CONTENT_ENCODING, detail)));
+                    ApiProblem problem = new ApiProblem(
+                                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                                    null,
+                                    HttpHeaders.CONTENT_ENCODING + " " + detail + ".")
+                            .with(
+                                    Problem.JSON_PROPERTY_ERRORS,
+                                    List.of(new FieldProblem(HttpHeaders.CONTENT_ENCODING, detail)));
                     problem.headers().set(HttpHeaders.ACCEPT_ENCODING, "identity");
                     return problem;
                 }
@@ -114,7 +132,10 @@ class RequestHeadersFilter extends OncePerRequestFilter {
     }
 
     private static ApiProblem rejected(String name, String detail) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, Problems.REJECTED_REQUEST, (name.isEmpty() ? "" : "The header " + name + " ") + detail + ".")
+        return new ApiProblem(
+                        HttpStatus.BAD_REQUEST,
+                        Problems.REJECTED_REQUEST,
+                        (name.isEmpty() ? "" : "The header " + name + " ") + detail + ".")
                 .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(name, detail)));
     }
 

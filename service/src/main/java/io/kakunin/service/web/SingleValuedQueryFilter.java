@@ -4,7 +4,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +12,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -61,17 +59,26 @@ class SingleValuedQueryFilter extends OncePerRequestFilter {
             int equals = pair.indexOf('=');
             String name = decode(equals < 0 ? pair : pair.substring(0, equals));
             if (name == null) {
-                problems.resolveException(request, response, null, ApiProblem.invalid("",
-                        "the query string is not validly encoded: a parameter name is not percent-encoded UTF-8"));
+                problems.resolveException(
+                        request,
+                        response,
+                        null,
+                        ApiProblem.invalid(
+                                "",
+                                "the query string is not validly encoded: a parameter name is not percent-encoded UTF-8"));
                 return;
             }
             if (equals >= 0 && decode(pair.substring(equals + 1)) == null) {
-                problems.resolveException(request, response, null, ApiProblem.invalid(name,
-                        "is not validly encoded: its value is not percent-encoded UTF-8"));
+                problems.resolveException(
+                        request,
+                        response,
+                        null,
+                        ApiProblem.invalid(name, "is not validly encoded: its value is not percent-encoded UTF-8"));
                 return;
             }
             if (api && !seen.add(name)) {
-                problems.resolveException(request, response, null, ApiProblem.invalid(name, "is given more than once; give it once"));
+                problems.resolveException(
+                        request, response, null, ApiProblem.invalid(name, "is given more than once; give it once"));
                 return;
             }
         }
@@ -84,7 +91,9 @@ class SingleValuedQueryFilter extends OncePerRequestFilter {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '%') {
-                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0 || Character.digit(text.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= text.length()
+                        || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
                     return null;
                 }
                 bytes.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
@@ -98,8 +107,12 @@ class SingleValuedQueryFilter extends OncePerRequestFilter {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -40,7 +40,8 @@ class TomcatConfiguration {
      * that one is removed, and the host is told the problem valve is its error report valve, so
      * that it adds no default one when it starts.
      */
-    static final class ProblemErrorReports implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+    static final class ProblemErrorReports
+            implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
         private final Problems problems;
 

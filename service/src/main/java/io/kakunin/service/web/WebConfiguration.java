@@ -1,7 +1,6 @@
 package io.kakunin.service.web;
 
 import java.lang.reflect.Method;
-
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

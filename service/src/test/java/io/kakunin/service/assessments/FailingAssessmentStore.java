@@ -1,10 +1,8 @@
 package io.kakunin.service.assessments;
 
 import io.kakunin.service.storage.Idempotency;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -17,7 +15,8 @@ public class FailingAssessmentStore extends AssessmentStore {
 
     private final AtomicReference<Throwable> next = new AtomicReference<>();
 
-    public FailingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
+    public FailingAssessmentStore(
+            NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
         super(sql, idempotency, transaction);
     }
 

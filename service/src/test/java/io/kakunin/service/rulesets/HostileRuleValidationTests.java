@@ -1,22 +1,19 @@
 package io.kakunin.service.rulesets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.Http;
-
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * POST /v1/rulesets/validate with a rule file that would write a file on the server: refused at
@@ -60,9 +57,12 @@ class HostileRuleValidationTests {
         ArrayNode files = body.putArray("files");
         files.addObject().put("path", HOSTILE).put("content", rule);
         // A fixture the rule fires on: validation runs uploaded fixtures when the rules are usable.
-        files.addObject().put("path", "fixtures/product-security/a-product-the-hostile-rule-matches/request.json")
+        files.addObject()
+                .put("path", "fixtures/product-security/a-product-the-hostile-rule-matches/request.json")
                 .put("content", "{\"organization\": {\"id\": \"hostile\"}, \"products\": [{\"name\": \"Camera\"}]}");
-        files.addObject().put("path", "fixtures/product-security/a-product-the-hostile-rule-matches/expected.json").put("content", "{}");
+        files.addObject()
+                .put("path", "fixtures/product-security/a-product-the-hostile-rule-matches/expected.json")
+                .put("content", "{}");
 
         Http http = new Http(port);
         Http.Response response = http.postJson("/v1/rulesets/validate", body.toString());
@@ -78,6 +78,7 @@ class HostileRuleValidationTests {
         assertThat(d.path("message").asString()).startsWith("a then part may only report outcomes");
         assertThat(report.path("fixtureCount").asInt()).as("no fixture ran").isZero();
         assertThat(canary).as("nothing of the rule ran").doesNotExist();
-        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
     }
 }

@@ -1,9 +1,10 @@
 package io.kakunin.service.rulesets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.cli.Kakunin;
 import io.kakunin.service.Http;
 import io.kakunin.service.RulesDirectory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,18 +17,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One publication gate: the same broken rules directories are refused by the officers'
@@ -62,33 +59,43 @@ class PublicationGateParityTests {
 
     static Stream<Arguments> brokenDirectories() {
         return Stream.of(
-                Arguments.of("no fixtures", (Consumer<RulesDirectory>) r -> delete(r.root().resolve("fixtures"))),
-                Arguments.of("a failing fixture", (Consumer<RulesDirectory>) r -> r.replace("product/policy.drl",
+                Arguments.of("no fixtures", (Consumer<RulesDirectory>)
+                        r -> delete(r.root().resolve("fixtures"))),
+                Arguments.of("a failing fixture", (Consumer<RulesDirectory>) r -> r.replace(
+                        "product/policy.drl",
                         "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
                         "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)")),
-                Arguments.of("coverage under the threshold", (Consumer<RulesDirectory>) r ->
-                        delete(r.root().resolve("fixtures/information-sharing"))),
-                Arguments.of("an unknown remedy", (Consumer<RulesDirectory>) r ->
-                        r.replace("sharing/nda.drl", "@remedy(\"CONSENT\")", "@remedy(\"REDCT\")")),
-                Arguments.of("a tunable number in a rule", (Consumer<RulesDirectory>) r ->
-                        r.replace("product/after-shipment.drl", "monitoringIntervalDays > $max )", "monitoringIntervalDays > 30 )")));
+                Arguments.of("coverage under the threshold", (Consumer<RulesDirectory>)
+                        r -> delete(r.root().resolve("fixtures/information-sharing"))),
+                Arguments.of("an unknown remedy", (Consumer<RulesDirectory>)
+                        r -> r.replace("sharing/nda.drl", "@remedy(\"CONSENT\")", "@remedy(\"REDCT\")")),
+                Arguments.of("a tunable number in a rule", (Consumer<RulesDirectory>) r -> r.replace(
+                        "product/after-shipment.drl",
+                        "monitoringIntervalDays > $max )",
+                        "monitoringIntervalDays > 30 )")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenDirectories")
-    void theCommandLineAndTheServiceRefuseTheSameDirectoryForTheSameReasons(String name, Consumer<RulesDirectory> breakIt) {
+    void theCommandLineAndTheServiceRefuseTheSameDirectoryForTheSameReasons(
+            String name, Consumer<RulesDirectory> breakIt) {
         rules.revertTo(original);
         breakIt.accept(rules);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                rules.root().getParent()).run("test", rules.root().getFileName().toString());
+        int exit = new Kakunin(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        rules.root().getParent())
+                .run("test", rules.root().getFileName().toString());
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("kakunin test on %s\n%s\n%s", name, printed, err).isEqualTo(Kakunin.FAILED);
 
         Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
-        assertThat(reload.status()).as("the service on %s: %s", name, reload.body()).isEqualTo(422);
+        assertThat(reload.status())
+                .as("the service on %s: %s", name, reload.body())
+                .isEqualTo(422);
         JsonNode diagnostics = reload.json().path("diagnostics");
         assertThat(diagnostics.isEmpty()).isFalse();
 
@@ -104,16 +111,22 @@ class PublicationGateParityTests {
             if (file.endsWith("/expected.json")) {
                 String fixture = file.substring("fixtures/".length(), file.length() - "/expected.json".length());
                 service.add("FAIL " + fixture);
-                commandLine.add(printed.lines().anyMatch(l -> l.equals("FAIL " + fixture)) ? "FAIL " + fixture : "missing: FAIL " + fixture);
+                commandLine.add(
+                        printed.lines().anyMatch(l -> l.equals("FAIL " + fixture))
+                                ? "FAIL " + fixture
+                                : "missing: FAIL " + fixture);
             } else {
                 String shown = (rules.root().getFileName() + "/" + file).replaceAll("/+$", "");
-                String line = shown + ":" + d.path("line").asInt() + ":" + d.path("column").asInt()
-                        + ": error: " + d.path("message").asString();
+                String line = shown + ":" + d.path("line").asInt() + ":"
+                        + d.path("column").asInt() + ": error: "
+                        + d.path("message").asString();
                 service.add(line);
                 commandLine.add(printed.lines().anyMatch(l -> l.equals(line)) ? line : "missing: " + line);
             }
         }
-        assertThat(commandLine).as("what kakunin test printed for %s:\n%s", name, printed).isEqualTo(service);
+        assertThat(commandLine)
+                .as("what kakunin test printed for %s:\n%s", name, printed)
+                .isEqualTo(service);
     }
 
     static Stream<io.kakunin.fixtures.HostileRules.Hostile> hostileRules() {
@@ -127,15 +140,19 @@ class PublicationGateParityTests {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileRules")
-    void aHostileRuleFileIsRefusedByTheCommandLineAndTheServiceAlikeAndNothingOfItRuns(io.kakunin.fixtures.HostileRules.Hostile hostile) {
+    void aHostileRuleFileIsRefusedByTheCommandLineAndTheServiceAlikeAndNothingOfItRuns(
+            io.kakunin.fixtures.HostileRules.Hostile hostile) {
         rules.revertTo(original);
         Path canary = work.resolve("canary-" + hostile.file());
         String text = hostile.text(canary);
         rules.write(hostile.target(), text);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = new Kakunin(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), rules.root().getParent()).run("check", rules.root().getFileName().toString());
+        int exit = new Kakunin(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        rules.root().getParent())
+                .run("check", rules.root().getFileName().toString());
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isEqualTo(Kakunin.FAILED);
 
@@ -144,24 +161,30 @@ class PublicationGateParityTests {
         Set<String> service = new TreeSet<>();
         for (JsonNode d : reload.json().path("diagnostics")) {
             if (d.path("severity").asString().equals("ERROR")) {
-                service.add(rules.root().getFileName() + "/" + d.path("file").asString() + ":" + d.path("line").asInt() + ":"
-                        + d.path("column").asInt() + ": error: " + d.path("message").asString());
+                service.add(rules.root().getFileName() + "/" + d.path("file").asString() + ":"
+                        + d.path("line").asInt() + ":" + d.path("column").asInt() + ": error: "
+                        + d.path("message").asString());
             }
         }
-        Set<String> commandLine = new TreeSet<>(printed.lines().filter(l -> l.contains(": error: ")).toList());
+        Set<String> commandLine = new TreeSet<>(
+                printed.lines().filter(l -> l.contains(": error: ")).toList());
         assertThat(service).as("the reload's refusal").isNotEmpty().isEqualTo(commandLine);
-        assertThat(service).anyMatch(l -> l.startsWith(rules.root().getFileName() + "/" + hostile.target() + ":" + hostile.expectedAt(text) + ":"));
+        assertThat(service)
+                .anyMatch(l -> l.startsWith(
+                        rules.root().getFileName() + "/" + hostile.target() + ":" + hostile.expectedAt(text) + ":"));
         assertThat(canary).as("nothing of it ran").doesNotExist();
     }
 
     @org.junit.jupiter.api.Test
     void anUploadWithAnUnknownRemedyIsRefusedAtItsLineAndColumn() {
         rules.revertTo(original);
-        assertThat(http.send("POST", "/v1/rulesets/reload", null, null).status()).isEqualTo(200);
+        assertThat(http.send("POST", "/v1/rulesets/reload", null, null).status())
+                .isEqualTo(200);
         String nda = rules.read("sharing/nda.drl").replace("@remedy(\"CONSENT\")", "@remedy(\"REDCT\")");
         int line = rules.lineOf("sharing/nda.drl", "@remedy(\"CONSENT\")");
         int column = nda.lines().skip(line - 1).findFirst().orElseThrow().indexOf("@remedy(\"REDCT\")") + 1;
-        tools.jackson.databind.node.ObjectNode body = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        tools.jackson.databind.node.ObjectNode body =
+                tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
         body.put("base", "ACTIVE");
         body.putArray("files").addObject().put("path", "sharing/nda.drl").put("content", nda);
         Http.Response report = http.postJson("/v1/rulesets/validate", body.toString());
@@ -169,8 +192,10 @@ class PublicationGateParityTests {
         assertThat(report.json().path("valid").asBoolean()).isFalse();
         int found = 0;
         for (JsonNode d : report.json().path("diagnostics")) {
-            if (d.path("file").asString().equals("sharing/nda.drl") && d.path("line").asInt() == line
-                    && d.path("column").asInt() == column && d.path("message").asString().contains("REDCT")) {
+            if (d.path("file").asString().equals("sharing/nda.drl")
+                    && d.path("line").asInt() == line
+                    && d.path("column").asInt() == column
+                    && d.path("message").asString().contains("REDCT")) {
                 found++;
             }
         }

@@ -1,17 +1,17 @@
 package io.kakunin.service.rulesets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.Http;
 import io.kakunin.service.RulesDirectory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An officer's edits to a watched rules directory, as they happen: a good edit goes live on its
@@ -36,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RulesetPublishingTests {
 
     private static final String POLICY = "product/policy.drl";
-    private static final String MANAGER_FAILS = "ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item";
+    private static final String MANAGER_FAILS =
+            "ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item";
 
     @TempDir
     static Path work;
@@ -44,15 +42,21 @@ class RulesetPublishingTests {
     static RulesDirectory rules;
     /** The rules as exported, which every test starts from. */
     static Path original;
+
     static ConfigurableApplicationContext service;
     static Http http;
 
     @BeforeAll
     static void startOnACopyOfTheBuiltInRules() {
-        rules = RulesDirectory.export(work.resolve("rules"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS));
-        original = RulesDirectory.export(work.resolve("original"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS)).root();
+        rules = RulesDirectory.export(
+                work.resolve("rules"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS));
+        original = RulesDirectory.export(
+                        work.resolve("original"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS))
+                .root();
         // Earlier revisions are compiled again from the store when asked for: that path is under test here.
-        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0",
+        service = rules.start(
+                "kakunin.rules.watch-quiet-period=200ms",
+                "kakunin.rules.compiled-revisions-kept=0",
                 "logging.level.io.kakunin.service.rulesets=DEBUG");
         http = new Http(RulesDirectory.port(service));
     }
@@ -67,13 +71,22 @@ class RulesetPublishingTests {
     @BeforeEach
     void startFromTheExportedRules() {
         rules.revertTo(original);
-        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
-                && a.path("fixtureCount").asInt() == 13 && !a.has("lastRefusal"), Duration.ofSeconds(60));
+        RulesDirectory.awaitActive(
+                http,
+                a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
+                        && a.path("fixtureCount").asInt() == 13
+                        && !a.has("lastRefusal"),
+                Duration.ofSeconds(60));
     }
 
     /** The ID of the newest ruleset event, so that a test can tell the events it caused. */
     private static String newestEvent() {
-        return http.get("/v1/rulesets?limit=1").json().path("items").get(0).path("id").asString();
+        return http.get("/v1/rulesets?limit=1")
+                .json()
+                .path("items")
+                .get(0)
+                .path("id")
+                .asString();
     }
 
     /** The outcomes of the events recorded after the given one, newest first. */
@@ -89,14 +102,18 @@ class RulesetPublishingTests {
     }
 
     private static String example() throws IOException {
-        return Files.readString(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
+        return Files.readString(
+                Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
     }
 
     @Test
     void theServiceStartsOnTheDirectoryAfterItsFixturesPass() throws IOException {
         JsonNode active = http.get("/v1/rulesets/active").json();
-        assertThat(active.path("revision").asString()).as("a faithful copy has the built-in revision").isEqualTo(Ruleset.builtIn().revision());
-        assertThat(active.path("source").asString()).isEqualTo(rules.root().toAbsolutePath().toString());
+        assertThat(active.path("revision").asString())
+                .as("a faithful copy has the built-in revision")
+                .isEqualTo(Ruleset.builtIn().revision());
+        assertThat(active.path("source").asString())
+                .isEqualTo(rules.root().toAbsolutePath().toString());
         assertThat(active.path("fixtureCount").asInt()).isEqualTo(13);
         assertThat(active.path("watching").asBoolean()).isTrue();
         assertThat(active.has("lastRefusal")).isFalse();
@@ -105,7 +122,8 @@ class RulesetPublishingTests {
         JsonNode startup = history.get(history.size() - 1);
         assertThat(startup.path("trigger").asString()).isEqualTo("STARTUP");
         assertThat(startup.path("outcome").asString()).isEqualTo("ACTIVATED");
-        assertThat(startup.path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(startup.path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
         assertThat(startup.path("fixtureCount").asInt()).isEqualTo(13);
 
         Http.Response created = http.postJson("/v1/assessments", example());
@@ -116,14 +134,17 @@ class RulesetPublishingTests {
     @Test
     void anEditedRuleGoesLiveOnItsOwn() throws Exception {
         String before = rules.revision();
-        rules.replace(POLICY, "// ---------------------------------------------------------------- PS-1.1",
+        rules.replace(
+                POLICY,
+                "// ---------------------------------------------------------------- PS-1.1",
                 "// ---------------------------------------------------------------- PS-1.1 (reviewed by the compliance office)");
         String after = rules.revision();
         assertThat(after).isNotEqualTo(before);
 
         // The minute bounds the wait and claims nothing about speed: how long an edit takes to go
         // live is measured, and written down, in docs/performance.md ("Publishing an edit").
-        Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(after), Duration.ofSeconds(60));
+        Duration took = RulesDirectory.awaitActive(
+                http, a -> a.path("revision").asString().equals(after), Duration.ofSeconds(60));
         System.out.printf("[measure] edit to active revision: %d ms%n", took.toMillis());
 
         Http.Response created = http.postJson("/v1/assessments", example());
@@ -141,7 +162,8 @@ class RulesetPublishingTests {
         rules.replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
         String broken = rules.revision();
 
-        Duration took = RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(broken), Duration.ofSeconds(60));
+        Duration took = RulesDirectory.awaitActive(
+                http, a -> a.path("lastRefusal").path("revision").asString().equals(broken), Duration.ofSeconds(60));
         System.out.printf("[measure] broken edit to refusal shown: %d ms%n", took.toMillis());
         JsonNode active = http.get("/v1/rulesets/active").json();
         assertThat(active.path("revision").asString()).isEqualTo(good);
@@ -153,13 +175,21 @@ class RulesetPublishingTests {
         assertThat(diagnostic.path("line").asInt()).isEqualTo(line);
         assertThat(diagnostic.path("column").asInt()).isPositive();
         assertThat(diagnostic.path("severity").asString()).isEqualTo("ERROR");
-        assertThat(refusal.path("diagnostics").toString()).doesNotContain("null Package").doesNotContain("null package");
+        assertThat(refusal.path("diagnostics").toString())
+                .doesNotContain("null Package")
+                .doesNotContain("null package");
 
         JsonNode health = http.get("/actuator/health").json().path("components").path("rules");
         assertThat(health.path("status").asString()).isEqualTo("UP");
         assertThat(health.path("details").path("revision").asString()).isEqualTo(good);
-        assertThat(health.path("details").path("lastRefusal").path("revision").asString()).isEqualTo(broken);
-        assertThat(health.path("details").path("lastRefusal").path("diagnostics").get(0).asString()).startsWith(POLICY + ":" + line + ":");
+        assertThat(health.path("details").path("lastRefusal").path("revision").asString())
+                .isEqualTo(broken);
+        assertThat(health.path("details")
+                        .path("lastRefusal")
+                        .path("diagnostics")
+                        .get(0)
+                        .asString())
+                .startsWith(POLICY + ":" + line + ":");
 
         JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items");
         assertThat(event).hasSize(1);
@@ -173,43 +203,67 @@ class RulesetPublishingTests {
 
     @Test
     void aRuleNamingAnUnknownRecommendationIsRefused() {
-        rules.replace(POLICY, "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")", "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
+        rules.replace(
+                POLICY,
+                "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")",
+                "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
         String refused = rules.revision();
-        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
-        JsonNode diagnostics = http.get("/v1/rulesets/active").json().path("lastRefusal").path("diagnostics");
+        RulesDirectory.awaitActive(
+                http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
+        JsonNode diagnostics =
+                http.get("/v1/rulesets/active").json().path("lastRefusal").path("diagnostics");
         assertThat(diagnostics.toString()).contains("PS-1.99");
         assertThat(diagnostics.get(0).path("file").asString()).isEqualTo(POLICY);
     }
 
     @Test
     void aRulesetThatFailsItsOwnFixtureIsRefusedNamingTheFixture() {
-        rules.replace(POLICY, "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
+        rules.replace(
+                POLICY,
+                "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
                 "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
         String refused = rules.revision();
-        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
+        RulesDirectory.awaitActive(
+                http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
         JsonNode refusal = http.get("/v1/rulesets/active").json().path("lastRefusal");
         assertThat(refusal.path("ruleCount").asInt()).as("it compiled").isPositive();
         JsonNode diagnostic = refusal.path("diagnostics").get(0);
-        assertThat(diagnostic.path("file").asString()).isEqualTo("fixtures/product-security/" + MANAGER_FAILS + "/expected.json");
-        assertThat(diagnostic.path("message").asString()).contains("PS-1.1").contains("expected \"FAIL\", was \"NEEDS_INFORMATION\"");
+        assertThat(diagnostic.path("file").asString())
+                .isEqualTo("fixtures/product-security/" + MANAGER_FAILS + "/expected.json");
+        assertThat(diagnostic.path("message").asString())
+                .contains("PS-1.1")
+                .contains("expected \"FAIL\", was \"NEEDS_INFORMATION\"");
     }
 
     @Test
     void theRepairedRulesetGoesLiveAndTheRefusalIsCleared() {
         String since = newestEvent();
-        rules.replace(POLICY, "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
+        rules.replace(
+                POLICY,
+                "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)",
                 "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
         String refused = rules.revision();
-        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
+        RulesDirectory.awaitActive(
+                http, a -> a.path("lastRefusal").path("revision").asString().equals(refused), Duration.ofSeconds(60));
 
-        rules.replace(POLICY, "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)",
+        rules.replace(
+                POLICY,
+                "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)",
                 "productSecurityPolicy.approvedBy in (PolicyApprover.MANAGER, PolicyApprover.NONE)");
-        rules.replace(POLICY, "// ---------------------------------------------------------------- PS-1.1",
+        rules.replace(
+                POLICY,
+                "// ---------------------------------------------------------------- PS-1.1",
                 "// ---------------------------------------------------------------- PS-1.1 (reviewed again by the compliance office)");
         String repaired = rules.revision();
         RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(repaired), Duration.ofSeconds(60));
         assertThat(http.get("/v1/rulesets/active").json().has("lastRefusal")).isFalse();
-        assertThat(http.get("/actuator/health").json().path("components").path("rules").path("details").has("lastRefusal")).isFalse();
+        assertThat(http.get("/actuator/health")
+                        .json()
+                        .path("components")
+                        .path("rules")
+                        .path("details")
+                        .has("lastRefusal"))
+                .isFalse();
 
         assertThat(outcomesSince(since)).containsExactly("ACTIVATED", "REFUSED");
     }
@@ -217,7 +271,9 @@ class RulesetPublishingTests {
     @Test
     void aVerdictOfAnEarlierRevisionReplaysUnderItsOwnRulesUntilTheyAreGone() throws IOException {
         // Revisions of this test's own, so that removing one from the store takes nothing from another test.
-        rules.replace(POLICY, "// ---------------------------------------------------------------- PS-1.1",
+        rules.replace(
+                POLICY,
+                "// ---------------------------------------------------------------- PS-1.1",
                 "// ---------------------------------------------------------------- PS-1.1 (as the audited verdict was decided)");
         String earlier = rules.revision();
         RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(earlier), Duration.ofSeconds(60));
@@ -228,22 +284,31 @@ class RulesetPublishingTests {
         RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(later), Duration.ofSeconds(60));
 
         JsonNode stored = http.get(path).json();
-        assertThat(stored.path("ruleset").path("revision").asString()).isEqualTo(earlier).isNotEqualTo(later);
+        assertThat(stored.path("ruleset").path("revision").asString())
+                .isEqualTo(earlier)
+                .isNotEqualTo(later);
         assertThat(stored.path("ruleset").path("available").asBoolean()).isTrue();
 
         Http.Response replay = http.get(path + "/reevaluation");
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.json().path("revision").asString()).isEqualTo(earlier);
-        assertThat(replay.json().path("identical").asBoolean()).as(replay.json().path("differences").toString()).isTrue();
-        assertThat(replay.json().path("evaluatedAsOf").asString()).isEqualTo(stored.path("createdAt").asString());
+        assertThat(replay.json().path("identical").asBoolean())
+                .as(replay.json().path("differences").toString())
+                .isTrue();
+        assertThat(replay.json().path("evaluatedAsOf").asString())
+                .isEqualTo(stored.path("createdAt").asString());
         assertThat(replay.json().path("verdict").path("results")).isEqualTo(stored.path("results"));
 
         Http.Response japanese = http.get(path, "Accept-Language", "ja");
-        assertThat(japanese.header("Content-Language")).as("re-localized by its own revision's messages").isEqualTo("ja");
+        assertThat(japanese.header("Content-Language"))
+                .as("re-localized by its own revision's messages")
+                .isEqualTo("ja");
 
-        assertThat(service.getBean(JdbcTemplate.class).update("DELETE FROM ruleset_revision WHERE revision = ?", earlier))
+        assertThat(service.getBean(JdbcTemplate.class)
+                        .update("DELETE FROM ruleset_revision WHERE revision = ?", earlier))
                 .isEqualTo(1);
-        assertThat(http.get(path).json().path("ruleset").path("available").asBoolean()).isFalse();
+        assertThat(http.get(path).json().path("ruleset").path("available").asBoolean())
+                .isFalse();
         Http.Response gone = http.get(path + "/reevaluation");
         assertThat(gone.status()).isEqualTo(409);
         assertThat(gone.json().path("type").asString()).isEqualTo("urn:kakunin:problem:ruleset-unavailable");
@@ -257,9 +322,16 @@ class RulesetPublishingTests {
     private static String validateAgainstTheActiveRuleset() {
         // One unchanged file: the rest, fixtures included, are the active ruleset's.
         String catalog = rules.read("catalog.yaml");
-        String body = tools.jackson.databind.json.JsonMapper.shared().createObjectNode()
-                .set("files", tools.jackson.databind.json.JsonMapper.shared().createArrayNode()
-                        .add(tools.jackson.databind.json.JsonMapper.shared().createObjectNode().put("path", "catalog.yaml").put("content", catalog)))
+        String body = tools.jackson.databind.json.JsonMapper.shared()
+                .createObjectNode()
+                .set(
+                        "files",
+                        tools.jackson.databind.json.JsonMapper.shared()
+                                .createArrayNode()
+                                .add(tools.jackson.databind.json.JsonMapper.shared()
+                                        .createObjectNode()
+                                        .put("path", "catalog.yaml")
+                                        .put("content", catalog)))
                 .toString();
         return body;
     }
@@ -272,7 +344,10 @@ class RulesetPublishingTests {
         rules.replace(MANAGER_EXPECTED, "\"outcome\": \"FAIL\"", "\"outcome\": \"PASS\"");
         assertThat(rules.revision()).as("fixtures are not part of the revision").isEqualTo(revision);
 
-        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("diagnostics").toString().contains(MANAGER_FAILS), Duration.ofSeconds(60));
+        RulesDirectory.awaitActive(
+                http,
+                a -> a.path("lastRefusal").path("diagnostics").toString().contains(MANAGER_FAILS),
+                Duration.ofSeconds(60));
         JsonNode active = http.get("/v1/rulesets/active").json();
         assertThat(active.path("revision").asString()).isEqualTo(revision);
         assertThat(active.path("fixtureCount").asInt()).isEqualTo(fixtures);
@@ -282,7 +357,13 @@ class RulesetPublishingTests {
         JsonNode diagnostic = refusal.path("diagnostics").get(0);
         assertThat(diagnostic.path("file").asString()).isEqualTo(MANAGER_EXPECTED);
         assertThat(diagnostic.path("message").asString()).contains("expected \"PASS\", was \"FAIL\"");
-        assertThat(http.get("/v1/rulesets?limit=1").json().path("items").get(0).path("outcome").asString()).isEqualTo("REFUSED");
+        assertThat(http.get("/v1/rulesets?limit=1")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("outcome")
+                        .asString())
+                .isEqualTo("REFUSED");
 
         // An explicit reload decides the same, and says so.
         Http.Response reload = http.send("POST", "/v1/rulesets/reload", null, null);
@@ -290,32 +371,50 @@ class RulesetPublishingTests {
         assertThat(reload.json().path("detail").asString()).contains(MANAGER_EXPECTED);
 
         // Validating against the active ruleset runs the fixtures that passed, not the broken edit.
-        JsonNode report = http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset()).json();
+        JsonNode report = http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset())
+                .json();
         assertThat(report.path("valid").asBoolean()).as(report.toString()).isTrue();
         assertThat(report.path("fixtureCount").asInt()).isEqualTo(fixtures);
     }
 
     @Test
     void aFixtureAddedAndRepairedGoesLiveWithTheSameRevision() throws IOException {
-        String revision = http.get("/v1/rulesets/active").json().path("revision").asString();
-        int fixtures = http.get("/v1/rulesets/active").json().path("fixtureCount").asInt();
+        String revision =
+                http.get("/v1/rulesets/active").json().path("revision").asString();
+        int fixtures =
+                http.get("/v1/rulesets/active").json().path("fixtureCount").asInt();
         rules.replace(MANAGER_EXPECTED, "\"outcome\": \"FAIL\"", "\"outcome\": \"PASS\"");
-        RulesDirectory.awaitActive(http, a -> a.path("lastRefusal").path("diagnostics").toString().contains(MANAGER_FAILS), Duration.ofSeconds(60));
+        RulesDirectory.awaitActive(
+                http,
+                a -> a.path("lastRefusal").path("diagnostics").toString().contains(MANAGER_FAILS),
+                Duration.ofSeconds(60));
 
         rules.replace(MANAGER_EXPECTED, "\"outcome\": \"PASS\"", "\"outcome\": \"FAIL\"");
         Path added = rules.root().resolve("fixtures/product-security/ps-4.2-shared-default-password-fails");
         Files.createDirectories(added);
-        Files.copy(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"), added.resolve("request.json"));
-        Files.copy(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/expected.json"), added.resolve("expected.json"));
+        Files.copy(
+                Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"),
+                added.resolve("request.json"));
+        Files.copy(
+                Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/expected.json"),
+                added.resolve("expected.json"));
 
-        RulesDirectory.awaitActive(http, a -> a.path("fixtureCount").asInt() == fixtures + 1 && !a.has("lastRefusal"), Duration.ofSeconds(60));
-        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString()).isEqualTo(revision);
+        RulesDirectory.awaitActive(
+                http,
+                a -> a.path("fixtureCount").asInt() == fixtures + 1 && !a.has("lastRefusal"),
+                Duration.ofSeconds(60));
+        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString())
+                .isEqualTo(revision);
         JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items").get(0);
         assertThat(event.path("outcome").asString()).isEqualTo("ACTIVATED");
         assertThat(event.path("revision").asString()).isEqualTo(revision);
         assertThat(event.path("fixtureCount").asInt()).isEqualTo(fixtures + 1);
-        assertThat(http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset()).json().path("fixtureCount").asInt())
-                .as("validation runs the active fixtures").isEqualTo(fixtures + 1);
+        assertThat(http.postJson("/v1/rulesets/validate", validateAgainstTheActiveRuleset())
+                        .json()
+                        .path("fixtureCount")
+                        .asInt())
+                .as("validation runs the active fixtures")
+                .isEqualTo(fixtures + 1);
     }
 
     // ------------------------------------------------------------------ a directory moved into place
@@ -340,15 +439,22 @@ class RulesetPublishingTests {
         Path release = work.resolve("release-2");
         copyTree(live, release);
         Path title = release.resolve("messages_en.properties");
-        Files.writeString(title, Files.readString(title).replace("PS-4.2.title=No default password shared across devices",
-                "PS-4.2.title=No default password shared among devices"));
-        String released = io.kakunin.kb.ruleset.RulesetFiles.fromDirectory(release).revision();
+        Files.writeString(
+                title,
+                Files.readString(title)
+                        .replace(
+                                "PS-4.2.title=No default password shared across devices",
+                                "PS-4.2.title=No default password shared among devices"));
+        String released =
+                io.kakunin.kb.ruleset.RulesetFiles.fromDirectory(release).revision();
         Files.move(live, work.resolve("rules.old"));
         Files.move(release, live);
 
-        Duration took = RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(released), Duration.ofSeconds(60));
+        Duration took = RulesDirectory.awaitActive(
+                http, a -> a.path("revision").asString().equals(released), Duration.ofSeconds(60));
         System.out.printf("[measure] directory moved into place to active revision: %d ms%n", took.toMillis());
-        assertThat(http.get("/v1/rulesets/active").json().path("watching").asBoolean()).isTrue();
+        assertThat(http.get("/v1/rulesets/active").json().path("watching").asBoolean())
+                .isTrue();
 
         // The watch follows the new folder: an edit in it goes live on its own; the old one is not watched.
         rules.replace("messages_en.properties", "shared among devices", "shared between devices");

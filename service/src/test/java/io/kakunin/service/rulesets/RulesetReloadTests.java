@@ -1,24 +1,21 @@
 package io.kakunin.service.rulesets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.Http;
 import io.kakunin.service.RulesDirectory;
-
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Deployments without a watcher publish with POST /v1/rulesets/reload and get the decision in the
@@ -33,13 +30,15 @@ class RulesetReloadTests {
     static RulesDirectory rules;
     /** The rules as exported, which every test starts from. */
     static Path original;
+
     static ConfigurableApplicationContext service;
     static Http http;
 
     @BeforeAll
     static void start() {
         rules = RulesDirectory.export(work.resolve("rules"), name -> name.contains("/scenario-"));
-        original = RulesDirectory.export(work.resolve("original"), name -> name.contains("/scenario-")).root();
+        original = RulesDirectory.export(work.resolve("original"), name -> name.contains("/scenario-"))
+                .root();
         service = rules.start("kakunin.rules.watch=false");
         http = new Http(RulesDirectory.port(service));
     }
@@ -72,21 +71,27 @@ class RulesetReloadTests {
 
     @Test
     void reloadingAnUnchangedDirectoryChangesNothingAndRecordsNothing() {
-        assertThat(http.get("/v1/rulesets/active").json().path("watching").asBoolean()).isFalse();
+        assertThat(http.get("/v1/rulesets/active").json().path("watching").asBoolean())
+                .isFalse();
         int events = recordedEvents();
         Http.Response response = reload();
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("outcome").asString()).isEqualTo("UNCHANGED");
-        assertThat(response.json().path("revision").asString()).isEqualTo(Ruleset.builtIn().revision());
+        assertThat(response.json().path("revision").asString())
+                .isEqualTo(Ruleset.builtIn().revision());
         assertThat(recordedEvents()).isEqualTo(events);
     }
 
     @Test
     void withoutAWatcherAnEditWaitsForTheReload() {
-        rules.replace("messages_en.properties", "PS-4.2.title=No default password shared across devices",
+        rules.replace(
+                "messages_en.properties",
+                "PS-4.2.title=No default password shared across devices",
                 "PS-4.2.title=No default password shared between devices");
         // Several times a watcher's quiet period (300 ms by default): nothing picks the edit up.
-        await("the edit to stay unpublished").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        await("the edit to stay unpublished")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> activeRevision().equals(Ruleset.builtIn().revision()));
 
         Http.Response response = reload();
@@ -96,9 +101,12 @@ class RulesetReloadTests {
         assertThat(event.path("trigger").asString()).isEqualTo("RELOAD");
         assertThat(event.path("revision").asString()).isEqualTo(rules.revision());
         assertThat(event.path("fixtureCount").asInt()).isEqualTo(12);
-        Http.Response verdict = http.postJson("/v1/assessments",
+        Http.Response verdict = http.postJson(
+                "/v1/assessments",
                 "{\"organization\":{\"id\":\"acme\"},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}");
-        assertThat(verdict.body()).contains("No default password shared between devices").contains(rules.revision());
+        assertThat(verdict.body())
+                .contains("No default password shared between devices")
+                .contains(rules.revision());
     }
 
     @Test
@@ -113,7 +121,9 @@ class RulesetReloadTests {
         assertThat(response.contentType()).startsWith("application/problem+json");
         JsonNode problem = response.json();
         assertThat(problem.path("type").asString()).isEqualTo("urn:kakunin:problem:ruleset-refused");
-        assertThat(problem.path("detail").asString()).contains(serving + " keeps serving").contains("sharing/nda.drl:" + line + ":");
+        assertThat(problem.path("detail").asString())
+                .contains(serving + " keeps serving")
+                .contains("sharing/nda.drl:" + line + ":");
         assertThat(problem.path("revision").asString()).isEqualTo(rules.revision());
         assertThat(problem.path("diagnostics")).isNotEmpty().allSatisfy(d -> {
             assertThat(d.path("file").asString()).isNotBlank();
@@ -121,8 +131,15 @@ class RulesetReloadTests {
         });
         assertThat(problem.path("diagnostics").get(0).path("file").asString()).isEqualTo("sharing/nda.drl");
         assertThat(problem.path("diagnostics").get(0).path("line").asInt()).isEqualTo(line);
-        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString()).isEqualTo(serving);
-        assertThat(http.get("/v1/rulesets").json().path("items").get(0).path("outcome").asString()).isEqualTo("REFUSED");
+        assertThat(http.get("/v1/rulesets/active").json().path("revision").asString())
+                .isEqualTo(serving);
+        assertThat(http.get("/v1/rulesets")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("outcome")
+                        .asString())
+                .isEqualTo("REFUSED");
     }
 
     @Test
@@ -139,15 +156,20 @@ class RulesetReloadTests {
     @Test
     void aServiceIsNotStartedOnAMissingDirectory() {
         assertThatThrownBy(() -> new RulesDirectoryStarter(work.resolve("does-not-exist")).start())
-                .rootCause().hasMessageContaining("does-not-exist is not a directory");
+                .rootCause()
+                .hasMessageContaining("does-not-exist is not a directory");
     }
 
     /** Starts the service on a path that may not exist. */
     private record RulesDirectoryStarter(Path path) {
         void start() {
             new org.springframework.boot.builder.SpringApplicationBuilder(io.kakunin.service.KakuninApplication.class)
-                    .run("--server.port=0", "--kakunin.rules.path=" + path, "--logging.level.root=OFF",
-                            "--spring.datasource.url=jdbc:h2:mem:missing;DB_CLOSE_DELAY=-1").close();
+                    .run(
+                            "--server.port=0",
+                            "--kakunin.rules.path=" + path,
+                            "--logging.level.root=OFF",
+                            "--spring.datasource.url=jdbc:h2:mem:missing;DB_CLOSE_DELAY=-1")
+                    .close();
         }
     }
 }

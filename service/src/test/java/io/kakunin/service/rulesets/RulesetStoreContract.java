@@ -1,5 +1,7 @@
 package io.kakunin.service.rulesets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.api.model.RulesetDiagnostic;
 import io.kakunin.api.model.RulesetEvent;
 import io.kakunin.api.model.RulesetEventOutcome;
@@ -8,7 +10,6 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.Http;
 import io.kakunin.service.TestKeys;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,15 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the ruleset store keeps and gives back, on each database the service supports: the
@@ -65,8 +62,12 @@ abstract class RulesetStoreContract {
                 .errorCount(outcome == RulesetEventOutcome.REFUSED ? 1 : 0)
                 .diagnostics(new ArrayList<>());
         if (outcome == RulesetEventOutcome.REFUSED) {
-            event.addDiagnosticsItem(new RulesetDiagnostic().file("product/policy.drl").line(40).column(5)
-                    .severity(RulesetDiagnostic.SeverityEnum.ERROR).message("mismatched input"));
+            event.addDiagnosticsItem(new RulesetDiagnostic()
+                    .file("product/policy.drl")
+                    .line(40)
+                    .column(5)
+                    .severity(RulesetDiagnostic.SeverityEnum.ERROR)
+                    .message("mismatched input"));
         }
         return event;
     }
@@ -77,11 +78,17 @@ abstract class RulesetStoreContract {
         // not by when the events were recorded. Microseconds, the precision both databases keep.
         Instant base = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
         for (int i = 0; i < 23; i++) {
-            store.record(event(base.plus(i / 4, ChronoUnit.SECONDS), UUID.randomUUID(),
+            store.record(event(
+                    base.plus(i / 4, ChronoUnit.SECONDS),
+                    UUID.randomUUID(),
                     i % 5 == 0 ? RulesetEventOutcome.REFUSED : RulesetEventOutcome.ACTIVATED));
         }
-        List<String> history = jdbc.queryForList("SELECT id FROM ruleset_event ORDER BY occurred_at DESC, id DESC", UUID.class)
-                .stream().map(UUID::toString).toList();
+        List<String> history =
+                jdbc
+                        .queryForList("SELECT id FROM ruleset_event ORDER BY occurred_at DESC, id DESC", UUID.class)
+                        .stream()
+                        .map(UUID::toString)
+                        .toList();
         assertThat(history).hasSizeGreaterThanOrEqualTo(24);
 
         List<String> seen = new ArrayList<>();
@@ -90,23 +97,30 @@ abstract class RulesetStoreContract {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = auditor().get("/v1/rulesets?limit=5" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = auditor()
+                    .get("/v1/rulesets?limit=5" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             for (JsonNode item : page.path("items")) {
                 seen.add(item.path("id").asString());
                 times.add(Instant.parse(item.path("occurredAt").asString()));
-                if (item.path("outcome").asString().equals("REFUSED") && item.path("source").asString().equals("/srv/kakunin/rules")) {
-                    assertThat(item.path("diagnostics").get(0).path("line").asInt()).isEqualTo(40);
+                if (item.path("outcome").asString().equals("REFUSED")
+                        && item.path("source").asString().equals("/srv/kakunin/rules")) {
+                    assertThat(item.path("diagnostics").get(0).path("line").asInt())
+                            .isEqualTo(40);
                     refusals++;
                 }
             }
             cursor = page.has("nextCursor") ? page.path("nextCursor").asString() : null;
             pages++;
             // An event recorded meanwhile is newer than every page already read: it shifts none of the next.
-            store.record(event(Instant.now().truncatedTo(ChronoUnit.MICROS), UUID.randomUUID(), RulesetEventOutcome.ACTIVATED));
+            store.record(event(
+                    Instant.now().truncatedTo(ChronoUnit.MICROS), UUID.randomUUID(), RulesetEventOutcome.ACTIVATED));
         } while (cursor != null && pages < 100);
 
         assertThat(seen).doesNotHaveDuplicates();
-        assertThat(seen).as("every event that was recorded before the first page, once, in order").containsExactlyElementsOf(history);
+        assertThat(seen)
+                .as("every event that was recorded before the first page, once, in order")
+                .containsExactlyElementsOf(history);
         assertThat(pages).isEqualTo((history.size() + 4) / 5);
         for (int i = 1; i < times.size(); i++) {
             assertThat(times.get(i)).as("event %d", i).isBeforeOrEqualTo(times.get(i - 1));
@@ -117,15 +131,32 @@ abstract class RulesetStoreContract {
 
     @Test
     void aCursorTheServiceDidNotGiveIsRefusedNamingIt() {
-        String uuidCursor = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString().getBytes());
-        ByteBuffer badNanos = ByteBuffer.allocate(28).putLong(0).putInt(1_000_000_000).putLong(1).putLong(1);
-        ByteBuffer farFuture = ByteBuffer.allocate(28).putLong(Long.MAX_VALUE).putInt(0).putLong(1).putLong(1);
-        for (String cursor : List.of("MDE5", uuidCursor, Base64.getUrlEncoder().withoutPadding().encodeToString(badNanos.array()),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(farFuture.array()), "AAAA%2BAAA", "a".repeat(101))) {
+        String uuidCursor = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(UUID.randomUUID().toString().getBytes());
+        ByteBuffer badNanos = ByteBuffer.allocate(28)
+                .putLong(0)
+                .putInt(1_000_000_000)
+                .putLong(1)
+                .putLong(1);
+        ByteBuffer farFuture = ByteBuffer.allocate(28)
+                .putLong(Long.MAX_VALUE)
+                .putInt(0)
+                .putLong(1)
+                .putLong(1);
+        for (String cursor : List.of(
+                "MDE5",
+                uuidCursor,
+                Base64.getUrlEncoder().withoutPadding().encodeToString(badNanos.array()),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(farFuture.array()),
+                "AAAA%2BAAA",
+                "a".repeat(101))) {
             Http.Response response = auditor().get("/v1/rulesets?cursor=" + cursor);
             assertThat(response.status()).as(cursor).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
-            assertThat(response.json().path("errors").get(0).path("pointer").asString()).as(cursor).isEqualTo("cursor");
+            assertThat(response.json().path("errors").get(0).path("pointer").asString())
+                    .as(cursor)
+                    .isEqualTo("cursor");
         }
     }
 
@@ -137,7 +168,8 @@ abstract class RulesetStoreContract {
     void aRevisionWithAFileOverTheRequestStringLimitIsStoredAndLoadedAgain() {
         RulesetFiles builtIn = RulesetFiles.builtIn(getClass().getClassLoader());
         String policy = new String(builtIn.files().get(POLICY), StandardCharsets.UTF_8);
-        byte[] large = (policy + "\n// " + "An officer's long note. ".repeat(13_000) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] large =
+                (policy + "\n// " + "An officer's long note. ".repeat(13_000) + "\n").getBytes(StandardCharsets.UTF_8);
         assertThat(large.length).isGreaterThan(300_000);
         Ruleset ruleset = Ruleset.compile(builtIn.with(POLICY, large), "/srv/kakunin/rules");
 
@@ -149,6 +181,7 @@ abstract class RulesetStoreContract {
         assertThat(stored.source()).isEqualTo("/srv/kakunin/rules");
         // The revision's verdicts can be re-evaluated: it compiles again from the store.
         assertThat(active.compiled(ruleset.revision()).map(Ruleset::revision)).contains(ruleset.revision());
-        assertThat(active.texts(ruleset.revision()).map(io.kakunin.kb.RulesetTexts::revision)).contains(ruleset.revision());
+        assertThat(active.texts(ruleset.revision()).map(io.kakunin.kb.RulesetTexts::revision))
+                .contains(ruleset.revision());
     }
 }

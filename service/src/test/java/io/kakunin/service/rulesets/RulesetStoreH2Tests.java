@@ -8,5 +8,4 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @DirtiesContext
-class RulesetStoreH2Tests extends RulesetStoreContract {
-}
+class RulesetStoreH2Tests extends RulesetStoreContract {}

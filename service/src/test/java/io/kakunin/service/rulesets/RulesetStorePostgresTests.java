@@ -1,7 +1,6 @@
 package io.kakunin.service.rulesets;
 
 import io.kakunin.service.storage.Postgres;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;

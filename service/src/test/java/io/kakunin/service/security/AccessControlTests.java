@@ -1,9 +1,10 @@
 package io.kakunin.service.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.service.Http;
 import io.kakunin.service.TestKeys;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,10 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Who may do what: every endpoint of the contract called without credentials, and with a key of
@@ -71,11 +68,22 @@ class AccessControlTests {
         if (assessmentId != null) {
             return;
         }
-        assessment = Files.readString(Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
-        review = Files.readString(Fixtures.root().resolve(
-                "information-sharing/is-clean-de-identified-indicators-between-specialized-organizations-share-without-consent/request.json"));
-        assessmentId = http(TestKeys.SUBMITTER_A).postJson("/v1/assessments", assessment).json().path("id").asString();
-        reviewId = http(TestKeys.SUBMITTER_A).postJson("/v1/sharing-reviews", review).json().path("id").asString();
+        assessment = Files.readString(
+                Fixtures.root().resolve("product-security/ps-4.2-shared-default-password-fails/request.json"));
+        review = Files.readString(
+                Fixtures.root()
+                        .resolve(
+                                "information-sharing/is-clean-de-identified-indicators-between-specialized-organizations-share-without-consent/request.json"));
+        assessmentId = http(TestKeys.SUBMITTER_A)
+                .postJson("/v1/assessments", assessment)
+                .json()
+                .path("id")
+                .asString();
+        reviewId = http(TestKeys.SUBMITTER_A)
+                .postJson("/v1/sharing-reviews", review)
+                .json()
+                .path("id")
+                .asString();
     }
 
     private Http http(String key) {
@@ -86,7 +94,11 @@ class AccessControlTests {
         records();
         return List.of(
                 new Call("POST", "/v1/assessments", assessment, Set.of("SUBMITTER")),
-                new Call("POST", "/v1/assessments:batch", assessment.replaceAll("\\s*\\n\\s*", " ") + "\n", "application/x-ndjson",
+                new Call(
+                        "POST",
+                        "/v1/assessments:batch",
+                        assessment.replaceAll("\\s*\\n\\s*", " ") + "\n",
+                        "application/x-ndjson",
                         Set.of("SUBMITTER")),
                 new Call("GET", "/v1/assessments", null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/assessments/" + assessmentId, null, Set.of("SUBMITTER", "AUDITOR")),
@@ -95,10 +107,17 @@ class AccessControlTests {
                 new Call("GET", "/v1/sharing-reviews", null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/sharing-reviews/" + reviewId, null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/recommendations", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
-                new Call("GET", "/v1/recommendations/PS-4.2", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                new Call(
+                        "GET",
+                        "/v1/recommendations/PS-4.2",
+                        null,
+                        Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
                 new Call("GET", "/v1/rulesets/active", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
                 new Call("GET", "/v1/rulesets", null, Set.of("AUDITOR", "RULE_ADMIN")),
-                new Call("POST", "/v1/rulesets/validate", "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}",
+                new Call(
+                        "POST",
+                        "/v1/rulesets/validate",
+                        "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}",
                         Set.of("RULE_ADMIN")),
                 new Call("POST", "/v1/rulesets/reload", null, Set.of("RULE_ADMIN")),
                 new Call("GET", "/v1/api-keys", null, Set.of("ADMIN")),
@@ -120,8 +139,12 @@ class AccessControlTests {
     @ParameterizedTest(name = "{0} as {1}")
     @MethodSource("matrix")
     void everyEndpointForEveryRole(Call call, String role) {
-        Http.Response response = http(NONE.equals(role) ? null : KEYS.get(role)).send(call.method(), call.path(),
-                call.contentType(), call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8));
+        Http.Response response = http(NONE.equals(role) ? null : KEYS.get(role))
+                .send(
+                        call.method(),
+                        call.path(),
+                        call.contentType(),
+                        call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8));
         if (NONE.equals(role)) {
             assertThat(response.status()).as(response.body()).isEqualTo(401);
             assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:unauthorized");
@@ -129,7 +152,10 @@ class AccessControlTests {
         } else if (call.roles().contains(role)) {
             assertThat(response.status()).as(response.body()).isNotIn(401, 403).isLessThan(500);
             if (call.path().endsWith(":batch")) {
-                assertThat(response.body()).as("every line stored").contains("\"status\":201").doesNotContain("\"problem\"");
+                assertThat(response.body())
+                        .as("every line stored")
+                        .contains("\"status\":201")
+                        .doesNotContain("\"problem\"");
             }
         } else {
             assertThat(response.status()).as(response.body()).isEqualTo(403);
@@ -143,20 +169,34 @@ class AccessControlTests {
     void aSubmitterSeesOnlyWhatItsOwnKeyCreated() {
         Http a = http(TestKeys.SUBMITTER_A);
         Http b = http(TestKeys.SUBMITTER_B);
-        String mine = b.postJson("/v1/assessments", assessment).json().path("id").asString();
+        String mine =
+                b.postJson("/v1/assessments", assessment).json().path("id").asString();
 
         Http.Response other = b.get("/v1/assessments/" + assessmentId);
         assertThat(other.status()).as("not 403: existence does not leak").isEqualTo(404);
-        assertThat(other.body()).isEqualTo(b.get("/v1/assessments/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69").body()
-                .replace("01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", assessmentId));
+        assertThat(other.body())
+                .isEqualTo(b.get("/v1/assessments/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69")
+                        .body()
+                        .replace("01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", assessmentId));
         assertThat(b.get("/v1/sharing-reviews/" + reviewId).status()).isEqualTo(404);
         assertThat(b.get("/v1/assessments/" + mine).status()).isEqualTo(200);
 
-        assertThat(ids(b.get("/v1/assessments?limit=200").json())).contains(mine).doesNotContain(assessmentId);
-        assertThat(ids(a.get("/v1/assessments?limit=200").json())).contains(assessmentId).doesNotContain(mine);
-        assertThat(ids(http(TestKeys.AUDITOR).get("/v1/assessments?limit=200").json())).contains(assessmentId, mine);
-        assertThat(http(TestKeys.AUDITOR).get("/v1/assessments/" + mine).status()).isEqualTo(200);
-        assertThat(http(TestKeys.AUDITOR).get("/v1/assessments/" + mine).json().path("id").asString()).isEqualTo(mine);
+        assertThat(ids(b.get("/v1/assessments?limit=200").json()))
+                .contains(mine)
+                .doesNotContain(assessmentId);
+        assertThat(ids(a.get("/v1/assessments?limit=200").json()))
+                .contains(assessmentId)
+                .doesNotContain(mine);
+        assertThat(ids(http(TestKeys.AUDITOR).get("/v1/assessments?limit=200").json()))
+                .contains(assessmentId, mine);
+        assertThat(http(TestKeys.AUDITOR).get("/v1/assessments/" + mine).status())
+                .isEqualTo(200);
+        assertThat(http(TestKeys.AUDITOR)
+                        .get("/v1/assessments/" + mine)
+                        .json()
+                        .path("id")
+                        .asString())
+                .isEqualTo(mine);
     }
 
     private static List<String> ids(JsonNode page) {
@@ -168,7 +208,8 @@ class AccessControlTests {
     @Test
     void aKeyCreatedByAnAdministratorWorksUntilItIsRevoked() {
         Http admin = http(TestKeys.ALL); // an administrator that holds the roles it grants
-        Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"ERP integration\",\"roles\":[\"SUBMITTER\",\"AUDITOR\"]}");
+        Http.Response created =
+                admin.postJson("/v1/api-keys", "{\"name\":\"ERP integration\",\"roles\":[\"SUBMITTER\",\"AUDITOR\"]}");
         assertThat(created.status()).isEqualTo(201);
         String key = created.json().path("key").asString();
         String id = created.json().path("apiKey").path("id").asString();
@@ -183,15 +224,25 @@ class AccessControlTests {
         Http holder = http(key);
         Http.Response made = holder.postJson("/v1/assessments", assessment);
         assertThat(made.status()).isEqualTo(201);
-        assertThat(holder.get("/v1/assessments?limit=1").json().path("items").get(0).path("caller").asString()).isEqualTo("key:" + id);
+        assertThat(holder.get("/v1/assessments?limit=1")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("caller")
+                        .asString())
+                .isEqualTo("key:" + id);
 
-        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null).status()).isEqualTo(204);
+        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null).status())
+                .isEqualTo(204);
         Http.Response refused = holder.get("/v1/assessments");
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.json().path("detail").asString()).contains("not valid, or it was revoked");
-        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null, "Accept", "application/json").status())
-                .as("revoking twice is fine, also from a client that accepts JSON as every client does").isEqualTo(204);
-        assertThat(admin.get("/v1/api-keys").json().path("items").findValues("revokedAt")).isNotEmpty();
+        assertThat(admin.send("DELETE", "/v1/api-keys/" + id, null, null, "Accept", "application/json")
+                        .status())
+                .as("revoking twice is fine, also from a client that accepts JSON as every client does")
+                .isEqualTo(204);
+        assertThat(admin.get("/v1/api-keys").json().path("items").findValues("revokedAt"))
+                .isNotEmpty();
     }
 
     /**
@@ -203,27 +254,54 @@ class AccessControlTests {
     void anAdministratorGrantsOnlyRolesItHolds() {
         Http admin = http(TestKeys.ADMIN);
         int keys = admin.get("/v1/api-keys").json().path("items").size();
-        for (String roles : List.of("[\"RULE_ADMIN\"]", "[\"ADMIN\",\"RULE_ADMIN\"]", "[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]")) {
+        for (String roles : List.of(
+                "[\"RULE_ADMIN\"]",
+                "[\"ADMIN\",\"RULE_ADMIN\"]",
+                "[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]")) {
             Http.Response refused = admin.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":" + roles + "}");
             assertThat(refused.status()).as(roles + ": " + refused.body()).isEqualTo(403);
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(refused.json().path("type").asString()).isEqualTo("urn:kakunin:problem:forbidden");
-            assertThat(refused.json().path("detail").asString()).as(roles)
-                    .contains("can grant only roles it holds").contains("RULE_ADMIN").endsWith("(their roles: ADMIN).");
+            assertThat(refused.json().path("detail").asString())
+                    .as(roles)
+                    .contains("can grant only roles it holds")
+                    .contains("RULE_ADMIN")
+                    .endsWith("(their roles: ADMIN).");
             assertThat(refused.body()).doesNotContain("\"key\"");
         }
         assertThat(admin.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":[\"SUBMITTER\",\"ADMIN\"]}")
-                .json().path("detail").asString()).contains("do not hold SUBMITTER (").doesNotContain("AUDITOR");
-        assertThat(admin.get("/v1/api-keys").json().path("items").size()).as("nothing stored").isEqualTo(keys);
+                        .json()
+                        .path("detail")
+                        .asString())
+                .contains("do not hold SUBMITTER (")
+                .doesNotContain("AUDITOR");
+        assertThat(admin.get("/v1/api-keys").json().path("items").size())
+                .as("nothing stored")
+                .isEqualTo(keys);
 
-        Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"second administrator\",\"roles\":[\"ADMIN\"]}");
+        Http.Response created =
+                admin.postJson("/v1/api-keys", "{\"name\":\"second administrator\",\"roles\":[\"ADMIN\"]}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Http second = http(created.json().path("key").asString());
-        assertThat(second.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":[\"AUDITOR\"]}").status())
-                .as("nor can the key it made").isEqualTo(403);
-        assertThat(http(TestKeys.ALL).postJson("/v1/api-keys", "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}").status())
-                .as("a key with every role grants any").isEqualTo(201);
-        assertThat(admin.send("DELETE", "/v1/api-keys/" + created.json().path("apiKey").path("id").asString(), null, null).status())
+        assertThat(second.postJson("/v1/api-keys", "{\"name\":\"escalation\",\"roles\":[\"AUDITOR\"]}")
+                        .status())
+                .as("nor can the key it made")
+                .isEqualTo(403);
+        assertThat(http(TestKeys.ALL)
+                        .postJson("/v1/api-keys", "{\"name\":\"rules\",\"roles\":[\"RULE_ADMIN\"]}")
+                        .status())
+                .as("a key with every role grants any")
+                .isEqualTo(201);
+        assertThat(admin.send(
+                                "DELETE",
+                                "/v1/api-keys/"
+                                        + created.json()
+                                                .path("apiKey")
+                                                .path("id")
+                                                .asString(),
+                                null,
+                                null)
+                        .status())
                 .isEqualTo(204);
     }
 
@@ -248,8 +326,15 @@ class AccessControlTests {
         assertThat(anonymous.path("status").asString()).isEqualTo("UP");
         assertThat(anonymous.has("components")).isFalse();
         JsonNode ruleAdmin = http(TestKeys.RULE_ADMIN).get("/actuator/health").json();
-        assertThat(ruleAdmin.path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
-        assertThat(http(TestKeys.SUBMITTER_A).get("/actuator/health").json().has("components")).isFalse();
+        assertThat(ruleAdmin
+                        .path("components")
+                        .path("rules")
+                        .path("details")
+                        .path("revision")
+                        .asString())
+                .startsWith("sha256:");
+        assertThat(http(TestKeys.SUBMITTER_A).get("/actuator/health").json().has("components"))
+                .isFalse();
     }
 
     /** The health details of the role matrix: RULE_ADMIN, AUDITOR and ADMIN see them; SUBMITTER and anonymous callers see the status only. */
@@ -263,7 +348,12 @@ class AccessControlTests {
         boolean details = Set.of("RULE_ADMIN", "AUDITOR", "ADMIN").contains(role);
         assertThat(health.has("components")).as("details for %s", role).isEqualTo(details);
         if (details) {
-            assertThat(health.path("components").path("rules").path("details").path("revision").asString()).startsWith("sha256:");
+            assertThat(health.path("components")
+                            .path("rules")
+                            .path("details")
+                            .path("revision")
+                            .asString())
+                    .startsWith("sha256:");
         }
     }
 
@@ -284,20 +374,31 @@ class AccessControlTests {
             Http.Response health = caller.get("/actuator/health");
             assertThat(health.status()).as(health.body()).isEqualTo(200);
             assertThat(health.json().path("status").asString()).isEqualTo("UP");
-            assertThat(health.json().has("components")).as("anonymous: no details").isFalse();
+            assertThat(health.json().has("components"))
+                    .as("anonymous: no details")
+                    .isFalse();
             assertThat(caller.get("/actuator/health/liveness").status()).isEqualTo(200);
             assertThat(caller.get("/v3/api-docs").status()).isEqualTo(200);
             assertThat(caller.get("/v1/recommendations").status()).isEqualTo(401);
         }
         Http.Response both = http(TestKeys.AUDITOR).get("/actuator/health", "Authorization", "Bearer x.y.z");
         assertThat(both.status()).as(both.body()).isEqualTo(200);
-        assertThat(http(TestKeys.AUDITOR).get("/v1/recommendations", "Authorization", "Bearer x.y.z").status()).isEqualTo(401);
+        assertThat(http(TestKeys.AUDITOR)
+                        .get("/v1/recommendations", "Authorization", "Bearer x.y.z")
+                        .status())
+                .isEqualTo(401);
 
         Http admin = http(TestKeys.ALL);
         Http.Response created = admin.postJson("/v1/api-keys", "{\"name\":\"soon revoked\",\"roles\":[\"AUDITOR\"]}");
         String key = created.json().path("key").asString();
-        assertThat(http(key).get("/actuator/health").json().has("components")).as("a valid key still counts").isTrue();
-        admin.send("DELETE", "/v1/api-keys/" + created.json().path("apiKey").path("id").asString(), null, null);
+        assertThat(http(key).get("/actuator/health").json().has("components"))
+                .as("a valid key still counts")
+                .isTrue();
+        admin.send(
+                "DELETE",
+                "/v1/api-keys/" + created.json().path("apiKey").path("id").asString(),
+                null,
+                null);
         Http.Response revoked = http(key).get("/actuator/health");
         assertThat(revoked.status()).isEqualTo(200);
         assertThat(revoked.json().has("components")).isFalse();

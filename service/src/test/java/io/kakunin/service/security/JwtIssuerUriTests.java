@@ -1,8 +1,7 @@
 package io.kakunin.service.security;
 
-import io.kakunin.service.Http;
-import io.kakunin.service.KakuninApplication;
-import io.kakunin.service.RulesDirectory;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -12,7 +11,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-
+import io.kakunin.service.Http;
+import io.kakunin.service.KakuninApplication;
+import io.kakunin.service.RulesDirectory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -23,15 +24,11 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.function.UnaryOperator;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tokens configured by issuer URI alone (keys found through the issuer's discovery document,
@@ -55,8 +52,12 @@ class JwtIssuerUriTests {
         keys = generator.generateKeyPair();
         identityProvider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         issuer = "http://127.0.0.1:" + identityProvider.getAddress().getPort();
-        String jwks = new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID("k1").build()).toString();
-        String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\",\"subject_types_supported\":[\"public\"],"
+        String jwks = new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic())
+                        .keyID("k1")
+                        .build())
+                .toString();
+        String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer
+                + "/jwks\",\"subject_types_supported\":[\"public\"],"
                 + "\"response_types_supported\":[\"code\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
         serve("/.well-known/openid-configuration", discovery);
         serve("/jwks", jwks);
@@ -86,7 +87,9 @@ class JwtIssuerUriTests {
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--logging.level.root=WARN",
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--server.port=0",
+                "--logging.level.root=WARN",
                 "--spring.datasource.url=jdbc:h2:mem:jwt-uri-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer));
         args.addAll(List.of(extra));
@@ -95,9 +98,16 @@ class JwtIssuerUriTests {
 
     private static int status(UnaryOperator<JWTClaimsSet.Builder> change) throws Exception {
         Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).subject("alice")
-                .claim("roles", List.of("AUDITOR")).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), change.apply(claims).build());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(AUDIENCE)
+                .subject("alice")
+                .claim("roles", List.of("AUDITOR"))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)));
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+                change.apply(claims).build());
         jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
         Http.Response answer = http.get("/v1/assessments", "Authorization", "Bearer " + jwt.serialize());
         if (answer.status() == 401) {
@@ -109,18 +119,25 @@ class JwtIssuerUriTests {
     @Test
     void everyClaimIsCheckedAsWithAPublicKey() throws Exception {
         assertThat(status(c -> c)).isEqualTo(200);
-        assertThat(status(c -> c.issuer("https://other.example"))).as("another issuer").isEqualTo(401);
+        assertThat(status(c -> c.issuer("https://other.example")))
+                .as("another issuer")
+                .isEqualTo(401);
         assertThat(status(c -> c.issuer(null))).as("no issuer").isEqualTo(401);
         assertThat(status(c -> c.audience("other"))).as("another audience").isEqualTo(401);
         assertThat(status(c -> c.audience((String) null))).as("no audience").isEqualTo(401);
         assertThat(status(c -> c.expirationTime(null))).as("no expiry").isEqualTo(401);
         assertThat(status(c -> c.subject(null))).as("no subject").isEqualTo(401);
-        assertThat(status(c -> c.claim("roles", List.of("auditor")))).as("a case-folded role").isEqualTo(403);
+        assertThat(status(c -> c.claim("roles", List.of("auditor"))))
+                .as("a case-folded role")
+                .isEqualTo(403);
     }
 
     @Test
     void anIssuerThatContradictsTheIssuerUriStopsTheStart() {
-        assertThatThrownBy(() -> run("--kakunin.security.jwt.audience=" + AUDIENCE, "--kakunin.security.jwt.issuer=https://other.example").close())
+        assertThatThrownBy(() -> run(
+                                "--kakunin.security.jwt.audience=" + AUDIENCE,
+                                "--kakunin.security.jwt.issuer=https://other.example")
+                        .close())
                 .hasStackTraceContaining("name different issuers");
     }
 }

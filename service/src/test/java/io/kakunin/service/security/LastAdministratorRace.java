@@ -1,8 +1,9 @@
 package io.kakunin.service.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kakunin.api.model.Role;
 import io.kakunin.service.web.ApiProblem;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,12 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The last administrator key survives two administrators revoking each other's key at the same
@@ -54,9 +52,14 @@ abstract class LastAdministratorRace {
                 Future<Boolean> one = threads.submit(() -> revoked(together, first));
                 Future<Boolean> two = threads.submit(() -> revoked(together, second));
                 List<Boolean> outcomes = List.of(one.get(30, TimeUnit.SECONDS), two.get(30, TimeUnit.SECONDS));
-                assertThat(outcomes).as("round %d: exactly one revocation succeeds", round).containsExactlyInAnyOrder(true, false);
+                assertThat(outcomes)
+                        .as("round %d: exactly one revocation succeeds", round)
+                        .containsExactlyInAnyOrder(true, false);
                 List<UUID> left = activeAdministrators();
-                assertThat(left).as("round %d: one administrator key is left", round).hasSize(1).containsAnyOf(a, b);
+                assertThat(left)
+                        .as("round %d: one administrator key is left", round)
+                        .hasSize(1)
+                        .containsAnyOf(a, b);
                 a = left.get(0);
                 b = administrator("race " + round);
             }

@@ -8,5 +8,4 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest
 @ActiveProfiles("test")
 @DirtiesContext
-class LastAdministratorRaceTests extends LastAdministratorRace {
-}
+class LastAdministratorRaceTests extends LastAdministratorRace {}

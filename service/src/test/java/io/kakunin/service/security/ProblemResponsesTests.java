@@ -1,14 +1,15 @@
 package io.kakunin.service.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
 import io.kakunin.service.JsonConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.ProblemShape;
 import io.kakunin.service.web.Problems;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,12 +29,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /**
  * Security's refusals (401, 403, a request the firewall refuses) in the one problem shape, in a
@@ -43,8 +40,13 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * tested over HTTP by {@code AccessControlTests} and {@code ProblemShapeTests}).
  */
 @WebMvcTest(controllers = ProblemResponsesTests.Guarded.class)
-@Import({ProblemResponsesTests.Guarded.class, ProblemResponsesTests.Chain.class, ProblemResponses.class, Problems.class,
-        JsonConfiguration.class})
+@Import({
+    ProblemResponsesTests.Guarded.class,
+    ProblemResponsesTests.Chain.class,
+    ProblemResponses.class,
+    Problems.class,
+    JsonConfiguration.class
+})
 @EnableConfigurationProperties(KakuninProperties.class)
 class ProblemResponsesTests {
 
@@ -69,7 +71,8 @@ class ProblemResponsesTests {
         SecurityFilterChain chain(HttpSecurity http, ProblemResponses problems) throws Exception {
             return http.csrf(c -> c.disable())
                     .httpBasic(b -> b.authenticationEntryPoint(problems::unauthorized))
-                    .exceptionHandling(e -> e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
+                    .exceptionHandling(e ->
+                            e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
                     .authorizeHttpRequests(a -> a.anyRequest().hasRole("ADMIN"))
                     .build();
         }
@@ -81,7 +84,10 @@ class ProblemResponsesTests {
 
         @Bean
         UserDetailsService users() {
-            return new InMemoryUserDetailsManager(User.withUsername("auditor").password("{noop}secret").roles("AUDITOR").build());
+            return new InMemoryUserDetailsManager(User.withUsername("auditor")
+                    .password("{noop}secret")
+                    .roles("AUDITOR")
+                    .build());
         }
     }
 

@@ -1,9 +1,11 @@
 package io.kakunin.service.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kakunin.service.Http;
 import io.kakunin.service.KakuninApplication;
 import io.kakunin.service.TestKeys;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -14,16 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A 201 means committed: the service process is killed (SIGKILL, no shutdown of any kind)
@@ -48,7 +45,9 @@ class DurabilityTests {
     @Test
     void noAcknowledgedAssessmentIsLostOnPostgreSql() throws Exception {
         String url = Postgres.newDatabase();
-        killWhileSubmittingAndCheck(List.of("--spring.datasource.url=" + url, "--spring.datasource.username=" + Postgres.user(),
+        killWhileSubmittingAndCheck(List.of(
+                "--spring.datasource.url=" + url,
+                "--spring.datasource.username=" + Postgres.user(),
                 "--spring.datasource.password=" + Postgres.password()));
     }
 
@@ -64,8 +63,8 @@ class DurabilityTests {
             Thread t = new Thread(() -> {
                 int n = 0;
                 while (sending.get()) {
-                    String body = "{\"organization\":{\"id\":\"client-" + client + "\"},\"products\":[{\"id\":\"p" + (n++)
-                            + "\",\"defaultPasswordPolicy\":\"SHARED\"}]}";
+                    String body = "{\"organization\":{\"id\":\"client-" + client + "\"},\"products\":[{\"id\":\"p"
+                            + (n++) + "\",\"defaultPasswordPolicy\":\"SHARED\"}]}";
                     try {
                         Http.Response r = http.postJson("/v1/assessments", body);
                         if (r.status() == 201) {
@@ -80,15 +79,21 @@ class DurabilityTests {
             t.start();
             clients.add(t);
         }
-        await("assessments acknowledged before the kill").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+        await("assessments acknowledged before the kill")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> acknowledged.size() >= ACKNOWLEDGED_BEFORE_KILL);
         first.kill();
-        await("every client to meet the killed service").atMost(Duration.ofSeconds(60)).until(() -> failedAfterKill.get() >= CLIENTS);
+        await("every client to meet the killed service")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> failedAfterKill.get() >= CLIENTS);
         sending.set(false);
         for (Thread t : clients) {
             t.join();
         }
-        assertThat(acknowledged.size()).as("assessments acknowledged before the kill").isGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
+        assertThat(acknowledged.size())
+                .as("assessments acknowledged before the kill")
+                .isGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
 
         Service second = Service.start(work, database);
         try {
@@ -100,9 +105,12 @@ class DurabilityTests {
                     lost.add(ack.getKey() + " -> " + fetched.status());
                 }
             }
-            System.out.printf("[measure] %d acknowledged before SIGKILL, %d lost, %d requests cut off by the kill%n",
+            System.out.printf(
+                    "[measure] %d acknowledged before SIGKILL, %d lost, %d requests cut off by the kill%n",
                     acknowledged.size(), lost.size(), failedAfterKill.get());
-            assertThat(lost).as("acknowledged assessments missing or changed after the kill").isEmpty();
+            assertThat(lost)
+                    .as("acknowledged assessments missing or changed after the kill")
+                    .isEmpty();
         } finally {
             second.kill();
         }
@@ -116,25 +124,38 @@ class DurabilityTests {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"), KakuninApplication.class.getName(),
-                    "--server.port=" + port, "--logging.level.root=WARN"));
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    KakuninApplication.class.getName(),
+                    "--server.port=" + port,
+                    "--logging.level.root=WARN"));
             command.addAll(database);
             command.addAll(TestKeys.arguments());
-            Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workingDirectory.resolve("service.log").toFile())).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            workingDirectory.resolve("service.log").toFile()))
+                    .start();
             Http http = new Http(port).as(null);
             try {
-                await("the service to start").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited; see " + workingDirectory.resolve("service.log"));
-                    }
-                    try {
-                        return http.get("/actuator/health").status() == 200;
-                    } catch (RuntimeException e) {
-                        return false; // not listening yet
-                    }
-                });
+                await("the service to start")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException(
+                                        "the service exited; see " + workingDirectory.resolve("service.log"));
+                            }
+                            try {
+                                return http.get("/actuator/health").status() == 200;
+                            } catch (RuntimeException e) {
+                                return false; // not listening yet
+                            }
+                        });
             } catch (ConditionTimeoutException e) {
                 process.destroyForcibly();
                 throw new IllegalStateException("the service did not start within 120 s");

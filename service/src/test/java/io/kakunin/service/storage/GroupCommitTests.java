@@ -1,8 +1,12 @@
 package io.kakunin.service.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
 import io.kakunin.service.Http;
 import io.kakunin.service.assessments.FailingAssessmentStore;
-
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,18 +27,15 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The group-commit writer under faults: a write that throws anything, an {@link Error}
  * included, fails its own group's requests and no other, and the writer goes on serving; no
  * request waits for the store longer than the commit timeout, and the answer says whether the
  * record may have been stored. The fault is injected through the container, in the real store.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "kakunin.storage.commit-timeout=3s")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "kakunin.storage.commit-timeout=3s")
 @ActiveProfiles("test")
 class GroupCommitTests {
 
@@ -43,8 +43,8 @@ class GroupCommitTests {
     static class FaultInjection {
         @Bean
         @Primary
-        FailingAssessmentStore failingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency,
-                                                      TransactionTemplate transaction) {
+        FailingAssessmentStore failingAssessmentStore(
+                NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
             return new FailingAssessmentStore(sql, idempotency, transaction);
         }
     }
@@ -71,22 +71,30 @@ class GroupCommitTests {
     }
 
     private static String assessment(String organization) {
-        return "{\"organization\":{\"id\":\"" + organization + "\"},\"products\":[{\"id\":\"cam\",\"defaultPasswordPolicy\":\"SHARED\"}]}";
+        return "{\"organization\":{\"id\":\"" + organization
+                + "\"},\"products\":[{\"id\":\"cam\",\"defaultPasswordPolicy\":\"SHARED\"}]}";
     }
 
     private int stored(String organization) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);
     }
 
     /** A marker row a write leaves, to see whether its transaction was committed. */
     private Runnable mark(String key) {
-        return () -> jdbc.update("INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
-                + "VALUES ('group-commit-test', 'mark', ?, 'sha256:0', ?, CURRENT_TIMESTAMP)", key, UUID.randomUUID());
+        return () -> jdbc.update(
+                "INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
+                        + "VALUES ('group-commit-test', 'mark', ?, 'sha256:0', ?, CURRENT_TIMESTAMP)",
+                key,
+                UUID.randomUUID());
     }
 
     private boolean marked(String key) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM idempotency_key WHERE operation = 'mark' AND idempotency_key = ?", Integer.class,
-                key) == 1;
+        return jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM idempotency_key WHERE operation = 'mark' AND idempotency_key = ?",
+                        Integer.class,
+                        key)
+                == 1;
     }
 
     /** Holds the writer inside a write of its own until released; returns once the writer is held. */
@@ -107,7 +115,9 @@ class GroupCommitTests {
                 // This request's own answer (503 once it waited the timeout) is not what is tested.
             }
         });
-        assertThat(held.await(30, TimeUnit.SECONDS)).as("the writer took the holding write").isTrue();
+        assertThat(held.await(30, TimeUnit.SECONDS))
+                .as("the writer took the holding write")
+                .isTrue();
         return release;
     }
 
@@ -139,17 +149,25 @@ class GroupCommitTests {
         CountDownLatch release = holdTheWriter();
         try {
             // Both wait behind the held write, so the writer takes them as one group.
-            breaking = CompletableFuture.supplyAsync(() -> catchThrowable(() -> commits.commit(() -> {
-                throw injected;
-            })), callers);
-            sharing = CompletableFuture.supplyAsync(() -> catchThrowable(() -> commits.commit(mark(innocent))), callers);
+            breaking = CompletableFuture.supplyAsync(
+                    () -> catchThrowable(() -> commits.commit(() -> {
+                        throw injected;
+                    })),
+                    callers);
+            sharing =
+                    CompletableFuture.supplyAsync(() -> catchThrowable(() -> commits.commit(mark(innocent))), callers);
             await().atMost(Duration.ofSeconds(2)).until(() -> commits.waiting() == 2);
         } finally {
             release.countDown();
         }
         assertThat(breaking.get(10, TimeUnit.SECONDS)).cause().isSameAs(injected);
-        assertThat(sharing.get(10, TimeUnit.SECONDS)).as("the other write of the failed group").cause().isSameAs(injected);
-        assertThat(marked(innocent)).as("the failed group's transaction was rolled back").isFalse();
+        assertThat(sharing.get(10, TimeUnit.SECONDS))
+                .as("the other write of the failed group")
+                .cause()
+                .isSameAs(injected);
+        assertThat(marked(innocent))
+                .as("the failed group's transaction was rolled back")
+                .isFalse();
 
         commits.commit(mark(later));
         assertThat(marked(later)).as("the writer goes on").isTrue();
@@ -175,7 +193,9 @@ class GroupCommitTests {
 
         Http.Response created = http.postJson("/v1/assessments", assessment(organization));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(stored(organization)).as("the withdrawn write was never made").isEqualTo(1);
+        assertThat(stored(organization))
+                .as("the withdrawn write was never made")
+                .isEqualTo(1);
     }
 
     @Test

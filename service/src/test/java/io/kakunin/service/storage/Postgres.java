@@ -1,7 +1,6 @@
 package io.kakunin.service.storage;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -19,8 +18,7 @@ public final class Postgres {
     private static EmbeddedPostgres server;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    private Postgres() {
-    }
+    private Postgres() {}
 
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
@@ -42,8 +40,10 @@ public final class Postgres {
 
     /** Creates an empty database and returns its JDBC URL. */
     public static String newDatabase() {
-        String name = "kakunin_" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        String name = "kakunin_" + DATABASES.incrementAndGet() + "_"
+                + ProcessHandle.current().pid();
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);

@@ -1,15 +1,14 @@
 package io.kakunin.service.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class IdsTests {
 
@@ -20,7 +19,8 @@ class IdsTests {
         assertThat(earlier.version()).isEqualTo(7);
         assertThat(earlier.variant()).isEqualTo(2);
         assertThat(earlier.toString()).isLessThan(later.toString());
-        assertThat(earlier.getMostSignificantBits() >>> 16).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(earlier.getMostSignificantBits() >>> 16)
+                .isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     }
 
     @Test

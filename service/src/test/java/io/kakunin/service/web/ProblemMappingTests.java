@@ -1,5 +1,10 @@
 package io.kakunin.service.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Problem;
 import io.kakunin.api.model.SharingReviewRequest;
@@ -7,14 +12,11 @@ import io.kakunin.service.JsonConfiguration;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.ProblemShape;
 import io.kakunin.service.sharing.VictimProfilePrivacy;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.validation.Valid;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,14 +34,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
  * How each refusal is mapped to its problem, in a Spring MVC slice: the problem handler, the error
@@ -47,7 +43,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * problem factory, and no server, database or ruleset. The requests come to a controller of this
  * test that takes the contract's own request bodies and throws what the service's code throws.
  */
-@WebMvcTest(controllers = {ProblemMappingTests.Stimuli.class, ProblemErrorController.class},
+@WebMvcTest(
+        controllers = {ProblemMappingTests.Stimuli.class, ProblemErrorController.class},
         properties = "kakunin.limits.max-body-size=2KB")
 @Import({ProblemMappingTests.Stimuli.class, Problems.class, JsonConfiguration.class, VictimProfilePrivacy.class})
 @EnableConfigurationProperties(KakuninProperties.class)
@@ -65,12 +62,10 @@ class ProblemMappingTests {
     static class Stimuli {
 
         @PostMapping(path = "/stimuli/assessment", consumes = MediaType.APPLICATION_JSON_VALUE)
-        void assessment(@Valid @RequestBody AssessmentRequest request) {
-        }
+        void assessment(@Valid @RequestBody AssessmentRequest request) {}
 
         @PostMapping(path = "/stimuli/sharing", consumes = MediaType.APPLICATION_JSON_VALUE)
-        void sharing(@Valid @RequestBody SharingReviewRequest request) {
-        }
+        void sharing(@Valid @RequestBody SharingReviewRequest request) {}
 
         @GetMapping(path = "/stimuli/json", produces = MediaType.APPLICATION_JSON_VALUE)
         Map<String, Integer> json(@RequestParam(name = "limit", required = false) Integer limit) {
@@ -89,7 +84,8 @@ class ProblemMappingTests {
 
         @GetMapping("/stimuli/conflict")
         void conflict() {
-            throw ApiProblem.conflict("idempotency-key-reused", "The Idempotency-Key was used with another request", "Send a new key.");
+            throw ApiProblem.conflict(
+                    "idempotency-key-reused", "The Idempotency-Key was used with another request", "Send a new key.");
         }
 
         @GetMapping("/stimuli/broken")
@@ -117,7 +113,11 @@ class ProblemMappingTests {
 
     @Test
     void malformedJsonNamesWhereItBroke() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/assessment", "{\"organization\":{},\"products\":[{"), 400, "/stimuli/assessment", true);
+        JsonNode p = problem(
+                postJson("/stimuli/assessment", "{\"organization\":{},\"products\":[{"),
+                400,
+                "/stimuli/assessment",
+                true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:invalid-request");
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/products/0");
         assertThat(p.path("detail").asString()).startsWith("/products/0: malformed JSON at line 1");
@@ -125,31 +125,49 @@ class ProblemMappingTests {
 
     @Test
     void aWrongTypeIsNamedWithWhatItMustBe() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/assessment", "{\"organization\":{\"id\":7},\"products\":[{}]}"), 400,
-                "/stimuli/assessment", true);
+        JsonNode p = problem(
+                postJson("/stimuli/assessment", "{\"organization\":{\"id\":7},\"products\":[{}]}"),
+                400,
+                "/stimuli/assessment",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/id");
         assertThat(p.path("errors").get(0).path("detail").asString()).contains("must be a string");
     }
 
     @Test
     void anUnknownEnumValueListsTheAllowedOnes() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/assessment", "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SOMETIMES\"}]}"),
-                400, "/stimuli/assessment", true);
+        JsonNode p = problem(
+                postJson(
+                        "/stimuli/assessment",
+                        "{\"organization\":{},\"products\":[{\"defaultPasswordPolicy\":\"SOMETIMES\"}]}"),
+                400,
+                "/stimuli/assessment",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/products/0/defaultPasswordPolicy");
-        assertThat(p.path("errors").get(0).path("detail").asString()).contains("allowed: ").contains("SHARED");
+        assertThat(p.path("errors").get(0).path("detail").asString())
+                .contains("allowed: ")
+                .contains("SHARED");
     }
 
     @Test
     void anUnknownFieldIsNamedWithTheKnownOnes() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/assessment", "{\"organization\":{\"nmae\":\"x\"},\"products\":[{}]}"), 400,
-                "/stimuli/assessment", true);
+        JsonNode p = problem(
+                postJson("/stimuli/assessment", "{\"organization\":{\"nmae\":\"x\"},\"products\":[{}]}"),
+                400,
+                "/stimuli/assessment",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/nmae");
-        assertThat(p.path("errors").get(0).path("detail").asString()).startsWith("is not a field of this object; known fields: ");
+        assertThat(p.path("errors").get(0).path("detail").asString())
+                .startsWith("is not a field of this object; known fields: ");
     }
 
     @Test
     void constraintViolationsAreNamedByPointer() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/assessment", "{\"organization\":{},\"products\":[]}"), 400, "/stimuli/assessment", true);
+        JsonNode p = problem(
+                postJson("/stimuli/assessment", "{\"organization\":{},\"products\":[]}"),
+                400,
+                "/stimuli/assessment",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/products");
     }
 
@@ -163,8 +181,13 @@ class ProblemMappingTests {
 
     /** The sharing feature declares its victim profile never echoed; the factory honours it on every reading error under it. */
     @ParameterizedTest
-    @ValueSource(strings = {"{\"names\":[SecretVictimToken]}", "{\"names\":\"SecretVictimToken\"}",
-            "{\"names\":[\"x\"],\"SecretVictimToken\":1}", "{\"ipRanges\":[{\"SecretVictimToken\":1}]}"})
+    @ValueSource(
+            strings = {
+                "{\"names\":[SecretVictimToken]}",
+                "{\"names\":\"SecretVictimToken\"}",
+                "{\"names\":[\"x\"],\"SecretVictimToken\":1}",
+                "{\"ipRanges\":[{\"SecretVictimToken\":1}]}"
+            })
     void aVictimProfileThatCannotBeReadIsNotEchoed(String profile) throws Exception {
         String body = "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":\"NONPROFIT_CSIRT\"}],"
                 + "\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"victimProfile\":" + profile + "}";
@@ -179,9 +202,14 @@ class ProblemMappingTests {
     /** The same reading errors elsewhere in the request are echoed as usual: the rule covers the declared member only. */
     @Test
     void valuesOutsideTheVictimProfileAreQuotedAsUsual() throws Exception {
-        JsonNode p = problem(postJson("/stimuli/sharing", "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":"
-                + "\"NONPROFIT_CSIRT\"}],\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"victimProfileX\":1}"), 400,
-                "/stimuli/sharing", true);
+        JsonNode p = problem(
+                postJson(
+                        "/stimuli/sharing",
+                        "{\"sharer\":{\"type\":\"SOC_MSSP_OPERATOR\"},\"recipients\":[{\"type\":"
+                                + "\"NONPROFIT_CSIRT\"}],\"items\":[{\"category\":\"TTP\",\"value\":\"T1566\"}],\"victimProfileX\":1}"),
+                400,
+                "/stimuli/sharing",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/victimProfileX");
     }
 
@@ -189,7 +217,10 @@ class ProblemMappingTests {
 
     @Test
     void anUnsupportedMediaTypeIs415() throws Exception {
-        JsonNode p = problem(post("/stimuli/assessment").contentType(MediaType.TEXT_PLAIN).content("{}"), 415, "/stimuli/assessment",
+        JsonNode p = problem(
+                post("/stimuli/assessment").contentType(MediaType.TEXT_PLAIN).content("{}"),
+                415,
+                "/stimuli/assessment",
                 false);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:unsupported-media-type");
     }
@@ -205,7 +236,8 @@ class ProblemMappingTests {
     void aParameterOfTheWrongTypeIsNamed() throws Exception {
         JsonNode p = problem(get("/stimuli/json").param("limit", "ten"), 400, "/stimuli/json", true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("limit");
-        assertThat(p.path("errors").get(0).path("detail").asString()).isEqualTo("'ten' is not valid: must be a whole number within range");
+        assertThat(p.path("errors").get(0).path("detail").asString())
+                .isEqualTo("'ten' is not valid: must be a whole number within range");
     }
 
     @Test
@@ -258,8 +290,13 @@ class ProblemMappingTests {
     @ParameterizedTest
     @ValueSource(ints = {400, 404, 405, 413, 500})
     void theErrorControllerAnswersInTheSameShape(int status) throws Exception {
-        JsonNode p = problem(get("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
-                .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/somewhere"), status, "/v1/somewhere", false);
+        JsonNode p = problem(
+                get("/error")
+                        .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
+                        .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/somewhere"),
+                status,
+                "/v1/somewhere",
+                false);
         if (status == 413) {
             assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:payload-too-large");
         }
@@ -270,8 +307,10 @@ class ProblemMappingTests {
 
     @Test
     void theErrorControllerDoesNotRepeatAPathThatIsNotAUri() throws Exception {
-        MvcResult result = mvc.perform(get("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 400)
-                .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/a b<script>")).andReturn();
+        MvcResult result = mvc.perform(get("/error")
+                        .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 400)
+                        .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/a b<script>"))
+                .andReturn();
         JsonNode p = JSON.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8));
         assertThat(p.has("instance")).isFalse();
         assertThat(p.toString()).doesNotContain("script");
@@ -283,7 +322,8 @@ class ProblemMappingTests {
     @Test
     void theContainersErrorReportIsTheSameShape() {
         ProblemErrorReportValve valve = new ProblemErrorReportValve(problems);
-        JsonNode p = JSON.readTree(valve.body(400, "Invalid character found in the request target \"<\"", null, "/v1/x"));
+        JsonNode p =
+                JSON.readTree(valve.body(400, "Invalid character found in the request target \"<\"", null, "/v1/x"));
         ProblemShape.assertShape(p, 400, "/v1/x", false);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:bad-request");
         assertThat(p.toString()).doesNotContain("<");
@@ -292,7 +332,8 @@ class ProblemMappingTests {
     /** A batch line carries the contract's Problem: the same members as the problem a single request gets. */
     @Test
     void aBatchLineCarriesTheSameProblem() {
-        var detail = problems.invalid(List.of(new FieldProblem("/products", "size must be between 1 and 200")), "/v1/assessments:batch");
+        var detail = problems.invalid(
+                List.of(new FieldProblem("/products", "size must be between 1 and 200")), "/v1/assessments:batch");
         ProblemShape.assertShape(JSON.readTree(problems.toJson(detail)), 400, "/v1/assessments:batch", true);
         Problem line = problems.toContract(detail);
         assertThat(line.getType()).isEqualTo(detail.getType());
@@ -317,7 +358,8 @@ class ProblemMappingTests {
 
     @Test
     void aControlCharacterInAHeaderIsRefusedWithoutRepeatingTheValue() throws Exception {
-        JsonNode p = problem(get("/stimuli/json").header("Accept-Language", "ja\u0085secret"), 400, "/stimuli/json", true);
+        JsonNode p =
+                problem(get("/stimuli/json").header("Accept-Language", "ja\u0085secret"), 400, "/stimuli/json", true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:rejected-request");
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Accept-Language");
         assertThat(p.toString()).doesNotContain("secret").doesNotContain("\u0085");
@@ -326,7 +368,8 @@ class ProblemMappingTests {
     @Test
     void aCompressedBodyIs415AskingForIdentity() throws Exception {
         RequestBuilder gzip = postJson("/stimuli/assessment", "{}").header("Content-Encoding", "gzip");
-        assertThat(mvc.perform(gzip).andReturn().getResponse().getHeader("Accept-Encoding")).isEqualTo("identity");
+        assertThat(mvc.perform(gzip).andReturn().getResponse().getHeader("Accept-Encoding"))
+                .isEqualTo("identity");
         JsonNode p = problem(gzip, 415, "/stimuli/assessment", true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:unsupported-media-type");
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Content-Encoding");
@@ -336,15 +379,20 @@ class ProblemMappingTests {
     void aQueryParameterOfTheApiGivenTwiceIsRefusedNamingIt() throws Exception {
         JsonNode p = problem(get("/v1/anything?limit=1&limit=2"), 400, "/v1/anything", true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("limit");
-        assertThat(p.path("errors").get(0).path("detail").asString()).isEqualTo("is given more than once; give it once");
+        assertThat(p.path("errors").get(0).path("detail").asString())
+                .isEqualTo("is given more than once; give it once");
     }
 
     @Test
     void aQueryValueThatIsNotPercentEncodedUtf8IsRefusedNamingIt() throws Exception {
-        JsonNode p = problem(get("/stimuli/json").with(request -> {
-            request.setQueryString("limit=%C3%28");
-            return request;
-        }), 400, "/stimuli/json", true);
+        JsonNode p = problem(
+                get("/stimuli/json").with(request -> {
+                    request.setQueryString("limit=%C3%28");
+                    return request;
+                }),
+                400,
+                "/stimuli/json",
+                true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("limit");
         assertThat(p.path("errors").get(0).path("detail").asString()).contains("is not validly encoded");
     }

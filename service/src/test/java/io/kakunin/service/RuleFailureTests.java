@@ -26,10 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class RuleFailureTests {
 
-    /** Throws in its condition for a name shorter than three characters. */
+    /** Throws in its condition for the name "ab" (an organization without a policy: a path through null). */
     static final String IN_CONDITION =
             "A short name is checked for PS-6.1 (officer's rule that throws in its condition)";
-    /** Throws in its action for an id shorter than three characters. */
+    /** Throws in its action for the ids "ab" and "b2" (a getter of a policy that is absent). */
     static final String IN_ACTION = "A short id is checked for PS-6.1 (officer's rule that throws in its action)";
     /** In the request, to show the log holds none of it. */
     static final String MARKER = "secret-product-7731";
@@ -57,7 +57,7 @@ class RuleFailureTests {
                 rule "%s"
                     @recommendation("PS-6.1") @reason("noDomestic")
                 when
-                    $o : Organization( name != null, name.substring(3).equals("never") )
+                    $o : Organization( name == "ab", productSecurityPolicy.publicUrl == "never" )
                 then
                     outcomes.fail(drools, $o, "/vulnerabilitySources");
                 end
@@ -65,11 +65,9 @@ class RuleFailureTests {
                 rule "%s"
                     @recommendation("PS-6.1") @reason("noDomestic")
                 when
-                    $o : Organization( id != null, id.length() < 3 )
+                    $o : Organization( id in ("ab", "b2") )
                 then
-                    if ($o.getId().substring(3).isEmpty()) {
-                        outcomes.fail(drools, $o, "/vulnerabilitySources");
-                    }
+                    outcomes.fail(drools, $o, $o.getProductSecurityPolicy().getPublicUrl());
                 end
                 """.formatted(IN_CONDITION, IN_ACTION));
         service = rules.start("kakunin.rules.watch=false");
@@ -133,7 +131,7 @@ class RuleFailureTests {
             assertThat(errors.get(0))
                     .contains(c[2])
                     .contains(revision)
-                    .contains("StringIndexOutOfBoundsException")
+                    .contains("NullPointerException")
                     .doesNotContain(MARKER)
                     .doesNotContain("A long enough name");
             assertThat(output.getOut().substring(from))

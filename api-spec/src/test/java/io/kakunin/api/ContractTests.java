@@ -338,7 +338,8 @@ class ContractTests {
      * The service checks every request the same way before the operation runs: query
      * parameters, headers and {@code Accept} on every operation, the body's media type on every
      * operation that takes one. So every operation can answer 400 and 406, and 415 when it has a
-     * body, and its contract must say so.
+     * body, and its contract must say so. An operation that needs credentials (it declares 401) can
+     * also answer 429: its caller's address failed to authenticate too often.
      */
     @Test
     void everyOperationDeclaresTheRefusalsEveryRequestCanGet() {
@@ -353,6 +354,9 @@ class ContractTests {
                 expected.put("406", "NotAcceptable");
                 if (op.getValue().has("requestBody")) {
                     expected.put("415", "UnsupportedMediaType");
+                }
+                if (responses.has("401")) {
+                    expected.put("429", "TooManyFailedAuthentications");
                 }
                 expected.forEach((status, response) -> {
                     if (!responses

@@ -13,15 +13,50 @@ import org.springframework.util.unit.DataSize;
  * @param rules   which ruleset decides verdicts, and how a new one is published
  * @param limits  what a request may cost
  * @param storage how long a request waits for the store
+ * @param http    how the service names itself in the URLs it writes
  */
 @ConfigurationProperties("kakunin")
-public record KakuninProperties(Rules rules, Limits limits, Security security, Storage storage) {
+public record KakuninProperties(Rules rules, Limits limits, Security security, Storage storage, Http http) {
 
     public KakuninProperties {
         rules = rules == null ? new Rules(null, null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
-        security = security == null ? new Security(null, null, null, null) : security;
+        security = security == null ? new Security(null, null, null, null, null) : security;
         storage = storage == null ? new Storage(null) : storage;
+        http = http == null ? new Http(null) : http;
+    }
+
+    /**
+     * @param publicBaseUrl the URL callers reach the service at ({@code https://kakunin.example.jp}):
+     *                      every absolute URL the service writes ({@code Location}, Swagger UI's
+     *                      OAuth redirect, actuator links) starts with it, and with an https URL
+     *                      every answer carries {@code Strict-Transport-Security} (TLS ends at the
+     *                      proxy). Without it they are built from the address the connection
+     *                      arrived at, or from {@code X-Forwarded-*} of a proxy Tomcat trusts
+     *                      ({@code server.forward-headers-strategy=native} with
+     *                      {@code server.tomcat.remoteip.internal-proxies}), never from a
+     *                      {@code Host} header a caller chose. The service is served at the root
+     *                      of its host: a path is refused
+     */
+    public record Http(java.net.URI publicBaseUrl) {
+        public Http {
+            if (publicBaseUrl != null) {
+                String scheme = publicBaseUrl.getScheme();
+                if (!("http".equals(scheme) || "https".equals(scheme))
+                        || publicBaseUrl.getHost() == null
+                        || (publicBaseUrl.getRawPath() != null
+                                && !publicBaseUrl.getRawPath().isEmpty()
+                                && !publicBaseUrl.getRawPath().equals("/"))
+                        || publicBaseUrl.getRawQuery() != null
+                        || publicBaseUrl.getRawFragment() != null
+                        || publicBaseUrl.getRawUserInfo() != null) {
+                    throw new IllegalArgumentException("kakunin.http.public-base-url must be an http or https URL "
+                            + "with a host and no path, query or user, such as https://kakunin.example.jp "
+                            + "(the service is served at the root of its host); got " + publicBaseUrl);
+                }
+                publicBaseUrl = java.net.URI.create(scheme + "://" + publicBaseUrl.getRawAuthority());
+            }
+        }
     }
 
     /**
@@ -139,17 +174,42 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * @param keyCacheTtl     how long a key lookup is reused before the store is asked again
      *                        (default 10 s): how long a revocation takes to reach other instances
      * @param jwt             what a JWT bearer token must hold to be accepted
+     * @param failedAuthentication how credentials that do not authenticate are counted and slowed
      */
     public record Security(
             java.util.List<ProvisionedKey> provisionedKeys,
             String jwtRolesClaim,
             java.time.Duration keyCacheTtl,
-            Jwt jwt) {
+            Jwt jwt,
+            FailedAuthentication failedAuthentication) {
         public Security {
+            failedAuthentication =
+                    failedAuthentication == null ? new FailedAuthentication(null, null, null) : failedAuthentication;
             provisionedKeys = provisionedKeys == null ? java.util.List.of() : java.util.List.copyOf(provisionedKeys);
             jwtRolesClaim = jwtRolesClaim == null || jwtRolesClaim.isBlank() ? "roles" : jwtRolesClaim;
             keyCacheTtl = keyCacheTtl == null ? java.time.Duration.ofSeconds(10) : keyCacheTtl;
-            jwt = jwt == null ? new Jwt(null, null, null) : jwt;
+            jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
+        }
+    }
+
+    /**
+     * Credentials that do not authenticate (an unknown or revoked key, a token that does not
+     * verify) are counted per client address, as the metric
+     * {@code kakunin.authentication.failures} and a log line per address at most once a window.
+     * An address with more than {@code limit} of them within {@code window} is answered 429 with
+     * {@code Retry-After} to every request that carries credentials, until the window has passed;
+     * other addresses, and requests without credentials, are not affected.
+     *
+     * @param enabled whether the limit applies (default true); the metric and the log are kept
+     * @param limit   failures allowed per address and window (default 20)
+     * @param window  the window (default 1 minute)
+     */
+    public record FailedAuthentication(Boolean enabled, Integer limit, java.time.Duration window) {
+        public FailedAuthentication {
+            enabled = enabled == null || enabled;
+            limit = limit == null || limit < 1 ? 20 : limit;
+            window =
+                    window == null || window.isNegative() || window.isZero() ? java.time.Duration.ofMinutes(1) : window;
         }
     }
 
@@ -165,9 +225,13 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * @param clockSkew how far the clocks of the issuer and the service may differ when
      *                  {@code exp} and {@code nbf} are checked (default 60 s); {@code exp} is
      *                  required
+     * @param maxAge    how long after its {@code iat} a token is accepted at most, whatever its
+     *                  {@code exp} (default 24 h): a token issued long ago is refused even if it
+     *                  never expires
      */
-    public record Jwt(String issuer, String audience, java.time.Duration clockSkew) {
+    public record Jwt(String issuer, String audience, java.time.Duration clockSkew, java.time.Duration maxAge) {
         public Jwt {
+            maxAge = maxAge == null || maxAge.isNegative() || maxAge.isZero() ? java.time.Duration.ofHours(24) : maxAge;
             issuer = issuer == null || issuer.isBlank() ? null : issuer;
             audience = audience == null || audience.isBlank() ? null : audience;
             clockSkew = clockSkew == null || clockSkew.isNegative() ? java.time.Duration.ofSeconds(60) : clockSkew;

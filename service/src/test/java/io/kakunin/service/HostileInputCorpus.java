@@ -1124,6 +1124,22 @@ final class HostileInputCorpus {
                 "API key with a control character in its name",
                 "/v1/api-keys",
                 "{\"name\":\"ops\\u0007\",\"roles\":[\"AUDITOR\"]}");
+        // Names that would read as something else in a log line or a list.
+        for (Map.Entry<String, String> name : Map.of(
+                        "a right-to-left override", "ops\\u202Egpj.exe",
+                        "a zero-width space", "ad\\u200Bmin",
+                        "a line separator", "ops\\u2028forged line",
+                        "a byte order mark", "\\uFEFFops",
+                        "a bidi isolate", "ops\\u2066x\\u2069",
+                        "a C1 control", "ops\\u0085next",
+                        "only spaces", "   ",
+                        "only ideographic spaces", "\\u3000\\u3000")
+                .entrySet()) {
+            post(
+                    "API key whose name holds " + name.getKey(),
+                    "/v1/api-keys",
+                    "{\"name\":\"" + name.getValue() + "\",\"roles\":[\"AUDITOR\"]}");
+        }
         post("API key without roles", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[]}");
         post("API key with an unknown role", "/v1/api-keys", "{\"name\":\"ops\",\"roles\":[\"ROOT\"]}");
         post(
@@ -1156,6 +1172,29 @@ final class HostileInputCorpus {
                 "validation of an absolute path",
                 "/v1/rulesets/validate",
                 "{\"files\":[{\"path\":\"/etc/cron.d/x.drl\",\"content\":\"x\"}]}");
+        // File names of a multipart upload that would break a path or forge a log line.
+        for (Map.Entry<String, String> name : Map.of(
+                        "NUL", "a\u0000.drl", "a line feed", "a\nforged log line.drl", "a carriage return", "a\r.drl")
+                .entrySet()) {
+            byte[] form = ("--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name.getValue()
+                            + "\"\r\nContent-Type: text/plain\r\n\r\npackage x\r\n--XyZ--\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            raw(
+                    "multipart validation of a file name holding " + name.getKey(),
+                    "POST",
+                    "/v1/rulesets/validate",
+                    form,
+                    KEY,
+                    "Content-Type: multipart/form-data; boundary=XyZ");
+            raw(
+                    "multipart validation without credentials of a file name holding " + name.getKey(),
+                    "POST",
+                    "/v1/rulesets/validate",
+                    form,
+                    "Content-Type: multipart/form-data; boundary=XyZ");
+        }
+        // The error page asked for directly, without credentials.
+        raw("GET /error without credentials", "GET", "/error", null);
         post(
                 "validation of bad base64",
                 "/v1/rulesets/validate",

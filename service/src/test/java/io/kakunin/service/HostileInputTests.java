@@ -142,6 +142,11 @@ class HostileInputTests {
                             .as("no server name or version")
                             .doesNotContainIgnoringCase("tomcat")
                             .doesNotContainIgnoringCase("apache");
+                    assertThat(problem.path("detail").asString())
+                            .as("no internal class or method named")
+                            .doesNotContain("StreamReadConstraints")
+                            .doesNotContainPattern("\\b(?:[a-z][a-z0-9]*\\.){2,}[A-Z][A-Za-z0-9]*")
+                            .doesNotContainPattern("[A-Za-z]+(?:Exception|Error)\\b");
                     assertThat(snapshot()).as("stored data after %s", c.name()).isEqualTo(before);
                 }));
     }

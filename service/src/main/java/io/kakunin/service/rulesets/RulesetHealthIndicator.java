@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
  * The {@code rules} component of {@code /actuator/health}: which ruleset decides verdicts, and
  * the last refusal, if a newer ruleset was refused since. A refusal does not make the service
  * unhealthy (it keeps serving the last good ruleset) but it shows, with its first problems, so
- * that whoever watches health sees an officer's edit did not go live.
+ * that whoever watches health sees an officer's edit did not go live. Where the rules were read
+ * from (a server path) is not shown: the revision names them.
  */
 @Component("rules")
 class RulesetHealthIndicator implements HealthIndicator {
@@ -32,7 +33,6 @@ class RulesetHealthIndicator implements HealthIndicator {
         Health.Builder health = Health.up()
                 .withDetail("revision", activation.ruleset().revision())
                 .withDetail("version", activation.ruleset().version())
-                .withDetail("source", activation.ruleset().source())
                 .withDetail("activatedAt", activation.activatedAt().toString())
                 .withDetail("watching", watcher.watching());
         active.lastRefusal().ifPresent(refusal -> health.withDetail("lastRefusal", describe(refusal)));

@@ -21,8 +21,9 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import org.apache.tomcat.util.http.fileupload.InvalidFileNameException;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -39,9 +40,14 @@ import tools.jackson.databind.json.JsonMapper;
  * path in the ruleset, the part {@code base} is optional, any other part is an error naming it.
  * The servlet container parses the parts within {@code spring.servlet.multipart.*} limits; a
  * form that cannot be read is answered by the one problem handler.
+ *
+ * <p>It runs after Spring Security's filters, so that not a byte of the form is read (or parsed)
+ * before the caller is known to hold {@code RULE_ADMIN}; a refused caller's body is never read
+ * ({@code RefusedBodiesValve}). A file name holding a control character (NUL, a line feed, ...) is
+ * refused by name, before it can reach a path or a log line.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+@Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10)
 class RulesetUploadFormFilter extends OncePerRequestFilter {
 
     static final String PATH = "/v1/rulesets/validate";
@@ -80,6 +86,8 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
         List<Part> parts;
         try {
             parts = new ArrayList<>(request.getParts());
+        } catch (InvalidFileNameException e) {
+            throw controlCharacterInFileName();
         } catch (ServletException | IllegalStateException | IOException e) {
             throw new MultipartException("the multipart body cannot be read", e);
         }
@@ -93,6 +101,9 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
                                 "files",
                                 "each 'files' part needs a file name: the file's path in the ruleset, "
                                         + "for example curl -F 'files=@policy.drl;filename=product/policy.drl'");
+                    }
+                    if (path.codePoints().anyMatch(Character::isISOControl)) {
+                        throw controlCharacterInFileName();
                     }
                     try (InputStream in = part.getInputStream()) {
                         upload.getFiles()
@@ -122,6 +133,14 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
             throw ApiProblem.invalid("files", "give at least one file");
         }
         return upload;
+    }
+
+    /** Tomcat refuses a NUL itself, as the parts are read; other control characters are refused here. */
+    private static ApiProblem controlCharacterInFileName() {
+        return ApiProblem.invalid(
+                "files",
+                "a file name holds a control character (such as NUL or a line break); name each file by its path in "
+                        + "the ruleset, for example product/policy.drl");
     }
 
     /** The request as if the client had sent the JSON form. */

@@ -27,11 +27,14 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final ProblemResponses problems;
+    private final FailedAuthentications failures;
     private final RequestMatcher publicEndpoints;
 
-    ApiKeyAuthenticationFilter(ApiKeys keys, ProblemResponses problems, RequestMatcher publicEndpoints) {
+    ApiKeyAuthenticationFilter(
+            ApiKeys keys, ProblemResponses problems, FailedAuthentications failures, RequestMatcher publicEndpoints) {
         this.keys = keys;
         this.problems = problems;
+        this.failures = failures;
         this.publicEndpoints = publicEndpoints;
     }
 
@@ -60,6 +63,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
         if (caller.isEmpty()) {
             if (open) {
+                failures.failed(request, FailedAuthentications.Credentials.API_KEY);
                 chain.doFilter(request, response);
                 return;
             }

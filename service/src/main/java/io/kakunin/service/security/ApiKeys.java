@@ -112,9 +112,43 @@ public class ApiKeys {
         }
     }
 
+    /**
+     * What a key's name may hold, as the contract's {@code ApiKeyRequest.name} says: no control
+     * character (C0, DEL, C1), and nothing invisible or that changes the direction of the text
+     * around it (soft hyphen, zero-width characters, bidi marks, embeddings, overrides and isolates,
+     * line and paragraph separators, word joiners, the byte order mark, Hangul fillers): a name is
+     * written to the log and shown in lists, and must read there as what it is.
+     */
+    static final String NAME_PATTERN = "^[^\\x00-\\x1F\\x7F-\\x9F\\u00AD\\u061C\\u115F\\u1160\\u180E"
+            + "\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB]+$";
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(NAME_PATTERN);
+
+    /**
+     * The name as stored: without surrounding white space, and refused (400 naming {@code name})
+     * when nothing visible is left or it holds a character {@link #NAME_PATTERN} excludes. Every
+     * way a key is made (the API, the configuration, the bootstrap) passes here.
+     */
+    static String checkedName(String name) {
+        String stripped = name == null ? "" : name.strip();
+        if (stripped.isEmpty()) {
+            throw ApiProblem.invalid("name", "must hold a visible character, not only white space");
+        }
+        if (stripped.length() > 200) {
+            throw ApiProblem.invalid("name", "is longer than 200 characters");
+        }
+        if (!NAME.matcher(stripped).matches()) {
+            throw ApiProblem.invalid(
+                    "name",
+                    "holds a control, invisible or direction-changing character (such as a zero-width space or a "
+                            + "right-to-left override); use visible characters only");
+        }
+        return stripped;
+    }
+
     private ApiKeyRecord store(String name, Set<Role> roles, String prefix, String keyHash, String createdBy) {
         ApiKeyRecord record = new ApiKeyRecord(
-                Ids.newId(clock), name, names(roles), prefix, keyHash, clock.instant(), createdBy, null);
+                Ids.newId(clock), checkedName(name), names(roles), prefix, keyHash, clock.instant(), createdBy, null);
         store.insert(record);
         return record;
     }

@@ -36,7 +36,7 @@ class ApiKeysController implements ApiKeysApi {
     @Override
     public ResponseEntity<ApiKeyCreated> createApiKey(ApiKeyRequest request) {
         Caller caller = Caller.current();
-        ApiKeys.Created created = keys.create(request.getName().strip(), EnumSet.copyOf(request.getRoles()), caller);
+        ApiKeys.Created created = keys.create(request.getName(), EnumSet.copyOf(request.getRoles()), caller);
         log.info(
                 "API key {} ({}, roles {}) created by {}",
                 created.record().id(),

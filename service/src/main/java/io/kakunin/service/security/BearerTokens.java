@@ -19,10 +19,12 @@ final class BearerTokens implements BearerTokenResolver {
     private final DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
     private final RequestMatcher publicEndpoints;
     private final JwtDecoder decoder;
+    private final FailedAuthentications failures;
 
-    BearerTokens(RequestMatcher publicEndpoints, JwtDecoder decoder) {
+    BearerTokens(RequestMatcher publicEndpoints, JwtDecoder decoder, FailedAuthentications failures) {
         this.publicEndpoints = publicEndpoints;
         this.decoder = decoder;
+        this.failures = failures;
     }
 
     @Override
@@ -37,6 +39,7 @@ final class BearerTokens implements BearerTokenResolver {
             }
             return token;
         } catch (OAuth2AuthenticationException | JwtException e) {
+            failures.failed(request, FailedAuthentications.Credentials.BEARER);
             return null;
         }
     }

@@ -1,6 +1,8 @@
 package io.kakunin.service.security;
 
 import io.kakunin.service.KakuninProperties;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -39,7 +41,7 @@ class JwtValidation {
     }
 
     @Bean
-    OAuth2TokenValidator<Jwt> kakuninJwtClaims(KakuninProperties properties, Environment environment) {
+    OAuth2TokenValidator<Jwt> kakuninJwtClaims(KakuninProperties properties, Environment environment, Clock clock) {
         KakuninProperties.Jwt jwt = properties.security().jwt();
         String issuer = issuer(jwt, environment);
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
@@ -52,7 +54,35 @@ class JwtValidation {
                         : new JwtAudienceValidator(jwt.audience()));
         validators.add(
                 new JwtClaimValidator<Object>(JwtClaimNames.SUB, sub -> sub instanceof String text && !text.isEmpty()));
+        validators.add(issuedRecently(jwt, clock));
         return new DelegatingOAuth2TokenValidator<>(validators);
+    }
+
+    /**
+     * A token whose {@code iat} lies more than {@code max-age} in the past (or later than the clock
+     * skew in the future) is refused, whatever its {@code exp}: a token minted ten years ago with an
+     * expiry far away is a leaked or forged one. A token without {@code iat} is judged by
+     * {@code exp} alone.
+     */
+    static OAuth2TokenValidator<Jwt> issuedRecently(KakuninProperties.Jwt jwt, Clock clock) {
+        return token -> {
+            Instant issued = token.getIssuedAt();
+            if (issued == null) {
+                return OAuth2TokenValidatorResult.success();
+            }
+            Instant now = clock.instant();
+            if (issued.isBefore(now.minus(jwt.maxAge()).minus(jwt.clockSkew()))) {
+                return OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_TOKEN,
+                        "The token was issued (iat) more than " + jwt.maxAge() + " ago; ask the issuer for a new one.",
+                        null));
+            }
+            if (issued.isAfter(now.plus(jwt.clockSkew()))) {
+                return OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_TOKEN, "The token's issue time (iat) lies in the future.", null));
+            }
+            return OAuth2TokenValidatorResult.success();
+        };
     }
 
     /** The issuer tokens must name: Kakunin's setting, or else the issuer URI. */

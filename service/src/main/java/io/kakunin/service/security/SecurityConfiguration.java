@@ -15,7 +15,11 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -61,6 +65,26 @@ class SecurityConfiguration {
         "/error"
     };
 
+    /**
+     * The API's answers are data, never pages: nothing in them may load or run anything, or be
+     * framed.
+     */
+    static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /**
+     * Swagger UI loads its own scripts, styles and the contract from this origin; it draws inline
+     * styles and data: images; it sends "Try it out" requests to this origin. Nothing else.
+     */
+    static final String SWAGGER_UI_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
+
+    static RequestMatcher swaggerUi() {
+        return new OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui.html"),
+                PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui/**"));
+    }
+
     static RequestMatcher publicEndpoints() {
         return new OrRequestMatcher(Arrays.stream(PUBLIC)
                 .map(p -> (RequestMatcher)
@@ -73,11 +97,18 @@ class SecurityConfiguration {
             HttpSecurity http,
             ApiKeys keys,
             ProblemResponses problems,
+            FailedAuthentications failures,
             ObjectProvider<JwtDecoder> jwtDecoder,
             KakuninProperties properties,
             Environment environment)
             throws Exception {
         http.csrf(csrf -> csrf.disable())
+                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                swaggerUi(), new StaticHeadersWriter("Content-Security-Policy", SWAGGER_UI_POLICY)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                new NegatedRequestMatcher(swaggerUi()),
+                                new StaticHeadersWriter("Content-Security-Policy", API_POLICY))))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
@@ -86,7 +117,10 @@ class SecurityConfiguration {
                 .exceptionHandling(e ->
                         e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
                 .addFilterBefore(
-                        new ApiKeyAuthenticationFilter(keys, problems, publicEndpoints()),
+                        new FailedAuthenticationLimitFilter(failures, problems, publicEndpoints()),
+                        BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(
+                        new ApiKeyAuthenticationFilter(keys, problems, failures, publicEndpoints()),
                         BearerTokenAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(publicEndpoints())
                         .permitAll()
@@ -120,7 +154,7 @@ class SecurityConfiguration {
                 throw new IllegalStateException(misconfigured);
             }
             problems.acceptBearerTokens();
-            http.oauth2ResourceServer(o -> o.bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder))
+            http.oauth2ResourceServer(o -> o.bearerTokenResolver(new BearerTokens(publicEndpoints(), decoder, failures))
                     .jwt(j -> j.jwtAuthenticationConverter(
                             new CallerJwtConverter(properties.security().jwtRolesClaim())))
                     .authenticationEntryPoint(problems::unauthorized)

@@ -28,6 +28,15 @@ final class BadInput {
 
     private BadInput() {}
 
+    /**
+     * Jackson names the setting behind a limit by its Java method ("exceeds the maximum allowed
+     * (64, from `StreamReadConstraints.getMaxNumberLength()`)"); a caller needs the limit, not the
+     * parser's API.
+     */
+    static String withoutConstraintNames(String message) {
+        return message.replaceAll("\\s*\\(from `[^`]*`\\)", "").replaceAll(",?\\s*from `[^`]*`", "");
+    }
+
     /** The field and the explanation of a JSON reading error, quoting what was sent where that helps. */
     static FieldProblem describe(JacksonException e) {
         String pointer = pointer(e.getPath());
@@ -38,8 +47,7 @@ final class BadInput {
             return new FieldProblem(
                     pointer,
                     "exceeds a limit of this service: "
-                            + abbreviate(limit.getOriginalMessage()
-                                    .replaceAll("\\s*\\(from `StreamReadConstraints[^)]*\\)", "")));
+                            + abbreviate(withoutConstraintNames(limit.getOriginalMessage())));
         }
         if (e instanceof ArrayLimits.ArrayTooLongException tooLong) {
             return new FieldProblem(tooLong.pointer(), tooLong.getOriginalMessage());

@@ -1,5 +1,6 @@
 package io.kakunin.service.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -30,9 +31,13 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping(path = "/error")
     ResponseEntity<byte[]> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.resolve(value)
-                : HttpStatus.INTERNAL_SERVER_ERROR;
+        // Asked for directly, /error is a path like any other that names no resource: 404, not
+        // the 500 of an error dispatch that lost its status.
+        HttpStatus status = request.getDispatcherType() != DispatcherType.ERROR
+                ? HttpStatus.NOT_FOUND
+                : code instanceof Integer value && HttpStatus.resolve(value) != null
+                        ? HttpStatus.resolve(value)
+                        : HttpStatus.INTERNAL_SERVER_ERROR;
         String detail = switch (status) {
             case BAD_REQUEST ->
                 "The request was refused before it reached the API: its URL, headers or body framing are malformed or not allowed.";

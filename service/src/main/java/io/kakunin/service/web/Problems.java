@@ -51,6 +51,7 @@ public class Problems {
     public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
     public static final String REJECTED_REQUEST = "rejected-request";
     public static final String INTERNAL_ERROR = "internal-error";
+    public static final String TOO_MANY_FAILED_AUTHENTICATIONS = "too-many-failed-authentications";
 
     /** The members a problem may carry besides RFC 9457's own: those of the contract's Problem. */
     static final Set<String> EXTENSIONS = Set.of(
@@ -78,7 +79,9 @@ public class Problems {
             "forbidden",
             "The credentials do not allow this",
             "busy",
-            "The service is busy");
+            "The service is busy",
+            TOO_MANY_FAILED_AUTHENTICATIONS,
+            "Too many failed authentications");
 
     /** The statuses whose type is not their name: 413 and 500 are the same kind wherever they are answered. */
     private static final Map<Integer, String> STATUS_TYPES = Map.of(

@@ -19,7 +19,8 @@ import org.springframework.core.Ordered;
  * every other refusal;</li>
  * <li>what Tomcat refuses itself, before any filter runs (headers or URL over the size limit, CR
  * or NUL in a header, {@code %00} in the path), is reported as a problem detail by
- * {@link ProblemErrorReportValve}, which replaces the HTML error report on the host.</li>
+ * {@link ProblemErrorReportValve}, which replaces the HTML error report on the host;</li>
+ * <li>a request refused for who sent it is not read to its end ({@link RefusedBodiesValve}).</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,6 +29,12 @@ class TomcatConfiguration {
     @Bean
     TomcatConnectorCustomizer encodedSlashesReachTheFirewall() {
         return connector -> connector.setEncodedSolidusHandling("passthrough");
+    }
+
+    /** Refusals of the caller close the connection instead of reading the rest of the body. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> refusedBodiesAreNotRead() {
+        return factory -> factory.addEngineValves(new RefusedBodiesValve());
     }
 
     @Bean

@@ -144,8 +144,44 @@ class JwtCallerTests {
                 token(c -> c.issueTime(Date.from(now.minusSeconds(900)))
                         .expirationTime(Date.from(now.minusSeconds(600)))));
         assertRefused("not yet valid beyond the skew", token(c -> c.notBeforeTime(Date.from(now.plusSeconds(600)))));
+        assertRefused(
+                "issued ten years ago, still unexpired",
+                token(c -> c.issueTime(Date.from(now.minusSeconds(315_360_000L)))
+                        .expirationTime(Date.from(now.plusSeconds(300)))));
+        assertRefused("issued beyond the skew in the future", token(c -> c.issueTime(Date.from(now.plusSeconds(600)))));
         assertRefused("no subject", token(c -> c.subject(null)));
         assertRefused("an empty subject", token(c -> c.subject("")));
+    }
+
+    @Test
+    void aRefusalSaysWhyInTheApisTermsNotTheTokenLibrarys() throws Exception {
+        String signedByAnother;
+        {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader(JWSAlgorithm.RS256),
+                    JWTClaimsSet.parse(
+                            SignedJWT.parse(token(c -> c)).getJWTClaimsSet().toJSONObject()));
+            jwt.sign(
+                    new RSASSASigner((RSAPrivateKey) generator.generateKeyPair().getPrivate()));
+            signedByAnother = jwt.serialize();
+        }
+        for (String token :
+                List.of("not-a-jwt", "a.b.c", signedByAnother, token(c -> c.issuer("https://other.example")))) {
+            String detail = get("/v1/assessments", token).json().path("detail").asString();
+            assertThat(detail)
+                    .startsWith("The bearer token is not accepted: ")
+                    .doesNotContain("An error occurred while attempting to decode")
+                    .doesNotContainIgnoringCase("nimbus")
+                    .doesNotContain("Exception")
+                    .doesNotContain("Signed JWT rejected");
+        }
+        assertThat(get("/v1/assessments", token(c -> c.issuer("https://other.example")))
+                        .json()
+                        .path("detail")
+                        .asString())
+                .contains("iss");
     }
 
     @Test

@@ -44,6 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
     ProblemResponsesTests.Guarded.class,
     ProblemResponsesTests.Chain.class,
     ProblemResponses.class,
+    FailedAuthentications.class,
     Problems.class,
     JsonConfiguration.class
 })
@@ -75,6 +76,16 @@ class ProblemResponsesTests {
                             e.authenticationEntryPoint(problems::unauthorized).accessDeniedHandler(problems::forbidden))
                     .authorizeHttpRequests(a -> a.anyRequest().hasRole("ADMIN"))
                     .build();
+        }
+
+        @Bean
+        java.time.Clock clock() {
+            return java.time.Clock.systemUTC();
+        }
+
+        @Bean
+        io.micrometer.core.instrument.MeterRegistry meters() {
+            return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         }
 
         @Bean

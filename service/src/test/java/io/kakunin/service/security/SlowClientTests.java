@@ -56,6 +56,9 @@ class SlowClientTests {
                 String head = head(socket.getInputStream());
                 assertThat(head).as("answered before the body was read").startsWith("HTTP/1.1 401");
                 assertThat(head).contains("application/problem+json");
+                assertThat(head)
+                        .as("the client is told not to reuse the connection")
+                        .containsIgnoringCase("Connection: close");
             }
             // The bodies keep coming, a byte per client every 100 ms.
             trickle = new Thread(() -> {
@@ -94,6 +97,30 @@ class SlowClientTests {
             }
             for (Socket socket : sockets) {
                 socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aRefusedClientThatSentItsWholeBodyKeepsItsConnection() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            byte[] body = "{}".getBytes(StandardCharsets.ISO_8859_1);
+            OutputStream out = socket.getOutputStream();
+            for (int i = 0; i < 2; i++) {
+                // Headers and body in one write, as clients send a small request.
+                java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+                request.writeBytes(("POST /v1/assessments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                                + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                request.writeBytes(body);
+                out.write(request.toByteArray());
+                out.flush();
+                String head = head(socket.getInputStream());
+                assertThat(head).as("request %d on the same connection", i + 1).startsWith("HTTP/1.1 401");
+                assertThat(head).doesNotContainIgnoringCase("Connection: close");
+                int length = Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+                socket.getInputStream().readNBytes(length);
             }
         }
     }

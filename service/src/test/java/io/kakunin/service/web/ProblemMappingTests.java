@@ -286,12 +286,20 @@ class ProblemMappingTests {
 
     // ------------------------------------------------------------------ the error controller
 
+    /** As the container forwards to /error (asked for directly, /error is 404: PublicUrlTests). */
+    private static org.springframework.mock.web.MockHttpServletRequest asErrorDispatch(
+            org.springframework.mock.web.MockHttpServletRequest request) {
+        request.setDispatcherType(jakarta.servlet.DispatcherType.ERROR);
+        return request;
+    }
+
     /** What the container sends to /error is answered in the same shape, with the same type as the API's own for that status. */
     @ParameterizedTest
     @ValueSource(ints = {400, 404, 405, 413, 500})
     void theErrorControllerAnswersInTheSameShape(int status) throws Exception {
         JsonNode p = problem(
                 get("/error")
+                        .with(ProblemMappingTests::asErrorDispatch)
                         .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
                         .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/somewhere"),
                 status,
@@ -308,6 +316,7 @@ class ProblemMappingTests {
     @Test
     void theErrorControllerDoesNotRepeatAPathThatIsNotAUri() throws Exception {
         MvcResult result = mvc.perform(get("/error")
+                        .with(ProblemMappingTests::asErrorDispatch)
                         .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 400)
                         .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/a b<script>"))
                 .andReturn();

@@ -180,8 +180,8 @@ public final class HttpLoad {
 
     /**
      * Start-up to ready (health answers 200), median of {@code runs} starts on a fresh H2 database:
-     * the fat jar as built, then the layout of {@code scripts/package-cds.sh} (extracted jar and a
-     * class-data-sharing archive from a training run).
+     * the fat jar as built, then the layout the build makes in {@code service/target/cds} (extracted
+     * jar and a class-data-sharing archive from a training run).
      */
     private static void startup(Path root, Path jar, int runs, String xmx) throws Exception {
         System.out.printf(
@@ -189,24 +189,18 @@ public final class HttpLoad {
                 "%n==================== start-up to ready, median of %d, -Xmx%s ====================%n",
                 runs,
                 xmx);
-        Path cds = Files.createTempDirectory("kakunin-cds");
-        Process packaging = new ProcessBuilder(
-                        "bash",
-                        root.resolve("scripts/package-cds.sh").toString(),
-                        cds.resolve("app").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (packaging.waitFor() != 0) {
-            throw new IllegalStateException("scripts/package-cds.sh failed");
+        // The layout the build makes (service/pom.xml: the extracted jar and a class-data-sharing archive).
+        Path cds = jar.resolveSibling("cds");
+        if (!Files.exists(cds.resolve("kakunin.jsa"))) {
+            throw new IllegalStateException("no " + cds.resolve("kakunin.jsa") + ": run ./mvnw -DskipTests package");
         }
-        Path extracted = cds.resolve("app").resolve(jar.getFileName());
+        Path extracted = cds.resolve(jar.getFileName());
         String[][] modes = {
             {"fat jar (java -jar service.jar)", jar.toString(), ""},
             {
-                "extracted + CDS (scripts/package-cds.sh)",
+                "extracted + CDS (service/target/cds, made by the build)",
                 extracted.toString(),
-                "-XX:SharedArchiveFile=" + cds.resolve("app/kakunin.jsa")
+                "-XX:SharedArchiveFile=" + cds.resolve("kakunin.jsa")
             }
         };
         for (String[] mode : modes) {

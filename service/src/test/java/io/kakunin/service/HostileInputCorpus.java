@@ -1193,6 +1193,20 @@ final class HostileInputCorpus {
                     form,
                     "Content-Type: multipart/form-data; boundary=XyZ");
         }
+        // Bodies that are not well-formed UTF-8: decoded, they would read as something else.
+        for (Map.Entry<String, byte[]> bad : io.kakunin.service.web.StrictUtf8Tests.MALFORMED.entrySet()) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.writeBytes("{\"organization\":{\"id\":\"acme".getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(bad.getValue());
+            body.writeBytes("secret\"},\"products\":[]}".getBytes(StandardCharsets.UTF_8));
+            raw(
+                    "an assessment whose body holds " + bad.getKey(),
+                    "POST",
+                    ASSESSMENTS,
+                    body.toByteArray(),
+                    KEY,
+                    "Content-Type: application/json");
+        }
         // The error page asked for directly, without credentials.
         raw("GET /error without credentials", "GET", "/error", null);
         post(

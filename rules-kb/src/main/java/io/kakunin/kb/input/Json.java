@@ -2,6 +2,7 @@ package io.kakunin.kb.input;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -17,7 +18,8 @@ import tools.jackson.databind.type.LogicalType;
  */
 public final class Json {
 
-    private static final JsonMapper MAPPER = strict(JsonMapper.builder())
+    private static final JsonMapper MAPPER = strict(JsonMapper.builder(
+                    JsonFactory.builder().inputDecorator(new StrictUtf8()).build()))
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();
 
@@ -32,7 +34,7 @@ public final class Json {
      * fields, duplicate fields, nulls for primitives and trailing tokens are errors, and no scalar is converted to
      * another type: 7 is not "7", "22" is not 22, true is not "true". No string may carry a
      * control character other than tab, line feed and carriage return, nor half of a surrogate
-     * pair; a date or time is a string, never a number; a list declared to hold each value once
+     * pair (and the bytes must be well-formed UTF-8: {@link StrictUtf8}, installed on the factory); a date or time is a string, never a number; a list declared to hold each value once
      * may not repeat one.
      */
     public static JsonMapper.Builder strict(JsonMapper.Builder builder) {

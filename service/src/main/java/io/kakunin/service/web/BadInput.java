@@ -1,6 +1,7 @@
 package io.kakunin.service.web;
 
 import io.kakunin.kb.input.RejectedInputException;
+import io.kakunin.kb.input.StrictUtf8;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -40,6 +41,21 @@ final class BadInput {
     /** The field and the explanation of a JSON reading error, quoting what was sent where that helps. */
     static FieldProblem describe(JacksonException e) {
         String pointer = pointer(e.getPath());
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StrictUtf8.MalformedUtf8Exception malformed) {
+                // The reader fails inside the value it was reading: its parser knows where.
+                String at = pointer.isEmpty() && e.processor() instanceof tools.jackson.core.JsonParser parser
+                        ? parser.streamReadContext().pathAsPointer().toString()
+                        : pointer;
+                return new FieldProblem(
+                        at,
+                        "holds bytes that are not well-formed UTF-8 (at byte " + malformed.offset() + " of the body): "
+                                + malformed
+                                        .getMessage()
+                                        .substring(malformed.getMessage().indexOf(": ") + 2)
+                                + "; send the text as UTF-8, each character in its shortest form");
+            }
+        }
         if (e instanceof UnrecognizedPropertyException unknown) {
             return new FieldProblem(pointer, "is not a field of this object" + knownFields(unknown));
         }

@@ -292,6 +292,11 @@ class ProblemMappingTests {
     void theErrorControllerAnswersInTheSameShape(int status) throws Exception {
         JsonNode p = problem(
                 get("/error")
+                        // As the container forwards it: /error asked for directly is 404 (PublicUrlTests).
+                        .with(request -> {
+                            request.setDispatcherType(jakarta.servlet.DispatcherType.ERROR);
+                            return request;
+                        })
                         .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
                         .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/v1/somewhere"),
                 status,

@@ -216,13 +216,27 @@ class ProblemMappingTests {
     // ------------------------------------------------------------------ what Spring MVC refuses
 
     @Test
-    void anUnsupportedMediaTypeIs415() throws Exception {
+    void anUnsupportedMediaTypeIs415NamingWhatToSend() throws Exception {
         JsonNode p = problem(
                 post("/stimuli/assessment").contentType(MediaType.TEXT_PLAIN).content("{}"),
                 415,
                 "/stimuli/assessment",
-                false);
+                true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:unsupported-media-type");
+        assertThat(p.path("detail").asString())
+                .isEqualTo("The Content-Type header 'text/plain' is not a type this operation reads: send "
+                        + "application/json.");
+        assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Content-Type");
+    }
+
+    @Test
+    void aBodyWithoutAContentTypeIs415NamingWhatToSend() throws Exception {
+        JsonNode p = problem(post("/stimuli/assessment").content("{}"), 415, "/stimuli/assessment", true);
+        assertThat(p.path("detail").asString())
+                .as("not \"Content-Type 'null' is not supported\"")
+                .isEqualTo("The Content-Type header is missing: send application/json.");
+        assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Content-Type");
+        assertThat(p.path("errors").get(0).path("detail").asString()).isEqualTo("is missing: send application/json");
     }
 
     @Test

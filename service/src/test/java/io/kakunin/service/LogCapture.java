@@ -37,6 +37,17 @@ public final class LogCapture implements AutoCloseable {
         root.addAppender(events);
     }
 
+    /**
+     * Properties (without the leading {@code --}) for a service start a test expects to fail: the
+     * test asserts the exception, and Spring Boot's report of it ("Application run failed", with
+     * its stack trace) is not printed as an error of the build.
+     */
+    public static List<String> failingStart() {
+        return List.of(
+                "logging.level.org.springframework.boot.SpringApplication=OFF",
+                "logging.level.org.springframework.boot.web.server.servlet.context=OFF");
+    }
+
     public static LogCapture start() {
         return new LogCapture();
     }

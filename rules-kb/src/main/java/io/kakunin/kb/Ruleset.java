@@ -91,6 +91,16 @@ public final class Ruleset {
         this.sessions = other.sessions;
     }
 
+    /** The same compiled ruleset, named by another source: the knowledge base and the session pool are shared. */
+    private Ruleset(Ruleset other, String source) {
+        this.content = new RulesetContent(other.files(), source, other.rules());
+        this.kieBase = other.kieBase;
+        this.clock = other.clock;
+        this.sessions = other.sessions;
+        this.assembler = new VerdictAssembler(content);
+        this.reviewer = new SharingReviewer(content, assembler, sessions::newKieSession);
+    }
+
     private static final class BuiltIn {
         static final Ruleset INSTANCE = loadBuiltIn(Map.of());
     }
@@ -228,6 +238,15 @@ public final class Ruleset {
                     e.diagnostics().isEmpty() ? List.of(Diagnostic.error("", e.getMessage())) : e.diagnostics());
             return new Checked(null, diagnostics);
         }
+    }
+
+    /**
+     * The same ruleset under another {@link #source()}, the name its verdicts give for where the
+     * rules came from (a service names them with a label of its operator's choosing rather than a
+     * path of its file system). Nothing is compiled again, and the revision is the same.
+     */
+    public Ruleset withSource(String source) {
+        return source.equals(source()) ? this : new Ruleset(this, source);
     }
 
     /** The same ruleset, evaluating with another clock (for tests and re-evaluation). */

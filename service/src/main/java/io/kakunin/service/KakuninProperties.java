@@ -19,7 +19,7 @@ import org.springframework.util.unit.DataSize;
 public record KakuninProperties(Rules rules, Limits limits, Security security, Storage storage, Http http) {
 
     public KakuninProperties {
-        rules = rules == null ? new Rules(null, null, null, null, null, null, null, null) : rules;
+        rules = rules == null ? new Rules(null, null, null, null, null, null, null, null, null) : rules;
         limits = limits == null ? new Limits(null, null, null, null, null, null, null) : limits;
         security = security == null ? new Security(null, null, null, null, null) : security;
         storage = storage == null ? new Storage(null) : storage;
@@ -97,6 +97,10 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
      * @param recompileWait            how long a re-evaluation waits for an earlier revision to be
      *                                 compiled again before it is answered 503 with Retry-After
      *                                 (default 10 s); the compile goes on meanwhile
+     * @param label                    what verdicts, the catalog and the ruleset history call
+     *                                 where the rules came from ({@code source}): default
+     *                                 {@code built-in}, or {@code rules directory} with a path. The
+     *                                 path itself is shown to RULE_ADMIN callers only
      */
     public record Rules(
             Path path,
@@ -106,7 +110,15 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
             Integer compiledRevisionsKept,
             Integer maxConcurrentValidations,
             Double coverageMin,
-            Duration recompileWait) {
+            Duration recompileWait,
+            String label) {
+
+        /** The default label of a rules directory; the built-in ruleset's is {@code built-in}. */
+        public static final String RULES_DIRECTORY = "rules directory";
+
+        /** The most characters a label may have. */
+        static final int MAX_LABEL = 100;
+
         public Rules {
             watch = watch == null || watch;
             watchQuietPeriod = watchQuietPeriod == null ? Duration.ofMillis(300) : watchQuietPeriod;
@@ -115,6 +127,15 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
             maxConcurrentValidations = maxConcurrentValidations == null ? 1 : Math.max(1, maxConcurrentValidations);
             coverageMin = coverageMin == null ? PublicationGate.Policy.DEFAULT.coverageMin() : coverageMin;
             recompileWait = recompileWait == null ? Duration.ofSeconds(10) : recompileWait;
+            if (label == null || label.isBlank()) {
+                label = path == null ? io.kakunin.kb.Ruleset.BUILT_IN : RULES_DIRECTORY;
+            } else {
+                label = label.strip();
+                if (label.length() > MAX_LABEL || !label.codePoints().allMatch(c -> c >= 0x20 && c != 0x7F)) {
+                    throw new IllegalArgumentException("kakunin.rules.label must be at most " + MAX_LABEL
+                            + " characters without control characters, such as 'release rules'; got '" + label + "'");
+                }
+            }
         }
 
         /** What the publication gate asks of a ruleset before it is activated or said to be valid. */

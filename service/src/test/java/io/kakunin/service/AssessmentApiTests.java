@@ -130,6 +130,19 @@ class AssessmentApiTests {
         assertThat(http().get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
 
+    /**
+     * Swagger UI's "Try it out" sends requests to the contract's server: a relative one is the
+     * service the browser reached, on whatever host and port, and the JSON and YAML forms agree.
+     */
+    @Test
+    void theServedContractNamesTheServiceItIsServedByWithARelativeUrl() {
+        JsonNode servers = http().get("/v3/api-docs").json().path("servers");
+        assertThat(servers).hasSize(1);
+        assertThat(servers.get(0).path("url").asString()).isEqualTo("/");
+        String yaml = http().get("/v3/api-docs.yaml").body();
+        assertThat(yaml).contains("url: /").doesNotContain("localhost");
+    }
+
     @Test
     void theBenchmarkBaselineDoesNotExistOutsideTheBenchmarkProfile() throws Exception {
         assertThat(http().postJson("/benchmark/echo", fixture(EXAMPLE)).status())

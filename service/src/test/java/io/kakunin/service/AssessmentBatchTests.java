@@ -69,8 +69,15 @@ class AssessmentBatchTests {
         JsonNode first = lines.get(0);
         assertThat(first.path("overallOutcome").asString()).isEqualTo("NON_COMPLIANT");
         assertThat(first.path("failedRecommendationIds").toString()).contains("PS-4.2");
+        String single = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .postJson("/v1/assessments", request("single-" + org, "SHARED"))
+                .header("Location");
         assertThat(first.path("location").asString())
-                .isEqualTo("/v1/assessments/" + first.path("id").asString());
+                .as("absolute, as a single request's Location")
+                .isEqualTo(single.substring(0, single.lastIndexOf('/') + 1)
+                        + first.path("id").asString())
+                .startsWith("http://");
         assertThat(first.has("verdict")).as("summaries unless detail=FULL").isFalse();
         Http.Response stored = new Http(port)
                 .as(TestKeys.SUBMITTER_A)

@@ -95,6 +95,28 @@ class RuleAuthoringGuideTests {
         assertThat(commands).as("commands run").isGreaterThan(15);
         assertThat(files).as("files written").isGreaterThan(8);
         assertThat(excerpts).as("excerpts checked").isGreaterThan(1);
+        assertThat(made())
+                .as("what following the guide makes in a clone is ignored by git, not offered for commit")
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(ignored()).contains(name));
+    }
+
+    /** The folders and files the guide made beside the repository's own (the fixtures are the repository's). */
+    private List<String> made() throws IOException {
+        try (Stream<Path> entries = Files.list(work)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals("test-fixtures"))
+                    .toList();
+        }
+    }
+
+    /** The top-level names the repository's .gitignore ignores ({@code /name} or {@code /name/}). */
+    private static List<String> ignored() throws IOException {
+        return Files.readAllLines(Path.of(System.getProperty("kakunin.repository", ".."), ".gitignore")).stream()
+                .map(String::strip)
+                .filter(l -> l.startsWith("/") && !l.substring(1).contains("/") || l.matches("/[^/]+/"))
+                .map(l -> l.replaceAll("^/|/$", ""))
+                .toList();
     }
 
     // ------------------------------------------------------------------ files

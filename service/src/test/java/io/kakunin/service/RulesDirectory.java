@@ -101,8 +101,10 @@ public final class RulesDirectory {
     }
 
     /**
-     * Starts the service on this directory with an in-memory database and the given extra
-     * properties, given as command-line arguments so that they win over application.yaml.
+     * Starts the service on this directory with an in-memory database (unless a property names
+     * another) and the given extra properties, given as command-line arguments so that they win
+     * over application.yaml, with the keys of {@link TestKeys#arguments()} and
+     * {@link TestKeys#roleArguments()}.
      * Unless a test sets {@code kakunin.rules.coverage-min} itself, it is 0: the directories of
      * tests about publishing leave out the long scenario fixtures, which some rules need to be
      * covered; coverage itself is the subject of {@code PublicationGateParityTests}.
@@ -112,17 +114,22 @@ public final class RulesDirectory {
             properties = Stream.concat(Stream.of(properties), Stream.of("kakunin.rules.coverage-min=0"))
                     .toArray(String[]::new);
         }
+        if (Stream.of(properties).noneMatch(p -> p.startsWith("spring.datasource.url="))) {
+            properties = Stream.concat(
+                            Stream.of(properties),
+                            Stream.of("spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID()
+                                    + ";DB_CLOSE_DELAY=-1"))
+                    .toArray(String[]::new);
+        }
         String[] all = Stream.concat(
                         Stream.concat(
                                         Stream.of(
                                                 "server.port=0",
                                                 "kakunin.rules.path=" + root.toAbsolutePath(),
-                                                "spring.datasource.url=jdbc:h2:mem:rules-" + java.util.UUID.randomUUID()
-                                                        + ";DB_CLOSE_DELAY=-1",
                                                 "logging.level.root=WARN"),
                                         Stream.of(properties))
                                 .map(p -> "--" + p),
-                        TestKeys.arguments().stream())
+                        Stream.concat(TestKeys.arguments().stream(), TestKeys.roleArguments().stream()))
                 .toArray(String[]::new);
         return new SpringApplicationBuilder(KakuninApplication.class).run(all);
     }

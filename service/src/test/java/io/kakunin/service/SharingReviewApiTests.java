@@ -2,17 +2,19 @@ package io.kakunin.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.input.Json;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -20,10 +22,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Sharing reviews over HTTP: the acceptance case, broken bundles, and the victim profile kept nowhere. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.level.root=DEBUG")
+/**
+ * Sharing reviews over HTTP: the acceptance case, broken bundles, the victim profile kept nowhere
+ * (not even in a DEBUG line of any logger: every logger logs at DEBUG here, into a
+ * {@link LogCapture}, while the console shows warnings only), and the digest of the original
+ * request for auditors.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"logging.level.root=DEBUG", "logging.threshold.console=WARN"})
 @ActiveProfiles("test")
-@ExtendWith(OutputCaptureExtension.class)
 class SharingReviewApiTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -69,16 +77,23 @@ class SharingReviewApiTests {
     }
 
     @Test
-    void theVictimProfileIsInNoStoredRowLogLineOrResponse(CapturedOutput output) throws Exception {
+    void theVictimProfileIsInNoStoredRowLogLineOrResponse() throws Exception {
         ObjectNode request = fixture(ACCEPTANCE);
         // Values the bundle does not contain: only the profile could leak them.
         ObjectNode profile = (ObjectNode) request.get("victimProfile");
         profile.putArray("aliases").add("Zephyrwind Holdings");
         profile.putArray("brands").add("QuokkaDrive");
         profile.putArray("ipRanges").add("192.0.2.0/24");
-        Http.Response created = http().postJson("/v1/sharing-reviews", request.toString());
+        LogCapture log = LogCapture.start();
+        Http.Response created;
+        Http.Response fetched;
+        try (log) {
+            created = http().postJson("/v1/sharing-reviews", request.toString());
+            fetched = http().get(created.header("Location"));
+        }
         assertThat(created.status()).isEqualTo(201);
-        Http.Response fetched = http().get(created.header("Location"));
+        String logged = String.join("\n", log.all()).toLowerCase(Locale.ROOT);
+        assertThat(log.all()).as("every logger logged at DEBUG meanwhile").hasSizeGreaterThan(10);
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM sharing_review");
         assertThat(rows).isNotEmpty();
         String stored = rows.toString().toLowerCase(Locale.ROOT);
@@ -95,12 +110,46 @@ class SharingReviewApiTests {
             assertThat(fetched.body().toLowerCase(Locale.ROOT))
                     .as("fetched review")
                     .doesNotContain(v);
-            assertThat(output.getAll().toLowerCase(Locale.ROOT)).as("log").doesNotContain(v);
+            assertThat(logged).as("log").doesNotContain(v);
             // Without consent the victim is redacted from what goes out, so not even the
             // submitter's own mentions of it come back.
             assertThat(created.body().toLowerCase(Locale.ROOT)).as("response").doesNotContain(v);
         }
         assertThat(stored).doesNotContain("\"victimprofile\":{");
+    }
+
+    /**
+     * The stored request is masked, so an auditor proves what was reviewed with the digest of the
+     * original: shown to an AUDITOR, computed from the original request as the contract says, and
+     * never shown to the SUBMITTER (nor stored in the review).
+     */
+    @Test
+    void anAuditorGetsTheDigestOfTheOriginalRequestAndASubmitterDoesNot() throws Exception {
+        String original = Files.readString(Fixtures.root().resolve(ACCEPTANCE));
+        Http submitter = http().as(TestKeys.SUBMITTER_A);
+        Http.Response created = submitter.postJson("/v1/sharing-reviews", original);
+        assertThat(created.status()).isEqualTo(201);
+        String location = created.header("Location");
+        assertThat(created.json().has("requestDigest")).isFalse();
+        assertThat(submitter.get(location).json().has("requestDigest")).isFalse();
+
+        JsonNode audited = http().as(TestKeys.AUDITOR).get(location).json();
+        // What an auditor who holds the original computes: the request read into the contract's
+        // model, without the victim profile, written again as compact JSON.
+        ObjectNode read = Json.mapper().valueToTree(Json.mapper().readValue(original, SharingReviewRequest.class));
+        assertThat(read.has("victimProfile"))
+                .as("the fixture has a profile to leave out")
+                .isTrue();
+        read.remove("victimProfile");
+        String expected = "sha256:"
+                + HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                .digest(Json.mapper().writeValueAsBytes(read)));
+        assertThat(audited.path("requestDigest").asString()).isEqualTo(expected);
+        String id = audited.path("id").asString();
+        assertThat(jdbc.queryForObject(
+                        "SELECT review_json FROM sharing_review WHERE id = ?", String.class, UUID.fromString(id)))
+                .doesNotContain("requestDigest");
     }
 
     @Test

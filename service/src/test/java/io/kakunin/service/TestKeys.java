@@ -19,6 +19,27 @@ public final class TestKeys {
 
     private TestKeys() {}
 
+    /**
+     * Command-line arguments that provision the keys of one role each ({@link #SUBMITTER_A},
+     * {@link #AUDITOR}, {@link #RULE_ADMIN}), to go with {@link #arguments()}: for a service a test
+     * starts itself and calls with each role.
+     */
+    public static List<String> roleArguments() {
+        List<String> arguments = new java.util.ArrayList<>();
+        String[][] keys = {
+            {"submitter A", SUBMITTER_A, "SUBMITTER"},
+            {"auditor", AUDITOR, "AUDITOR"},
+            {"rule administrator", RULE_ADMIN, "RULE_ADMIN"}
+        };
+        for (int i = 0; i < keys.length; i++) {
+            String key = "--kakunin.security.provisioned-keys[" + (i + 1) + "].";
+            arguments.add(key + "name=" + keys[i][0]);
+            arguments.add(key + "key=" + keys[i][1]);
+            arguments.add(key + "roles=" + keys[i][2]);
+        }
+        return arguments;
+    }
+
     /** Command-line arguments that provision {@link #ALL}. */
     public static List<String> arguments() {
         return List.of(

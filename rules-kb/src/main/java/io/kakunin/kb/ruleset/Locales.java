@@ -2,6 +2,7 @@ package io.kakunin.kb.ruleset;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The languages verdicts are written in, and the choice among them from an
@@ -18,9 +19,11 @@ public final class Locales {
 
     /**
      * Picks the best supported language for an {@code Accept-Language} value (RFC 9110
-     * language ranges with weights). Traditional Chinese also answers {@code zh-Hant},
-     * {@code zh-HK} and {@code zh-MO}. An absent, malformed or unmatched header gives English:
-     * a language preference is never a reason to refuse a request.
+     * language ranges with weights). Traditional Chinese, the one Chinese offered, also answers
+     * plain {@code zh}, {@code zh-Hant}, {@code zh-HK} and {@code zh-MO} (with any subtags); a
+     * range that asks for Simplified Chinese ({@code zh-CN}, {@code zh-Hans}, {@code zh-SG}) does
+     * not match it. An absent, malformed or unmatched header gives English: a language preference
+     * is never a reason to refuse a request.
      */
     public static Locale resolve(String acceptLanguage) {
         if (acceptLanguage == null || acceptLanguage.isBlank()) {
@@ -51,14 +54,15 @@ public final class Locales {
         if (range.equals("ja") || range.startsWith("ja-")) {
             return Locale.JAPANESE;
         }
-        if (range.equals("zh-tw")
-                || range.startsWith("zh-tw-")
-                || range.startsWith("zh-hant")
-                || range.equals("zh-hk")
-                || range.equals("zh-mo")) {
+        if (range.equals("zh") || Stream.of("tw", "hant", "hk", "mo").anyMatch(s -> subtag(range, "zh-" + s))) {
             return TRADITIONAL_CHINESE;
         }
         return null;
+    }
+
+    /** Whether a range is the given tag or starts with it followed by more subtags. */
+    private static boolean subtag(String range, String tag) {
+        return range.equals(tag) || range.startsWith(tag + "-");
     }
 
     /** The tag of a supported locale as the API reports it: {@code en}, {@code ja}, {@code zh-TW}. */

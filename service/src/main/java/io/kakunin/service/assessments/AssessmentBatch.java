@@ -42,6 +42,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -108,7 +109,21 @@ class AssessmentBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new InputStreamResource(new Results(new Lines(in, maxLineBytes), caller, locale, detail, requestPath()));
+        return new InputStreamResource(
+                new Results(new Lines(in, maxLineBytes), caller, locale, detail, requestPath(), assessmentsUrl()));
+    }
+
+    /**
+     * Where stored assessments are fetched, as an absolute URL, so that a line's {@code location}
+     * is what a single request's {@code Location} header is (named as {@code PublicUrlFilter}
+     * says, never from a caller's Host header). Read while the request is current.
+     */
+    private static String assessmentsUrl() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes
+                ? ServletUriComponentsBuilder.fromCurrentContextPath()
+                        .path("/v1/assessments/")
+                        .toUriString()
+                : "/v1/assessments/";
     }
 
     /** The batch's own path, the {@code instance} of its lines' problems, as a single request's problem names its path. */
@@ -205,13 +220,13 @@ class AssessmentBatch {
                 new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem)));
     }
 
-    private BatchResultLine success(Outcome1 o, BatchDetail detail) {
+    private BatchResultLine success(Outcome1 o, BatchDetail detail, String assessmentsUrl) {
         Assessment verdict = o.verdict();
         BatchResultLine line = new BatchResultLine()
                 .line(o.line())
                 .status(201)
                 .id(verdict.getId())
-                .location("/v1/assessments/" + verdict.getId())
+                .location(assessmentsUrl + verdict.getId())
                 .organizationId(verdict.getOrganizationId())
                 .overallOutcome(verdict.getOverallOutcome())
                 .counts(verdict.getCounts())
@@ -231,16 +246,18 @@ class AssessmentBatch {
         private final Locale locale;
         private final BatchDetail detail;
         private final String path;
+        private final String assessmentsUrl;
         private byte[] buffer = new byte[0];
         private int position;
         private boolean done;
 
-        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail, String path) {
+        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail, String path, String assessmentsUrl) {
             this.lines = lines;
             this.caller = caller;
             this.locale = locale;
             this.detail = detail;
             this.path = path;
+            this.assessmentsUrl = assessmentsUrl;
         }
 
         @Override
@@ -289,7 +306,7 @@ class AssessmentBatch {
             store.createAll(stored);
             ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 256);
             for (Outcome1 o : outcomes) {
-                out.write(json.writeValueAsBytes(o.error() != null ? o.error() : success(o, detail)));
+                out.write(json.writeValueAsBytes(o.error() != null ? o.error() : success(o, detail, assessmentsUrl)));
                 out.write('\n');
             }
             buffer = out.toByteArray();

@@ -35,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Product-security assessments: evaluate, store, return; fetch again later. A verdict is
@@ -199,8 +200,7 @@ class AssessmentsController implements AssessmentsApi {
                         "GET /v1/assessments/" + record.id() + "/reevaluation")
                 .orThrow()
                 .id(record.id());
-        List<String> differences = JsonDifferences.between(
-                json.readTree(StoredVerdicts.toJson(original)), json.readTree(StoredVerdicts.toJson(again)));
+        List<String> differences = JsonDifferences.between(decided(original), decided(again));
         again.getRuleset().available(true);
         return ResponseEntity.ok(new Reevaluation()
                 .assessmentId(record.id())
@@ -209,5 +209,18 @@ class AssessmentsController implements AssessmentsApi {
                 .identical(differences.isEmpty())
                 .differences(differences)
                 .verdict(again));
+    }
+
+    /**
+     * What a verdict decided, in its stored form, without the label of where its rules were loaded
+     * from: the revision identifies the rules, so the same revision served built in or from a rules
+     * directory decides the same verdict.
+     */
+    private JsonNode decided(Assessment verdict) {
+        JsonNode tree = json.readTree(StoredVerdicts.toJson(verdict));
+        if (tree.get("ruleset") instanceof ObjectNode ruleset) {
+            ruleset.remove("source");
+        }
+        return tree;
     }
 }

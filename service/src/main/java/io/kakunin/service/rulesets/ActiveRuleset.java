@@ -6,7 +6,6 @@ import io.kakunin.kb.RulesetTexts;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,10 +42,12 @@ public class ActiveRuleset {
     /**
      * A ruleset and its activation.
      *
-     * @param fixtures  the fixtures it passed before activation (none for the built-in ruleset)
-     * @param directory the rules directory it was loaded from, or null for the built-in ruleset
+     * @param fixtures the fixtures it passed before activation (none for the built-in ruleset)
+     * @param path     where on the server it was loaded from (the rules directory, or
+     *                 {@code <link> -> <target>}), or null for the built-in ruleset: for RULE_ADMIN
+     *                 callers only; everyone else sees the ruleset's {@link Ruleset#source() label}
      */
-    public record Activation(Ruleset ruleset, Instant activatedAt, List<FixtureCase> fixtures, Path directory) {
+    public record Activation(Ruleset ruleset, Instant activatedAt, List<FixtureCase> fixtures, String path) {
         public Activation {
             fixtures = List.copyOf(fixtures);
         }

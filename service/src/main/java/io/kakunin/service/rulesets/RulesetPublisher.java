@@ -69,6 +69,9 @@ public class RulesetPublisher implements SmartLifecycle {
     private final RulesetVerifier verifier;
     private final Clock clock;
     private final Path directory;
+    /** What verdicts and the history call where the rules came from: never a server path. */
+    private final String label;
+
     private final Map<String, Integer> thresholds;
     private final Executor loader;
     private final Executor warmUps;
@@ -95,6 +98,7 @@ public class RulesetPublisher implements SmartLifecycle {
         this.thresholds = properties.rules().thresholds();
         Path path = properties.rules().path();
         this.directory = path == null ? null : path.toAbsolutePath().normalize();
+        this.label = properties.rules().label();
     }
 
     /** Activates the first ruleset, compiled on the loader; a refused one stops the start with its diagnostics. */
@@ -151,8 +155,8 @@ public class RulesetPublisher implements SmartLifecycle {
 
     private void startup() {
         if (directory == null) {
-            Ruleset ruleset = Ruleset.builtIn(thresholds);
-            activate(ruleset, List.of(), RulesetTrigger.STARTUP, List.of());
+            Ruleset ruleset = Ruleset.builtIn(thresholds).withSource(label);
+            activate(ruleset, List.of(), RulesetTrigger.STARTUP, List.of(), null);
             return;
         }
         if (!Files.isDirectory(directory)) {
@@ -228,14 +232,14 @@ public class RulesetPublisher implements SmartLifecycle {
                 "{} ruleset {} from {} on {} in {} ms",
                 event.getOutcome(),
                 event.getRevision(),
-                event.getSource(),
+                event.getPath(),
                 trigger,
                 (System.nanoTime() - start) / 1_000_000);
         return event;
     }
 
     private RulesetEvent loadAndDecide(RulesetTrigger trigger) {
-        String source = directory.toString();
+        String path = directory.toString();
         RulesetFiles files;
         FixtureCase.Scan fixtures;
         try {
@@ -243,7 +247,7 @@ public class RulesetPublisher implements SmartLifecycle {
             // symbolic link is switched to another one meanwhile.
             Path real = directory.toRealPath();
             if (Files.isSymbolicLink(directory)) {
-                source = directory + " -> " + real;
+                path = directory + " -> " + real;
             }
             files = Ruleset.effectiveFiles(RulesetFiles.fromDirectory(real), thresholds);
             Path fixtureDir = real.resolve("fixtures");
@@ -255,7 +259,7 @@ public class RulesetPublisher implements SmartLifecycle {
                     trigger,
                     null,
                     null,
-                    source,
+                    path,
                     null,
                     0,
                     List.of(Diagnostic.error("", "the rules directory cannot be read: " + e.getMessage())));
@@ -275,7 +279,7 @@ public class RulesetPublisher implements SmartLifecycle {
                     RulesetEventOutcome.UNCHANGED,
                     current.ruleset().revision(),
                     current.ruleset().version(),
-                    source,
+                    path,
                     current.ruleset().rules().size(),
                     current.fixtures().size(),
                     List.of());
@@ -286,19 +290,20 @@ public class RulesetPublisher implements SmartLifecycle {
             return active.lastRefusal().get();
         }
         if (current != null && files.revision().equals(current.ruleset().revision())) {
-            return fixturesChanged(trigger, current, fixtures, source, content);
+            return fixturesChanged(trigger, current, fixtures, path, content);
         }
         Verification verification;
         try {
-            // Thresholds are in the files already: no overrides a second time.
-            verification = verifier.verify(files, source, Map.of(), fixtures);
+            // Thresholds are in the files already: no overrides a second time. The ruleset is named by
+            // its label: its verdicts go to callers who are not to learn the server's paths.
+            verification = verifier.verify(files, label, Map.of(), fixtures);
         } catch (RuntimeException e) {
-            log.error("Checking the ruleset in {} failed unexpectedly", source, e);
+            log.error("Checking the ruleset in {} failed unexpectedly", path, e);
             return refuse(
                     trigger,
                     files.revision(),
                     null,
-                    source,
+                    path,
                     null,
                     0,
                     List.of(Diagnostic.error("", "the ruleset could not be checked: " + e)));
@@ -313,13 +318,13 @@ public class RulesetPublisher implements SmartLifecycle {
                     trigger,
                     files.revision(),
                     refused == null ? null : refused.version(),
-                    source,
+                    path,
                     refused == null ? null : refused.rules().size(),
                     fixtureCount,
                     verification.diagnostics());
         }
         lastRefusedContent = null;
-        return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics());
+        return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics(), path);
     }
 
     /**
@@ -332,7 +337,7 @@ public class RulesetPublisher implements SmartLifecycle {
             RulesetTrigger trigger,
             ActiveRuleset.Activation current,
             FixtureCase.Scan fixtures,
-            String source,
+            String path,
             String content) {
         Ruleset ruleset = current.ruleset();
         List<Diagnostic> diagnostics = verifier.verify(ruleset, fixtures).diagnostics();
@@ -343,19 +348,19 @@ public class RulesetPublisher implements SmartLifecycle {
                     trigger,
                     ruleset.revision(),
                     ruleset.version(),
-                    source,
+                    path,
                     ruleset.rules().size(),
                     fixtureCount,
                     diagnostics);
         }
         lastRefusedContent = null;
-        active.activate(new ActiveRuleset.Activation(ruleset, current.activatedAt(), fixtures.cases(), directory));
+        active.activate(new ActiveRuleset.Activation(ruleset, current.activatedAt(), fixtures.cases(), path));
         RulesetEvent event = store.record(event(
                 trigger,
                 RulesetEventOutcome.ACTIVATED,
                 ruleset.revision(),
                 ruleset.version(),
-                source,
+                path,
                 ruleset.rules().size(),
                 fixtureCount,
                 List.of()));
@@ -367,16 +372,21 @@ public class RulesetPublisher implements SmartLifecycle {
         return event;
     }
 
+    /** @param path where the rules were read from on the server, or null for the built-in ruleset */
     private RulesetEvent activate(
-            Ruleset ruleset, List<FixtureCase> fixtures, RulesetTrigger trigger, List<Diagnostic> warnings) {
+            Ruleset ruleset,
+            List<FixtureCase> fixtures,
+            RulesetTrigger trigger,
+            List<Diagnostic> warnings,
+            String path) {
         store.keep(ruleset);
-        active.activate(new ActiveRuleset.Activation(ruleset, clock.instant(), fixtures, directory));
+        active.activate(new ActiveRuleset.Activation(ruleset, clock.instant(), fixtures, path));
         RulesetEvent event = store.record(event(
                 trigger,
                 RulesetEventOutcome.ACTIVATED,
                 ruleset.revision(),
                 ruleset.version(),
-                ruleset.source(),
+                path,
                 ruleset.rules().size(),
                 fixtures.size(),
                 warnings));
@@ -384,7 +394,7 @@ public class RulesetPublisher implements SmartLifecycle {
                 "Activated ruleset {} (version {}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
                 ruleset.revision(),
                 ruleset.version(),
-                ruleset.source(),
+                path == null ? ruleset.source() : path,
                 trigger,
                 ruleset.rules().size(),
                 ruleset.catalog().entries().size(),
@@ -396,19 +406,19 @@ public class RulesetPublisher implements SmartLifecycle {
             RulesetTrigger trigger,
             String revision,
             String version,
-            String source,
+            String path,
             Integer ruleCount,
             int fixtureCount,
             List<Diagnostic> diagnostics) {
         RulesetEvent event = store.record(event(
-                trigger, RulesetEventOutcome.REFUSED, revision, version, source, ruleCount, fixtureCount, diagnostics));
+                trigger, RulesetEventOutcome.REFUSED, revision, version, path, ruleCount, fixtureCount, diagnostics));
         active.refused(event);
         StringBuilder lines = new StringBuilder();
         event.getDiagnostics().forEach(d -> lines.append("\n  ").append(format(d)));
         log.warn(
                 "Refused ruleset {} from {} on {} ({} errors); still serving {}:{}",
                 revision == null ? "(unreadable)" : revision,
-                source,
+                path,
                 trigger,
                 event.getErrorCount(),
                 activeRevision(),
@@ -424,12 +434,13 @@ public class RulesetPublisher implements SmartLifecycle {
         }
     }
 
+    /** @param path where the rules were read from on the server, or null for the built-in ruleset */
     private RulesetEvent event(
             RulesetTrigger trigger,
             RulesetEventOutcome outcome,
             String revision,
             String version,
-            String source,
+            String path,
             Integer ruleCount,
             int fixtureCount,
             List<Diagnostic> diagnostics) {
@@ -452,7 +463,8 @@ public class RulesetPublisher implements SmartLifecycle {
                 .occurredAt(clock.instant().atOffset(ZoneOffset.UTC))
                 .revision(revision)
                 .version(version)
-                .source(source)
+                .source(label)
+                .path(path)
                 .trigger(trigger)
                 .outcome(outcome)
                 .ruleCount(ruleCount)

@@ -95,7 +95,7 @@ class RulesetStore {
         }
     }
 
-    /** The files of a stored revision, and where it was first loaded from. */
+    /** The files of a stored revision, and the label of where it was first loaded from (never a server path). */
     record Stored(RulesetFiles files, String source) {}
 
     Optional<Stored> find(String revision) {
@@ -129,15 +129,16 @@ class RulesetStore {
 
     RulesetEvent record(RulesetEvent event) {
         sql.update(
-                "INSERT INTO ruleset_event (id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
-                        + "error_count, diagnostics_json) VALUES (:id, :occurredAt, :revision, :version, :source, :cause, :outcome, :ruleCount, "
-                        + ":fixtureCount, :errorCount, :diagnosticsJson)",
+                "INSERT INTO ruleset_event (id, occurred_at, revision, version, source, server_path, cause, outcome, rule_count, "
+                        + "fixture_count, error_count, diagnostics_json) VALUES (:id, :occurredAt, :revision, :version, :source, "
+                        + ":serverPath, :cause, :outcome, :ruleCount, :fixtureCount, :errorCount, :diagnosticsJson)",
                 new MapSqlParameterSource()
                         .addValue("id", event.getId())
                         .addValue("occurredAt", event.getOccurredAt().withOffsetSameInstant(ZoneOffset.UTC))
                         .addValue("revision", event.getRevision())
                         .addValue("version", event.getVersion())
                         .addValue("source", event.getSource())
+                        .addValue("serverPath", event.getPath())
                         .addValue("cause", event.getTrigger().getValue())
                         .addValue("outcome", event.getOutcome().getValue())
                         .addValue("ruleCount", event.getRuleCount(), Types.INTEGER)
@@ -165,7 +166,7 @@ class RulesetStore {
                     .addValue("id", position.id());
         }
         List<Row> rows = sql.query(
-                "SELECT id, occurred_at, revision, version, source, cause, outcome, rule_count, fixture_count, "
+                "SELECT id, occurred_at, revision, version, source, server_path, cause, outcome, rule_count, fixture_count, "
                         + "error_count, diagnostics_json FROM ruleset_event" + after
                         + " ORDER BY occurred_at DESC, id DESC FETCH FIRST :limitPlusOne ROWS ONLY",
                 parameters,
@@ -180,6 +181,7 @@ class RulesetStore {
                                     .revision(rs.getString("revision"))
                                     .version(rs.getString("version"))
                                     .source(rs.getString("source"))
+                                    .path(rs.getString("server_path"))
                                     .trigger(RulesetTrigger.fromValue(rs.getString("cause")))
                                     .outcome(RulesetEventOutcome.fromValue(rs.getString("outcome")))
                                     .ruleCount(rs.getObject("rule_count", Integer.class))

@@ -15,6 +15,7 @@ import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
@@ -68,24 +69,32 @@ class RulesetsController implements RulesetsApi {
     public ResponseEntity<Ruleset> getActiveRuleset() {
         ActiveRuleset.Activation activation = active.current();
         io.kakunin.kb.Ruleset ruleset = activation.ruleset();
+        boolean paths = RulesetViews.showsPaths(Caller.current());
         return ResponseEntity.ok(new Ruleset()
                 .revision(ruleset.revision())
                 .version(ruleset.version())
                 .source(ruleset.source())
+                .path(paths ? activation.path() : null)
                 .activatedAt(activation.activatedAt().atOffset(ZoneOffset.UTC))
                 .ruleCount(ruleset.rules().size())
                 .recommendationCount(ruleset.catalog().entries().size())
                 .files(ruleset.files().files().keySet().stream().toList())
                 .fixtureCount(activation.fixtures().size())
                 .watching(watcher.watching())
-                .lastRefusal(active.lastRefusal().orElse(null)));
+                .lastRefusal(active.lastRefusal()
+                        .map(e -> RulesetViews.event(e, paths))
+                        .orElse(null)));
     }
 
     @Override
     public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit, String cursor) {
         Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
-        return ResponseEntity.ok(
-                new RulesetEventList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
+        boolean paths = RulesetViews.showsPaths(Caller.current());
+        return ResponseEntity.ok(new RulesetEventList()
+                .items(new ArrayList<>(page.items().stream()
+                        .map(e -> RulesetViews.event(e, paths))
+                        .toList()))
+                .nextCursor(page.nextCursor()));
     }
 
     @Override
@@ -112,7 +121,7 @@ class RulesetsController implements RulesetsApi {
                             HttpStatus.UNPROCESSABLE_CONTENT,
                             "ruleset-refused",
                             "The ruleset was refused",
-                            "The ruleset in " + event.getSource() + " has " + event.getErrorCount() + " error"
+                            "The ruleset in " + event.getPath() + " has " + event.getErrorCount() + " error"
                                     + (event.getErrorCount() == 1 ? "" : "s")
                                     + "; revision " + active.ruleset().revision() + " keeps serving. First: "
                                     + RulesetPublisher.format(

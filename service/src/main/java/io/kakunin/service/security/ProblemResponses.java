@@ -109,7 +109,14 @@ class ProblemResponses {
                 response,
                 HttpStatus.FORBIDDEN,
                 null,
-                "These credentials do not carry a role this operation needs (their roles: " + roles + ").");
+                AccessRules.ruleFor(request)
+                        .map(rule -> "This operation needs " + AccessRules.describe(rule)
+                                + (rule.roles().size() == 1
+                                        ? ", which these credentials do not carry"
+                                        : ", none of " + "which these credentials carry")
+                                + " (their roles: " + roles + ").")
+                        .orElse("These credentials do not carry a role this operation needs (their roles: " + roles
+                                + ")."));
     }
 
     /**

@@ -6,7 +6,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -25,32 +24,16 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Who may call what. Every {@code /v1} endpoint needs credentials (an API key, or a JWT bearer
- * token when an issuer is configured, checked as {@link JwtValidation} says); the roles are
- * separate duties:
+ * token when an issuer is configured, checked as {@link JwtValidation} says), with a role that
+ * {@link AccessRules} names for it (the same table names the roles in a 403).
  *
- * <table>
- * <tr><th>endpoint</th><th>roles</th></tr>
- * <tr><td>POST assessments (one or a batch), sharing reviews</td><td>SUBMITTER</td></tr>
- * <tr><td>GET and list assessments, sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
- * <tr><td>GET an assessment's re-evaluation</td><td>AUDITOR</td></tr>
- * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
- * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
- * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
- * <tr><td>API keys</td><td>ADMIN</td></tr>
- * </table>
- *
- * The contract, Swagger UI and the health status are public; health details need a role. A
+ * <p>The contract, Swagger UI and the health status are public; health details need a role. A
  * public endpoint does not need credentials, so credentials that do not authenticate (an unknown
  * or revoked key, an expired or forged token) are ignored there rather than refused: the caller
  * is answered as anonymous. Valid credentials still count (health details).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
-
-    private static final String SUBMITTER = "SUBMITTER";
-    private static final String AUDITOR = "AUDITOR";
-    private static final String RULE_ADMIN = "RULE_ADMIN";
-    private static final String ADMIN = "ADMIN";
 
     /** The endpoints anyone may call. */
     static final String[] PUBLIC = {
@@ -122,31 +105,13 @@ class SecurityConfiguration {
                 .addFilterBefore(
                         new ApiKeyAuthenticationFilter(keys, problems, failures, publicEndpoints()),
                         BearerTokenAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(publicEndpoints())
-                        .permitAll()
-                        .requestMatchers(
-                                HttpMethod.POST, "/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews")
-                        .hasRole(SUBMITTER)
-                        .requestMatchers(HttpMethod.GET, "/v1/assessments/*/reevaluation")
-                        .hasRole(AUDITOR)
-                        .requestMatchers(
-                                HttpMethod.GET,
-                                "/v1/assessments",
-                                "/v1/assessments/*",
-                                "/v1/sharing-reviews",
-                                "/v1/sharing-reviews/*")
-                        .hasAnyRole(SUBMITTER, AUDITOR)
-                        .requestMatchers(
-                                HttpMethod.GET, "/v1/recommendations", "/v1/recommendations/*", "/v1/rulesets/active")
-                        .hasAnyRole(SUBMITTER, AUDITOR, RULE_ADMIN, ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/v1/rulesets")
-                        .hasAnyRole(AUDITOR, RULE_ADMIN)
-                        .requestMatchers(HttpMethod.POST, "/v1/rulesets/validate", "/v1/rulesets/reload")
-                        .hasRole(RULE_ADMIN)
-                        .requestMatchers("/v1/api-keys", "/v1/api-keys/*")
-                        .hasRole(ADMIN)
-                        .anyRequest()
-                        .authenticated());
+                .authorizeHttpRequests(a -> {
+                    a.requestMatchers(publicEndpoints()).permitAll();
+                    for (AccessRules.Rule rule : AccessRules.RULES) {
+                        a.requestMatchers(rule.matcher()).hasAnyRole(rule.roleNames());
+                    }
+                    a.anyRequest().authenticated();
+                });
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
         if (decoder != null) {
             String misconfigured = JwtValidation.problem(properties.security().jwt(), environment);

@@ -2,6 +2,7 @@ package io.kakunin.service.sharing;
 
 import io.kakunin.api.SharingReviewsApi;
 import io.kakunin.api.model.OverallOutcome;
+import io.kakunin.api.model.Role;
 import io.kakunin.api.model.SharingDecision;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewList;
@@ -117,6 +118,10 @@ class SharingReviewsController implements SharingReviewsApi {
                 .filter(r -> caller.maySee(r.caller()))
                 .orElseThrow(() -> new NotFoundException("sharing review", id));
         SharingReview review = view(record, acceptLanguage);
+        if (caller.has(Role.AUDITOR)) {
+            // What an auditor holding the original request checks it against; the stored request is masked.
+            review.requestDigest(record.inputDigest());
+        }
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale())
                 .body(review);
@@ -158,7 +163,11 @@ class SharingReviewsController implements SharingReviewsApi {
                 new SharingReviewList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
     }
 
-    /** SHA-256 of the request as submitted, without the victim profile (canonical JSON of the model). */
+    /**
+     * SHA-256 of the request as submitted, without the victim profile: the request read into the
+     * contract's model and written again as compact JSON, as {@link Json#mapper()} writes it (what
+     * {@code requestDigest} promises auditors, who can compute it from the original the same way).
+     */
     private static String digestWithoutProfile(SharingReviewRequest request) {
         tools.jackson.databind.node.ObjectNode tree = Json.mapper().valueToTree(request);
         tree.remove("victimProfile");

@@ -28,6 +28,7 @@ import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -246,6 +247,35 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "The Accept header " + detail + ".",
                 path(request),
                 Map.of(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(HttpHeaders.ACCEPT, detail)))));
+    }
+
+    /**
+     * 415 naming what to send: a body without a Content-Type (curl -d without -H) is told which
+     * types the operation reads, as is one of another type.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String reads = ex.getSupportedMediaTypes().stream()
+                .map(MediaType::toString)
+                .distinct()
+                .collect(Collectors.joining(" or "));
+        String send = reads.isEmpty() ? "" : ": send " + reads;
+        String detail = ex.getContentType() == null
+                ? "is missing" + send
+                : "'" + BadInput.abbreviate(ex.getContentType().toString(), 100)
+                        + "' is not a type this operation reads" + send;
+        return answer(
+                problems.create(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        null,
+                        null,
+                        "The Content-Type header " + detail + ".",
+                        path(request),
+                        Map.of(
+                                Problem.JSON_PROPERTY_ERRORS,
+                                List.of(new FieldProblem(HttpHeaders.CONTENT_TYPE, detail)))),
+                headers);
     }
 
     private static boolean parses(String accept) {

@@ -78,7 +78,7 @@ class RulesetLinkPublishingTests {
         RulesDirectory.awaitActive(
                 http,
                 a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
-                        && a.path("source").asString().endsWith("release-1"),
+                        && a.path("path").asString().endsWith("release-1"),
                 Duration.ofSeconds(60));
     }
 
@@ -109,8 +109,12 @@ class RulesetLinkPublishingTests {
         assertThat(active.path("fixtureCount").asInt())
                 .as("the fixtures behind the link ran")
                 .isPositive();
-        assertThat(active.path("source").asString())
+        assertThat(active.path("path").asString())
+                .as("where it lies, for a RULE_ADMIN")
                 .isEqualTo(live + " -> " + work.resolve("release-1").toAbsolutePath());
+        assertThat(active.path("source").asString())
+                .as("the operator's label, for everyone")
+                .isEqualTo("rules directory");
         assertThat(active.path("watching").asBoolean()).isTrue();
     }
 
@@ -125,7 +129,7 @@ class RulesetLinkPublishingTests {
                 http, a -> a.path("revision").asString().equals(second), Duration.ofSeconds(60));
         System.out.printf("[measure] link switched to active revision: %d ms%n", took.toMillis());
         JsonNode active = http.get("/v1/rulesets/active").json();
-        assertThat(active.path("source").asString()).endsWith("release-2");
+        assertThat(active.path("path").asString()).endsWith("release-2");
         assertThat(active.path("watching").asBoolean()).isTrue();
         JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items").get(0);
         assertThat(event.path("trigger").asString()).isEqualTo("WATCH");
@@ -176,7 +180,7 @@ class RulesetLinkPublishingTests {
         switchTo("release-1");
         String revision = first.revision();
         RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(revision), Duration.ofSeconds(60));
-        assertThat(http.get("/v1/rulesets/active").json().path("source").asString())
+        assertThat(http.get("/v1/rulesets/active").json().path("path").asString())
                 .endsWith("release-1");
     }
 }

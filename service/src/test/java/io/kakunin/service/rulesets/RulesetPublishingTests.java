@@ -6,6 +6,7 @@ import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.service.Http;
 import io.kakunin.service.RulesDirectory;
+import io.kakunin.service.TestKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +55,7 @@ class RulesetPublishingTests {
                         work.resolve("original"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS))
                 .root();
         // Earlier revisions are compiled again from the store when asked for: that path is under test here.
-        service = rules.start(
-                "kakunin.rules.watch-quiet-period=200ms",
-                "kakunin.rules.compiled-revisions-kept=0",
-                "logging.level.io.kakunin.service.rulesets=DEBUG");
+        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0");
         http = new Http(RulesDirectory.port(service));
     }
 
@@ -112,7 +110,9 @@ class RulesetPublishingTests {
         assertThat(active.path("revision").asString())
                 .as("a faithful copy has the built-in revision")
                 .isEqualTo(Ruleset.builtIn().revision());
-        assertThat(active.path("source").asString())
+        assertThat(active.path("source").asString()).isEqualTo("rules directory");
+        assertThat(active.path("path").asString())
+                .as("shown to a RULE_ADMIN")
                 .isEqualTo(rules.root().toAbsolutePath().toString());
         assertThat(active.path("fixtureCount").asInt()).isEqualTo(13);
         assertThat(active.path("watching").asBoolean()).isTrue();
@@ -129,6 +129,79 @@ class RulesetPublishingTests {
         Http.Response created = http.postJson("/v1/assessments", example());
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().path("ruleset").path("available").asBoolean()).isTrue();
+    }
+
+    /**
+     * Where the rules lie on the server is for those who manage them: a SUBMITTER's verdicts,
+     * reviews and catalog, an AUDITOR's records, re-evaluations and ruleset history, and the
+     * stored records name the rules by revision and label only; a RULE_ADMIN sees the path.
+     */
+    @Test
+    void noCallerButARuleAdministratorLearnsWhereTheRulesLie() throws Exception {
+        String where = work.toAbsolutePath().toString();
+        Http submitter = http.as(TestKeys.SUBMITTER_A);
+        Http auditor = http.as(TestKeys.AUDITOR);
+        Http ruleAdmin = http.as(TestKeys.RULE_ADMIN);
+
+        Http.Response created = submitter.postJson("/v1/assessments", example());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("ruleset").path("source").asString()).isEqualTo("rules directory");
+        String path =
+                created.header("Location").substring(created.header("Location").indexOf("/v1/"));
+        Http.Response review = submitter.postJson(
+                "/v1/sharing-reviews",
+                Files.readString(
+                        Fixtures.root()
+                                .resolve(
+                                        "information-sharing/is-clean-de-identified-indicators-between-specialized-organizations-share-without-consent/request.json")));
+        assertThat(review.status()).as(review.body()).isEqualTo(201);
+        String reviewPath =
+                review.header("Location").substring(review.header("Location").indexOf("/v1/"));
+
+        List<Http.Response> seen = List.of(
+                created,
+                review,
+                submitter.get(path),
+                submitter.get(path, "Accept-Language", "ja"),
+                submitter.get(reviewPath),
+                submitter.get("/v1/recommendations"),
+                submitter.get("/v1/recommendations/PS-4.2"),
+                submitter.get("/v1/rulesets/active"),
+                auditor.get(path),
+                auditor.get(path + "/reevaluation"),
+                auditor.get(reviewPath),
+                auditor.get("/v1/rulesets/active"),
+                auditor.get("/v1/rulesets?limit=500"));
+        for (Http.Response response : seen) {
+            assertThat(response.status()).as(response.body()).isBetween(200, 201);
+            assertThat(response.body()).as("a caller who is not a RULE_ADMIN").doesNotContain(where);
+        }
+        assertThat(auditor.get("/v1/rulesets/active").json().has("path")).isFalse();
+        for (JsonNode event : auditor.get("/v1/rulesets?limit=500").json().path("items")) {
+            assertThat(event.path("source").asString()).isEqualTo("rules directory");
+            assertThat(event.has("path")).isFalse();
+        }
+
+        JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+        assertThat(jdbc.queryForList("SELECT verdict_json FROM assessment", String.class))
+                .isNotEmpty()
+                .allSatisfy(json -> assertThat(json).doesNotContain(where));
+        assertThat(jdbc.queryForList("SELECT review_json FROM sharing_review", String.class))
+                .isNotEmpty()
+                .allSatisfy(json -> assertThat(json).doesNotContain(where));
+        assertThat(jdbc.queryForList("SELECT source FROM ruleset_revision", String.class))
+                .allSatisfy(source -> assertThat(source).doesNotContain(where));
+
+        assertThat(ruleAdmin.get("/v1/rulesets/active").json().path("path").asString())
+                .isEqualTo(rules.root().toAbsolutePath().toString());
+        assertThat(ruleAdmin
+                        .get("/v1/rulesets?limit=1")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("path")
+                        .asString())
+                .startsWith(where);
     }
 
     @Test

@@ -238,6 +238,21 @@ class RulesetValidationTests {
 
         Http.Response elsewhere = http().send("POST", "/v1/assessments", form.contentType(), form.body());
         assertThat(elsewhere.status()).isEqualTo(415);
+
+        Http.Response untyped = http().send(
+                        "POST",
+                        "/v1/rulesets/validate",
+                        null,
+                        "{\"files\":[{\"path\":\"a.drl\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(untyped.status()).as(untyped.body()).isEqualTo(415);
+        assertThat(untyped.json().path("detail").asString())
+                .as("says what to send")
+                .startsWith("The Content-Type header is missing: send ")
+                .contains("application/json")
+                .contains("multipart/form-data")
+                .doesNotContain("null");
+        assertThat(untyped.json().path("errors").get(0).path("pointer").asString())
+                .isEqualTo("Content-Type");
     }
 
     @Test

@@ -161,7 +161,12 @@ class AccessControlTests {
             assertThat(response.status()).as(response.body()).isEqualTo(403);
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:forbidden");
-            assertThat(response.json().path("detail").asString()).contains(role);
+            assertThat(response.json().path("detail").asString()).contains("(their roles: " + role + ")");
+            assertThat(response.json().path("detail").asString())
+                    .as("names the roles the operation needs")
+                    .startsWith(
+                            "This operation needs " + (call.roles().size() == 1 ? "the role " : "one of the roles "))
+                    .contains(call.roles());
         }
     }
 

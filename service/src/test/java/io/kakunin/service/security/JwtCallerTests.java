@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.service.Http;
 import io.kakunin.service.KakuninApplication;
+import io.kakunin.service.LogCapture;
 import io.kakunin.service.RulesDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,11 @@ class JwtCallerTests {
         if (service != null) {
             service.close();
         }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
@@ -281,10 +287,12 @@ class JwtCallerTests {
 
     @Test
     void theServiceDoesNotStartWithoutAnIssuerAndAnAudienceToCheck() {
-        assertThatThrownBy(() -> run("--kakunin.security.jwt.issuer=" + ISSUER).close())
+        String[] quiet = LogCapture.failingStart().stream().map(p -> "--" + p).toArray(String[]::new);
+        assertThatThrownBy(() -> run(concat(quiet, "--kakunin.security.jwt.issuer=" + ISSUER))
+                        .close())
                 .hasStackTraceContaining("kakunin.security.jwt.audience");
-        assertThatThrownBy(
-                        () -> run("--kakunin.security.jwt.audience=" + AUDIENCE).close())
+        assertThatThrownBy(() -> run(concat(quiet, "--kakunin.security.jwt.audience=" + AUDIENCE))
+                        .close())
                 .hasStackTraceContaining("kakunin.security.jwt.issuer");
     }
 }

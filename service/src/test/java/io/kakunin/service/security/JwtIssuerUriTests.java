@@ -134,10 +134,10 @@ class JwtIssuerUriTests {
 
     @Test
     void anIssuerThatContradictsTheIssuerUriStopsTheStart() {
-        assertThatThrownBy(() -> run(
-                                "--kakunin.security.jwt.audience=" + AUDIENCE,
-                                "--kakunin.security.jwt.issuer=https://other.example")
-                        .close())
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "--kakunin.security.jwt.audience=" + AUDIENCE, "--kakunin.security.jwt.issuer=https://other.example"));
+        io.kakunin.service.LogCapture.failingStart().forEach(p -> arguments.add("--" + p));
+        assertThatThrownBy(() -> run(arguments.toArray(String[]::new)).close())
                 .hasStackTraceContaining("name different issuers");
     }
 }

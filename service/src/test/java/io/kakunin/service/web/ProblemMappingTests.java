@@ -5,11 +5,13 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import ch.qos.logback.classic.Level;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.Problem;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.service.JsonConfiguration;
 import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.LogCapture;
 import io.kakunin.service.ProblemShape;
 import io.kakunin.service.sharing.VictimProfilePrivacy;
 import jakarta.servlet.RequestDispatcher;
@@ -216,13 +218,27 @@ class ProblemMappingTests {
     // ------------------------------------------------------------------ what Spring MVC refuses
 
     @Test
-    void anUnsupportedMediaTypeIs415() throws Exception {
+    void anUnsupportedMediaTypeIs415NamingWhatToSend() throws Exception {
         JsonNode p = problem(
                 post("/stimuli/assessment").contentType(MediaType.TEXT_PLAIN).content("{}"),
                 415,
                 "/stimuli/assessment",
-                false);
+                true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:unsupported-media-type");
+        assertThat(p.path("detail").asString())
+                .isEqualTo("The Content-Type header 'text/plain' is not a type this operation reads: send "
+                        + "application/json.");
+        assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Content-Type");
+    }
+
+    @Test
+    void aBodyWithoutAContentTypeIs415NamingWhatToSend() throws Exception {
+        JsonNode p = problem(post("/stimuli/assessment").content("{}"), 415, "/stimuli/assessment", true);
+        assertThat(p.path("detail").asString())
+                .as("not \"Content-Type 'null' is not supported\"")
+                .isEqualTo("The Content-Type header is missing: send application/json.");
+        assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("Content-Type");
+        assertThat(p.path("errors").get(0).path("detail").asString()).isEqualTo("is missing: send application/json");
     }
 
     @Test
@@ -278,10 +294,19 @@ class ProblemMappingTests {
     }
 
     @Test
-    void anUnexpectedFailureIs500WithoutItsMessage() throws Exception {
-        JsonNode p = problem(get("/stimuli/broken"), 500, "/stimuli/broken", false);
+    void anUnexpectedFailureIs500WithoutItsMessageAndIsLoggedOnce() throws Exception {
+        JsonNode p;
+        LogCapture log = LogCapture.start();
+        try (log) {
+            p = problem(get("/stimuli/broken"), 500, "/stimuli/broken", false);
+        }
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:internal-error");
         assertThat(p.toString()).doesNotContain("hunter2");
+        assertThat(log.atLeast(Level.ERROR))
+                .as("the failure is logged, with its stack trace, for whoever runs the service")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("Unexpected failure on GET /stimuli/broken"));
+        assertThat(log.anyStackTrace()).isTrue();
     }
 
     // ------------------------------------------------------------------ the error controller

@@ -1,0 +1,105 @@
+package io.kakunin.service.security;
+
+import io.kakunin.api.model.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Which roles may call which endpoint: the one table that {@link SecurityConfiguration}
+ * authorizes requests by, and that a 403 reads to name the roles the operation needs. The roles
+ * are separate duties:
+ *
+ * <table>
+ * <tr><th>endpoint</th><th>roles</th></tr>
+ * <tr><td>POST assessments (one or a batch), sharing reviews</td><td>SUBMITTER</td></tr>
+ * <tr><td>GET an assessment's re-evaluation</td><td>AUDITOR</td></tr>
+ * <tr><td>GET and list assessments, sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
+ * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
+ * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
+ * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
+ * <tr><td>API keys</td><td>ADMIN</td></tr>
+ * </table>
+ *
+ * The first rule that matches a request decides; a request no rule matches needs credentials
+ * of any role.
+ */
+final class AccessRules {
+
+    /**
+     * One row of the table.
+     *
+     * @param method the HTTP method, or null for every method
+     */
+    record Rule(HttpMethod method, List<String> paths, Set<Role> roles) {
+
+        Rule {
+            paths = List.copyOf(paths);
+            roles = Set.copyOf(EnumSet.copyOf(roles));
+        }
+
+        RequestMatcher matcher() {
+            return new OrRequestMatcher(paths.stream()
+                    .map(p -> (RequestMatcher)
+                            PathPatternRequestMatcher.withDefaults().matcher(method, p))
+                    .toList());
+        }
+
+        /** The role names as Spring Security's {@code hasAnyRole} takes them, in the contract's order. */
+        String[] roleNames() {
+            return Arrays.stream(Role.values())
+                    .filter(roles::contains)
+                    .map(Role::getValue)
+                    .toArray(String[]::new);
+        }
+    }
+
+    static final List<Rule> RULES = List.of(
+            new Rule(
+                    HttpMethod.POST,
+                    List.of("/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews"),
+                    Set.of(Role.SUBMITTER)),
+            new Rule(HttpMethod.GET, List.of("/v1/assessments/*/reevaluation"), Set.of(Role.AUDITOR)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of("/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*"),
+                    Set.of(Role.SUBMITTER, Role.AUDITOR)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of("/v1/recommendations", "/v1/recommendations/*", "/v1/rulesets/active"),
+                    EnumSet.allOf(Role.class)),
+            new Rule(HttpMethod.GET, List.of("/v1/rulesets"), Set.of(Role.AUDITOR, Role.RULE_ADMIN)),
+            new Rule(HttpMethod.POST, List.of("/v1/rulesets/validate", "/v1/rulesets/reload"), Set.of(Role.RULE_ADMIN)),
+            new Rule(null, List.of("/v1/api-keys", "/v1/api-keys/*"), Set.of(Role.ADMIN)));
+
+    private static final List<RequestMatcher> MATCHERS =
+            RULES.stream().map(Rule::matcher).toList();
+
+    private AccessRules() {}
+
+    /** The rule that decides whether a request may be made, if one does. */
+    static Optional<Rule> ruleFor(HttpServletRequest request) {
+        for (int i = 0; i < RULES.size(); i++) {
+            if (MATCHERS.get(i).matches(request)) {
+                return Optional.of(RULES.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "the role AUDITOR", "one of the roles SUBMITTER, AUDITOR". */
+    static String describe(Rule rule) {
+        String[] names = rule.roleNames();
+        return names.length == 1
+                ? "the role " + names[0]
+                : "one of the roles " + Arrays.stream(names).collect(Collectors.joining(", "));
+    }
+}

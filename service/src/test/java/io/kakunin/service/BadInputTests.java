@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "kakunin.limits.max-body-size=64KB")
+        properties = {"kakunin.limits.max-body-size=64KB", "kakunin.limits.max-string-length=50000"})
 @ActiveProfiles("test")
 class BadInputTests {
 
@@ -267,6 +268,41 @@ class BadInputTests {
     }
 
     /** Lengths are counted as the contract counts them, in characters: 500 emoji are a name of 500, not 1,000. */
+    /**
+     * What the reader refuses on its own (a string past its limit, a number JSON can write but no
+     * field can hold) is explained in the contract's terms, at the field that holds it: never the
+     * parser's API, never "malformed JSON" for valid JSON, never "Infinity" for a number the
+     * caller did not write so.
+     */
+    @Test
+    void readLevelFaultsAreExplainedAtTheirFieldWithoutTheParsersWords() {
+        List<Map.Entry<String, String>> bodies = List.of(
+                Map.entry(
+                        "/organization/name",
+                        "{\"organization\":{\"name\":\"" + "n".repeat(60_000) + "\"},\"products\":[{}]}"),
+                Map.entry(
+                        "/products/0/networkServices/0/port",
+                        "{\"organization\":{},\"products\":[{\"networkServices\":[{\"port\":1e309}]}]}"),
+                Map.entry(
+                        "/products/0/networkServices/0/port",
+                        "{\"organization\":{},\"products\":[{\"networkServices\":[{\"port\":99999999999999999999}]}]}"));
+        for (Map.Entry<String, String> body : bodies) {
+            Http.Response r = new Http(port).postJson(ASSESSMENTS, body.getValue());
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            String detail = r.json().path("detail").asString();
+            assertThat(detail)
+                    .as(body.getKey())
+                    .doesNotContain("StreamReadConstraints")
+                    .doesNotContain("Infinity")
+                    .doesNotContainIgnoringCase("malformed")
+                    .doesNotContain("Jackson")
+                    .doesNotContain("java.");
+            assertThat(r.json().path("errors").get(0).path("pointer").asString())
+                    .as("%s: %s", body.getKey(), detail)
+                    .isEqualTo(body.getKey());
+        }
+    }
+
     @Test
     void stringLengthsCountCharactersNotUtf16Units() {
         String emoji = "\uD83D\uDD12";

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -71,11 +72,26 @@ final class BadInput {
         if (e instanceof RejectedInputException rejected) {
             return new FieldProblem(pointer, abbreviate(rejected.getOriginalMessage()));
         }
+        if (e instanceof InputCoercionException coercion) {
+            // Valid JSON: a number past what the field's type holds.
+            java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\(([-+0-9.eE]{1,80})\\)")
+                    .matcher(String.valueOf(coercion.getOriginalMessage()));
+            return new FieldProblem(
+                    pointer,
+                    (number.find() ? "'" + abbreviate(number.group(1)) + "' is out of range: " : "is out of range: ")
+                            + "must be "
+                            + (coercion.getTargetType() == null
+                                    ? "a smaller number"
+                                    : describe(coercion.getTargetType())));
+        }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> target = mismatch.getTargetType();
-            String value = e instanceof InvalidFormatException invalid && invalid.getValue() != null
-                    ? "'" + abbreviate(String.valueOf(invalid.getValue())) + "' "
-                    : "";
+            Object sent = e instanceof InvalidFormatException invalid ? invalid.getValue() : null;
+            // A number past what any number type holds (1e309) is read as Infinity: the caller never wrote that.
+            String value = sent instanceof Double d && (d.isInfinite() || d.isNaN())
+                            || sent instanceof Float f && (f.isInfinite() || f.isNaN())
+                    ? "a number too large to be read "
+                    : sent != null ? "'" + abbreviate(String.valueOf(sent)) + "' " : "";
             if (target.isEnum()) {
                 return new FieldProblem(
                         pointer,

@@ -115,7 +115,12 @@ final class SharingReviewer {
             c.objects().forEach(session::insert);
             c.identifiers().forEach(session::insert);
             session.fireAllRules();
-            session.insert(consentFreePath(outcomes));
+            ConsentFreePath path = consentFreePath(outcomes);
+            if (path.isOpen() && plan(request, c, outcomes, locale).removesEverything(c)) {
+                // Redacting would leave nothing to share: the path is closed, and IS-4.1 says why.
+                path = ConsentFreePath.closedAsNothingRemains();
+            }
+            session.insert(path);
             session.getAgenda().getAgendaGroup(DECISION_GROUP).setFocus();
             session.fireAllRules();
         } finally {
@@ -124,6 +129,21 @@ final class SharingReviewer {
 
         List<Result> results = assembler.results(
                 Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))), outcomes, locale);
+        // Pointers through a property named after the victim are masked like every other value.
+        for (Result r : results) {
+            if (r.getEvidence() != null) {
+                r.setEvidence(r.getEvidence().stream().map(c.victim()::mask).toList());
+            }
+            if (r.getFiredRules() != null) {
+                for (io.kakunin.api.model.FiredRule fired : r.getFiredRules()) {
+                    if (fired.getPointers() != null) {
+                        fired.setPointers(fired.getPointers().stream()
+                                .map(c.victim()::mask)
+                                .toList());
+                    }
+                }
+            }
+        }
         SharingDecision decision = decide(request, results, outcomes);
         List<Redaction> redactions = List.of();
         Map<String, Object> sanitized = null;
@@ -172,7 +192,7 @@ final class SharingReviewer {
      * matches masked in the items and the bundle.
      */
     static JsonNode storable(SharingReviewRequest request) {
-        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile(), sharerName(request));
         tools.jackson.databind.node.ObjectNode tree = Json.mapper().valueToTree(request);
         tree.remove("victimProfile");
         victim.maskAll(tree);
@@ -184,13 +204,17 @@ final class SharingReviewer {
      * including in the sanitized bundle (which, with the victim's consent, may carry the victim).
      */
     static JsonNode storable(SharingReviewRequest request, SharingReview review) {
-        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile(), sharerName(request));
         JsonNode tree = Json.mapper().valueToTree(review);
         victim.maskAll(tree);
         return tree;
     }
 
     // ------------------------------------------------------------------ reading the case
+
+    private static String sharerName(SharingReviewRequest request) {
+        return request.getSharer() == null ? null : request.getSharer().getName();
+    }
 
     private static void check(SharingReviewRequest request) {
         List<InvalidFactsException.Problem> problems = new ArrayList<>();
@@ -235,7 +259,7 @@ final class SharingReviewer {
     }
 
     private static Case read(SharingReviewRequest request) {
-        VictimMatcher victim = new VictimMatcher(request.getVictimProfile());
+        VictimMatcher victim = new VictimMatcher(request.getVictimProfile(), sharerName(request));
         if (request.getStix() != null) {
             JsonNode node = Json.mapper().valueToTree(request.getStix());
             StixBundle bundle = StixBundle.read(node, MAX_STIX_OBJECTS);
@@ -434,6 +458,7 @@ final class SharingReviewer {
         Map<String, Integer> priority = new LinkedHashMap<>();
         List<Sanitizer.Edit> edits = new ArrayList<>();
         Set<String> removed = new LinkedHashSet<>();
+        Set<String> inNames = new java.util.HashSet<>();
         Map<String, StixObject> objects = new LinkedHashMap<>();
         for (StixObject o : c.objects()) {
             objects.put(o.getPointer(), o);
@@ -449,6 +474,9 @@ final class SharingReviewer {
                 Remedy remedy = remedyOf(report.rule());
                 if (report.outcome() != Outcome.FAIL || !remedy.isEdit()) {
                     continue;
+                }
+                if (report.node() instanceof Identifier id && id.isInPropertyName()) {
+                    inNames.add(id.getPointer() + "|" + id.getFound());
                 }
                 Redaction r = redactionFor(
                         report.node(),
@@ -496,13 +524,21 @@ final class SharingReviewer {
                     int i = StixBundleIndex.indexOf(pointer);
                     String property = pointer.substring(StixBundleIndex.of(i).length());
                     edits.add(new Sanitizer.ReplaceText(i, property, raw));
+                    if (inNames.contains(pointer + "|" + raw)) {
+                        edits.add(new Sanitizer.RenameProperty(i, property, raw));
+                    }
                 }
                 case APPLY_MARKING -> {}
             }
+            // A pointer through a property named after the victim is masked like any other value.
+            r.pointer(c.victim().mask(pointer));
         }
-        // Remove before anything else touches the same object.
-        edits.sort((a, b) ->
-                Boolean.compare(!(a instanceof Sanitizer.RemoveObject), !(b instanceof Sanitizer.RemoveObject)));
+        // Remove before anything else touches the same object; rename properties last, the deepest
+        // first, so that every other edit still finds its property by the name it had.
+        edits.sort(java.util.Comparator.comparingInt((Sanitizer.Edit e) ->
+                        e instanceof Sanitizer.RemoveObject ? 0 : e instanceof Sanitizer.RenameProperty ? 2 : 1)
+                .thenComparingInt(e ->
+                        e instanceof Sanitizer.RenameProperty p ? -p.property().length() : 0));
         return new Plan(redactions, edits, removed);
     }
 

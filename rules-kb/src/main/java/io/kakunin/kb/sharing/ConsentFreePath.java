@@ -19,10 +19,28 @@ public final class ConsentFreePath {
 
     private final State state;
     private final String[] missingFacts;
+    private final boolean nothingRemains;
 
     public ConsentFreePath(State state, java.util.List<String> missingFacts) {
+        this(state, missingFacts, false);
+    }
+
+    private ConsentFreePath(State state, java.util.List<String> missingFacts, boolean nothingRemains) {
         this.state = state;
         this.missingFacts = missingFacts.toArray(String[]::new);
+        this.nothingRemains = nothingRemains;
+    }
+
+    /**
+     * The path the conditions left open, closed because the redactions would remove every shared
+     * object: nothing would remain to share without consent. IS-4.1 says so with its own reason.
+     */
+    public static ConsentFreePath closedAsNothingRemains() {
+        return new ConsentFreePath(State.CLOSED, java.util.List.of(), true);
+    }
+
+    public boolean isNothingRemains() {
+        return nothingRemains;
     }
 
     public State getState() {

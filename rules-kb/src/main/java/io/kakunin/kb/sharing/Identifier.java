@@ -26,13 +26,34 @@ public final class Identifier {
     private final IdentifierFlag kind;
     private final String found;
     private final Source source;
+    private final boolean inPropertyName;
 
     public Identifier(String pointer, String objectPointer, IdentifierFlag kind, String found, Source source) {
+        this(pointer, objectPointer, kind, found, source, false);
+    }
+
+    /**
+     * An identifier; {@code inPropertyName} when it was found in the name of the property the
+     * pointer ends at (a custom property, a header or dictionary key), not in its value.
+     */
+    public Identifier(
+            String pointer,
+            String objectPointer,
+            IdentifierFlag kind,
+            String found,
+            Source source,
+            boolean inPropertyName) {
         this.pointer = pointer;
         this.objectPointer = objectPointer;
         this.kind = kind;
         this.found = found;
         this.source = source;
+        this.inPropertyName = inPropertyName;
+    }
+
+    /** Whether it was found in the property's name (the last token of the pointer) rather than its value. */
+    public boolean isInPropertyName() {
+        return inPropertyName;
     }
 
     public String getPointer() {

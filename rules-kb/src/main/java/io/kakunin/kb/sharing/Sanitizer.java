@@ -33,7 +33,8 @@ import tools.jackson.databind.node.StringNode;
 public final class Sanitizer {
 
     /** One edit, addressed by the index of the object in the submitted bundle. */
-    public sealed interface Edit permits RemoveObject, GeneralizeIdentity, GeneralizeLocation, ReplaceText {
+    public sealed interface Edit
+            permits RemoveObject, GeneralizeIdentity, GeneralizeLocation, ReplaceText, RenameProperty {
         int objectIndex();
     }
 
@@ -45,6 +46,12 @@ public final class Sanitizer {
 
     /** Replaces a found text in one property (a JSON Pointer relative to the object). */
     public record ReplaceText(int objectIndex, String property, String found) implements Edit {}
+
+    /**
+     * Replaces a found text in the name of one property (a JSON Pointer relative to the object, to
+     * the property renamed): x_acme_owner becomes x_[redacted]_owner, in its place among the others.
+     */
+    public record RenameProperty(int objectIndex, String property, String found) implements Edit {}
 
     /** The result: the sanitized bundle, and for each removed object the indices removed along with it. */
     public record Result(ObjectNode bundle, Map<Integer, List<Integer>> cascades, Set<Integer> removed) {}
@@ -130,6 +137,11 @@ public final class Sanitizer {
                 removeEmbedded(o, t.property().split("/")[2]);
                 if (o.path("objects").isEmpty()) {
                     o.remove("objects");
+                }
+            } else if (edit instanceof RenameProperty r) {
+                renameProperty(o, r.property(), r.found());
+                if (StixBundle.SCO.contains(o.path("type").asString(""))) {
+                    observablesChanged.add(i);
                 }
             } else if (edit instanceof ReplaceText t) {
                 replaceText(o, t.property(), t.found());
@@ -706,13 +718,46 @@ public final class Sanitizer {
         return true;
     }
 
-    private static void replaceText(ObjectNode object, String property, String found) {
+    /** The tokens of a JSON Pointer: "/" is one empty token (the property with an empty name), "" none. */
+    static List<String> tokens(String pointer) {
         List<String> path = new ArrayList<>();
-        for (String token : property.split("/")) {
-            if (!token.isEmpty()) {
-                path.add(token.replace("~1", "/").replace("~0", "~"));
-            }
+        if (pointer.isEmpty()) {
+            return path;
         }
+        String[] parts = pointer.split("/", -1);
+        for (int k = 1; k < parts.length; k++) {
+            path.add(parts[k].replace("~1", "/").replace("~0", "~"));
+        }
+        return path;
+    }
+
+    private static void renameProperty(ObjectNode object, String property, String found) {
+        List<String> path = tokens(property);
+        JsonNode parent = object;
+        for (int k = 0; k < path.size() - 1 && parent != null; k++) {
+            parent = parent.isArray() ? parent.get(Integer.parseInt(path.get(k))) : parent.get(path.get(k));
+        }
+        if (!(parent instanceof ObjectNode owner) || path.isEmpty() || !owner.has(path.get(path.size() - 1))) {
+            return;
+        }
+        String old = path.get(path.size() - 1);
+        String name = replace(old, found);
+        if (name.equals(old)) {
+            return;
+        }
+        while (owner.has(name)) {
+            name = name + "_";
+        }
+        Map<String, JsonNode> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : owner.properties()) {
+            copy.put(e.getKey().equals(old) ? name : e.getKey(), e.getValue());
+        }
+        owner.removeAll();
+        copy.forEach(owner::set);
+    }
+
+    private static void replaceText(ObjectNode object, String property, String found) {
+        List<String> path = tokens(property);
         JsonNode parent = object;
         for (int k = 0; k < path.size() - 1 && parent != null; k++) {
             parent = parent.isArray() ? parent.get(Integer.parseInt(path.get(k))) : parent.get(path.get(k));

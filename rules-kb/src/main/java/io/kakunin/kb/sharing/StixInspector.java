@@ -29,7 +29,8 @@ public final class StixInspector {
             List<StixObject> objects,
             List<Identifier> identifiers,
             Set<String> victimIdentityIds,
-            Set<Integer> preciseLocations) {}
+            Set<Integer> preciseLocations,
+            Set<String> ambiguousSharerIds) {}
 
     private static final List<String> TEXT_PROPERTIES = List.of(
             "name",
@@ -109,6 +110,10 @@ public final class StixInspector {
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\S+");
     /** The identity classes that name someone; class and system do not. */
     private static final Set<String> NAMED_CLASSES = Set.of("individual", "organization", "group", "unknown");
+    /** What each property name holds: the same names recur in every object. */
+    private final Map<String, List<VictimMatcher.Match>> keyFindings = new java.util.HashMap<>();
+    /** Creator identities whose name holds a name of the victim that the profile does not give exactly: reported, kept. */
+    private final Set<String> ambiguous = new LinkedHashSet<>();
 
     public StixInspector(StixBundle bundle, VictimMatcher victim, Boolean samplesReviewed) {
         this.bundle = bundle;
@@ -178,7 +183,8 @@ public final class StixInspector {
         for (Identifier id : identifiers) {
             pointers.put(id, id.getPointer());
         }
-        return new Inspection(items, pointers, facts, List.copyOf(identifiers), victimIds, preciseLocations);
+        return new Inspection(
+                items, pointers, facts, List.copyOf(identifiers), victimIds, preciseLocations, Set.copyOf(ambiguous));
     }
 
     // ------------------------------------------------------------------ who is the victim
@@ -187,8 +193,14 @@ public final class StixInspector {
         Set<String> ids = new HashSet<>();
         Map<String, ObjectNode> identities = new java.util.HashMap<>();
         for (ObjectNode o : objects) {
-            if ("identity".equals(text(o, "type")) && !"class".equals(text(o, "identity_class"))) {
+            if ("identity".equals(text(o, "type")) && !describesAClass(o)) {
                 identities.put(text(o, "id"), o);
+            }
+        }
+        // The bundle's creators are the sharer: their names are the sharer's, not mentions of the victim.
+        for (ObjectNode o : objects) {
+            if ("identity".equals(text(o, "type")) && creators.contains(text(o, "id")) && !namesVictimExactly(o)) {
+                victim.addSharer(text(o, "name"));
             }
         }
         Set<String> attackers = new HashSet<>();
@@ -199,11 +211,20 @@ public final class StixInspector {
         }
         for (ObjectNode identity : identities.values()) {
             String id = text(identity, "id");
-            String identityClass = text(identity, "identity_class");
+            if (creators.contains(id)) {
+                // The sharer is never the victim unless the profile names it exactly.
+                if (namesVictimExactly(identity)) {
+                    ids.add(id);
+                } else if (matchesProfile(identity) || victim.onlyInSharersName(text(identity, "name"))) {
+                    ambiguous.add(id);
+                }
+                continue;
+            }
             // Fail closed: an organization or person that neither made the bundle nor is named as the
             // attacker is, as far as the review can tell, a victim, whether or not a profile names it.
+            String identityClass = text(identity, "identity_class");
             boolean named = identityClass == null || NAMED_CLASSES.contains(identityClass);
-            if (matchesProfile(identity) || (named && !creators.contains(id) && !attackers.contains(id))) {
+            if (matchesProfile(identity) || (named && !attackers.contains(id))) {
                 ids.add(id);
             }
         }
@@ -226,6 +247,161 @@ public final class StixInspector {
             }
         }
         return ids;
+    }
+
+    /**
+     * An identity that stands for a sector or a class of organizations, not for one: identity_class
+     * "class", or "unknown" (or none) with a name made only of sector words ("Financial services
+     * organizations in Japan") and nothing that belongs to one organization (contact details, a
+     * name the profile gives). Only an identity of a specific organization, group or person can be
+     * the victim.
+     */
+    private boolean describesAClass(ObjectNode identity) {
+        String identityClass = text(identity, "identity_class");
+        if ("class".equals(identityClass)) {
+            return true;
+        }
+        if (identityClass != null && !"unknown".equals(identityClass)) {
+            return false;
+        }
+        String name = text(identity, "name");
+        if (name == null || identity.has("contact_information") || matchesProfile(identity)) {
+            return false;
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : name.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                words.add(w);
+            }
+        }
+        return !words.isEmpty()
+                && words.stream().allMatch(SECTOR_WORDS::contains)
+                && words.stream().anyMatch(w -> !GENERIC_WORDS.contains(w));
+    }
+
+    /** The STIX 2.1 industry-sector vocabulary, its words one by one, and their common plain forms. */
+    private static final Set<String> SECTOR_VOCABULARY = Set.of(
+            "agriculture",
+            "aerospace",
+            "automotive",
+            "chemical",
+            "commercial",
+            "communications",
+            "construction",
+            "defense",
+            "defence",
+            "education",
+            "energy",
+            "entertainment",
+            "financial",
+            "services",
+            "government",
+            "emergency",
+            "local",
+            "national",
+            "public",
+            "regional",
+            "healthcare",
+            "hospitality",
+            "leisure",
+            "infrastructure",
+            "dams",
+            "nuclear",
+            "water",
+            "insurance",
+            "manufacturing",
+            "mining",
+            "non",
+            "profit",
+            "nonprofit",
+            "pharmaceuticals",
+            "pharmaceutical",
+            "retail",
+            "technology",
+            "telecommunications",
+            "telecom",
+            "transportation",
+            "utilities",
+            "finance",
+            "banking",
+            "banks",
+            "hospitals",
+            "universities",
+            "logistics",
+            "media",
+            "legal",
+            "critical",
+            "semiconductor",
+            "semiconductors",
+            "manufacturers",
+            "retailers",
+            "insurers",
+            "research",
+            "academia",
+            "academic");
+    /** Words a sector-only name is made of besides sector words. */
+    private static final Set<String> GENERIC_WORDS = Set.of(
+            "sector",
+            "sectors",
+            "industry",
+            "industries",
+            "organization",
+            "organizations",
+            "organisation",
+            "organisations",
+            "companies",
+            "company",
+            "firms",
+            "entities",
+            "businesses",
+            "providers",
+            "operators",
+            "victims",
+            "targets",
+            "and",
+            "of",
+            "in",
+            "the",
+            "a",
+            "an",
+            "multiple",
+            "various",
+            "several",
+            "other",
+            "japanese",
+            "japan",
+            "global",
+            "worldwide",
+            "european",
+            "asian",
+            "us",
+            "east",
+            "asia",
+            "europe",
+            "small",
+            "medium",
+            "large",
+            "enterprises",
+            "private");
+
+    private static final Set<String> SECTOR_WORDS = union(SECTOR_VOCABULARY, GENERIC_WORDS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    private boolean namesVictimExactly(ObjectNode identity) {
+        if (victim.namesExactly(text(identity, "name"))) {
+            return true;
+        }
+        for (JsonNode alias : identity.path("aliases")) {
+            if (victim.namesExactly(alias.asString(""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean matchesProfile(ObjectNode identity) {
@@ -364,7 +540,7 @@ public final class StixInspector {
         }
         switch (objectType) {
             case "ipv4-addr", "ipv6-addr" -> address(value, pointer, objectPointer);
-            case "domain-name" -> domain(value, pointer, objectPointer, false);
+            case "domain-name" -> byShape(value, pointer, objectPointer);
             case "url" -> {
                 String host = VictimMatcher.hostOf(value);
                 if (victim.classifyAddress(host) != null) {
@@ -482,13 +658,8 @@ public final class StixInspector {
     }
 
     private void textMatches(String text, String pointer, String objectPointer, Identifier.Source source) {
-        for (VictimMatcher.Match m : victim.inText(text)) {
+        for (VictimMatcher.Match m : source == Identifier.Source.STIX_TEXT ? victim.allIn(text) : victim.inText(text)) {
             add(pointer, objectPointer, m.kind(), m.found(), source);
-        }
-        if (source == Identifier.Source.STIX_TEXT) {
-            for (VictimMatcher.Match m : victim.addressesIn(text)) {
-                add(pointer, objectPointer, m.kind(), m.found(), source);
-            }
         }
     }
 
@@ -497,6 +668,19 @@ public final class StixInspector {
         String value = found == null ? "" : found;
         if (identifierKeys.add(pointer + '\u0000' + kind + '\u0000' + value)) {
             identifiers.add(new Identifier(pointer, objectPointer, kind, value, source));
+        }
+    }
+
+    /** Victim values in a property name: the property is renamed in the sanitized bundle. */
+    private void keyMatches(String key, String pointer, String objectPointer) {
+        if (key.isEmpty() || !victim.profiled()) {
+            return;
+        }
+        for (VictimMatcher.Match m : keyFindings.computeIfAbsent(key, victim::allIn)) {
+            if (identifierKeys.add("name\u0000" + pointer + '\u0000' + m.kind() + '\u0000' + m.found())) {
+                identifiers.add(
+                        new Identifier(pointer, objectPointer, m.kind(), m.found(), Identifier.Source.STIX_TEXT, true));
+            }
         }
     }
 
@@ -510,10 +694,13 @@ public final class StixInspector {
         if (node instanceof ObjectNode obj) {
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
+                String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                // Property names are strings of the bundle too: x_<brand>_owner, X-<Brand>-Tenant, {"<address>": …}.
+                keyMatches(key, child, objectPointer);
                 if (NOT_TEXT.contains(key) || key.endsWith("_ref") || key.endsWith("_refs")) {
                     continue;
                 }
-                sweep(e.getValue(), pointer + "/" + key.replace("~", "~0").replace("/", "~1"), objectPointer);
+                sweep(e.getValue(), child, objectPointer);
             }
         } else if (node != null && node.isArray()) {
             for (int k = 0; k < node.size(); k++) {

@@ -1,5 +1,10 @@
 package io.kakunin.kb.sharing;
 
+import com.google.common.net.InternetDomainName;
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.text.SpoofChecker;
+import io.kakunin.api.model.IdentifierFlag;
 import io.kakunin.api.model.VictimProfile;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -8,6 +13,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +26,7 @@ import java.util.regex.Pattern;
 public final class VictimMatcher {
 
     /** A match: what was found (as it appears in the input) and what it is. */
-    public record Match(String found, io.kakunin.api.model.IdentifierFlag kind) {}
+    public record Match(String found, IdentifierFlag kind) {}
 
     /** A user's folder; Windows separators may be doubled, as in the Sigma and YARA rules that escape them. */
     private static final Pattern USER_PATH = Pattern.compile(
@@ -31,6 +37,17 @@ public final class VictimMatcher {
     /** Top-level labels of names that only exist inside an organization's network. */
     private static final java.util.Set<String> INTERNAL_TLDS = java.util.Set.of(
             "local", "lan", "internal", "intranet", "corp", "home", "localdomain", "private", "ad", "intra", "office");
+
+    /** Words of folded text: letters, digits and the marks that belong to them. */
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}]+");
+    /** Host names in folded text (any script, so that look-alikes in Cyrillic are read), with an e-mail local part. */
+    private static final Pattern HOST_IN_TEXT = Pattern.compile(
+            "(?<![\\p{L}\\p{N}\\p{M}.@-])([\\p{L}\\p{N}._%+-]+@)?((?:[\\p{L}\\p{N}\\p{M}](?:[\\p{L}\\p{N}\\p{M}-]{0,61}[\\p{L}\\p{N}\\p{M}])?\\.)+"
+                    + "[\\p{L}\\p{N}\\p{M}](?:[\\p{L}\\p{N}\\p{M}-]{0,61}[\\p{L}\\p{N}\\p{M}])?)(?![\\p{L}\\p{N}\\p{M}-])");
+    /** Dotted quads as analysts write them, octets with leading zeros included ("198.051.100.079"). */
+    private static final Pattern IPV4_LOOSE = Pattern.compile("(?<![\\d.])\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\d]|\\.\\d)");
+
+    private static final Pattern NUMERIC = Pattern.compile("[\\d.]+");
 
     private static final Pattern IPV4 =
             Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
@@ -57,12 +74,18 @@ public final class VictimMatcher {
     private final List<String> domains = new ArrayList<>();
     private final List<String> domainLabels = new ArrayList<>();
     private final List<Cidr> ranges = new ArrayList<>();
-    /** Compiled once per profile: a domain with its subdomains and an optional e-mail local part. */
-    private final List<Pattern> domainPatterns = new ArrayList<>();
-    /** Compiled once per profile: what {@link #mask(String)} replaces, and with what. */
-    private final List<Pattern> maskPatterns = new ArrayList<>();
 
-    private final List<String> maskReplacements = new ArrayList<>();
+    /** Confusable skeletons (Unicode confusables data) of each profile label, hyphens removed. */
+    private final List<String> labelSkeletons = new ArrayList<>();
+    /** Each profile label with hyphens removed, as written (edits are counted on it and on its skeleton). */
+    private final List<String> labelCompacts = new ArrayList<>();
+    /** The edits a look-alike of each label may make: 1 for labels of 5 to 7 characters, 2 from 8 (0: none). */
+    private final List<Integer> labelEdits = new ArrayList<>();
+    /** Skeletons of the profile's names and brands, words joined by one space, for look-alike spellings. */
+    private final List<String> nameSkeletons = new ArrayList<>();
+    /** Skeletons of the names and brands with everything but letters and digits removed (at least 4 long). */
+    private final List<String> compactNameSkeletons = new ArrayList<>();
+
     private final String sector;
     private final boolean profiled;
 
@@ -85,7 +108,26 @@ public final class VictimMatcher {
         }
     }
 
+    /** Skeletons of the words read so far in this review: a bundle repeats its words. */
+    private final Map<String, String> wordSkeletons = new java.util.HashMap<>();
+    /** Masked forms of the short strings masked so far: pointers and property names repeat. */
+    private final Map<String, String> masked = new java.util.HashMap<>();
+
+    /** Folded names of the sharer (the requesting organization and the bundle's own creators), unless the profile names them exactly. */
+    private final List<String> sharerNames = new ArrayList<>();
+    /** The profile's names and aliases exactly as given (folded), without the legal-form variants. */
+    private final List<String> exactNames = new ArrayList<>();
+
     public VictimMatcher(VictimProfile profile) {
+        this(profile, null);
+    }
+
+    /**
+     * A matcher for one review. The sharer is never taken for the victim unless the profile names it
+     * exactly: "Example" (the victim "Example Corp K.K." without its legal form) inside the sharer's
+     * "Example SOC K.K." is the sharer's name, not a mention of the victim.
+     */
+    public VictimMatcher(VictimProfile profile, String sharerName) {
         this.profiled = profile != null;
         this.sector = profile == null ? null : profile.getSector();
         if (profile == null) {
@@ -97,6 +139,7 @@ public final class VictimMatcher {
                 for (String n : list) {
                     if (n != null && normalize(n).length() >= 3) {
                         names.add(normalize(n));
+                        exactNames.add(normalize(n));
                         // "ACME Manufacturing K.K." is also written "ACME Manufacturing" (and 株式会社アクメ as アクメ).
                         String bare = withoutLegalForm(normalize(n));
                         if (bare.length() >= 4 && !names.contains(bare)) {
@@ -118,16 +161,26 @@ public final class VictimMatcher {
                 }
             }
         }
-        for (String domain : domains) {
-            domainPatterns.add(
-                    Pattern.compile("([a-z0-9._%+-]+@)?((?:[a-z0-9-]+\\.)*" + Pattern.quote(domain) + ")\\b"));
-            maskPatterns.add(Pattern.compile(Pattern.quote(domain), Pattern.CASE_INSENSITIVE));
-            maskReplacements.add("[victim-domain]");
-        }
         for (String label : domainLabels) {
-            maskPatterns.add(Pattern.compile(Pattern.quote(label), Pattern.CASE_INSENSITIVE));
-            maskReplacements.add("[victim]");
+            String compact = label.replace("-", "");
+            labelSkeletons.add(skeleton(compact));
+            labelCompacts.add(compact);
+            labelEdits.add(compact.length() >= 8 ? 2 : compact.length() >= 5 ? 1 : 0);
         }
+        for (String name : names) {
+            String words = String.join(" ", words(name));
+            if (words.length() >= 3) {
+                String skeleton = skeletonOfWords(words);
+                if (!nameSkeletons.contains(skeleton)) {
+                    nameSkeletons.add(skeleton);
+                }
+            }
+            String compact = skeleton(name.replaceAll("[^\\p{L}\\p{N}]", ""));
+            if (compact.length() >= 4 && !compactNameSkeletons.contains(compact)) {
+                compactNameSkeletons.add(compact);
+            }
+        }
+        addSharer(sharerName);
         if (profile.getIpRanges() != null) {
             for (String r : profile.getIpRanges()) {
                 Cidr cidr = parseCidr(r);
@@ -136,6 +189,73 @@ public final class VictimMatcher {
                 }
             }
         }
+    }
+
+    /**
+     * Registers a name of the sharer (a creator identity of the bundle): mentions of the victim's
+     * names that are only part of it are not the victim. A name the profile gives exactly stays
+     * the victim's.
+     */
+    public void addSharer(String name) {
+        if (name == null || name.isBlank()) {
+            return;
+        }
+        String folded = normalize(name);
+        if (folded.length() >= 3 && !namesExactly(name) && !sharerNames.contains(folded)) {
+            sharerNames.add(folded);
+        }
+    }
+
+    /** Whether the text is, once folded, one of the profile's names or aliases as given (not a variant). */
+    public boolean namesExactly(String text) {
+        return text != null && exactNames.contains(normalize(text));
+    }
+
+    /**
+     * Whether a name of the profile occurs in the text only as part of the sharer's own name: the
+     * review says so instead of rewriting the sharer.
+     */
+    public boolean onlyInSharersName(String text) {
+        if (text == null || sharerNames.isEmpty() || names.isEmpty()) {
+            return false;
+        }
+        Folded folded = Folded.of(text);
+        List<Span> all = new ArrayList<>();
+        for (String name : names) {
+            for (int at = indexOfWord(folded.text(), name, 0); at >= 0; at = indexOfWord(folded.text(), name, at + 1)) {
+                all.add(new Span(folded.start(at), folded.end(at + name.length()), IdentifierFlag.ORG_NAME));
+            }
+        }
+        return !all.isEmpty() && withoutSharer(folded, all).isEmpty();
+    }
+
+    /** The spans that do not lie inside an occurrence of the sharer's name. */
+    private List<Span> withoutSharer(Folded folded, List<Span> spans) {
+        if (sharerNames.isEmpty() || spans.isEmpty()) {
+            return spans;
+        }
+        List<int[]> sharer = new ArrayList<>();
+        for (String name : sharerNames) {
+            for (int at = folded.text().indexOf(name);
+                    at >= 0;
+                    at = folded.text().indexOf(name, at + 1)) {
+                sharer.add(new int[] {folded.start(at), folded.end(at + name.length())});
+            }
+        }
+        if (sharer.isEmpty()) {
+            return spans;
+        }
+        List<Span> kept = new ArrayList<>();
+        for (Span span : spans) {
+            boolean inside = false;
+            for (int[] s : sharer) {
+                inside |= span.from() >= s[0] && span.to() <= s[1];
+            }
+            if (!inside) {
+                kept.add(span);
+            }
+        }
+        return kept;
     }
 
     public boolean profiled() {
@@ -180,56 +300,195 @@ public final class VictimMatcher {
 
     // ------------------------------------------------------------------ text
 
-    /** Victim names, victim domains and e-mail addresses, and user paths in free text. */
+    /**
+     * Victim names (also spelled with look-alike characters), victim domains, look-alikes of them
+     * and e-mail addresses at them, and user paths, in any text: read after normalising it (see
+     * {@link Folded}), so that a defanged, percent-encoded or zero-width-split mention is found as
+     * the victim's value, and reported as it was written.
+     */
     public List<Match> inText(String text) {
         List<Match> found = new ArrayList<>();
         if (text == null || text.isBlank()) {
             return found;
         }
-        Folded folded = names.isEmpty() ? null : Folded.of(text);
-        List<int[]> spans = new ArrayList<>();
-        for (String name : names) {
-            for (int at = indexOfWord(folded.text(), name, 0);
-                    at >= 0;
-                    at = indexOfWord(folded.text(), name, at + name.length())) {
-                spans.add(new int[] {at, at + name.length()});
+        Folded folded = profiled ? Folded.of(text) : null;
+        if (folded != null) {
+            List<Span> hosts = domainSpans(folded);
+            for (Span span : merge(withoutSharer(folded, nameSpans(folded, true)))) {
+                // "acme-mfg" inside bob@acme-mfg.co.jp is the address, reported as one.
+                if (hosts.stream().noneMatch(h -> span.from() >= h.from() && span.to() <= h.to())) {
+                    found.add(new Match(text.substring(span.from(), span.to()), IdentifierFlag.ORG_NAME));
+                }
             }
-        }
-        // "ACME Manufacturing K.K." and "ACME Manufacturing" found at one place are one finding: the longer.
-        spans.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
-        int covered = -1;
-        for (int[] span : spans) {
-            if (span[0] >= covered) {
-                found.add(new Match(folded.original(span[0], span[1]), io.kakunin.api.model.IdentifierFlag.ORG_NAME));
-                covered = span[1];
-            }
-        }
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < domains.size(); i++) {
-            if (!lower.contains(domains.get(i))) {
-                continue;
-            }
-            Matcher m = domainPatterns.get(i).matcher(lower);
-            while (m.find()) {
-                found.add(new Match(
-                        text.substring(m.start(), m.end()),
-                        m.group(1) != null
-                                ? io.kakunin.api.model.IdentifierFlag.EMAIL
-                                : io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN));
+            for (Span span : hosts) {
+                found.add(new Match(text.substring(span.from(), span.to()), span.kind()));
             }
         }
         Matcher path = USER_PATH.matcher(text);
         while ((text.indexOf('/') >= 0 || text.indexOf('\\') >= 0) && path.find()) {
             if (!isGenericUser(path.group())) {
-                found.add(new Match(path.group(), io.kakunin.api.model.IdentifierFlag.FILE_PATH_WITH_NAME));
+                found.add(new Match(path.group(), IdentifierFlag.FILE_PATH_WITH_NAME));
             }
         }
         return found;
     }
 
+    /** What {@link #inText} and {@link #addressesIn} find, reading the text once. */
+    public List<Match> allIn(String text) {
+        List<Match> found = inText(text);
+        if (text != null
+                && !text.isEmpty()
+                && (mayHoldIpv4(text)
+                        || mayHoldIpv6(text)
+                        || text.indexOf('[') >= 0
+                        || text.indexOf('(') >= 0
+                        || text.indexOf('%') >= 0)) {
+            found.addAll(addressesIn(text));
+        }
+        return found;
+    }
+
+    /** A part of the original text and what it is. */
+    private record Span(int from, int to, IdentifierFlag kind) {}
+
     /**
-     * Whether the text has a digit, a dot and a digit in a row, without which {@link #IPV4} cannot
-     * match: most free text has none, and the pattern is the costly part of scanning it.
+     * Where the names are in the folded text: as written (on word boundaries for Latin names when
+     * {@code words}, anywhere otherwise, as masking wants), and as their confusable skeletons, word
+     * by word ("ACME" written with a Cyrillic А, "Examp1e").
+     */
+    private List<Span> nameSpans(Folded folded, boolean wordsOnly) {
+        List<Span> spans = new ArrayList<>();
+        if (names.isEmpty()) {
+            return spans;
+        }
+        String text = folded.text();
+        for (String name : names) {
+            for (int at = wordsOnly ? indexOfWord(text, name, 0) : text.indexOf(name);
+                    at >= 0;
+                    at = wordsOnly ? indexOfWord(text, name, at + name.length()) : text.indexOf(name, at + 1)) {
+                spans.add(new Span(folded.start(at), folded.end(at + name.length()), IdentifierFlag.ORG_NAME));
+            }
+        }
+        if (!nameSkeletons.isEmpty()) {
+            List<int[]> tokens = new ArrayList<>();
+            StringBuilder skeletons = new StringBuilder();
+            List<Integer> tokenAt = new ArrayList<>();
+            Matcher word = WORD.matcher(text);
+            while (word.find()) {
+                if (skeletons.length() > 0) {
+                    skeletons.append(' ');
+                }
+                tokenAt.add(skeletons.length());
+                tokens.add(new int[] {word.start(), word.end()});
+                skeletons.append(wordSkeletons.computeIfAbsent(word.group(), VictimMatcher::skeleton));
+            }
+            String joined = skeletons.toString();
+            for (String name : nameSkeletons) {
+                for (int at = joined.indexOf(name); at >= 0; at = joined.indexOf(name, at + 1)) {
+                    int first = tokenAt.indexOf(at);
+                    int endAt = at + name.length();
+                    if (first < 0 || (endAt < joined.length() && joined.charAt(endAt) != ' ')) {
+                        continue;
+                    }
+                    int last = first;
+                    while (last + 1 < tokenAt.size() && tokenAt.get(last + 1) < endAt) {
+                        last++;
+                    }
+                    spans.add(new Span(
+                            folded.start(tokens.get(first)[0]),
+                            folded.end(tokens.get(last)[1]),
+                            IdentifierFlag.ORG_NAME));
+                }
+            }
+        }
+        return spans;
+    }
+
+    /** Host names in the folded text that are the victim's or imitate it, with an e-mail local part if any. */
+    private List<Span> domainSpans(Folded folded) {
+        List<Span> spans = new ArrayList<>();
+        if (domains.isEmpty() && names.isEmpty()) {
+            return spans;
+        }
+        String text = folded.text();
+        if (text.indexOf('.') < 0) {
+            return spans;
+        }
+        Matcher m = HOST_IN_TEXT.matcher(text);
+        while (m.find()) {
+            IdentifierFlag kind = classifyFolded(m.group(2));
+            if (kind == null) {
+                continue;
+            }
+            if (kind == IdentifierFlag.VICTIM_DOMAIN && m.group(1) != null) {
+                kind = IdentifierFlag.EMAIL;
+            }
+            spans.add(new Span(folded.start(m.start()), folded.end(m.end()), kind));
+        }
+        return spans;
+    }
+
+    /** Addresses in the folded text: IPv4 octets may carry leading zeros (read as decimal), IPv6 as written. */
+    private List<Span> addressSpans(Folded folded, boolean victimsOnly) {
+        List<Span> spans = new ArrayList<>();
+        String text = folded.text();
+        if (mayHoldIpv4(text)) {
+            Matcher m = IPV4_LOOSE.matcher(text);
+            while (m.find()) {
+                String address = withoutLeadingZeros(m.group());
+                IdentifierFlag kind = address == null ? null : classifyAddress(address);
+                if (kind != null && (!victimsOnly || kind == IdentifierFlag.VICTIM_PUBLIC_IP)) {
+                    spans.add(new Span(folded.start(m.start()), folded.end(m.end()), kind));
+                }
+            }
+        }
+        if (mayHoldIpv6(text)) {
+            Matcher m = IPV6_CANDIDATE.matcher(text);
+            while (m.find()) {
+                IdentifierFlag kind = m.group().indexOf(':') >= 0 ? classifyAddress(m.group()) : null;
+                if (kind != null && (!victimsOnly || kind == IdentifierFlag.VICTIM_PUBLIC_IP)) {
+                    spans.add(new Span(folded.start(m.start()), folded.end(m.end()), kind));
+                }
+            }
+        }
+        return spans;
+    }
+
+    /** Whether the text has only what an address literal (with an optional prefix length) is written with, and no zero-padded octet. */
+    private static boolean literal(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9'
+                    || c >= 'a' && c <= 'f'
+                    || c >= 'A' && c <= 'F'
+                    || c == ':'
+                    || c == '.'
+                    || c == '/')) {
+                return false;
+            }
+        }
+        return !LEADING_ZERO.matcher(text).find();
+    }
+
+    private static final Pattern LEADING_ZERO = Pattern.compile("(?:^|\\.)0\\d");
+
+    /** "198.051.100.079" as "198.51.100.79"; null when an octet is over 255. */
+    private static String withoutLeadingZeros(String dotted) {
+        String[] octets = dotted.split("\\.");
+        StringBuilder out = new StringBuilder();
+        for (String octet : octets) {
+            int value = Integer.parseInt(octet);
+            if (value > 255) {
+                return null;
+            }
+            out.append(out.length() == 0 ? "" : ".").append(value);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Whether the text has a digit, a dot and a digit in a row, without which no IPv4 address can
+     * be in it: most free text has none, and the pattern is the costly part of scanning it.
      */
     static boolean mayHoldIpv4(String text) {
         for (int dot = text.indexOf('.', 1); dot > 0 && dot < text.length() - 1; dot = text.indexOf('.', dot + 1)) {
@@ -256,110 +515,123 @@ public final class VictimMatcher {
         return false;
     }
 
-    /** IP addresses (IPv4 and IPv6) in text that are private or the victim's. */
+    /** IP addresses (IPv4 and IPv6) in text that are private or the victim's, defanged or zero-padded ones included. */
     public List<Match> addressesIn(String text) {
         List<Match> found = new ArrayList<>();
-        if (text == null) {
+        if (text == null || text.isEmpty()) {
             return found;
         }
-        if (mayHoldIpv4(text)) {
-            Matcher m = IPV4.matcher(text);
-            while (m.find()) {
-                io.kakunin.api.model.IdentifierFlag kind = classifyAddress(m.group());
-                if (kind != null) {
-                    found.add(new Match(m.group(), kind));
-                }
-            }
-        }
-        if (mayHoldIpv6(text)) {
-            Matcher m = IPV6_CANDIDATE.matcher(text);
-            while (m.find()) {
-                io.kakunin.api.model.IdentifierFlag kind =
-                        m.group().indexOf(':') >= 0 ? classifyAddress(m.group()) : null;
-                if (kind != null) {
-                    found.add(new Match(m.group(), kind));
-                }
-            }
+        for (Span span : addressSpans(Folded.of(text), false)) {
+            found.add(new Match(text.substring(span.from(), span.to()), span.kind()));
         }
         return found;
     }
 
     /**
-     * The text with everything the profile would find masked: names, aliases and brands, the
-     * victim's domains and their distinctive labels (also inside look-alikes), and addresses in
-     * the victim's ranges. What is kept or returned about a review passes through here, so the
-     * profile's content appears nowhere but in the request that carried it.
+     * The text with everything the profile would find masked: names, aliases and brands (also in
+     * look-alike spellings), the victim's domains and their look-alikes, the distinctive labels of
+     * its domains anywhere, and addresses in the victim's ranges, all read after the same
+     * normalisation as {@link #inText}. What is kept, logged or returned about a review passes
+     * through here, so the profile's content appears nowhere but in the request that carried it.
      */
     public String mask(String text) {
         if (text == null || !profiled || text.isEmpty()) {
             return text;
         }
-        String out = text;
-        for (int i = 0; i < maskPatterns.size(); i++) {
-            out = maskPatterns.get(i).matcher(out).replaceAll(maskReplacements.get(i));
+        if (text.length() > 200) {
+            return maskNow(text);
         }
-        out = maskNames(out);
-        if (!ranges.isEmpty()) {
-            if (mayHoldIpv4(out)) {
-                out = maskAddresses(out, IPV4);
-            }
-            if (mayHoldIpv6(out)) {
-                out = maskAddresses(out, IPV6_CANDIDATE);
-            }
+        if (masked.size() > 50_000) {
+            masked.clear();
         }
-        return out;
+        return masked.computeIfAbsent(text, this::maskNow);
     }
 
-    private String maskAddresses(String text, Pattern addresses) {
-        Matcher m = addresses.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            boolean victims = classifyAddress(m.group()) == io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP;
-            m.appendReplacement(sb, Matcher.quoteReplacement(victims ? "[victim-address]" : m.group()));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /**
-     * Masks the names as {@link #inText} finds them: in the folded text (width, case, ß), so that
-     * "ＡＣＭＥ" and "HEIZÖLRÜCKSTOSS" are masked like "Acme" and "Heizölrückstoß".
-     */
-    private String maskNames(String text) {
-        if (names.isEmpty()) {
-            return text;
-        }
+    private String maskNow(String text) {
         Folded folded = Folded.of(text);
-        List<int[]> spans = new ArrayList<>();
-        for (String name : names) {
-            for (int at = folded.text().indexOf(name);
-                    at >= 0;
-                    at = folded.text().indexOf(name, at + 1)) {
-                spans.add(new int[] {folded.start(at), folded.end(at + name.length())});
+        List<Span> spans = new ArrayList<>(nameSpans(folded, false));
+        String lower = folded.text();
+        for (String label : domainLabels) {
+            for (int at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + 1)) {
+                spans.add(new Span(folded.start(at), folded.end(at + label.length()), IdentifierFlag.ORG_NAME));
             }
+        }
+        spans = new ArrayList<>(withoutSharer(folded, spans));
+        spans.addAll(domainSpans(folded));
+        if (!ranges.isEmpty()) {
+            spans.addAll(addressSpans(folded, true));
         }
         if (spans.isEmpty()) {
             return text;
         }
-        spans.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
         StringBuilder out = new StringBuilder();
         int done = 0;
-        for (int[] span : spans) {
-            if (span[0] < done) {
-                continue;
-            }
-            out.append(text, done, span[0]).append("[victim]");
-            done = span[1];
+        for (Span span : merge(spans)) {
+            out.append(text, done, span.from()).append(placeholder(span.kind()));
+            done = span.to();
         }
         return out.append(text, done, text.length()).toString();
     }
 
-    /** Masks every string of a JSON tree in place (see {@link #mask(String)}). */
+    private static String placeholder(IdentifierFlag kind) {
+        return switch (kind) {
+            case VICTIM_DOMAIN, EMAIL -> "[victim-domain]";
+            case LOOKALIKE_DOMAIN -> "[victim-lookalike]";
+            case VICTIM_PUBLIC_IP -> "[victim-address]";
+            default -> "[victim]";
+        };
+    }
+
+    /**
+     * Overlapping spans as one: their union (nothing of either may show), named after the first.
+     * Sorted by position.
+     */
+    private static List<Span> merge(List<Span> spans) {
+        List<Span> sorted = new ArrayList<>(spans);
+        sorted.sort(
+                (a, b) -> a.from() != b.from() ? Integer.compare(a.from(), b.from()) : Integer.compare(b.to(), a.to()));
+        List<Span> merged = new ArrayList<>();
+        for (Span span : sorted) {
+            Span last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && span.from() < last.to()) {
+                if (span.to() > last.to()) {
+                    merged.set(merged.size() - 1, new Span(last.from(), span.to(), last.kind()));
+                }
+            } else {
+                merged.add(span);
+            }
+        }
+        return merged;
+    }
+
+    /** Masks every string of a JSON tree in place, property names included (see {@link #mask(String)}). */
     public void maskAll(tools.jackson.databind.JsonNode node) {
         if (!profiled) {
             return;
         }
         if (node instanceof tools.jackson.databind.node.ObjectNode obj) {
+            List<String> keys = new ArrayList<>(obj.propertyNames());
+            boolean renamed = false;
+            for (String key : keys) {
+                if (!mask(key).equals(key)) {
+                    renamed = true;
+                }
+            }
+            if (renamed) {
+                // Rebuilt in order, so that a masked name keeps its place among the others.
+                java.util.LinkedHashMap<String, tools.jackson.databind.JsonNode> copy = new java.util.LinkedHashMap<>();
+                for (String key : keys) {
+                    copy.put(key, obj.get(key));
+                }
+                obj.removeAll();
+                for (Map.Entry<String, tools.jackson.databind.JsonNode> e : copy.entrySet()) {
+                    String name = mask(e.getKey());
+                    while (obj.has(name)) {
+                        name = name + "_";
+                    }
+                    obj.set(name, e.getValue());
+                }
+            }
             for (String key : new ArrayList<>(obj.propertyNames())) {
                 tools.jackson.databind.JsonNode v = obj.get(key);
                 if (v.isString()) {
@@ -385,8 +657,18 @@ public final class VictimMatcher {
     // ------------------------------------------------------------------ values
 
     /** INTERNAL_IP for private, loopback, link-local and shared ranges; VICTIM_PUBLIC_IP for the victim's; else null. */
-    io.kakunin.api.model.IdentifierFlag classifyAddress(String value) {
+    IdentifierFlag classifyAddress(String value) {
         String address = value.strip();
+        if (!address.isEmpty() && !literal(address)) {
+            // 198.51.100[.]7, 198.051.100.007: read as the analyst meant it.
+            address = Folded.of(address).text().strip();
+            if (IPV4_LOOSE.matcher(address).matches()) {
+                address = withoutLeadingZeros(address);
+                if (address == null) {
+                    return null;
+                }
+            }
+        }
         int slash = address.indexOf('/');
         if (slash > 0) {
             address = address.substring(0, slash);
@@ -399,23 +681,45 @@ public final class VictimMatcher {
         int length = bytes.length * 8;
         for (Cidr cidr : length == 32 ? PRIVATE_V4_RANGES : PRIVATE_V6_RANGES) {
             if (cidr.contains(n, length)) {
-                return io.kakunin.api.model.IdentifierFlag.INTERNAL_IP;
+                return IdentifierFlag.INTERNAL_IP;
             }
         }
         for (Cidr r : ranges) {
             if (r.contains(n, length)) {
-                return io.kakunin.api.model.IdentifierFlag.VICTIM_PUBLIC_IP;
+                return IdentifierFlag.VICTIM_PUBLIC_IP;
             }
         }
         return null;
     }
 
-    /** VICTIM_DOMAIN for the victim's domains and their subdomains, LOOKALIKE_DOMAIN for imitations, else null. */
-    io.kakunin.api.model.IdentifierFlag classifyDomain(String value) {
-        String domain = value.strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+    /**
+     * VICTIM_DOMAIN for the victim's domains and their subdomains (and names of its internal
+     * network), LOOKALIKE_DOMAIN for imitations, else null. The value is normalised first
+     * (defanged, percent-encoded, full-width or zero-width-split names are read as written plainly).
+     */
+    IdentifierFlag classifyDomain(String value) {
+        if (value == null) {
+            return null;
+        }
+        return classifyFolded(Folded.of(value.strip()).text().strip());
+    }
+
+    /**
+     * An imitation is: the victim's registrable label (or a name or brand, letters and digits only)
+     * inside the name once hyphens and dots are dropped (added prefixes and suffixes, the label under
+     * another public suffix, as a subdomain of someone else's domain); or a registrable label within
+     * edit distance 1 (labels of 5 to 7 characters) or 2 (8 and more) of the victim's. Both sides
+     * are compared as Unicode confusable skeletons, so that 1 for l, 0 for o, rn for m and Cyrillic
+     * letters for Latin ones are the same character.
+     */
+    private IdentifierFlag classifyFolded(String folded) {
+        String domain = folded.endsWith(".") ? folded.substring(0, folded.length() - 1) : folded;
+        if (domain.isEmpty()) {
+            return null;
+        }
         for (String d : domains) {
             if (domain.equals(d) || domain.endsWith("." + d)) {
-                return io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN;
+                return IdentifierFlag.VICTIM_DOMAIN;
             }
         }
         // fileserver01.corp.acme-mfg.local: a name that only exists inside the victim's own network.
@@ -424,27 +728,39 @@ public final class VictimMatcher {
             for (String label : domainLabels) {
                 for (String part : domain.split("\\.")) {
                     if (part.equals(label)) {
-                        return io.kakunin.api.model.IdentifierFlag.VICTIM_DOMAIN;
+                        return IdentifierFlag.VICTIM_DOMAIN;
                     }
                 }
             }
         }
-        String compactDomain = foldHomoglyphs(domain.replace("-", "").replace(".", ""));
-        String candidateLabel = registrableLabel(domain).replace("-", "");
-        for (String label : domainLabels) {
-            String compactLabel = label.replace("-", "");
-            if (compactDomain.contains(foldHomoglyphs(compactLabel))) {
-                return io.kakunin.api.model.IdentifierFlag.LOOKALIKE_DOMAIN;
+        if ((labelSkeletons.isEmpty() && compactNameSkeletons.isEmpty())
+                || NUMERIC.matcher(domain).matches()) {
+            return null;
+        }
+        String compactDomain = skeleton(domain.replace("-", "").replace(".", ""));
+        String candidate = null;
+        String raw = null;
+        for (int i = 0; i < labelSkeletons.size(); i++) {
+            String label = labelSkeletons.get(i);
+            if (compactDomain.contains(label)) {
+                return IdentifierFlag.LOOKALIKE_DOMAIN;
             }
-            if (compactLabel.length() >= 5
-                    && editDistanceAtMostOne(foldHomoglyphs(candidateLabel), foldHomoglyphs(compactLabel))) {
-                return io.kakunin.api.model.IdentifierFlag.LOOKALIKE_DOMAIN;
+            if (labelEdits.get(i) > 0) {
+                if (candidate == null) {
+                    raw = registrableLabel(domain).replace("-", "");
+                    candidate = skeleton(raw);
+                }
+                // On the skeletons (0 for o, rn for m) and as written (so that a swap next to an "m",
+                // which the skeleton spells "rn", is still one edit).
+                if (withinDistance(candidate, label, labelEdits.get(i))
+                        || withinDistance(raw, labelCompacts.get(i), labelEdits.get(i))) {
+                    return IdentifierFlag.LOOKALIKE_DOMAIN;
+                }
             }
         }
-        for (String name : names) {
-            String compact = name.replaceAll("[^a-z0-9]", "");
-            if (compact.length() >= 4 && domain.replaceAll("[^a-z0-9]", "").contains(compact)) {
-                return io.kakunin.api.model.IdentifierFlag.LOOKALIKE_DOMAIN;
+        for (String name : compactNameSkeletons) {
+            if (compactDomain.contains(name)) {
+                return IdentifierFlag.LOOKALIKE_DOMAIN;
             }
         }
         return null;
@@ -505,55 +821,181 @@ public final class VictimMatcher {
     }
 
     /**
-     * Text folded for matching names: compatibility forms (full-width letters), case, and ß as
-     * "ss", with the position in the original text of every folded character, so that what is
-     * found can be reported and replaced as it was written.
+     * Text read the way an analyst means it, for matching: compatibility forms (NFKC: full-width
+     * letters), case, ß as "ss"; default-ignorable characters (zero-width space, soft hyphen, joiners)
+     * dropped; runs of white space as one space; defanging undone ({@code [.]}, {@code (.)},
+     * {@code {.}}, {@code [dot]}, {@code [:]}, {@code [@]}, {@code hxxp}); percent-encoded UTF-8
+     * decoded. Every folded character keeps the span of the original it came from, so that what is
+     * found is reported and replaced as it was written.
      */
     record Folded(String source, String text, int[] starts, int[] ends) {
 
+        private static final String[][] DEFANGED = {
+            {"[.]", "."},
+            {"(.)", "."},
+            {"{.}", "."},
+            {"[dot]", "."},
+            {"(dot)", "."},
+            {"[:]", ":"},
+            {"[@]", "@"},
+            {"[at]", "@"},
+            {"(at)", "@"},
+            {"[/]", "/"},
+            {"[://]", "://"}
+        };
+
         static Folded of(String original) {
-            StringBuilder folded = new StringBuilder(original.length());
-            int[] starts = new int[original.length() + 8];
-            int[] ends = new int[original.length() + 8];
-            int n = 0;
-            for (int i = 0; i < original.length(); ) {
+            Builder b = new Builder(original);
+            int length = original.length();
+            for (int i = 0; i < length; ) {
                 char c = original.charAt(i);
-                if (c < 0x80 && (i + 1 == original.length() || original.charAt(i + 1) < 0x300)) {
-                    if (n == starts.length) {
-                        starts = java.util.Arrays.copyOf(starts, n * 2);
-                        ends = java.util.Arrays.copyOf(ends, n * 2);
+                if (c == '[' || c == '(' || c == '{') {
+                    int used = defanged(original, i, b);
+                    if (used > 0) {
+                        i += used;
+                        continue;
                     }
-                    folded.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-                    starts[n] = i;
-                    ends[n] = i + 1;
-                    n++;
-                    i++;
+                } else if ((c == 'h' || c == 'H') && original.regionMatches(true, i, "hxxp", 0, 4)) {
+                    b.append("http", i, i + 4);
+                    i += 4;
+                    continue;
+                } else if (c == '%') {
+                    int used = percentEncoded(original, i, b);
+                    if (used > 0) {
+                        i += used;
+                        continue;
+                    }
+                }
+                if (c < 0x80 && (i + 1 == length || original.charAt(i + 1) < 0x300)) {
+                    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
+                        i = whitespace(original, i, b);
+                    } else {
+                        b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c, i, i + 1);
+                        i++;
+                    }
                     continue;
                 }
                 int cp = original.codePointAt(i);
+                if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                    i = whitespace(original, i, b);
+                    continue;
+                }
                 int next = i + Character.charCount(cp);
+                if (UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT)) {
+                    i = next;
+                    continue;
+                }
                 // Combining marks join the character before them, as NFKC would compose them.
-                while (next < original.length()
-                        && Character.getType(original.codePointAt(next)) == Character.NON_SPACING_MARK) {
+                while (next < length && Character.getType(original.codePointAt(next)) == Character.NON_SPACING_MARK) {
                     next += Character.charCount(original.codePointAt(next));
                 }
-                String piece = Normalizer.normalize(original.substring(i, next), Normalizer.Form.NFKC)
-                        .toLowerCase(Locale.ROOT)
-                        .replace("ß", "ss");
-                for (int k = 0; k < piece.length(); k++) {
-                    if (n == starts.length) {
-                        starts = java.util.Arrays.copyOf(starts, n * 2);
-                        ends = java.util.Arrays.copyOf(ends, n * 2);
-                    }
-                    starts[n] = i;
-                    ends[n] = next;
-                    n++;
-                }
-                folded.append(piece);
+                b.appendFolded(original.substring(i, next), i, next);
                 i = next;
             }
-            return new Folded(
-                    original, folded.toString(), java.util.Arrays.copyOf(starts, n), java.util.Arrays.copyOf(ends, n));
+            return b.build();
+        }
+
+        private static int whitespace(String original, int i, Builder b) {
+            int j = i;
+            while (j < original.length()
+                    && (Character.isWhitespace(original.codePointAt(j))
+                            || Character.isSpaceChar(original.codePointAt(j))
+                            || UCharacter.hasBinaryProperty(
+                                    original.codePointAt(j), UProperty.DEFAULT_IGNORABLE_CODE_POINT))) {
+                j += Character.charCount(original.codePointAt(j));
+            }
+            b.append(" ", i, j);
+            return j;
+        }
+
+        private static int defanged(String original, int i, Builder b) {
+            for (String[] d : DEFANGED) {
+                if (original.regionMatches(true, i, d[0], 0, d[0].length())) {
+                    b.append(d[1], i, i + d[0].length());
+                    return d[0].length();
+                }
+            }
+            return 0;
+        }
+
+        /** A run of %XX that is valid UTF-8, decoded; 0 when there is none here. */
+        private static int percentEncoded(String original, int i, Builder b) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            int j = i;
+            while (j + 2 < original.length()
+                    && original.charAt(j) == '%'
+                    && Character.digit(original.charAt(j + 1), 16) >= 0
+                    && Character.digit(original.charAt(j + 2), 16) >= 0) {
+                bytes.write(
+                        Character.digit(original.charAt(j + 1), 16) * 16 + Character.digit(original.charAt(j + 2), 16));
+                j += 3;
+            }
+            if (j == i) {
+                return 0;
+            }
+            try {
+                String decoded = java.nio.charset.StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+                        .toString();
+                Folded inner = Folded.of(decoded);
+                b.append(inner.text(), i, j);
+                return j - i;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return 0;
+            }
+        }
+
+        /** Collects folded characters with the original span of each. */
+        private static final class Builder {
+            private final String source;
+            private final StringBuilder folded;
+            private int[] starts;
+            private int[] ends;
+            private int n;
+
+            Builder(String source) {
+                this.source = source;
+                this.folded = new StringBuilder(source.length());
+                this.starts = new int[source.length() + 8];
+                this.ends = new int[source.length() + 8];
+            }
+
+            void append(char c, int from, int to) {
+                if (n == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, n * 2);
+                    ends = java.util.Arrays.copyOf(ends, n * 2);
+                }
+                folded.append(c);
+                starts[n] = from;
+                ends[n] = to;
+                n++;
+            }
+
+            void append(String piece, int from, int to) {
+                for (int k = 0; k < piece.length(); k++) {
+                    append(piece.charAt(k), from, to);
+                }
+            }
+
+            void appendFolded(String original, int from, int to) {
+                append(
+                        Normalizer.normalize(original, Normalizer.Form.NFKC)
+                                .toLowerCase(Locale.ROOT)
+                                .replace("ß", "ss"),
+                        from,
+                        to);
+            }
+
+            Folded build() {
+                return new Folded(
+                        source,
+                        folded.toString(),
+                        java.util.Arrays.copyOf(starts, n),
+                        java.util.Arrays.copyOf(ends, n));
+            }
         }
 
         /** Where the folded character at a position starts in the original. */
@@ -589,51 +1031,95 @@ public final class VictimMatcher {
         }
     }
 
-    private static String registrableLabel(String domain) {
-        String[] parts = domain.split("\\.");
-        if (parts.length >= 3 && parts[parts.length - 1].length() == 2 && parts[parts.length - 2].length() <= 3) {
-            return parts[parts.length - 3];
+    /**
+     * The label a registrant chose: the first label of the registrable domain under the Public
+     * Suffix List (Guava's copy of it), "acme-mfg" in mail.acme-mfg.co.jp; for names under no
+     * public suffix (internal names), the label before the last.
+     */
+    static String registrableLabel(String domain) {
+        try {
+            InternetDomainName name = InternetDomainName.from(domain);
+            if (name.isUnderPublicSuffix()) {
+                return name.topPrivateDomain().parts().get(0);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // not a valid DNS name: fall back to its labels as written
         }
+        String[] parts = domain.split("\\.");
         return parts.length >= 2 ? parts[parts.length - 2] : domain;
     }
 
-    private static String foldHomoglyphs(String s) {
-        return s.replace("rn", "m")
-                .replace("vv", "w")
-                .replace('0', 'o')
-                .replace('1', 'l')
-                .replace('3', 'e')
-                .replace('5', 's')
-                .replace('@', 'a');
+    private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
+    /** The skeletons of the ASCII characters, looked up once: most text is ASCII. */
+    private static final String[] ASCII_SKELETON = new String[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_SKELETON[c] = SPOOF.getSkeleton(String.valueOf(c).toLowerCase(Locale.ROOT))
+                    .toLowerCase(Locale.ROOT);
+        }
     }
 
-    private static boolean editDistanceAtMostOne(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 1 || a.equals(b)) {
-            return a.equals(b);
+    /** The Unicode confusable skeleton of lower-cased text (UTS #39), lower-cased again: "examp1e" and "ехаmple" give "exarnple". */
+    static String skeleton(String text) {
+        boolean ascii = true;
+        for (int i = 0; i < text.length() && ascii; i++) {
+            ascii = text.charAt(i) < 128;
         }
-        int i = 0, j = 0, edits = 0;
-        while (i < a.length() && j < b.length()) {
-            if (a.charAt(i) == b.charAt(j)) {
-                i++;
-                j++;
-                continue;
+        if (ascii) {
+            StringBuilder out = new StringBuilder(text.length() + 4);
+            for (int i = 0; i < text.length(); i++) {
+                out.append(ASCII_SKELETON[Character.toLowerCase(text.charAt(i))]);
             }
-            if (++edits > 1) {
+            return out.toString();
+        }
+        return SPOOF.getSkeleton(text.toLowerCase(Locale.ROOT)).toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> words(String folded) {
+        List<String> words = new ArrayList<>();
+        Matcher m = WORD.matcher(folded);
+        while (m.find()) {
+            words.add(m.group());
+        }
+        return words;
+    }
+
+    private static String skeletonOfWords(String words) {
+        List<String> out = new ArrayList<>();
+        for (String w : words.split(" ")) {
+            out.add(skeleton(w));
+        }
+        return String.join(" ", out);
+    }
+
+    /** Whether two strings are within a number of edits (insertions, deletions, substitutions, swaps of neighbours). */
+    static boolean withinDistance(String a, String b, int max) {
+        if (Math.abs(a.length() - b.length()) > max) {
+            return false;
+        }
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int rowMin = Integer.MAX_VALUE;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+                rowMin = Math.min(rowMin, d[i][j]);
+            }
+            if (rowMin > max) {
                 return false;
             }
-            if (a.length() > b.length()) {
-                i++;
-            } else if (a.length() < b.length()) {
-                j++;
-            } else if (i + 1 < a.length() && a.charAt(i) == b.charAt(j + 1) && a.charAt(i + 1) == b.charAt(j)) {
-                i += 2;
-                j += 2;
-            } else {
-                i++;
-                j++;
-            }
         }
-        return edits + (a.length() - i) + (b.length() - j) <= 1;
+        return d[a.length()][b.length()] <= max;
     }
 
     private static byte[] literalAddress(String text) {

@@ -155,4 +155,92 @@ class VictimMatcherTests {
                 .extracting(VictimMatcher.Match::found)
                 .containsExactly("C:\\\\Users\\\\tyamada");
     }
+
+    private static final VictimMatcher VICTIM = new VictimMatcher(new VictimProfile()
+            .names(List.of("Victim Holdings K.K."))
+            .brands(List.of("Examplebank"))
+            .domains(List.of("victim.co.jp", "example.com"))
+            .ipRanges(List.of("198.51.100.0/24")));
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            nullValues = "NULL",
+            value = {
+                "examp1e.com, LOOKALIKE_DOMAIN",
+                "exarnple.com, LOOKALIKE_DOMAIN",
+                "ex\u0430mple.com, LOOKALIKE_DOMAIN",
+                "exampel.com, LOOKALIKE_DOMAIN",
+                "example-login.net, LOOKALIKE_DOMAIN",
+                "secure-example.org, LOOKALIKE_DOMAIN",
+                "example.co.uk, LOOKALIKE_DOMAIN",
+                "v1ctim.co.jp, LOOKALIKE_DOMAIN",
+                "victim.com, LOOKALIKE_DOMAIN",
+                "examplebank-support.com, LOOKALIKE_DOMAIN",
+                "mail.victim[.]co[.]jp, VICTIM_DOMAIN",
+                "sample.org, NULL",
+                "exempt.com, NULL"
+            })
+    void lookAlikesAreReadFromConfusablesEditDistanceAndOtherPublicSuffixes(String domain, IdentifierFlag expected) {
+        String value = domain.replace("\\u0430", "\u0430");
+        assertThat(VICTIM.classifyDomain(value)).isEqualTo(expected);
+    }
+
+    @Test
+    void lookAlikesInFreeTextAreFoundAndMasked() {
+        String text = "Phishing from hxxps://examp1e-login[.]net/reset and login.exarnple.com";
+        assertThat(VICTIM.inText(text))
+                .extracting(VictimMatcher.Match::kind)
+                .containsOnly(IdentifierFlag.LOOKALIKE_DOMAIN)
+                .hasSize(2);
+        assertThat(VICTIM.mask(text))
+                .doesNotContain("examp1e")
+                .doesNotContain("exarnple")
+                .contains("[victim-lookalike]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "198.51.100[.]81|VICTIM_PUBLIC_IP",
+                "198.051.100.079|VICTIM_PUBLIC_IP",
+                "198(.)51(.)100(.)7|VICTIM_PUBLIC_IP",
+            })
+    void defangedAndZeroPaddedAddressesAreTheVictims(String text, IdentifierFlag expected) {
+        assertThat(VICTIM.addressesIn("beacon to " + text + " seen"))
+                .extracting(VictimMatcher.Match::kind)
+                .containsExactly(expected);
+        assertThat(VICTIM.mask("beacon to " + text + " seen")).isEqualTo("beacon to [victim-address] seen");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "mail.victim[.]co[.]jp",
+                "hxxp://portal.victim[.]co.jp/login",
+                "Victim%20Holdings",
+                "Vic\u200btim Holdings",
+                "Vic\u00adtim Holdings",
+                "Victim   Holdings",
+                "Victim Hold\u0456ngs",
+            })
+    void alternativeSpellingsAreReadAsTheVictimsValues(String written) {
+        String text = "Seen at "
+                + written.replace("\\u200b", "\u200b")
+                        .replace("\\u00ad", "\u00ad")
+                        .replace("\\u0456", "\u0456")
+                + " yesterday";
+        assertThat(VICTIM.inText(text)).isNotEmpty();
+        assertThat(VICTIM.mask(text).replaceAll("\\[victim(-domain|-lookalike)?\\]", ""))
+                .doesNotContainIgnoringCase("victim")
+                .doesNotContainIgnoringCase("holdings");
+    }
+
+    @Test
+    void ordinaryTextIsLeftAlone() {
+        String text =
+                "The actor used example tooling against version 1.2.3 of sample.org, see https://attack.mitre.org";
+        assertThat(VICTIM.inText(text)).isEmpty();
+    }
 }

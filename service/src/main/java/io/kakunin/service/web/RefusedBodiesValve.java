@@ -36,6 +36,12 @@ final class RefusedBodiesValve extends ValveBase {
     public void invoke(Request request, Response response) throws IOException, ServletException {
         getNext().invoke(request, response);
         if (REFUSED_CALLERS.contains(response.getStatus()) && hasBody(request) && !drainArrived(request)) {
+            // Said in the answer (it is not sent yet): Tomcat closes the connection without saying
+            // so, and a client that keeps connections would send its next request into it and get
+            // no answer at all.
+            if (!response.isCommitted()) {
+                response.setHeader("Connection", "close");
+            }
             request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
         }
     }

@@ -56,6 +56,10 @@ class SlowClientTests {
                 String head = head(socket.getInputStream());
                 assertThat(head).as("answered before the body was read").startsWith("HTTP/1.1 401");
                 assertThat(head).contains("application/problem+json");
+                assertThat(head)
+                        .as("says the connection closes, so that a client that keeps connections does not send "
+                                + "its next request into it")
+                        .containsIgnoringCase("\r\nConnection: close\r\n");
             }
             // The bodies keep coming, a byte per client every 100 ms.
             trickle = new Thread(() -> {

@@ -45,6 +45,7 @@ public final class LogCapture implements AutoCloseable {
     public static List<String> failingStart() {
         return List.of(
                 "logging.level.org.springframework.boot.SpringApplication=OFF",
+                "logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter=OFF",
                 "logging.level.org.springframework.boot.web.server.servlet.context=OFF");
     }
 

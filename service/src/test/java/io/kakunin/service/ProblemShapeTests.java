@@ -86,7 +86,7 @@ class ProblemShapeTests {
                         "{\"organization\":{\"name\":\"" + "a".repeat(1_100_000) + "\"},\"products\":[{}]}"),
                 413,
                 false));
-        all.add(new Refusal("unsupported media type", port -> post(port, ASSESSMENTS, "text/plain", GOOD), 415, false));
+        all.add(new Refusal("unsupported media type", port -> post(port, ASSESSMENTS, "text/plain", GOOD), 415, true));
         all.add(new Refusal(
                 "not acceptable",
                 port -> http(

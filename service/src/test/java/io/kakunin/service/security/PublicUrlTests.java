@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.service.KakuninApplication;
+import io.kakunin.service.LogCapture;
 import io.kakunin.service.RawHttp;
 import io.kakunin.service.RulesDirectory;
 import io.kakunin.service.TestKeys;
@@ -109,8 +110,11 @@ class PublicUrlTests {
     @Test
     void aPublicBaseUrlWithAPathOrWithoutAHostIsRefusedAtStartup() {
         for (String url : List.of("https://example.jp/kakunin", "ftp://example.jp", "https://u:p@example.jp")) {
-            assertThatThrownBy(
-                            () -> run("--kakunin.http.public-base-url=" + url).close())
+            assertThatThrownBy(() -> run(java.util.stream.Stream.concat(
+                                            LogCapture.failingStart().stream().map(p -> "--" + p),
+                                            java.util.stream.Stream.of("--kakunin.http.public-base-url=" + url))
+                                    .toArray(String[]::new))
+                            .close())
                     .as(url)
                     .hasStackTraceContaining("kakunin.http.public-base-url");
         }

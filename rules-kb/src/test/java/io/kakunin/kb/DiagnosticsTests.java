@@ -2,6 +2,10 @@ package io.kakunin.kb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.PublicationGate;
+import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import java.nio.charset.Charset;
@@ -238,6 +242,38 @@ class DiagnosticsTests {
         assertThat(errors)
                 .extracting(DiagnosticsTests::where)
                 .containsExactly(at("messages_en.properties", en.text(), "{noSuchThreshold}"));
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    @Test
+    void aFailingFixtureIsReportedAtTheLineAndColumnInItsExpectedJsonOfThePointerThatDiffers() {
+        String name = "product-security/ps-4.2-shared-default-password-fails";
+        FixtureCase shipped = FixtureCase.load(Fixtures.root()).stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+        String expected = new String(shipped.expected(), StandardCharsets.UTF_8)
+                .replaceFirst("\"outcome\": \"FAIL\"", "\"outcome\": \"PASS\"");
+        FixtureCase changed =
+                new FixtureCase(shipped.topic(), name, shipped.request(), expected.getBytes(StandardCharsets.UTF_8));
+        Verification verification = PublicationGate.verify(
+                Ruleset.builtIn(),
+                new FixtureCase.Scan(List.of(changed), List.of()),
+                new PublicationGate.Policy(0),
+                Runnable::run);
+        String file = "fixtures/" + name + "/expected.json";
+        assertThat(verification.diagnostics())
+                .filteredOn(d -> d.file().startsWith("fixtures/"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(where(d)).as("at the value that differs").isEqualTo(at(file, expected, "\"PASS\""));
+                    assertThat(d.message())
+                            .matches(Pattern.quote(
+                                            "/results/0/outcome: expected \"PASS\", was \"FAIL\" (in the verdict: /results/")
+                                    + "\\d+"
+                                    + Pattern.quote(" {recommendationId=PS-4.2, subject=/products/0}/outcome)"));
+                });
     }
 
     // ------------------------------------------------------------------ encodings

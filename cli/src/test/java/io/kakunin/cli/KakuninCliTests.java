@@ -126,6 +126,48 @@ class KakuninCliTests {
     }
 
     @Test
+    void checkReportsAMissingParenthesisWhereItBelongsAndWhichOneIsOpen() throws IOException {
+        String pattern = "productSecurityPolicy == null || productSecurityPolicy.exists == null )";
+        String dir = variant(
+                "unclosed",
+                "product/policy.drl",
+                pattern,
+                "productSecurityPolicy == null || productSecurityPolicy.exists == null");
+        int line = lineOf(dir, "product/policy.drl", "productSecurityPolicy.exists == null");
+        String text = Files.readAllLines(work.resolve(dir).resolve("product/policy.drl"))
+                .get(line - 1);
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out())
+                .isEqualTo("unclosed/product/policy.drl:" + line + ":"
+                        + (text.stripTrailing().length() + 1)
+                        + ": error: missing ')': the '(' at line " + line + ", column " + (text.indexOf('(') + 1)
+                        + " is still open at 'then' on line " + (line + 1) + System.lineSeparator()
+                        + "1 error, 0 warnings" + System.lineSeparator());
+    }
+
+    @Test
+    void checkReportsAMisspeltFactAtItsNameWithTheFactsItMayHaveMeant() throws IOException {
+        String dir = variant(
+                "misspelt-fact",
+                "product/integrity-and-transparency.drl",
+                "Product( secureBoot == false )",
+                "Product( secureBot == false )");
+        int line = lineOf(dir, "product/integrity-and-transparency.drl", "secureBot == false");
+        int column = Files.readAllLines(work.resolve(dir).resolve("product/integrity-and-transparency.drl"))
+                        .get(line - 1)
+                        .indexOf("secureBot")
+                + 1;
+        Run run = kakunin("check", dir);
+        assertThat(run.out())
+                .startsWith("misspelt-fact/product/integrity-and-transparency.drl:" + line + ":" + column
+                        + ": error: Product has no fact 'secureBot': did you mean 'secureBoot'?"
+                        + System.lineSeparator())
+                .doesNotContain("io.kakunin")
+                .doesNotContain("strict-mode");
+    }
+
+    @Test
     void checkRefusesANumberWrittenInARuleAtItsColumn() throws IOException {
         String dir = variant(
                 "hard-coded",
@@ -156,6 +198,10 @@ class KakuninCliTests {
         Run run = kakunin("check", dir);
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
         assertThat(run.out()).containsPattern("unknown-id/product/after-shipment\\.drl:\\d+:\\d+: error: .*PS-6\\.99");
+        assertThat(run.out())
+                .as("once, at the rule: not again as texts of PS-6.99 its @reason lacks")
+                .doesNotContain("messages_")
+                .endsWith("1 error, 0 warnings" + System.lineSeparator());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kakunin.cli;
 
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.fixtures.FixtureSuite;
+import io.kakunin.kb.fixtures.PublicationGate;
 import io.kakunin.kb.ruleset.Diagnostic;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -120,7 +121,14 @@ final class JunitXml {
                     testcase(suite, "kakunin.fixtures." + c.fixture().topic(), scenario, Clock.seconds(c.nanos()));
             if (!c.passed()) {
                 failures++;
-                failure(testcase, c.mismatches().get(0), "VerdictMismatch", String.join("\n", c.mismatches()));
+                List<Diagnostic> differences = PublicationGate.diagnostics(c);
+                failure(
+                        testcase,
+                        differences.get(0).message(),
+                        "VerdictMismatch",
+                        String.join(
+                                "\n",
+                                differences.stream().map(Diagnostic::toString).toList()));
             }
         }
         if (coverage != null) {

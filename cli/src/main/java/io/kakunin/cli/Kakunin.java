@@ -18,9 +18,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -113,27 +117,32 @@ public final class Kakunin {
         }
         Path dir = directory(args, 1);
         Ruleset.Checked checked = compile(dir);
-        print(dir, checked.diagnostics());
+        // The diagnostics and what they add up to on one stream, in the order they were found.
+        print(out, dir, checked.diagnostics());
         long errors = checked.diagnostics().stream().filter(Diagnostic::isError).count();
         long warnings = checked.diagnostics().size() - errors;
         if (checked.usable()) {
-            out.println("ok: " + checked.ruleset().rules().size() + " rules, "
-                    + checked.ruleset().catalog().entries().size() + " recommendations, revision "
-                    + checked.ruleset().revision() + plural(warnings, " (", "warning", ")"));
+            out.println("ok: " + describe(checked.ruleset()) + plural(warnings, " (", "warning", ")"));
             return OK;
         }
-        err.println(plural(errors, "", "error", "") + ", " + plural(warnings, "", "warning", ""));
+        out.println(plural(errors, "", "error", "") + ", " + plural(warnings, "", "warning", ""));
         return FAILED;
+    }
+
+    /** What a ruleset is, in one phrase: its size, the version its catalog declares, its revision. */
+    private static String describe(Ruleset ruleset) {
+        return ruleset.rules().size() + " rules, " + ruleset.catalog().entries().size() + " recommendations, version "
+                + ruleset.version() + ", revision " + ruleset.revision();
     }
 
     private Ruleset.Checked compile(Path dir) {
         return Ruleset.check(RulesetFiles.fromDirectory(dir), shown(dir), Map.of());
     }
 
-    private void print(Path dir, List<Diagnostic> diagnostics) {
+    private void print(PrintStream stream, Path dir, List<Diagnostic> diagnostics) {
         for (Diagnostic d : diagnostics) {
             String file = d.file().isEmpty() ? shown(dir) : shown(dir.resolve(d.file()));
-            out.println(file + ":" + d.line() + ":" + d.column() + ": "
+            stream.println(file + ":" + d.line() + ":" + d.column() + ": "
                     + d.severity().name().toLowerCase(Locale.ROOT) + ": " + d.message());
         }
     }
@@ -165,55 +174,90 @@ public final class Kakunin {
             }
         }
         JunitXml.Clock clock = JunitXml.Clock.start();
+        long start = System.nanoTime();
         // A missing fixtures directory is a ruleset without fixtures: the gate refuses it like the service does.
         FixtureCase.Scan scan =
                 Files.isDirectory(fixtures) ? FixtureCase.scan(fixtures) : new FixtureCase.Scan(List.of(), List.of());
         PublicationGate.Policy policy =
                 coverageMin == null ? PublicationGate.Policy.DEFAULT : new PublicationGate.Policy(coverageMin);
-        Verification verification = PublicationGate.verify(
-                RulesetFiles.fromDirectory(dir), shown(dir), Map.of(), scan, policy, Runnable::run);
+        int[] failed = {scan.problems().size()};
+        Set<Diagnostic> shownWithTheirFixture = new HashSet<>();
+        PublicationGate.Progress progress = new PublicationGate.Progress() {
+            @Override
+            public void checked(Ruleset.Checked checked) {
+                if (checked.usable()) {
+                    out.printf(
+                            Locale.ROOT,
+                            "checked %s: %s; running %d fixtures%n",
+                            shown(dir),
+                            describe(checked.ruleset()),
+                            scan.cases().size());
+                    for (Diagnostic problem : scan.problems()) {
+                        out.println("FAIL " + problem.message());
+                    }
+                }
+            }
+
+            @Override
+            public void judged(FixtureSuite.CaseResult result) {
+                if (result.passed()) {
+                    out.println("PASS " + result.fixture().name());
+                    return;
+                }
+                failed[0]++;
+                out.println("FAIL " + result.fixture().name());
+                List<Diagnostic> differences = PublicationGate.diagnostics(result);
+                print(out, dir, differences);
+                shownWithTheirFixture.addAll(differences);
+            }
+        };
+        // Fixtures run on every core; each is printed, in order, as soon as it and those before it are judged.
+        ExecutorService runners =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
+                    Thread thread = new Thread(runnable, "kakunin-fixtures");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        Verification verification;
+        try {
+            verification = PublicationGate.verify(
+                    RulesetFiles.fromDirectory(dir), shown(dir), Map.of(), null, scan, policy, runners, progress);
+        } finally {
+            runners.shutdownNow();
+        }
         Ruleset ruleset = verification.ruleset();
         FixtureSuite.Report report = verification.fixtures();
-        // Fixture mismatches are shown under each case below; every other diagnostic is printed as the compiler would.
+        // Everything not yet shown with its fixture, in the compiler's form.
         List<Diagnostic> others = verification.diagnostics().stream()
-                .filter(d -> report == null
-                        || !(d.file().endsWith("/expected.json") && d.message().startsWith("fixture ")))
+                .filter(d ->
+                        !shownWithTheirFixture.contains(d) && !scan.problems().contains(d))
                 .toList();
         if (ruleset == null) {
-            print(dir, others);
-            err.println("the rules do not compile; no fixture was run");
+            print(out, dir, verification.diagnostics());
+            long errors = verification.errorCount();
+            out.println(plural(errors, "", "error", "") + ", "
+                    + plural(verification.diagnostics().size() - errors, "", "warning", "")
+                    + "; the rules do not compile, so no fixture was run");
             writeJunit(junit, JunitXml.write(null, verification.diagnostics(), List.of(), null, clock));
             return FAILED;
         }
-        for (Diagnostic problem : scan.problems()) {
-            out.println("FAIL " + problem.message());
-        }
-        others = others.stream().filter(d -> !scan.problems().contains(d)).toList();
+        int total =
+                (report == null ? 0 : report.cases().size()) + scan.problems().size();
+        out.printf(
+                Locale.ROOT,
+                "%d passed, %d failed, %d fixtures in %.1f s%n",
+                total - failed[0],
+                failed[0],
+                total,
+                (System.nanoTime() - start) / 1e9);
         if (report == null) {
-            out.printf(
-                    Locale.ROOT,
-                    "0 passed, %d failed, %d fixtures%n",
-                    scan.problems().size(),
-                    scan.problems().size());
-            print(dir, others);
+            print(out, dir, others);
             if (!Files.isDirectory(fixtures)) {
-                err.println("kakunin: no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)");
+                out.println("kakunin: no fixtures at " + shown(fixtures) + " (give them with --fixtures <dir>)");
             }
             writeJunit(junit, JunitXml.write(ruleset, verification.diagnostics(), List.of(), null, clock));
             return FAILED;
         }
-        int failed = scan.problems().size();
-        for (FixtureSuite.CaseResult c : report.cases()) {
-            if (c.passed()) {
-                out.println("PASS " + c.fixture().name());
-            } else {
-                failed++;
-                out.println("FAIL " + c.fixture().name());
-                c.mismatches().forEach(m -> out.println("     " + m));
-            }
-        }
-        int total = report.cases().size() + scan.problems().size();
-        out.printf(Locale.ROOT, "%d passed, %d failed, %d fixtures%n", total - failed, failed, total);
         out.printf(
                 Locale.ROOT,
                 "rule coverage: %d of %d rules have their decision asserted by a fixture (%.1f%%); %d fired%n",
@@ -224,13 +268,13 @@ public final class Kakunin {
         report.unfiredRules().forEach(r -> out.println("  not fired: " + r + locate(ruleset, dir, r)));
         JunitXml.Coverage coverage = new JunitXml.Coverage(report, policy.coverageMin());
         if (!coverage.met()) {
-            err.printf(
+            out.printf(
                     Locale.ROOT,
                     "rule coverage %.1f%% is under the minimum of %.1f%%%n",
                     report.coveragePercent(),
                     policy.coverageMin());
         }
-        print(dir, others);
+        print(out, dir, others);
         writeJunit(junit, JunitXml.write(ruleset, scan.problems(), report.cases(), coverage, clock));
         return verification.accepted() ? OK : FAILED;
     }
@@ -289,7 +333,8 @@ public final class Kakunin {
         } else {
             Ruleset.Checked checked = compile(rules);
             if (!checked.usable()) {
-                print(rules, checked.diagnostics());
+                // The verdict would go to standard output: what stops it goes to standard error, all of it.
+                print(err, rules, checked.diagnostics());
                 err.println("the rules do not compile; nothing was evaluated");
                 return FAILED;
             }

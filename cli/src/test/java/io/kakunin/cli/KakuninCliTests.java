@@ -94,9 +94,11 @@ class KakuninCliTests {
         Run run = kakunin("check", "good");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Kakunin.OK);
         assertThat(run.out())
-                .contains("ok: " + Ruleset.builtIn().rules().size() + " rules, "
-                        + Ruleset.builtIn().catalog().entries().size() + " recommendations, revision "
-                        + Ruleset.builtIn().revision());
+                .isEqualTo("ok: " + Ruleset.builtIn().rules().size() + " rules, "
+                        + Ruleset.builtIn().catalog().entries().size() + " recommendations, version "
+                        + Ruleset.builtIn().version() + ", revision "
+                        + Ruleset.builtIn().revision()
+                        + System.lineSeparator());
     }
 
     @Test
@@ -117,7 +119,73 @@ class KakuninCliTests {
                 .as("the third '|' is the unexpected one")
                 .startsWith("syntax/product/policy.drl:" + line + ":" + column + ": error: ");
         assertThat(run.out()).doesNotContain("null package").doesNotContain("Parser returned");
-        assertThat(run.err()).contains("1 error");
+        assertThat(run.out())
+                .as("the diagnostics and what they add up to, on one stream")
+                .endsWith("1 error, 0 warnings" + System.lineSeparator());
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void checkReportsAMissingParenthesisWhereItBelongsAndWhichOneIsOpen() throws IOException {
+        String pattern = "productSecurityPolicy == null || productSecurityPolicy.exists == null )";
+        String dir = variant(
+                "unclosed",
+                "product/policy.drl",
+                pattern,
+                "productSecurityPolicy == null || productSecurityPolicy.exists == null");
+        int line = lineOf(dir, "product/policy.drl", "productSecurityPolicy.exists == null");
+        String text = Files.readAllLines(work.resolve(dir).resolve("product/policy.drl"))
+                .get(line - 1);
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out())
+                .isEqualTo("unclosed/product/policy.drl:" + line + ":"
+                        + (text.stripTrailing().length() + 1)
+                        + ": error: missing ')': the '(' at line " + line + ", column " + (text.indexOf('(') + 1)
+                        + " is still open at 'then' on line " + (line + 1) + System.lineSeparator()
+                        + "1 error, 0 warnings" + System.lineSeparator());
+    }
+
+    @Test
+    void checkReportsAMisspeltFactAtItsNameWithTheFactsItMayHaveMeant() throws IOException {
+        String dir = variant(
+                "misspelt-fact",
+                "product/integrity-and-transparency.drl",
+                "Product( secureBoot == false )",
+                "Product( secureBot == false )");
+        int line = lineOf(dir, "product/integrity-and-transparency.drl", "secureBot == false");
+        int column = Files.readAllLines(work.resolve(dir).resolve("product/integrity-and-transparency.drl"))
+                        .get(line - 1)
+                        .indexOf("secureBot")
+                + 1;
+        Run run = kakunin("check", dir);
+        assertThat(run.out())
+                .startsWith("misspelt-fact/product/integrity-and-transparency.drl:" + line + ":" + column
+                        + ": error: Product has no fact 'secureBot': did you mean 'secureBoot'?"
+                        + System.lineSeparator())
+                .doesNotContain("io.kakunin")
+                .doesNotContain("strict-mode");
+    }
+
+    @Test
+    void checkRefusesANumberWrittenInARuleAtItsColumn() throws IOException {
+        String dir = variant(
+                "hard-coded",
+                "product/after-shipment.drl",
+                "monitoringIntervalDays > $max )",
+                "monitoringIntervalDays > 30 )");
+        int line = lineOf(dir, "product/after-shipment.drl", "monitoringIntervalDays > 30 )");
+        int column = Files.readAllLines(work.resolve(dir).resolve("product/after-shipment.drl"))
+                        .get(line - 1)
+                        .indexOf("> 30")
+                + 1;
+        Run run = kakunin("check", dir);
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out())
+                .isEqualTo("hard-coded/product/after-shipment.drl:" + line + ":" + column
+                        + ": error: a rule compares with the number written here (> 30); put tunable numbers in"
+                        + " thresholds.properties and read them through Evaluation" + System.lineSeparator()
+                        + "1 error, 0 warnings" + System.lineSeparator());
     }
 
     @Test
@@ -130,6 +198,10 @@ class KakuninCliTests {
         Run run = kakunin("check", dir);
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
         assertThat(run.out()).containsPattern("unknown-id/product/after-shipment\\.drl:\\d+:\\d+: error: .*PS-6\\.99");
+        assertThat(run.out())
+                .as("once, at the rule: not again as texts of PS-6.99 its @reason lacks")
+                .doesNotContain("messages_")
+                .endsWith("1 error, 0 warnings" + System.lineSeparator());
     }
 
     @Test
@@ -148,7 +220,8 @@ class KakuninCliTests {
         Run run = kakunin("test", "good", "--coverage-min", "100");
         assertThat(run.exit()).as(run.err()).isEqualTo(Kakunin.OK);
         assertThat(run.out())
-                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
+                .startsWith("checked good: " + Ruleset.builtIn().rules().size() + " rules, ")
+                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures in \\d+\\.\\d s$")
                 .contains("rule coverage: " + Ruleset.builtIn().rules().size() + " of "
                         + Ruleset.builtIn().rules().size()
                         + " rules have their decision asserted by a fixture (100.0%)")
@@ -164,12 +237,21 @@ class KakuninCliTests {
                 "productSecurityPolicy.approvedBy in (PolicyApprover.NONE)");
         Run run = kakunin("test", dir, "--junit", "reports/weakened.xml");
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        String fixture = "product-security/ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item";
+        String expected = dir + "/fixtures/" + fixture + "/expected.json";
+        java.util.regex.Matcher difference = java.util.regex.Pattern.compile(
+                        "(?m)^\\Q" + expected
+                                + "\\E:(\\d+):(\\d+): error: /results/(\\d+)/outcome: expected \"FAIL\", was \"NEEDS_INFORMATION\""
+                                + " \\(in the verdict: /results/\\d+ \\{recommendationId=PS-1\\.1, subject=/organization}/outcome\\)$")
+                .matcher(run.out());
+        assertThat(difference.find()).as(run.out()).isTrue();
+        String at = Files.readAllLines(work.resolve(expected))
+                .get(Integer.parseInt(difference.group(1)) - 1)
+                .substring(Integer.parseInt(difference.group(2)) - 1);
+        assertThat(at).as("the line and column of the value that differs").startsWith("\"FAIL\"");
         assertThat(run.out())
-                .contains(
-                        "FAIL product-security/ps-1-policy-of-a-manager-on-request-overdue-and-partial-fails-each-item")
-                .contains(
-                        "{recommendationId=PS-1.1, subject=/organization}/outcome: expected \"FAIL\", was \"NEEDS_INFORMATION\"")
-                .containsPattern("(?m)^\\d+ passed, 1 failed, \\d+ fixtures$")
+                .contains("FAIL " + fixture + System.lineSeparator() + expected + ":")
+                .containsPattern("(?m)^\\d+ passed, 1 failed, \\d+ fixtures in \\d+\\.\\d s$")
                 .contains(
                         "not fired: A product security policy not approved by top management fails PS-1.1 (weakened/product/policy.drl:"
                                 + lineOf(
@@ -219,7 +301,7 @@ class KakuninCliTests {
         assertThat(byDefault.exit())
                 .as("every rule's decision must be asserted unless a lower minimum is asked for")
                 .isEqualTo(Kakunin.FAILED);
-        assertThat(byDefault.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 100\\.0%");
+        assertThat(byDefault.out()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 100\\.0%");
         assertThat(byDefault.out())
                 .containsPattern(
                         "good/product/policy\\.drl:\\d+:0: error: no fixture asserts the decision of rule "
@@ -243,7 +325,7 @@ class KakuninCliTests {
         assertThat(run.out())
                 .containsPattern(
                         "not fired: An organization without a product security policy fails PS-1\\.1 \\(good/product/policy\\.drl:\\d+\\)");
-        assertThat(run.err()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 90\\.0%");
+        assertThat(run.out()).containsPattern("rule coverage \\d+\\.\\d% is under the minimum of 90\\.0%");
         Document junit = junit("reports/coverage.xml");
         NodeList failures = junit.getElementsByTagName("failure");
         assertThat(failures.getLength()).isEqualTo(1);
@@ -258,7 +340,8 @@ class KakuninCliTests {
         assertThat(run.out())
                 .containsPattern("broken-for-test/sharing/nda\\.drl:\\d+:\\d+: error: ")
                 .doesNotContain("PASS");
-        assertThat(run.err()).contains("no fixture was run");
+        assertThat(run.out()).contains("the rules do not compile, so no fixture was run");
+        assertThat(run.err()).isEmpty();
         Element failure = (Element)
                 junit("reports/broken.xml").getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("type")).isEqualTo("CompileError");
@@ -274,7 +357,7 @@ class KakuninCliTests {
         assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
         assertThat(run.out())
                 .contains("FAIL fixture product-security/forgotten-expectation has request.json but no expected.json")
-                .contains("0 passed, 1 failed, 1 fixtures");
+                .contains("0 passed, 1 failed, 1 fixtures in ");
     }
 
     @Test
@@ -301,7 +384,7 @@ class KakuninCliTests {
         Run test = kakunin("test", "live", "--coverage-min", "100");
         assertThat(test.exit()).as(test.err()).isEqualTo(Kakunin.OK);
         assertThat(test.out())
-                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures$")
+                .containsPattern("(?m)^(\\d+) passed, 0 failed, \\1 fixtures in \\d+\\.\\d s$")
                 .doesNotContain(" 0 fixtures");
     }
 

@@ -509,6 +509,28 @@ final class RuleLanguage {
         }
     }
 
+    /**
+     * A name read as a fact that no fact of the request has, with the facts it was probably meant
+     * to be: named as the API documentation names them (the schemas' JSON properties, which rules
+     * use as they are).
+     */
+    private static Refusal notAFact(String name) {
+        List<String> meant = NEVER.contains(name)
+                ? List.of()
+                : io.kakunin.kb.ruleset.NearestNames.of(name, Vocabulary.INSTANCE.properties(), 3);
+        if (meant.isEmpty()) {
+            return new Refusal(
+                    "'" + name
+                            + "' is not a fact of the request (the API documentation lists the facts of each schema)",
+                    name);
+        }
+        List<String> quoted = meant.stream().map(m -> "'" + m + "'").toList();
+        String either = quoted.size() == 1
+                ? quoted.get(0)
+                : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
+        return new Refusal("'" + name + "' is not a fact of the request: did you mean " + either + "?", name);
+    }
+
     // ================================================================== imports and types
 
     /** Whether an import names the fact model, an engine fact, java.time or an allowed collection type. */
@@ -1157,13 +1179,13 @@ final class RuleLanguage {
                 fromPath(field.getScope(), bound);
                 String n = field.getNameAsString();
                 if (!Vocabulary.INSTANCE.properties().contains(n) || NEVER.contains(n)) {
-                    throw new Refusal(n + " is not a property of the fact model", n);
+                    throw notAFact(n);
                 }
             } else if (e instanceof NullSafeFieldAccessExpr field) {
                 fromPath(field.getScope(), bound);
                 String n = field.getNameAsString();
                 if (!Vocabulary.INSTANCE.properties().contains(n) || NEVER.contains(n)) {
-                    throw new Refusal(n + " is not a property of the fact model", n);
+                    throw notAFact(n);
                 }
             } else if (e instanceof MethodCallExpr call) {
                 String n = call.getNameAsString();
@@ -1544,7 +1566,7 @@ final class RuleLanguage {
             }
             if (scope instanceof Value) {
                 if (!Vocabulary.INSTANCE.property(name)) {
-                    throw new Refusal(name + " is not a property of the fact model", name);
+                    throw notAFact(name);
                 }
                 return VALUE;
             }

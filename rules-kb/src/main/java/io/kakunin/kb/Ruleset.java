@@ -217,22 +217,44 @@ public final class Ruleset {
     /**
      * Compiles and checks a ruleset without throwing: what the officers' {@code check} command
      * and the validation endpoint report. Warnings are kept even when the ruleset is usable.
+     * Rule files that are byte for byte the built-in ones are not compiled again: the knowledge
+     * base compiled into this jar from them is used.
      */
     public static Checked check(RulesetFiles files, String source, Map<String, Integer> thresholdOverrides) {
+        return check(files, source, thresholdOverrides, null);
+    }
+
+    /**
+     * Compiles and checks a ruleset without throwing, like {@link #check(RulesetFiles, String, Map)},
+     * reusing the knowledge base of a ruleset at hand when the rule files are the same (an edit
+     * of texts, the catalog, thresholds or fixtures alone compiles nothing).
+     *
+     * @param sameRules a ruleset whose knowledge base serves when its rule files are byte for byte
+     *                  these (null: only the built-in one is considered)
+     */
+    public static Checked check(
+            RulesetFiles files, String source, Map<String, Integer> thresholdOverrides, Ruleset sameRules) {
         RulesetFiles effective = withThresholds(files, thresholdOverrides);
-        // What a rule may contain is checked on the parsed rules first: refused rules are never compiled, let alone
-        // run.
-        List<Diagnostic> refused = RuleLanguage.check(effective);
-        if (!refused.isEmpty()) {
-            return new Checked(null, refused);
-        }
-        DrlCompiler.Result result = DrlCompiler.compile(effective);
-        List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
-        if (result.kieBase() == null) {
-            return new Checked(null, diagnostics);
+        // The same rule files passed the rule-language check and compiled without a diagnostic
+        // before (at build time for the built-in ones), and would again.
+        KieBase compiled = compiledAlready(effective, sameRules);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        if (compiled == null) {
+            // What a rule may contain is checked on the parsed rules first: refused rules are never
+            // compiled, let alone run.
+            List<Diagnostic> refused = RuleLanguage.check(effective);
+            if (!refused.isEmpty()) {
+                return new Checked(null, refused);
+            }
+            DrlCompiler.Result result = DrlCompiler.compile(effective);
+            diagnostics.addAll(result.diagnostics());
+            if (result.kieBase() == null) {
+                return new Checked(null, diagnostics);
+            }
+            compiled = result.kieBase();
         }
         try {
-            return new Checked(new Ruleset(effective, source, result.kieBase(), Clock.systemUTC()), diagnostics);
+            return new Checked(new Ruleset(effective, source, compiled, Clock.systemUTC()), diagnostics);
         } catch (RulesetException e) {
             diagnostics.addAll(
                     e.diagnostics().isEmpty() ? List.of(Diagnostic.error("", e.getMessage())) : e.diagnostics());
@@ -247,6 +269,20 @@ public final class Ruleset {
      */
     public Ruleset withSource(String source) {
         return source.equals(source()) ? this : new Ruleset(this, source);
+    }
+
+    /** The knowledge base of these rule files, if one is at hand: the given ruleset's, or the built-in one. */
+    private static KieBase compiledAlready(RulesetFiles files, Ruleset sameRules) {
+        String rules = files.ruleSourcesDigest();
+        if (sameRules != null && sameRules.files().ruleSourcesDigest().equals(rules)) {
+            return sameRules.kieBase;
+        }
+        return BuiltInRuleSources.DIGEST.equals(rules) ? builtInKieBase() : null;
+    }
+
+    private static final class BuiltInRuleSources {
+        static final String DIGEST =
+                RulesetFiles.builtIn(Ruleset.class.getClassLoader()).ruleSourcesDigest();
     }
 
     /** The same ruleset, evaluating with another clock (for tests and re-evaluation). */

@@ -2,6 +2,10 @@ package io.kakunin.kb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.PublicationGate;
+import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.Diagnostic;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import java.nio.charset.Charset;
@@ -65,17 +69,46 @@ class DiagnosticsTests {
     // ------------------------------------------------------------------ (a) columns Drools puts in the text
 
     @Test
-    void anExpressionDroolsCannotAnalyseIsReportedAtItsColumn() {
-        // Drools says "[Line: n, Column: 4]" (the pattern's start); the diagnostic points at the expression.
+    void aMisspeltFactIsReportedAtItsNameWithTheNearestFactsNamedAsTheApiNamesThem() {
+        // Drools says "Unable to Analyse Expression … strict-mode: io.kakunin.api.model.Product.secureBooot()".
         Variant v = replace(DEVICE, "secureBoot == false", "secureBooot == false");
         List<Diagnostic> errors = errors(v.files());
         assertThat(errors).hasSize(1);
         assertThat(where(errors.get(0))).isEqualTo(at(DEVICE, v.text(), "secureBooot == false"));
+        assertThat(errors.get(0).message()).isEqualTo("Product has no fact 'secureBooot': did you mean 'secureBoot'?");
+    }
+
+    @Test
+    void aMisspeltFactOfANestedObjectIsReportedAtItsNameNotAtThePath() {
+        // Refused by the rule-language check, before anything compiles, with the same suggestion.
+        Variant v =
+                replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exits == false )");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).hasSize(1);
+        assertThat(where(errors.get(0))).isEqualTo(at(POLICY, v.text(), "exits == false"));
+        assertThat(errors.get(0).message()).isEqualTo("'exits' is not a fact of the request: did you mean 'exists'?");
+    }
+
+    @Test
+    void aMissingParenthesisIsReportedWhereItBelongsSayingWhichOneIsOpen() {
+        // Drools: "[ERR 102] Line 25:0 mismatched input 'then'", on the next line, in 0-based columns.
+        String pattern = "    $p : Product( secureBoot == false )";
+        Variant v = replace(DEVICE, pattern, "    $p : Product( secureBoot == false");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).hasSize(1);
+        String[] lines = v.text().split("\n", -1);
+        int line = 0;
+        while (!lines[line].equals("    $p : Product( secureBoot == false")) {
+            line++;
+        }
+        assertThat(where(errors.get(0)))
+                .as("right after 'false', where the ')' goes")
+                .isEqualTo(DEVICE + ":" + (line + 1) + ":" + (lines[line].length() + 1));
         assertThat(errors.get(0).message())
-                .startsWith("Unable to Analyse Expression secureBooot == false")
-                .contains("Product.secureBooot()")
-                .doesNotContain("[Line:")
-                .doesNotContain("[Near");
+                .isEqualTo("missing ')': the '(' at line " + (line + 1) + ", column " + (lines[line].indexOf('(') + 1)
+                        + " is still open at 'then' on line " + (line + 2))
+                .doesNotContain("ERR")
+                .doesNotContain(":0");
     }
 
     @Test
@@ -88,6 +121,7 @@ class DiagnosticsTests {
         String position = at(POLICY, v.text(), "false ))");
         int column = Integer.parseInt(position.substring(position.lastIndexOf(':') + 1)) + "false )".length();
         assertThat(where(errors.get(0))).isEqualTo(position.substring(0, position.lastIndexOf(':') + 1) + column);
+        assertThat(errors.get(0).message()).isEqualTo("')' closes nothing: no bracket is open here; remove it");
     }
 
     // ------------------------------------------------------------------ (b) errors in a then part
@@ -186,17 +220,18 @@ class DiagnosticsTests {
     // ------------------------------------------------------------------ (e) integrity problems at their line
 
     @Test
-    void aRuleNamingAnUnknownRecommendationIsReportedAtItsAnnotation() {
+    void aRuleNamingAnUnknownRecommendationIsReportedOnceAtItsAnnotation() {
         Variant v = replace(
                 POLICY,
                 "@recommendation(\"PS-1.1\") @reason(\"noPolicy\")",
                 "@recommendation(\"PS-1.99\") @reason(\"noPolicy\")");
         List<Diagnostic> errors = errors(v.files());
-        // The bundles lack PS-1.99's texts too (its @reason's), which is right; the rule is reported at its annotation.
+        // Not also as texts PS-1.99.reason.noPolicy missing from three bundles: one mistake, one report.
         assertThat(errors)
-                .filteredOn(d -> d.file().equals(POLICY))
-                .extracting(DiagnosticsTests::where)
-                .containsExactly(at(POLICY, v.text(), "@recommendation(\"PS-1.99\")"));
+                .extracting(d -> where(d) + " " + d.message())
+                .containsExactly(at(POLICY, v.text(), "@recommendation(\"PS-1.99\")")
+                        + " rule \"An organization without a product security policy fails PS-1.1\" names recommendation"
+                        + " PS-1.99, which catalog.yaml does not list");
     }
 
     @Test
@@ -218,17 +253,52 @@ class DiagnosticsTests {
     }
 
     @Test
-    void aMissingTextIsReportedWhereTheItemsOtherTextsAreAndAMisspeltKeyAtItsLine() {
+    void aMisspeltKeyIsReportedOnceAtItsLineNamingTheKeyMeant() {
         Variant ja = replace("messages_ja.properties", "PS-4.2.title=", "PS-4.2.titel=");
         List<Diagnostic> errors = errors(ja.files());
-        String firstPs42 = at("messages_ja.properties", ja.text(), "PS-4.2.");
+        // Not as 'PS-4.2.title' missing here and 'PS-4.2.titel' missing from the two other bundles.
         assertThat(errors)
                 .extracting(d -> where(d) + " " + d.message())
-                .contains(
-                        firstPs42 + " missing text 'PS-4.2.title'; the other texts of PS-4.2 start on this line",
-                        at("messages_en.properties", text("messages_en.properties"), "PS-4.2.")
-                                + " missing text 'PS-4.2.titel', which messages_ja.properties has; the other texts of PS-4.2 start on this line");
-        assertThat(errors).allSatisfy(d -> assertThat(d.line()).as(d.toString()).isPositive());
+                .containsExactly(at("messages_ja.properties", ja.text(), "PS-4.2.titel")
+                        + " text 'PS-4.2.titel' is in no other language and 'PS-4.2.title' is missing here:"
+                        + " is the key misspelt? Write it 'PS-4.2.title'");
+    }
+
+    @Test
+    void aTextMissingInOneLanguageIsReportedOnceWhereTheItemsOtherTextsAreNamingTheLanguagesThatHaveIt() {
+        String text = text("messages_ja.properties");
+        String fail = text.lines()
+                .filter(l -> l.startsWith("PS-4.2.fail="))
+                .findFirst()
+                .orElseThrow();
+        String without = text.replace(fail + "\n", "");
+        List<Diagnostic> errors =
+                errors(BUILT_IN.with("messages_ja.properties", without.getBytes(StandardCharsets.UTF_8)));
+        assertThat(errors)
+                .extracting(d -> where(d) + " " + d.message())
+                .containsExactly(at("messages_ja.properties", without, "PS-4.2.")
+                        + " missing text 'PS-4.2.fail', which messages_en.properties and messages_zh_TW.properties have;"
+                        + " the other texts of PS-4.2 start on this line");
+    }
+
+    @Test
+    void aRequiredTextMissingInOneLanguageIsReportedThere() {
+        Variant zh = replace("messages_zh_TW.properties", "PS-4.2.title=", "# PS-4.2.title=");
+        assertThat(errors(zh.files()))
+                .extracting(d -> where(d) + " " + d.message())
+                .containsExactly(at("messages_zh_TW.properties", zh.text(), "PS-4.2.requirement")
+                        + " missing text 'PS-4.2.title'; the other texts of PS-4.2 start on this line");
+    }
+
+    @Test
+    void aNumberWrittenInARuleIsRefusedAtItsColumn() {
+        Variant v = replace(
+                "product/after-shipment.drl", "monitoringIntervalDays > $max )", "monitoringIntervalDays > 30 )");
+        assertThat(errors(v.files()))
+                .extracting(d -> where(d) + " " + d.message())
+                .containsExactly(at("product/after-shipment.drl", v.text(), "> 30 )")
+                        + " a rule compares with the number written here (> 30); put tunable numbers in"
+                        + " thresholds.properties and read them through Evaluation");
     }
 
     @Test
@@ -238,6 +308,38 @@ class DiagnosticsTests {
         assertThat(errors)
                 .extracting(DiagnosticsTests::where)
                 .containsExactly(at("messages_en.properties", en.text(), "{noSuchThreshold}"));
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    @Test
+    void aFailingFixtureIsReportedAtTheLineAndColumnInItsExpectedJsonOfThePointerThatDiffers() {
+        String name = "product-security/ps-4.2-shared-default-password-fails";
+        FixtureCase shipped = FixtureCase.load(Fixtures.root()).stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+        String expected = new String(shipped.expected(), StandardCharsets.UTF_8)
+                .replaceFirst("\"outcome\": \"FAIL\"", "\"outcome\": \"PASS\"");
+        FixtureCase changed =
+                new FixtureCase(shipped.topic(), name, shipped.request(), expected.getBytes(StandardCharsets.UTF_8));
+        Verification verification = PublicationGate.verify(
+                Ruleset.builtIn(),
+                new FixtureCase.Scan(List.of(changed), List.of()),
+                new PublicationGate.Policy(0),
+                Runnable::run);
+        String file = "fixtures/" + name + "/expected.json";
+        assertThat(verification.diagnostics())
+                .filteredOn(d -> d.file().startsWith("fixtures/"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(where(d)).as("at the value that differs").isEqualTo(at(file, expected, "\"PASS\""));
+                    assertThat(d.message())
+                            .matches(Pattern.quote(
+                                            "/results/0/outcome: expected \"PASS\", was \"FAIL\" (in the verdict: /results/")
+                                    + "\\d+"
+                                    + Pattern.quote(" {recommendationId=PS-4.2, subject=/products/0}/outcome)"));
+                });
     }
 
     // ------------------------------------------------------------------ encodings

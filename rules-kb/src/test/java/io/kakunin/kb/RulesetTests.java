@@ -50,6 +50,47 @@ class RulesetTests {
     }
 
     @Test
+    void rulesThatAreTheBuiltInOnesAreNotCompiledAgainButTakenFromTheJar() {
+        Ruleset.Checked copy = Ruleset.check(KB.files(), "an exported copy", Map.of());
+        assertThat(copy.ruleset().kieBase()).isSameAs(KB.kieBase());
+        assertThat(copy.diagnostics()).isEmpty();
+
+        String texts = new String(KB.files().files().get("messages_en.properties"), StandardCharsets.UTF_8)
+                .replace("PS-4.2.title=No default password shared across devices", "PS-4.2.title=No shared password");
+        Ruleset retitled = Ruleset.check(
+                        KB.files().with("messages_en.properties", texts.getBytes(StandardCharsets.UTF_8)),
+                        "texts edited",
+                        Map.of())
+                .ruleset();
+        assertThat(retitled.kieBase()).as("texts are not compiled").isSameAs(KB.kieBase());
+        assertThat(retitled.revision()).isNotEqualTo(KB.revision());
+        assertThat(retitled.text(Locale.ENGLISH, "PS-4.2.title")).isEqualTo("No shared password");
+    }
+
+    @Test
+    void aRulesetWithTheSameRuleFilesAsOneAtHandTakesItsCompiledRulesAndOtherRulesAreCompiled() {
+        String policy = new String(KB.files().files().get("product/policy.drl"), StandardCharsets.UTF_8);
+        RulesetFiles edited =
+                KB.files().with("product/policy.drl", (policy + "\n// reviewed\n").getBytes(StandardCharsets.UTF_8));
+        Ruleset compiled = Ruleset.check(edited, "a rule file edited", Map.of()).ruleset();
+        assertThat(compiled.kieBase()).as("other rules are compiled").isNotSameAs(KB.kieBase());
+
+        RulesetFiles retuned = edited.with(
+                "thresholds.properties",
+                (new String(edited.files().get("thresholds.properties"), StandardCharsets.UTF_8) + "\n# tuned\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(Ruleset.check(retuned, "thresholds edited", Map.of(), compiled)
+                        .ruleset()
+                        .kieBase())
+                .isSameAs(compiled.kieBase());
+        assertThat(Ruleset.check(retuned, "thresholds edited", Map.of())
+                        .ruleset()
+                        .kieBase())
+                .as("without the ruleset at hand")
+                .isNotSameAs(compiled.kieBase());
+    }
+
+    @Test
     void everyRecommendationGetsExactlyOneResultPerSubject() {
         AssessmentRequest request = new AssessmentRequest()
                 .organization(new Organization())

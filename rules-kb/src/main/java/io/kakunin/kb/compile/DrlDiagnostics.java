@@ -58,6 +58,15 @@ public final class DrlDiagnostics {
             Pattern.compile("^[ \\t]*rule[ \\t]+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)'|(\\S+))");
     private static final Pattern END = Pattern.compile("^[ \\t]*end\\b");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \\t]*package[ \\t]+([\\w.]+)");
+    /** The parser's code and its position, 0-based columns: said again by the diagnostic's own position. */
+    private static final Pattern PARSER_CODE = Pattern.compile("^\\[ERR \\d+]\\s*(?:Line \\d+:\\d+\\s*)?");
+
+    private static final Pattern FOUND = Pattern.compile("^(?:mismatched|extraneous) input '((?:[^'\\\\]|\\\\.)*)'");
+    /** Tokens that end a pattern or a rule: met with a bracket still open, the bracket is what is missing. */
+    private static final Set<String> ENDS = Set.of("then", "end", "rule", "when", "query", "function", "<EOF>");
+
+    private static final Pattern STRICT_MODE =
+            Pattern.compile("unable to resolve method using strict-mode: ([\\w.$]+)\\.(\\w+)\\(\\)");
     private static final String RESOURCES = "src/main/resources/";
 
     /**
@@ -213,6 +222,28 @@ public final class DrlDiagnostics {
             } else if (column <= 0 && (at = quoted(resource, line, text, texts)) != null) {
                 column = at[1];
             }
+        }
+        Matcher parser = PARSER_CODE.matcher(text);
+        if (parser.find()) {
+            text = text.substring(parser.end());
+            Bracket bracket = texts.bracketBefore(resource, line, column, text);
+            if (bracket != null) {
+                return List.of(new Entry(
+                        resource, bracket.line(), bracket.column(), severity, bracket.message(), kind, subject));
+            }
+        }
+        Matcher strict = STRICT_MODE.matcher(text);
+        if (strict.find()) {
+            String fact = strict.group(2);
+            int at = texts.word(resource, line, column, fact);
+            return List.of(new Entry(
+                    resource,
+                    Math.max(line, 0),
+                    at > 0 ? at : Math.max(column, 0),
+                    severity,
+                    FactNames.unknown(strict.group(1), fact),
+                    kind,
+                    subject));
         }
         // MVEL's excerpt, caret and position say again what the diagnostic's position says.
         text = NEAR.matcher(text).replaceAll("");
@@ -392,6 +423,9 @@ public final class DrlDiagnostics {
         return List.copyOf(out);
     }
 
+    /** What a parser error really is when it is about brackets: where, and what to write or remove. */
+    private record Bracket(int line, int column, String message) {}
+
     /** The DRL texts compiled, split into lines and rules once. */
     private static final class Texts {
         private final Map<String, String> sources;
@@ -433,6 +467,105 @@ public final class DrlDiagnostics {
                 }
             }
             return 1;
+        }
+
+        /** The 1-based column of a whole word on a line, from a column on (the first one anywhere else); 0 when absent. */
+        int word(String resource, int line, int from, String word) {
+            String text = line(resource, line);
+            if (text == null) {
+                return 0;
+            }
+            Matcher m = Pattern.compile("(?<![\\w$])" + Pattern.quote(word) + "(?![\\w$])")
+                    .matcher(text);
+            int first = 0;
+            while (m.find()) {
+                if (first == 0) {
+                    first = m.start() + 1;
+                }
+                if (m.start() + 1 >= from) {
+                    return m.start() + 1;
+                }
+            }
+            return first;
+        }
+
+        /**
+         * A parser error at a token that cannot be inside brackets ({@code then}, {@code end}, …)
+         * while one is open is a missing closing bracket: reported where it belongs, right after
+         * the last code before that token. A closing bracket with none open is one too many:
+         * reported where it is. Null when the error is about something else.
+         */
+        Bracket bracketBefore(String resource, int line, int column, String message) {
+            Matcher found = FOUND.matcher(message);
+            String token = found.find() ? found.group(1) : null;
+            if (token == null || line <= 0 || column <= 0) {
+                return null;
+            }
+            Span span = spanAt(resource, line);
+            int from = span == null ? 1 : span.start();
+            Deque<int[]> open = new ArrayDeque<>();
+            int lastLine = 0;
+            int lastColumn = 0;
+            boolean inBlockComment = false;
+            for (int l = from; l <= line; l++) {
+                String text = line(resource, l);
+                if (text == null) {
+                    break;
+                }
+                int end = l == line ? Math.min(column - 1, text.length()) : text.length();
+                for (int i = 0; i < end; i++) {
+                    char c = text.charAt(i);
+                    if (inBlockComment) {
+                        if (c == '*' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+                            inBlockComment = false;
+                            i++;
+                        }
+                        continue;
+                    }
+                    if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+                        break;
+                    }
+                    if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                        inBlockComment = true;
+                        i++;
+                        continue;
+                    }
+                    if (c == '"' || c == '\'') {
+                        int close = i + 1;
+                        while (close < end && text.charAt(close) != c) {
+                            close += text.charAt(close) == '\\' ? 2 : 1;
+                        }
+                        i = Math.min(close, end - 1);
+                        lastLine = l;
+                        lastColumn = i + 1;
+                        continue;
+                    } else if (c == '(' || c == '[' || c == '{') {
+                        open.push(new int[] {c, l, i + 1});
+                    } else if ((c == ')' || c == ']' || c == '}') && !open.isEmpty()) {
+                        open.pop();
+                    }
+                    if (!Character.isWhitespace(c)) {
+                        lastLine = l;
+                        lastColumn = i + 1;
+                    }
+                }
+            }
+            String shown = token.equals("<EOF>") ? "the end of the file" : "'" + token + "'";
+            if (!open.isEmpty() && ENDS.contains(token) && lastLine > 0) {
+                int[] bracket = open.peek();
+                char opening = (char) bracket[0];
+                char closing = opening == '(' ? ')' : opening == '[' ? ']' : '}';
+                return new Bracket(
+                        lastLine,
+                        lastColumn + 1,
+                        "missing '" + closing + "': the '" + opening + "' at line " + bracket[1] + ", column "
+                                + bracket[2] + " is still open at " + shown
+                                + (token.equals("<EOF>") ? "" : " on line " + line));
+            }
+            if (open.isEmpty() && (token.equals(")") || token.equals("]") || token.equals("}"))) {
+                return new Bracket(line, column, "'" + token + "' closes nothing: no bracket is open here; remove it");
+            }
+            return null;
         }
 
         /** The rule whose text holds a line, if any. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,31 +89,51 @@ public final class Integrity {
             required.add(entry.id() + ".remediation");
         }
         for (RuleInfo rule : ruleset.rules().values()) {
-            if (rule.reason() != null && rule.recommendationId() != null) {
+            // A rule naming a recommendation the catalog lacks is reported at its annotation; its
+            // texts are not asked for again under that name (one mistake, one report).
+            if (rule.reason() != null
+                    && rule.recommendationId() != null
+                    && catalog.entry(rule.recommendationId()).isPresent()) {
                 required.add(rule.recommendationId() + ".reason." + rule.reason());
             }
         }
         Messages messages = ruleset.messages();
         Set<String> placeholders = new TreeSet<>(BUILT_IN_PLACEHOLDERS);
         placeholders.addAll(ruleset.thresholds().values().keySet());
+        Map<Locale, Map<String, String>> misspelt = misspeltKeys(messages, required);
         for (Locale locale : Locales.SUPPORTED) {
             String file = Messages.fileName(locale);
+            Map<String, String> misspeltHere = misspelt.getOrDefault(locale, Map.of());
+            misspeltHere.forEach((key, meant) -> problems.add(where.text(
+                    file,
+                    key,
+                    null,
+                    "text '" + key + "' is in no other language and '" + meant
+                            + "' is missing here: is the key misspelt? Write it '" + meant + "'")));
             for (String key : required) {
-                if (!messages.has(locale, key)) {
+                if (!messages.has(locale, key) && !misspeltHere.containsValue(key)) {
                     problems.add(where.missingText(file, key, "missing text '" + key + "'"));
                 }
             }
+            // One report per missing text, naming every language that has it.
+            Map<String, List<String>> elsewhere = new TreeMap<>();
             for (Locale other : Locales.SUPPORTED) {
                 if (other.equals(locale)) {
                     continue;
                 }
                 for (String key : messages.keys(other)) {
-                    if (!messages.has(locale, key) && !required.contains(key)) {
-                        problems.add(where.missingText(
-                                file, key, "missing text '" + key + "', which " + Messages.fileName(other) + " has"));
+                    if (!messages.has(locale, key)
+                            && !required.contains(key)
+                            && !misspelt.getOrDefault(other, Map.of()).containsKey(key)) {
+                        elsewhere.computeIfAbsent(key, k -> new ArrayList<>()).add(Messages.fileName(other));
                     }
                 }
             }
+            elsewhere.forEach((key, files) -> problems.add(where.missingText(
+                    file,
+                    key,
+                    "missing text '" + key + "', which " + String.join(" and ", files)
+                            + (files.size() == 1 ? " has" : " have"))));
             for (String key : messages.keys(locale)) {
                 String text = messages.text(locale, key).orElse("");
                 for (String name : Messages.placeholders(text)) {
@@ -136,6 +157,43 @@ public final class Integrity {
             }
         }
         return problems;
+    }
+
+    /**
+     * Keys that one bundle alone has while it lacks a key a few letters away that the ruleset
+     * needs or the other bundles have: a misspelt key, by bundle (the key as written, and the
+     * key meant). Reported once, at the misspelt key, instead of as a text missing in every
+     * other bundle and another missing in this one.
+     */
+    private static Map<Locale, Map<String, String>> misspeltKeys(Messages messages, Set<String> required) {
+        Map<Locale, Map<String, String>> misspelt = new HashMap<>();
+        for (Locale locale : Locales.SUPPORTED) {
+            Set<String> expected = new TreeSet<>(required);
+            for (Locale other : Locales.SUPPORTED) {
+                if (!other.equals(locale)) {
+                    expected.addAll(messages.keys(other));
+                }
+            }
+            expected.removeIf(key -> messages.has(locale, key));
+            for (String key : messages.keys(locale)) {
+                boolean alone = !required.contains(key)
+                        && Locales.SUPPORTED.stream()
+                                .filter(other -> !other.equals(locale))
+                                .noneMatch(other -> messages.has(other, key));
+                if (alone) {
+                    // Within one item: PS-4.18.fail is not a misspelt PS-4.1.fail.
+                    Matcher item = ITEM_KEY.matcher(key);
+                    List<String> candidates = expected.stream()
+                            .filter(k -> !item.matches() || k.startsWith(item.group(1) + "."))
+                            .toList();
+                    List<String> meant = NearestNames.of(key, candidates, 1);
+                    if (!meant.isEmpty()) {
+                        misspelt.computeIfAbsent(locale, l -> new TreeMap<>()).put(key, meant.get(0));
+                    }
+                }
+            }
+        }
+        return misspelt;
     }
 
     /** Every comparison with a number written in a DRL file, at its line and column. */

@@ -52,6 +52,7 @@ public final class RulesetFiles {
 
     private final SortedMap<String, byte[]> files;
     private final String revision;
+    private volatile String ruleSourcesDigest;
 
     private RulesetFiles(SortedMap<String, byte[]> files) {
         this.files = Collections.unmodifiableSortedMap(files);
@@ -235,6 +236,26 @@ public final class RulesetFiles {
 
     public String revision() {
         return revision;
+    }
+
+    /**
+     * The digest of the rule files alone (DRL and decision tables): what the rule compiler reads.
+     * Two rulesets with the same one compile to the same knowledge base, whatever their catalog,
+     * texts and thresholds (which are read at evaluation, not compiled).
+     */
+    public String ruleSourcesDigest() {
+        String digest = ruleSourcesDigest;
+        if (digest == null) {
+            SortedMap<String, byte[]> sources = new TreeMap<>();
+            files.forEach((path, bytes) -> {
+                if (isRuleFile(path.substring(path.lastIndexOf('/') + 1))) {
+                    sources.put(path, bytes);
+                }
+            });
+            digest = digest(sources);
+            ruleSourcesDigest = digest;
+        }
+        return digest;
     }
 
     /** Writes every file below a directory (which is created), for officers to start from. */

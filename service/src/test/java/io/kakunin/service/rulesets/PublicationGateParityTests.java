@@ -99,8 +99,8 @@ class PublicationGateParityTests {
         JsonNode diagnostics = reload.json().path("diagnostics");
         assertThat(diagnostics.isEmpty()).isFalse();
 
-        // Every error the service names is named by the command line, at the same place: as a
-        // compiler line, or, for a fixture whose verdict differs, as that fixture's FAIL line.
+        // Every error the service names is printed by the command line, at the same place and in the
+        // same words, as a compiler line; a fixture whose verdict differs under its FAIL line.
         Set<String> service = new TreeSet<>();
         Set<String> commandLine = new TreeSet<>();
         for (JsonNode d : diagnostics) {
@@ -108,20 +108,18 @@ class PublicationGateParityTests {
                 continue;
             }
             String file = d.path("file").asString();
+            String shown = (rules.root().getFileName() + "/" + file).replaceAll("/+$", "");
+            String line = shown + ":" + d.path("line").asInt() + ":"
+                    + d.path("column").asInt() + ": error: "
+                    + d.path("message").asString();
+            service.add(line);
+            commandLine.add(printed.lines().anyMatch(l -> l.equals(line)) ? line : "missing: " + line);
             if (file.endsWith("/expected.json")) {
                 String fixture = file.substring("fixtures/".length(), file.length() - "/expected.json".length());
-                service.add("FAIL " + fixture);
-                commandLine.add(
-                        printed.lines().anyMatch(l -> l.equals("FAIL " + fixture))
-                                ? "FAIL " + fixture
-                                : "missing: FAIL " + fixture);
-            } else {
-                String shown = (rules.root().getFileName() + "/" + file).replaceAll("/+$", "");
-                String line = shown + ":" + d.path("line").asInt() + ":"
-                        + d.path("column").asInt() + ": error: "
-                        + d.path("message").asString();
-                service.add(line);
-                commandLine.add(printed.lines().anyMatch(l -> l.equals(line)) ? line : "missing: " + line);
+                assertThat(d.path("line").asInt())
+                        .as("the line of the difference in %s", file)
+                        .isPositive();
+                assertThat(printed).contains("FAIL " + fixture + System.lineSeparator());
             }
         }
         assertThat(commandLine)

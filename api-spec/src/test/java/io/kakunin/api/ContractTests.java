@@ -371,6 +371,29 @@ class ContractTests {
                 .isEmpty();
     }
 
+    /**
+     * Every {@code /v1} operation needs the store: its API key is looked up there (or the
+     * operation reads or writes records), so while the store is down it answers 503, and its
+     * contract must say so.
+     */
+    @Test
+    void everyOperationOnTheStoreDeclaresThatItCanBeUnavailable() {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                if (!op.getValue().path("responses").has("503")) {
+                    missing.add(op.getKey() + " " + path.getKey());
+                }
+            }
+        }
+        assertThat(missing)
+                .as("operations that do not declare 503 (store unavailable)")
+                .isEmpty();
+    }
+
     @Test
     void requestSchemasRejectUnknownProperties() {
         for (String name : List.of("AssessmentRequest", "Organization", "Product")) {

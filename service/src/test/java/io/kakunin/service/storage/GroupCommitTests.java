@@ -28,7 +28,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The group-commit writer under faults: a write that throws anything, an {@link Error}
@@ -46,9 +45,8 @@ class GroupCommitTests {
     static class FaultInjection {
         @Bean
         @Primary
-        FailingAssessmentStore failingAssessmentStore(
-                NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
-            return new FailingAssessmentStore(sql, idempotency, transaction);
+        FailingAssessmentStore failingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
+            return new FailingAssessmentStore(sql, idempotency);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kakunin.service.Http;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,6 +180,47 @@ class StoreFaultTests {
         assertThat(stored(organization))
                 .as("the COMMIT went through: the answer did not deny it")
                 .hasSize(1);
+    }
+
+    @Test
+    void aBatchChunkWhoseCommitReplyIsLostIsAnsweredLineByLineAndItsKeyedLinesAreFound() {
+        Http http = new Http(port);
+        String unkeyed = "lost-batch-" + UUID.randomUUID();
+        PROXY.loseNextCommitReply();
+        List<JsonNode> results = batch(http, unkeyed, 130, false);
+        assertThat(PROXY.commitReplyLost()).isTrue();
+        assertThat(results).hasSize(130);
+        for (JsonNode line : results) {
+            if (line.path("line").asInt() <= 64) {
+                assertThat(line.path("status").asInt()).as(line.toString()).isEqualTo(503);
+                assertThat(line.path("problem").path("type").asString())
+                        .isEqualTo("urn:kakunin:problem:outcome-unknown");
+                assertThat(line.path("problem").path("detail").asString()).doesNotContain("nothing was stored");
+            } else {
+                assertThat(line.path("status").asInt()).as(line.toString()).isEqualTo(201);
+            }
+        }
+        assertThat(direct.queryForObject(
+                        "SELECT COUNT(*) FROM assessment WHERE organization_id LIKE ?", Integer.class, unkeyed + "-%"))
+                .as("the chunk whose reply was lost was committed")
+                .isEqualTo(130);
+
+        String keyed = "lost-batch-keyed-" + UUID.randomUUID();
+        PROXY.loseNextCommitReply();
+        List<JsonNode> settled = batch(http, keyed, 130, true);
+        assertThat(PROXY.commitReplyLost()).isTrue();
+        assertThat(settled).hasSize(130).allSatisfy(line -> {
+            assertThat(line.path("status").asInt()).as(line.toString()).isEqualTo(201);
+            assertThat(line.has("replayed")).as(line.toString()).isFalse();
+        });
+        List<JsonNode> resent = batch(http, keyed, 130, true);
+        assertThat(resent).allSatisfy(line -> {
+            assertThat(line.path("status").asInt()).isEqualTo(201);
+            assertThat(line.path("replayed").asBoolean()).as(line.toString()).isTrue();
+        });
+        for (int i = 1; i <= 130; i++) {
+            assertThat(stored(keyed + "-" + i)).as("line %d", i).hasSize(1);
+        }
     }
 
     // ------------------------------------------------------------------ the outage run
@@ -450,5 +492,23 @@ class StoreFaultTests {
     private List<String> stored(String organization) {
         return direct.queryForList(
                 "SELECT CAST(id AS VARCHAR) FROM assessment WHERE organization_id = ?", String.class, organization);
+    }
+
+    /** A batch of lines for organizations {@code prefix-1} … {@code prefix-n}, keyed by organization when asked. */
+    private static List<JsonNode> batch(Http http, String prefix, int lines, boolean keyed) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 1; i <= lines; i++) {
+            String organization = prefix + "-" + i;
+            body.append(keyed ? "{\"idempotencyKey\":\"" + organization + "\"," : "{")
+                    .append(assessment(organization).substring(1))
+                    .append('\n');
+        }
+        Http.Response response = http.send(
+                "POST",
+                "/v1/assessments:batch",
+                "application/x-ndjson",
+                body.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.body().lines().map(JSON::readTree).toList();
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * request met a moment ago ({@link #failed}) is answered at once, DOWN, instead of waiting for a
  * connection again: so a health check that follows a failed lookup of its API key, or comes
  * among many failing requests, is not held up twice. Otherwise a connection is taken (the pool's
- * wait, 2 s at most) and validated within the statement timeout.
+ * wait, 2 s at most) and validated within the statement timeout. A committed write clears what
+ * was noted: the store is back.
  */
 @Component("dbHealthIndicator")
 public class StoreHealth implements HealthIndicator {
@@ -41,6 +42,11 @@ public class StoreHealth implements HealthIndicator {
         if (StoreFailures.kind(failure) != null && !StoreFailures.onlySlow(failure)) {
             last = new Failure(System.nanoTime(), StoreFailures.summary(failure));
         }
+    }
+
+    /** A write was committed: whatever failed before, the store is reachable now. */
+    void stored() {
+        last = null;
     }
 
     @Override

@@ -24,10 +24,12 @@ public class Transactions {
 
     private final TransactionTemplate transaction;
     private final StoreFailures failures;
+    private final StoreHealth health;
 
-    Transactions(TransactionTemplate transaction, StoreFailures failures) {
+    Transactions(TransactionTemplate transaction, StoreFailures failures, StoreHealth health) {
         this.transaction = transaction;
         this.failures = failures;
+        this.health = health;
     }
 
     /**
@@ -46,6 +48,7 @@ public class Transactions {
                 writes.run();
                 committing.set(true);
             });
+            health.stored();
         } catch (RuntimeException | Error failure) {
             if (committing.get()) {
                 throw failures.outcomeUnknown(failure, "The store failed while committing " + what);

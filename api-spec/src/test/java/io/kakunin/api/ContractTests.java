@@ -375,9 +375,62 @@ class ContractTests {
                 .isEmpty();
     }
 
+    /**
+     * Every {@code /v1} operation needs the store: its API key is looked up there (or the
+     * operation reads or writes records), so while the store is down it answers 503, and its
+     * contract must say so.
+     */
+    @Test
+    void everyOperationOnTheStoreDeclaresThatItCanBeUnavailable() {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                if (!op.getValue().path("responses").has("503")) {
+                    missing.add(op.getKey() + " " + path.getKey());
+                }
+            }
+        }
+        assertThat(missing)
+                .as("operations that do not declare 503 (store unavailable)")
+                .isEmpty();
+    }
+
+    /**
+     * A batch line is an AssessmentRequest with an optional key: the same members, each the same
+     * schema, so that a line means what a single request means.
+     */
+    @Test
+    void aBatchLineIsAnAssessmentRequestWithAKey() {
+        JsonNode schemas = spec.path("components").path("schemas");
+        JsonNode request = schemas.path("AssessmentRequest");
+        JsonNode line = schemas.path("AssessmentBatchLine");
+        Set<String> expected = new TreeSet<>(request.path("properties").propertyNames());
+        expected.add("idempotencyKey");
+        assertThat(new TreeSet<>(line.path("properties").propertyNames())).isEqualTo(expected);
+        request.path("properties")
+                .properties()
+                .forEach(p -> assertThat(line.path("properties").path(p.getKey()))
+                        .as("AssessmentBatchLine.%s", p.getKey())
+                        .isEqualTo(p.getValue()));
+        assertThat(line.path("required")).isEqualTo(request.path("required"));
+        assertThat(line.path("additionalProperties").asBoolean(true)).isFalse();
+        // The key of a line is held to what the Idempotency-Key header is held to.
+        JsonNode key = line.path("properties").path("idempotencyKey");
+        JsonNode header = spec.path("components")
+                .path("parameters")
+                .path("IdempotencyKey")
+                .path("schema");
+        for (String constraint : List.of("type", "minLength", "maxLength", "pattern")) {
+            assertThat(key.path(constraint)).as("idempotencyKey.%s", constraint).isEqualTo(header.path(constraint));
+        }
+    }
+
     @Test
     void requestSchemasRejectUnknownProperties() {
-        for (String name : List.of("AssessmentRequest", "Organization", "Product")) {
+        for (String name : List.of("AssessmentRequest", "AssessmentBatchLine", "Organization", "Product")) {
             assertThat(spec.path("components")
                             .path("schemas")
                             .path(name)

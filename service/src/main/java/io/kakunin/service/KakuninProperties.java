@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -60,17 +61,42 @@ public record KakuninProperties(Rules rules, Limits limits, Security security, S
     }
 
     /**
-     * @param commitTimeout how long a request waits for its record to be committed (default 5 s).
-     *                      Past it the request is answered 503 with {@code Retry-After}: saying
-     *                      that nothing was stored when the write had not started, and that the
-     *                      outcome is unknown when it had (a retry with the same
-     *                      {@code Idempotency-Key} then settles it)
+     * How long anything waits for the store: each wait is bounded, so that while the store is down
+     * or stuck every request is answered within a few seconds ({@code 503} with
+     * {@code Retry-After}) and holds a thread and a connection no longer. The wait for a
+     * connection is the pool's own setting, {@code spring.datasource.hikari.connection-timeout}.
+     *
+     * @param commitTimeout    how long a request waits for its record to be committed (default 5 s).
+     *                         Past it the request is answered 503 with {@code Retry-After}: saying
+     *                         that nothing was stored when the write had not started, and that the
+     *                         outcome is unknown when it had (a retry with the same
+     *                         {@code Idempotency-Key} then settles it)
+     * @param statementTimeout the longest one statement may run (default 3 s); it is cancelled
+     *                         past it (a locked table, a slow database). Migrations are not held
+     *                         to it
+     * @param networkTimeout   PostgreSQL only: the longest the driver waits for the database to
+     *                         answer at all (default 4 s; its {@code socketTimeout} and
+     *                         {@code connectTimeout}), for a database that stopped answering (frozen,
+     *                         or the network drops its packets) and for a COMMIT whose reply never
+     *                         comes. Longer than the statement timeout, so that a slow statement is
+     *                         cancelled before its connection is given up. A value given in the
+     *                         JDBC URL wins. Migrations are not held to it
      */
-    public record Storage(Duration commitTimeout) {
+    public record Storage(Duration commitTimeout, Duration statementTimeout, Duration networkTimeout) {
+        @ConstructorBinding
         public Storage {
-            commitTimeout = commitTimeout == null || commitTimeout.isNegative() || commitTimeout.isZero()
-                    ? Duration.ofSeconds(5)
-                    : commitTimeout;
+            commitTimeout = positiveOr(commitTimeout, Duration.ofSeconds(5));
+            statementTimeout = positiveOr(statementTimeout, Duration.ofSeconds(3));
+            networkTimeout = positiveOr(networkTimeout, Duration.ofSeconds(4));
+        }
+
+        /** The defaults, but for the commit timeout. */
+        public Storage(Duration commitTimeout) {
+            this(commitTimeout, null, null);
+        }
+
+        private static Duration positiveOr(Duration value, Duration otherwise) {
+            return value == null || value.isNegative() || value.isZero() ? otherwise : value;
         }
     }
 

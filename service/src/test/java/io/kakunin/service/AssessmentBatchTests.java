@@ -192,9 +192,9 @@ class AssessmentBatchTests {
     }
 
     /**
-     * A batch is not replayed by Idempotency-Key, so the header is refused rather than ignored
-     * (ignored, the same key twice made two sets of records): 400, naming the header and saying
-     * how to retry, and nothing is stored.
+     * A batch takes its keys per line, so an Idempotency-Key header is refused rather than
+     * ignored (ignored, the same key twice made two sets of records): 400, naming the header and
+     * saying how to retry, and nothing is stored.
      */
     @Test
     void anIdempotencyKeyIsRefusedWithHowToRetryAndNothingIsStored() {
@@ -210,12 +210,93 @@ class AssessmentBatchTests {
             assertThat(response.json().path("errors").get(0).path("pointer").asString())
                     .isEqualTo("Idempotency-Key");
             assertThat(response.json().path("detail").asString())
-                    .contains("send again only the lines that got no result line")
-                    .contains("POST /v1/assessments with an Idempotency-Key");
+                    .contains("give each line an idempotencyKey member of its own")
+                    .contains("the lines that got no 201 result line");
         }
         assertThat(count(org)).isZero();
         assertThat(batch(new String(body, StandardCharsets.UTF_8), "")).hasSize(2);
         assertThat(count(org)).isEqualTo(2);
+    }
+
+    private static String keyed(String key, String request) {
+        return "{\"idempotencyKey\":\"" + key + "\"," + request.substring(1);
+    }
+
+    /**
+     * A line's idempotencyKey makes it safe to send again, alone or with others, in any order:
+     * stored once, and answered again with the record stored then ({@code replayed}); the same
+     * key with another request is a 409 line; a key twice in one batch stores one record.
+     */
+    @Test
+    void aLineWithAnIdempotencyKeyIsStoredOnceHoweverOftenItIsSent() {
+        String org = "keyed-" + System.nanoTime();
+        String first = keyed(org + "-1", request(org + "-1", "SHARED"));
+        String second = keyed(org + "-2", request(org + "-2", "UNIQUE_PER_DEVICE"));
+        String unkeyed = request(org + "-3", "SHARED");
+
+        List<JsonNode> sent = batch(first + "\n" + second + "\n" + unkeyed + "\n", "");
+        assertThat(sent).extracting(l -> l.path("status").asInt()).containsExactly(201, 201, 201);
+        assertThat(sent).allSatisfy(l -> assertThat(l.has("replayed")).isFalse());
+
+        // Sent again, a subset in another order, with a line whose key comes twice.
+        List<JsonNode> again = batch(second + "\n" + first + "\n" + first + "\n", "?detail=FULL");
+        assertThat(again).extracting(l -> l.path("status").asInt()).containsExactly(201, 201, 201);
+        assertThat(again)
+                .allSatisfy(l -> assertThat(l.path("replayed").asBoolean()).isTrue());
+        assertThat(again.get(0).path("id")).isEqualTo(sent.get(1).path("id"));
+        assertThat(again.get(1).path("id")).isEqualTo(sent.get(0).path("id"));
+        assertThat(again.get(2).path("id")).isEqualTo(sent.get(0).path("id"));
+        assertThat(again.get(0).path("verdict").path("id"))
+                .isEqualTo(sent.get(1).path("id"));
+        assertThat(again.get(0).path("overallOutcome")).isEqualTo(sent.get(1).path("overallOutcome"));
+        assertThat(count(org + "-1")).isEqualTo(1);
+        assertThat(count(org + "-2")).isEqualTo(1);
+
+        // The same key with another request: refused on its line, nothing stored.
+        List<JsonNode> reused = batch(keyed(org + "-1", request(org + "-4", "SHARED")) + "\n", "");
+        assertThat(reused.get(0).path("status").asInt()).isEqualTo(409);
+        assertThat(reused.get(0).path("problem").path("type").asString())
+                .isEqualTo("urn:kakunin:problem:idempotency-key-reused");
+        assertThat(count(org + "-4")).isZero();
+
+        // Two lines with one key in a fresh batch: one record, the second line a replay of the first.
+        String twice = keyed(org + "-5", request(org + "-5", "SHARED"));
+        List<JsonNode> doubled = batch(twice + "\n" + twice + "\n", "");
+        assertThat(doubled).extracting(l -> l.path("status").asInt()).containsExactly(201, 201);
+        assertThat(doubled.get(1).path("id")).isEqualTo(doubled.get(0).path("id"));
+        assertThat(doubled.get(1).path("replayed").asBoolean()).isTrue();
+        assertThat(count(org + "-5")).isEqualTo(1);
+    }
+
+    /** A line's key is the same kind of key as the Idempotency-Key of POST /v1/assessments, in the same scope. */
+    @Test
+    void aLineAndASingleRequestWithTheSameKeyStoreOneAssessment() {
+        String org = "keyed-single-" + System.nanoTime();
+        Http.Response single = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .postJson("/v1/assessments", request(org, "SHARED"), "Idempotency-Key", org);
+        assertThat(single.status()).isEqualTo(201);
+        List<JsonNode> line = batch(keyed(org, request(org, "SHARED")) + "\n", "");
+        assertThat(line.get(0).path("status").asInt()).isEqualTo(201);
+        assertThat(line.get(0).path("replayed").asBoolean()).isTrue();
+        assertThat(line.get(0).path("id")).isEqualTo(single.json().path("id"));
+        assertThat(count(org)).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyThatIsNotOneIsRefusedOnItsLineNamingIt() {
+        String org = "bad-key-" + System.nanoTime();
+        List<JsonNode> lines = batch(
+                keyed("has a space", request(org, "SHARED")) + "\n"
+                        + "{\"idempotencyKey\":7," + request(org, "SHARED").substring(1) + "\n"
+                        + keyed("k".repeat(201), request(org, "SHARED")) + "\n",
+                "");
+        assertThat(lines).allSatisfy(l -> {
+            assertThat(l.path("status").asInt()).as(l.toString()).isEqualTo(400);
+            assertThat(l.path("problem").path("errors").get(0).path("pointer").asString())
+                    .isEqualTo("/idempotencyKey");
+        });
+        assertThat(count(org)).isZero();
     }
 
     private int count(String organization) {

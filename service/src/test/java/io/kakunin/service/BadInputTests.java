@@ -466,7 +466,7 @@ class BadInputTests {
                         new String[] {"Idempotency-Key", "b-1"},
                         400,
                         "Idempotency-Key",
-                        "send again only the lines that got no result line"),
+                        "give each line an idempotencyKey member of its own"),
                 arguments(
                         "Accept that cannot be parsed",
                         "GET",

@@ -1,6 +1,7 @@
 package io.kakunin.service.assessments;
 
 import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentBatchLine;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
@@ -13,6 +14,8 @@ import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
+import io.kakunin.service.storage.Idempotency;
+import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.ArrayLimits;
 import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.FieldProblem;
@@ -54,9 +57,16 @@ import tools.jackson.databind.json.JsonMapper;
  * written. Memory is bounded by one chunk whatever the batch size; a bad line is answered on
  * its own line with the problem a single request would have got, and a line on which a rule
  * throws is answered 500 {@code evaluation-failed} naming the rule: the batch goes on either way.
- * A batch takes no Idempotency-Key (refused before it starts, see
- * {@code web.OperationContract}): each result line is sent only once its
- * verdict is committed, so a client retries only the lines that got no result line.
+ *
+ * <p>Each line may carry an {@code idempotencyKey} (an {@code AssessmentBatchLine} of the
+ * contract), stored with its record in the chunk's transaction: a line whose key was stored
+ * before is answered with that record and stored no second time, so a client can resend any
+ * subset of a batch, in any order. The key is a member of the line rather than one derived from a
+ * batch header and the line's number because a retry resends only some lines, which renumbers
+ * them. The batch takes no Idempotency-Key header (refused before it starts, see
+ * {@code web.OperationContract}). A chunk the store fails is answered line by line, each as a
+ * single request would be ({@code 503}, saying whether its line may be stored), and the batch
+ * goes on with the next chunk.
  */
 @Component
 class AssessmentBatch {
@@ -69,6 +79,7 @@ class AssessmentBatch {
 
     private final ActiveRuleset active;
     private final AssessmentStore store;
+    private final AssessmentViews views;
     private final Validator validator;
     private final JsonMapper json;
     /** Lines are requests: read within the request limits (arrays bounded while read). */
@@ -82,6 +93,7 @@ class AssessmentBatch {
     AssessmentBatch(
             ActiveRuleset active,
             AssessmentStore store,
+            AssessmentViews views,
             Validator validator,
             JsonMapper json,
             ArrayLimits.RequestJson requests,
@@ -91,6 +103,7 @@ class AssessmentBatch {
             @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
         this.active = active;
         this.store = store;
+        this.views = views;
         this.validator = validator;
         this.json = json;
         this.requests = requests.mapper();
@@ -133,9 +146,17 @@ class AssessmentBatch {
                 : null;
     }
 
-    /** One line's outcome: a verdict to store, or the problem to report. */
+    /** One line's outcome: a verdict to store (once per key, when it has one), or the problem to report. */
     private record Outcome1(
-            int line, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {}
+            int line, String key, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {}
+
+    /** The request a line stands for: the line without its key (the contract holds them to the same members). */
+    static AssessmentRequest request(AssessmentBatchLine line) {
+        return new AssessmentRequest()
+                .assessmentDate(line.getAssessmentDate())
+                .organization(line.getOrganization())
+                .products(line.getProducts());
+    }
 
     private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
         if (text == null) {
@@ -149,20 +170,21 @@ class AssessmentBatch {
                             path,
                             Map.of()));
         }
-        AssessmentRequest request;
+        AssessmentBatchLine read;
         try {
-            request = requests.readValue(text, AssessmentRequest.class);
+            read = requests.readValue(text, AssessmentBatchLine.class);
         } catch (JacksonException e) {
             FieldProblem field = problems.field(e);
             return failed(line, problems.invalid(List.of(field), path));
         }
-        if (request == null) {
+        if (read == null) {
             return failed(line, problems.invalid(List.of(new FieldProblem("", "a JSON object is required")), path));
         }
-        Set<ConstraintViolation<AssessmentRequest>> violations = validator.validate(request);
+        Set<ConstraintViolation<AssessmentBatchLine>> violations = validator.validate(read);
         if (!violations.isEmpty()) {
             return failed(line, problems.invalid(problems.fields(violations), path));
         }
+        AssessmentRequest request = request(read);
         Evaluations.Evaluated<Assessment> evaluated;
         try {
             evaluated = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments:batch, line " + line);
@@ -187,7 +209,12 @@ class AssessmentBatch {
                 verdict.getLocale(),
                 json.writeValueAsString(request),
                 StoredVerdicts.toJson(verdict));
-        return new Outcome1(line, AssessmentStore.NewAssessment.of(record, request, verdict), verdict, null);
+        return new Outcome1(
+                line,
+                read.getIdempotencyKey(),
+                AssessmentStore.NewAssessment.of(record, request, verdict),
+                verdict,
+                null);
     }
 
     /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
@@ -213,15 +240,24 @@ class AssessmentBatch {
 
     /** A line that is not stored: the status and problem a single request would have been answered with. */
     private Outcome1 failed(int line, ProblemDetail problem) {
-        return new Outcome1(
-                line,
-                null,
-                null,
-                new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem)));
+        return new Outcome1(line, null, null, null, failure(line, problem));
     }
 
-    private BatchResultLine success(Outcome1 o, BatchDetail detail, String assessmentsUrl) {
+    private BatchResultLine failure(int line, ProblemDetail problem) {
+        return new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem));
+    }
+
+    /** The result line of a line stored now, or before under its key (then the record stored then). */
+    private BatchResultLine success(
+            Outcome1 o, Idempotency.Stored stored, BatchDetail detail, Locale locale, String assessmentsUrl) {
         Assessment verdict = o.verdict();
+        if (stored.replayed()) {
+            AssessmentRecord earlier = store.find(stored.id())
+                    .orElseThrow(() -> new IllegalStateException("the record of a used key is gone: " + stored.id()));
+            verdict = views.view(earlier, locale);
+        } else {
+            verdict.getRuleset().available(true);
+        }
         BatchResultLine line = new BatchResultLine()
                 .line(o.line())
                 .status(201)
@@ -231,8 +267,10 @@ class AssessmentBatch {
                 .overallOutcome(verdict.getOverallOutcome())
                 .counts(verdict.getCounts())
                 .failedRecommendationIds(FailedRecommendations.of(verdict.getResults()));
+        if (stored.replayed()) {
+            line.replayed(true);
+        }
         if (detail == BatchDetail.FULL) {
-            verdict.getRuleset().available(true);
             line.verdict(verdict);
         }
         return line;
@@ -301,16 +339,51 @@ class AssessmentBatch {
             for (CompletableFuture<Outcome1> f : pending) {
                 outcomes.add(f.join());
             }
-            List<AssessmentStore.NewAssessment> stored = new ArrayList<>();
-            outcomes.stream().filter(o -> o.stored() != null).forEach(o -> stored.add(o.stored()));
-            store.createAll(stored);
+            List<Outcome1> toStore =
+                    outcomes.stream().filter(o -> o.stored() != null).toList();
+            List<Idempotency.Result> results = storeAll(toStore);
             ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 256);
+            int next = 0;
             for (Outcome1 o : outcomes) {
-                out.write(json.writeValueAsBytes(o.error() != null ? o.error() : success(o, detail, assessmentsUrl)));
+                BatchResultLine result;
+                if (o.error() != null) {
+                    result = o.error();
+                } else {
+                    Idempotency.Result r = results.get(next++);
+                    result = r.refused() != null
+                            ? failure(o.line(), problems.of(r.refused(), path))
+                            : success(o, r.stored(), detail, locale, assessmentsUrl);
+                }
+                out.write(json.writeValueAsBytes(result));
                 out.write('\n');
             }
             buffer = out.toByteArray();
             position = 0;
+        }
+
+        /**
+         * Stores a chunk's verdicts. A failure that is not the store's (they are answered per line
+         * by the store) fails the chunk's lines with 500: the transaction was rolled back.
+         */
+        private List<Idempotency.Result> storeAll(List<Outcome1> toStore) {
+            try {
+                return store.createAll(
+                        toStore.stream().map(Outcome1::stored).toList(),
+                        toStore.stream().map(Outcome1::key).toList());
+            } catch (RuntimeException e) {
+                log.error(
+                        "Unexpected failure storing a chunk of POST /v1/assessments:batch (lines {} to {}); none was stored",
+                        toStore.get(0).line(),
+                        toStore.get(toStore.size() - 1).line(),
+                        e);
+                ApiProblem failed = new ApiProblem(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        Problems.INTERNAL_ERROR,
+                        "The service failed to store this line; it was not stored. The failure is logged.");
+                return toStore.stream()
+                        .map(o -> new Idempotency.Result(null, failed))
+                        .toList();
+            }
         }
 
         @Override

@@ -22,7 +22,6 @@ import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Where assessments are kept: every statement on {@code assessment} and on the rows listings
@@ -66,12 +65,10 @@ class AssessmentStore {
 
     private final NamedParameterJdbcTemplate sql;
     private final Idempotency idempotency;
-    private final TransactionTemplate transaction;
 
-    AssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
+    AssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
         this.sql = sql;
         this.idempotency = idempotency;
-        this.transaction = transaction;
     }
 
     /**
@@ -86,11 +83,27 @@ class AssessmentStore {
                 r.caller(), OPERATION, idempotencyKey, r.requestJson(), r.id(), () -> insert(List.of(assessment)));
     }
 
-    /** Stores assessments together in a transaction of their own (a chunk of a batch); returns once they are committed. */
-    void createAll(List<NewAssessment> assessments) {
-        if (!assessments.isEmpty()) {
-            transaction.executeWithoutResult(status -> insert(assessments));
+    /**
+     * Stores assessments of one caller together in a transaction of their own (a chunk of a
+     * batch), each once per idempotency key (see {@link Idempotency#storeAll}); returns once they
+     * are committed, with one result per assessment.
+     *
+     * @param keys each assessment's key, or null for none
+     */
+    List<Idempotency.Result> createAll(List<NewAssessment> assessments, List<String> keys) {
+        if (assessments.isEmpty()) {
+            return List.of();
         }
+        List<Idempotency.Item> items = new ArrayList<>(assessments.size());
+        for (int i = 0; i < assessments.size(); i++) {
+            AssessmentRecord r = assessments.get(i).record();
+            items.add(new Idempotency.Item(keys.get(i), r.requestJson(), r.id()));
+        }
+        return idempotency.storeAll(
+                assessments.get(0).record().caller(),
+                OPERATION,
+                items,
+                chosen -> insert(chosen.stream().map(assessments::get).toList()));
     }
 
     /** Writes assessments in batched statements, in the caller's transaction. */

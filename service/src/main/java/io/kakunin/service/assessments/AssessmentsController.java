@@ -46,14 +46,21 @@ class AssessmentsController implements AssessmentsApi {
 
     private final ActiveRuleset active;
     private final AssessmentStore store;
+    private final AssessmentViews views;
     private final AssessmentBatch batch;
     private final JsonMapper json;
     private final Clock clock;
 
     AssessmentsController(
-            ActiveRuleset active, AssessmentStore store, AssessmentBatch batch, JsonMapper json, Clock clock) {
+            ActiveRuleset active,
+            AssessmentStore store,
+            AssessmentViews views,
+            AssessmentBatch batch,
+            JsonMapper json,
+            Clock clock) {
         this.active = active;
         this.store = store;
+        this.views = views;
         this.batch = batch;
         this.json = json;
         this.clock = clock;
@@ -126,19 +133,9 @@ class AssessmentsController implements AssessmentsApi {
                 .orElseThrow(() -> new NotFoundException("assessment", id));
     }
 
-    /**
-     * A stored verdict as the API shows it: rendered (titles, messages, remediation, references)
-     * by the revision that decided it, in the language asked for or the one it was made in. If
-     * that revision's rules are gone, the verdict is shown as stored, without texts, and says so.
-     */
+    /** A stored verdict as the API shows it, in the language asked for or the one it was made in. */
     private Assessment view(AssessmentRecord record, String acceptLanguage) {
-        Assessment verdict = StoredVerdicts.fromJson(record.verdictJson());
-        Locale locale = Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale());
-        active.texts(record.rulesetRevision()).ifPresent(texts -> StoredVerdicts.render(verdict, texts, locale));
-        // Available means the rules that decided can still decide again (re-evaluation), not only that their texts are
-        // known.
-        verdict.getRuleset().available(active.isAvailable(record.rulesetRevision()));
-        return verdict;
+        return views.view(record, Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale()));
     }
 
     @Override

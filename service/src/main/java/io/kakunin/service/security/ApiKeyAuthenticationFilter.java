@@ -59,8 +59,18 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                             "Send one kind of credentials: an X-API-Key header or an Authorization header, not both."));
             return;
         }
-        Optional<Caller> caller =
-                presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
+        Optional<Caller> caller;
+        try {
+            caller = presented.length() <= MAX_LENGTH ? keys.authenticate(presented.strip()) : Optional.empty();
+        } catch (RuntimeException lookupFailed) {
+            // The keys cannot be looked up (the store is down). A public endpoint needs no key: it is answered as
+            // without one (health says DOWN); any other fails with the store (503, see storage.StoreFailures).
+            if (open) {
+                chain.doFilter(request, response);
+                return;
+            }
+            throw lookupFailed;
+        }
         if (caller.isEmpty()) {
             if (open) {
                 failures.failed(request, FailedAuthentications.Credentials.API_KEY);

@@ -2,6 +2,7 @@ package io.kakunin.service.security;
 
 import io.kakunin.api.model.Role;
 import io.kakunin.service.KakuninProperties;
+import io.kakunin.service.storage.StoreHealth;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
@@ -43,13 +44,15 @@ public class ApiKeys {
     private record Cached(Optional<Caller> caller, long expiresAt) {}
 
     private final ApiKeyStore store;
+    private final StoreHealth storeHealth;
     private final Clock clock;
     private final long cacheNanos;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ApiKeys(ApiKeyStore store, Clock clock, KakuninProperties properties) {
+    ApiKeys(ApiKeyStore store, StoreHealth storeHealth, Clock clock, KakuninProperties properties) {
         this.store = store;
+        this.storeHealth = storeHealth;
         this.clock = clock;
         this.cacheNanos = properties.security().keyCacheTtl().toNanos();
     }
@@ -161,9 +164,15 @@ public class ApiKeys {
         if (cached != null && cached.expiresAt() - now > 0) {
             return cached.caller();
         }
-        Optional<Caller> caller = store.findByHash(keyHash)
-                .filter(r -> r.revokedAt() == null)
-                .map(r -> new Caller("key:" + r.id(), roles(r.roles())));
+        Optional<ApiKeyRecord> record;
+        try {
+            record = store.findByHash(keyHash);
+        } catch (RuntimeException e) {
+            storeHealth.failed(e); // health, asked next, need not wait for the store again
+            throw e;
+        }
+        Optional<Caller> caller =
+                record.filter(r -> r.revokedAt() == null).map(r -> new Caller("key:" + r.id(), roles(r.roles())));
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }

@@ -20,12 +20,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.AsyncTaskExecutor;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit: the writes of requests that arrive together are committed in one transaction,
@@ -39,14 +34,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * on with the next. If a group fails on something of one request's (a constraint it breaks, say
  * an Idempotency-Key used twice), each write of the group is retried in a transaction of its
  * own, so that the failure is only that request's; if it fails because of the store (unreachable,
- * timed out, the commit failed), the whole group fails at once, since retrying each write would
- * make every request of the group wait for the store again.
+ * timed out, its disk full, the commit failed), the whole group fails at once, since retrying
+ * each write would make every request of the group wait for the store again. What each request
+ * is told is {@link Transactions}': nothing was stored when the store failed before the COMMIT,
+ * the outcome is unknown when the COMMIT itself failed.
  *
  * <p>No request waits longer than {@code kakunin.storage.commit-timeout}. One whose write the
  * writer has not taken by then withdraws it and is answered 503: nothing was stored. One whose
  * write the writer took but has not committed is answered 503 too, saying the outcome is
  * unknown: the write may still be committed, and a retry with the same Idempotency-Key settles
- * which.
+ * which. The writer itself waits no longer than the store's own timeouts (connection, statement,
+ * network: see {@code kakunin.storage}), which are shorter.
  *
  * <p>The writer starts before the web server and stops after it: the requests the web server
  * finishes at shutdown are written, then the loop ends.
@@ -86,7 +84,8 @@ public class GroupCommit implements SmartLifecycle {
     /** Queued by {@link #stop()}: the writer writes what was queued before it and ends. */
     private static final Task STOP = new Task(() -> {});
 
-    private final TransactionTemplate transaction;
+    private final Transactions transactions;
+    private final StoreFailures failures;
     private final AsyncTaskExecutor executor;
     private final Duration timeout;
     private final int retryAfterSeconds;
@@ -95,20 +94,22 @@ public class GroupCommit implements SmartLifecycle {
     private volatile Future<?> writer;
 
     GroupCommit(
-            TransactionTemplate transaction,
+            Transactions transactions,
+            StoreFailures failures,
             @Qualifier(ExecutorConfiguration.GROUP_COMMIT) AsyncTaskExecutor executor,
             KakuninProperties properties) {
-        this.transaction = transaction;
+        this.transactions = transactions;
+        this.failures = failures;
         this.executor = executor;
         this.timeout = properties.storage().commitTimeout();
-        this.retryAfterSeconds = (int) Math.max(1, Math.min(60, timeout.toSeconds()));
+        this.retryAfterSeconds = failures.retryAfterSeconds();
     }
 
     /**
      * Runs a write in a committed transaction, shared with the writes of other requests; returns
      * once it is committed, and waits no longer than the commit timeout.
      *
-     * @throws ApiProblem 503 when the write was not committed in time (see the class)
+     * @throws ApiProblem 503 when the write was not committed in time or the store failed (see the class)
      */
     public void commit(Runnable work) {
         Future<?> loop = writer;
@@ -156,11 +157,8 @@ public class GroupCommit implements SmartLifecycle {
     }
 
     private ApiProblem notConfirmed() {
-        return ApiProblem.busy(
-                "The store did not confirm this write within " + timeout.toMillis() + " ms: the outcome is unknown, "
-                        + "it may still be stored. Retry with the same Idempotency-Key: the retry answers with the record if it was stored and "
-                        + "stores it if it was not (without a key, a retry may store it twice).",
-                retryAfterSeconds);
+        return failures.outcomeUnknown(
+                null, "The store did not confirm this write within " + timeout.toMillis() + " ms");
     }
 
     private void run() {
@@ -204,7 +202,7 @@ public class GroupCommit implements SmartLifecycle {
             return;
         }
         try {
-            transaction.executeWithoutResult(status -> group.forEach(t -> t.work.run()));
+            transactions.write(() -> group.forEach(t -> t.work.run()), "this write");
             group.forEach(t -> t.done.complete(null));
             return;
         } catch (Throwable groupFailure) {
@@ -223,7 +221,7 @@ public class GroupCommit implements SmartLifecycle {
         for (int i = 0; i < group.size(); i++) {
             Task t = group.get(i);
             try {
-                transaction.executeWithoutResult(status -> t.work.run());
+                transactions.write(t.work, "this write");
                 t.done.complete(null);
             } catch (Throwable failure) {
                 t.done.completeExceptionally(failure);
@@ -242,25 +240,12 @@ public class GroupCommit implements SmartLifecycle {
     }
 
     /**
-     * Whether a failure is the store's rather than one request's: it is unreachable or timed out,
-     * a transaction could not be begun or committed, or the JVM failed ({@link Error}). Retrying
-     * the writes of the group one by one would meet it again.
+     * Whether a failure is the store's rather than one request's: it is unavailable, its disk is
+     * full, a COMMIT failed (see {@link Transactions}), or the JVM failed ({@link Error}).
+     * Retrying the writes of the group one by one would meet it again.
      */
     private static boolean ofTheStore(Throwable failure) {
-        if (failure instanceof Error) {
-            return true;
-        }
-        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof DataAccessResourceFailureException
-                    || c instanceof TransientDataAccessResourceException
-                    || c instanceof QueryTimeoutException
-                    || c instanceof TransactionException
-                    || c instanceof java.sql.SQLTransientConnectionException
-                    || c instanceof java.sql.SQLNonTransientConnectionException) {
-                return true;
-            }
-        }
-        return false;
+        return failure instanceof Error || Transactions.ofTheStore(failure);
     }
 
     @Override

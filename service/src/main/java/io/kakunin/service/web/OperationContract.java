@@ -144,9 +144,9 @@ class OperationContract implements HandlerInterceptor {
             return;
         }
         String detail = "createAssessmentBatch".equals(operation.name())
-                ? "a batch is not replayed by key. Each result line is sent only once its verdict is stored, so to retry an "
-                        + "interrupted batch, send again only the lines that got no result line; to retry assessments one by one safely, "
-                        + "send each to POST /v1/assessments with an Idempotency-Key of its own"
+                ? "a batch takes its keys per line: give each line an idempotencyKey member of its own, and a line sent "
+                        + "again with its key is answered with the record stored the first time, never stored twice; so to retry "
+                        + "an interrupted batch, send again, with their keys, the lines that got no 201 result line"
                 : "this operation does not take one; a retry would not be recognized as one, so it is refused rather than ignored";
         throw new ApiProblem(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, IDEMPOTENCY_KEY + ": " + detail + ".")
                 .with("errors", List.of(new FieldProblem(IDEMPOTENCY_KEY, detail)));

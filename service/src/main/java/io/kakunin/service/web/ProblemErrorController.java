@@ -3,7 +3,9 @@ package io.kakunin.service.web;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -14,22 +16,42 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Errors that never reach a controller (the servlet container or the security firewall
- * refused the request: a malformed or suspicious URL, say) are answered in the same problem
- * format as everything else, instead of an HTML page or Spring Boot's default error body.
+ * refused the request: a malformed or suspicious URL, say; or a filter failed, as the lookup of
+ * an API key does while the store is down) are answered in the same problem format as everything
+ * else, instead of an HTML page or Spring Boot's default error body. A failure of something the
+ * service depends on is answered as its owner says ({@link KnownFailures}).
  */
 @RestController
 class ProblemErrorController implements ErrorController {
 
     private final Problems problems;
+    private final List<KnownFailures> known;
 
-    ProblemErrorController(Problems problems) {
+    ProblemErrorController(Problems problems, List<KnownFailures> known) {
         this.problems = problems;
+        this.known = List.copyOf(known);
     }
 
     // No "produces": the answer is a problem detail whatever the Accept header says (or whether it can be parsed at
     // all).
     @RequestMapping(path = "/error")
     ResponseEntity<byte[]> error(HttpServletRequest request) {
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        String path = uri instanceof String p ? p : null;
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+            boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+            Optional<ApiProblem> refusal = known.stream()
+                    .map(k -> k.refusal(failure, reading))
+                    .flatMap(Optional::stream)
+                    .findFirst();
+            if (refusal.isPresent()) {
+                ProblemDetail problem = problems.of(refusal.get(), path);
+                return ResponseEntity.status(problem.getStatus())
+                        .headers(refusal.get().headers())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(problems.toJson(problem));
+            }
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // Asked for directly, /error is a path like any other that names no resource: 404, not
         // the 500 of an error dispatch that lost its status.
@@ -46,14 +68,12 @@ class ProblemErrorController implements ErrorController {
             case CONTENT_TOO_LARGE -> "The request body is too large.";
             default ->
                 status.is5xxServerError()
-                        ? "The service failed to handle the request; nothing was stored. The failure is logged."
+                        ? "The service failed to handle the request. The failure is logged."
                         : status.getReasonPhrase() + ".";
         };
         // A URI that was refused for being malformed is not repeated back: the factory leaves it out. Written
         // as the factory writes it, so that Spring MVC does not fill the missing instance in with "/error".
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        ProblemDetail problem =
-                problems.create(status, null, null, detail, uri instanceof String path ? path : null, Map.of());
+        ProblemDetail problem = problems.create(status, null, null, detail, path, Map.of());
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problems.toJson(problem));

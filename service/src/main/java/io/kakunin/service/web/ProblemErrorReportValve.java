@@ -97,7 +97,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return "The request's Expect header asks for an expectation the server does not support; only 100-continue is. Nothing was done.";
         }
         if (status >= 500) {
-            return "The server failed to handle the request; nothing was stored.";
+            return "The server failed to handle the request.";
         }
         HttpStatus known = HttpStatus.resolve(status);
         return "The request was refused before it reached the API ("

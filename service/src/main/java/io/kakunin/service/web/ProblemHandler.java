@@ -10,6 +10,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.annotation.AnnotatedMethod;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
@@ -55,9 +57,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     private final Problems problems;
+    private final List<KnownFailures> known;
 
-    ProblemHandler(Problems problems) {
+    ProblemHandler(Problems problems, List<KnownFailures> known) {
         this.problems = problems;
+        this.known = List.copyOf(known);
     }
 
     // ------------------------------------------------------------------ request bodies
@@ -330,16 +334,44 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 request);
     }
 
+    /**
+     * Anything else: a failure of something the service depends on, answered as its owner says
+     * ({@link KnownFailures}: the store being down is a 503, not a fault of the service), or a
+     * fault of the service, 500. A 500 says nothing of what was stored: where it came from is not
+     * known here.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+        Optional<ApiProblem> refusal = known(ex, request);
+        if (refusal.isPresent()) {
+            // The cause's class only: a driver's message can quote the rows a statement wrote.
+            log.warn(
+                    "{} answered {} {} ({})",
+                    describe(request),
+                    refusal.get().status().value(),
+                    refusal.get().slug(),
+                    rootCause(ex).getClass().getName());
+            return answer(
+                    problems.of(refusal.get(), path(request)), refusal.get().headers());
+        }
         log.error("Unexpected failure on {}", describe(request), ex);
         return answer(problems.create(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 Problems.INTERNAL_ERROR,
                 null,
-                "The service failed to handle the request; nothing was stored. The failure is logged.",
+                "The service failed to handle the request. The failure is logged.",
                 path(request),
                 Map.of()));
+    }
+
+    private Optional<ApiProblem> known(Exception ex, WebRequest request) {
+        boolean reading = request instanceof ServletWebRequest servlet
+                && (HttpMethod.GET.matches(servlet.getRequest().getMethod())
+                        || HttpMethod.HEAD.matches(servlet.getRequest().getMethod()));
+        return known.stream()
+                .map(k -> k.refusal(ex, reading))
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     // ------------------------------------------------------------------ the answer

@@ -47,6 +47,19 @@ public class Problems {
     /** Every problem type of the API is this prefix followed by a slug. */
     public static final String TYPE_PREFIX = "urn:kakunin:problem:";
 
+    // The store failed (storage.StoreFailures says which): each a 503 with Retry-After.
+    public static final String STORE_UNAVAILABLE = "store-unavailable";
+    public static final String STORE_FULL = "store-full";
+    public static final String OUTCOME_UNKNOWN = "outcome-unknown";
+
+    private static final Map<String, String> STORE_TITLES = Map.of(
+            STORE_UNAVAILABLE,
+            "The store is unavailable",
+            STORE_FULL,
+            "The store's disk is full",
+            OUTCOME_UNKNOWN,
+            "Whether the record was stored is unknown");
+
     public static final String INVALID_REQUEST = "invalid-request";
     public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
     public static final String REJECTED_REQUEST = "rejected-request";
@@ -185,7 +198,7 @@ public class Problems {
 
     /** The title of a type: its own, or the reason phrase of its status. */
     static String title(String slug, HttpStatusCode status) {
-        String own = TITLES.get(slug);
+        String own = TITLES.getOrDefault(slug, STORE_TITLES.get(slug));
         if (own != null) {
             return own;
         }

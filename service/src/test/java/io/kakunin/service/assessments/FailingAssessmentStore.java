@@ -4,7 +4,6 @@ import io.kakunin.service.storage.Idempotency;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The real assessment store, which throws a given failure on its next write, once: a fault
@@ -15,9 +14,8 @@ public class FailingAssessmentStore extends AssessmentStore {
 
     private final AtomicReference<Throwable> next = new AtomicReference<>();
 
-    public FailingAssessmentStore(
-            NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
-        super(sql, idempotency, transaction);
+    public FailingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
+        super(sql, idempotency);
     }
 
     /** The next write throws {@code failure}; the ones after it write. */

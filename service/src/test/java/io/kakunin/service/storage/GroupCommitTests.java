@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.kakunin.service.Http;
 import io.kakunin.service.assessments.FailingAssessmentStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -22,10 +24,10 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The group-commit writer under faults: a write that throws anything, an {@link Error}
@@ -43,9 +45,8 @@ class GroupCommitTests {
     static class FaultInjection {
         @Bean
         @Primary
-        FailingAssessmentStore failingAssessmentStore(
-                NamedParameterJdbcTemplate sql, Idempotency idempotency, TransactionTemplate transaction) {
-            return new FailingAssessmentStore(sql, idempotency, transaction);
+        FailingAssessmentStore failingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
+            return new FailingAssessmentStore(sql, idempotency);
         }
     }
 
@@ -62,7 +63,7 @@ class GroupCommitTests {
     JdbcTemplate jdbc;
 
     /** The test's own callers: they block in commit() as request threads do. */
-    private final ExecutorService callers = Executors.newFixedThreadPool(4);
+    private final ExecutorService callers = Executors.newFixedThreadPool(5);
 
     @AfterEach
     void noFaultLeftArmed() {
@@ -171,6 +172,38 @@ class GroupCommitTests {
 
         commits.commit(mark(later));
         assertThat(marked(later)).as("the writer goes on").isTrue();
+    }
+
+    /**
+     * A group the store fails (here: the store goes away during the first write of three) fails
+     * as a whole, at once: each request is answered 503 saying nothing was stored, none is
+     * retried on its own (the injected failure is one-shot: a retry would have stored it).
+     */
+    @Test
+    void aGroupTheStoreFailsFailsAsAWholeAtOnceEachAnswered503NothingStored() throws Exception {
+        Http http = new Http(port);
+        List<String> organizations =
+                List.of("group-a-" + UUID.randomUUID(), "group-b-" + UUID.randomUUID(), "group-c-" + UUID.randomUUID());
+        List<CompletableFuture<Http.Response>> answers = new ArrayList<>();
+        CountDownLatch release = holdTheWriter();
+        try {
+            for (String organization : organizations) {
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> http.postJson("/v1/assessments", assessment(organization)), callers));
+            }
+            await().atMost(Duration.ofSeconds(2)).until(() -> commits.waiting() == organizations.size());
+            store.failNextWith(new DataAccessResourceFailureException("injected: the store went away"));
+        } finally {
+            release.countDown();
+        }
+        for (CompletableFuture<Http.Response> answer : answers) {
+            Http.Response response = answer.get(10, TimeUnit.SECONDS);
+            assertThat(response.status()).as(response.body()).isEqualTo(503);
+            assertThat(response.header("Retry-After")).isEqualTo("3");
+            assertThat(response.json().path("type").asString()).isEqualTo("urn:kakunin:problem:store-unavailable");
+            assertThat(response.json().path("detail").asString()).contains("nothing was stored");
+        }
+        organizations.forEach(o -> assertThat(stored(o)).as(o).isZero());
     }
 
     @Test

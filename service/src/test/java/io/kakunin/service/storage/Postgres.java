@@ -51,6 +51,11 @@ public final class Postgres {
         return server().getJdbcUrl("postgres", name);
     }
 
+    /** The port the server listens on, for a test that puts something between the service and it. */
+    public static int port() {
+        return server().getPort();
+    }
+
     public static String user() {
         return "postgres";
     }

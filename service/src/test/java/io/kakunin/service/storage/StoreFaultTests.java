@@ -59,7 +59,8 @@ class StoreFaultTests {
             "health",
             "health with a key",
             "health with an unknown key",
-            "an unknown key");
+            "an unknown key",
+            "POST with an unknown key");
     /** Measuring: a long outage, and the shipped timeouts. */
     private static final boolean MEASURING = System.getProperty("kakunin.faults.outage-seconds") != null;
 
@@ -329,11 +330,18 @@ class StoreFaultTests {
                                     a.type().endsWith("outcome-unknown")
                                             ? "same Idempotency-Key"
                                             : "nothing was stored");
+                } else if (a.what().equals("POST with an unknown key")) {
+                    // Its key could not be looked up: it never ran.
+                    assertThat(a.type()).as(a.toString()).isEqualTo("urn:kakunin:problem:store-unavailable");
+                    assertThat(a.detail())
+                            .as(a.toString())
+                            .contains("nothing was stored")
+                            .doesNotContain("could be read");
                 } else {
                     assertThat(a.type()).as(a.toString()).isEqualTo("urn:kakunin:problem:store-unavailable");
                     assertThat(a.detail())
                             .as(a.toString())
-                            .contains("nothing could be read")
+                            .contains("Nothing could be read")
                             .doesNotContain("nothing was stored");
                 }
             }
@@ -381,7 +389,25 @@ class StoreFaultTests {
                 .path("id")
                 .asString();
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(CLIENTS + 6);
+        ExecutorService threads = Executors.newFixedThreadPool(KINDS.size() - 1 + CLIENTS);
+        try {
+            return outage(name, fault, run, http, known, stop, threads);
+        } finally {
+            stop.set(true);
+            PROXY.pass();
+            threads.shutdown();
+            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private Outage outage(
+            String name,
+            Runnable fault,
+            Outage run,
+            Http http,
+            String known,
+            AtomicBoolean stop,
+            ExecutorService threads) {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
@@ -404,12 +430,20 @@ class StoreFaultTests {
         java.util.function.Supplier<Http> unknownKey =
                 () -> http.as("kak_unknown_" + UUID.randomUUID().toString().replace("-", ""));
         Map<String, java.util.function.Supplier<Http.Response>> readers = Map.of(
-                "GET record", () -> http.get("/v1/assessments/" + known),
-                "GET list", () -> http.get("/v1/assessments?limit=5"),
-                "health", () -> anonymous.get("/actuator/health"),
-                "health with a key", () -> http.get("/actuator/health"),
-                "health with an unknown key", () -> unknownKey.get().get("/actuator/health"),
-                "an unknown key", () -> unknownKey.get().get("/v1/recommendations"));
+                "GET record",
+                () -> http.get("/v1/assessments/" + known),
+                "GET list",
+                () -> http.get("/v1/assessments?limit=5"),
+                "health",
+                () -> anonymous.get("/actuator/health"),
+                "health with a key",
+                () -> http.get("/actuator/health"),
+                "health with an unknown key",
+                () -> unknownKey.get().get("/actuator/health"),
+                "an unknown key",
+                () -> unknownKey.get().get("/v1/recommendations"),
+                "POST with an unknown key",
+                () -> unknownKey.get().postJson("/v1/assessments", assessment(name + "-unknown-key")));
         readers.forEach((what, read) -> threads.execute(() -> {
             while (!stop.get()) {
                 run.answers.add(call(what, null, read));
@@ -443,7 +477,7 @@ class StoreFaultTests {
                     List<Answer> after;
                     synchronized (run.answers) {
                         after = run.answers.stream()
-                                .filter(a -> a.start() > run.restoredAt && a.status() == 201)
+                                .filter(a -> a.key() != null && a.start() > run.restoredAt && a.status() == 201)
                                 .toList();
                     }
                     if (after.stream()
@@ -458,9 +492,6 @@ class StoreFaultTests {
                             after.stream().mapToLong(Answer::end).max().orElseThrow();
                     return true;
                 });
-        stop.set(true);
-        threads.shutdown();
-        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         return run;
     }
 

@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The service on a real PostgreSQL server, through a TCP proxy that makes the faults an
- * operator meets ({@link TcpProxy}): the database stopped, frozen, and a COMMIT whose reply is
- * lost, while four clients submit assessments with an Idempotency-Key (retrying each key until
+ * operator meets ({@link TcpProxy}): the database stopped, frozen, a table locked, and a COMMIT
+ * whose reply is lost, while four clients submit assessments with an Idempotency-Key (retrying each key until
  * it is answered 201, as the API guide says) and a fifth reads records, listings and health.
  * What is checked is what clients see: every answer within the bound, 503 with Retry-After and a
  * problem detail that says what is known while the store is down, health DOWN with or without a
@@ -135,6 +135,52 @@ class StoreFaultTests {
     void aFrozenDatabaseIsAnswered503WithinTheBoundAndTheServiceRecoversWithoutARestart() throws Exception {
         Outage outage = outage("frozen", PROXY::blackHole);
         outage.check();
+    }
+
+    // ------------------------------------------------------------------ a table locked
+
+    /**
+     * A table held locked by someone else: statements on it are cancelled at the statement timeout
+     * and answered 503 within the bound, health stays UP (the database answers), and once the
+     * lock is released the service stores again.
+     */
+    @Test
+    void aLockedTableIsAnswered503WithinTheBoundAndHealthStaysUp() throws Exception {
+        Http http = new Http(port);
+        String known = http.postJson("/v1/assessments", assessment("locked-known-" + UUID.randomUUID()))
+                .json()
+                .path("id")
+                .asString();
+        String organization = "locked-" + UUID.randomUUID();
+        try (java.sql.Connection lock =
+                java.sql.DriverManager.getConnection(DIRECT_URL, Postgres.user(), Postgres.password())) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE assessment IN ACCESS EXCLUSIVE MODE");
+            List<Answer> answers = List.of(
+                    call(
+                            "POST",
+                            organization,
+                            () -> http.postJson(
+                                    "/v1/assessments", assessment(organization), "Idempotency-Key", organization)),
+                    call("GET record", null, () -> http.get("/v1/assessments/" + known)),
+                    call("GET list", null, () -> http.get("/v1/assessments?limit=5")));
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.millis()).as(a.toString()).isLessThanOrEqualTo(BOUND.toMillis());
+                assertThat(a.status()).as(a.toString()).isEqualTo(503);
+                assertThat(a.response().header("Retry-After")).isNotNull();
+                assertThat(a.type()).isEqualTo("urn:kakunin:problem:store-unavailable");
+            });
+            assertThat(answers.get(0).detail()).contains("nothing was stored");
+            assertThat(http.as(null).get("/actuator/health").status())
+                    .as("the database answers: health is UP")
+                    .isEqualTo(200);
+            lock.rollback();
+        }
+        Http.Response stored =
+                http.postJson("/v1/assessments", assessment(organization), "Idempotency-Key", organization);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.header("Idempotent-Replayed")).isNull();
+        assertThat(stored(organization)).hasSize(1);
     }
 
     // ------------------------------------------------------------------ a COMMIT whose reply is lost

@@ -3,6 +3,7 @@ package io.kakunin.service.storage;
 import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.KnownFailures;
+import io.kakunin.service.web.KnownFailures.Done;
 import io.kakunin.service.web.Problems;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -188,7 +189,7 @@ public class StoreFailures implements KnownFailures {
 
     /** A failure of the store met anywhere else: on a read, or by a request that writes outside the writers. */
     @Override
-    public Optional<ApiProblem> refusal(Throwable failure, boolean reading) {
+    public Optional<ApiProblem> refusal(Throwable failure, Done done) {
         if (failure instanceof ApiProblem) {
             return Optional.empty();
         }
@@ -197,22 +198,19 @@ public class StoreFailures implements KnownFailures {
             return Optional.empty();
         }
         health.failed(failure);
-        ApiProblem problem;
-        if (kind == Kind.FULL) {
-            problem = full("The store cannot write: its disk is full. "
-                    + (reading
-                            ? "Nothing could be read. "
-                            : "Whether this request changed anything is unknown; retrying it is safe for POSTs with "
-                                    + "an Idempotency-Key. ")
-                    + "Retry after the Retry-After seconds; the store works again once an operator has freed space.");
-        } else {
-            problem = unavailable("The store is unavailable (it cannot be reached, or did not answer in time); "
-                    + (reading
-                            ? "nothing could be read."
-                            : "whether this request changed anything is unknown; retrying it is safe for POSTs with "
-                                    + "an Idempotency-Key.")
-                    + " Retry after the Retry-After seconds.");
-        }
+        String what = switch (done) {
+            case READ_ONLY -> "Nothing could be read.";
+            case NOTHING -> "The request was not carried out: nothing was stored.";
+            case MAYBE_CHANGED ->
+                "Whether this request changed anything is unknown; retrying it is safe for POSTs with an "
+                        + "Idempotency-Key.";
+        };
+        ApiProblem problem = kind == Kind.FULL
+                ? full(
+                        "The store cannot write: its disk is full. " + what
+                                + " Retry after the Retry-After seconds; the store works again once an operator has freed space.")
+                : unavailable("The store is unavailable (it cannot be reached, or did not answer in time). " + what
+                        + " Retry after the Retry-After seconds.");
         problem.initCause(failure);
         return Optional.of(problem);
     }

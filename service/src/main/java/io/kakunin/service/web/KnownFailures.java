@@ -11,11 +11,21 @@ import java.util.Optional;
  */
 public interface KnownFailures {
 
+    /** What the request had done when it failed, as far as the one answering knows. */
+    enum Done {
+        /** It only reads (GET, HEAD): nothing it did needs saying. */
+        READ_ONLY,
+        /** Its operation ran, and may have changed something before it failed. */
+        MAYBE_CHANGED,
+        /** It failed before its operation ran (in a filter, looking up its API key, say): it changed nothing. */
+        NOTHING
+    }
+
     /**
      * The refusal a failure stands for, if it is one of this part's; empty otherwise.
      *
      * @param failure the exception, as thrown (its causes are looked at too)
-     * @param reading whether the request only reads (GET, HEAD): then nothing it did needs saying
+     * @param done    what the request had done, for the answer to say what is known of it
      */
-    Optional<ApiProblem> refusal(Throwable failure, boolean reading);
+    Optional<ApiProblem> refusal(Throwable failure, Done done);
 }

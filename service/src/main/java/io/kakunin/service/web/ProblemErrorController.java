@@ -39,9 +39,16 @@ class ProblemErrorController implements ErrorController {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri instanceof String p ? p : null;
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
-            boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+            // Here from a filter (what the controllers throw is answered by the problem handler): the operation
+            // never ran.
+            // An error dispatch is a GET (Servlet 6.1); the request's own method is kept in this attribute.
+            Object original = request.getAttribute("jakarta.servlet.error.method");
+            String method = original instanceof String m ? m : request.getMethod();
+            KnownFailures.Done done = "GET".equals(method) || "HEAD".equals(method)
+                    ? KnownFailures.Done.READ_ONLY
+                    : KnownFailures.Done.NOTHING;
             Optional<ApiProblem> refusal = known.stream()
-                    .map(k -> k.refusal(failure, reading))
+                    .map(k -> k.refusal(failure, done))
                     .flatMap(Optional::stream)
                     .findFirst();
             if (refusal.isPresent()) {

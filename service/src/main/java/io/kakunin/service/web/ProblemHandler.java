@@ -368,8 +368,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         boolean reading = request instanceof ServletWebRequest servlet
                 && (HttpMethod.GET.matches(servlet.getRequest().getMethod())
                         || HttpMethod.HEAD.matches(servlet.getRequest().getMethod()));
+        KnownFailures.Done done = reading ? KnownFailures.Done.READ_ONLY : KnownFailures.Done.MAYBE_CHANGED;
         return known.stream()
-                .map(k -> k.refusal(ex, reading))
+                .map(k -> k.refusal(ex, done))
                 .flatMap(Optional::stream)
                 .findFirst();
     }

@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The service on a real PostgreSQL server, through a TCP proxy that makes the faults an
- * operator meets ({@link TcpProxy}): the database stopped, frozen, and a COMMIT whose reply is
- * lost, while four clients submit assessments with an Idempotency-Key (retrying each key until
+ * operator meets ({@link TcpProxy}): the database stopped, frozen, a table locked, and a COMMIT
+ * whose reply is lost, while four clients submit assessments with an Idempotency-Key (retrying each key until
  * it is answered 201, as the API guide says) and a fifth reads records, listings and health.
  * What is checked is what clients see: every answer within the bound, 503 with Retry-After and a
  * problem detail that says what is known while the store is down, health DOWN with or without a
@@ -59,7 +59,8 @@ class StoreFaultTests {
             "health",
             "health with a key",
             "health with an unknown key",
-            "an unknown key");
+            "an unknown key",
+            "POST with an unknown key");
     /** Measuring: a long outage, and the shipped timeouts. */
     private static final boolean MEASURING = System.getProperty("kakunin.faults.outage-seconds") != null;
 
@@ -134,6 +135,52 @@ class StoreFaultTests {
     void aFrozenDatabaseIsAnswered503WithinTheBoundAndTheServiceRecoversWithoutARestart() throws Exception {
         Outage outage = outage("frozen", PROXY::blackHole);
         outage.check();
+    }
+
+    // ------------------------------------------------------------------ a table locked
+
+    /**
+     * A table held locked by someone else: statements on it are cancelled at the statement timeout
+     * and answered 503 within the bound, health stays UP (the database answers), and once the
+     * lock is released the service stores again.
+     */
+    @Test
+    void aLockedTableIsAnswered503WithinTheBoundAndHealthStaysUp() throws Exception {
+        Http http = new Http(port);
+        String known = http.postJson("/v1/assessments", assessment("locked-known-" + UUID.randomUUID()))
+                .json()
+                .path("id")
+                .asString();
+        String organization = "locked-" + UUID.randomUUID();
+        try (java.sql.Connection lock =
+                java.sql.DriverManager.getConnection(DIRECT_URL, Postgres.user(), Postgres.password())) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE assessment IN ACCESS EXCLUSIVE MODE");
+            List<Answer> answers = List.of(
+                    call(
+                            "POST",
+                            organization,
+                            () -> http.postJson(
+                                    "/v1/assessments", assessment(organization), "Idempotency-Key", organization)),
+                    call("GET record", null, () -> http.get("/v1/assessments/" + known)),
+                    call("GET list", null, () -> http.get("/v1/assessments?limit=5")));
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.millis()).as(a.toString()).isLessThanOrEqualTo(BOUND.toMillis());
+                assertThat(a.status()).as(a.toString()).isEqualTo(503);
+                assertThat(a.response().header("Retry-After")).isNotNull();
+                assertThat(a.type()).isEqualTo("urn:kakunin:problem:store-unavailable");
+            });
+            assertThat(answers.get(0).detail()).contains("nothing was stored");
+            assertThat(http.as(null).get("/actuator/health").status())
+                    .as("the database answers: health is UP")
+                    .isEqualTo(200);
+            lock.rollback();
+        }
+        Http.Response stored =
+                http.postJson("/v1/assessments", assessment(organization), "Idempotency-Key", organization);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.header("Idempotent-Replayed")).isNull();
+        assertThat(stored(organization)).hasSize(1);
     }
 
     // ------------------------------------------------------------------ a COMMIT whose reply is lost
@@ -329,11 +376,18 @@ class StoreFaultTests {
                                     a.type().endsWith("outcome-unknown")
                                             ? "same Idempotency-Key"
                                             : "nothing was stored");
+                } else if (a.what().equals("POST with an unknown key")) {
+                    // Its key could not be looked up: it never ran.
+                    assertThat(a.type()).as(a.toString()).isEqualTo("urn:kakunin:problem:store-unavailable");
+                    assertThat(a.detail())
+                            .as(a.toString())
+                            .contains("nothing was stored")
+                            .doesNotContain("could be read");
                 } else {
                     assertThat(a.type()).as(a.toString()).isEqualTo("urn:kakunin:problem:store-unavailable");
                     assertThat(a.detail())
                             .as(a.toString())
-                            .contains("nothing could be read")
+                            .contains("Nothing could be read")
                             .doesNotContain("nothing was stored");
                 }
             }
@@ -381,7 +435,25 @@ class StoreFaultTests {
                 .path("id")
                 .asString();
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(CLIENTS + 6);
+        ExecutorService threads = Executors.newFixedThreadPool(KINDS.size() - 1 + CLIENTS);
+        try {
+            return outage(name, fault, run, http, known, stop, threads);
+        } finally {
+            stop.set(true);
+            PROXY.pass();
+            threads.shutdown();
+            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private Outage outage(
+            String name,
+            Runnable fault,
+            Outage run,
+            Http http,
+            String known,
+            AtomicBoolean stop,
+            ExecutorService threads) {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
@@ -404,12 +476,20 @@ class StoreFaultTests {
         java.util.function.Supplier<Http> unknownKey =
                 () -> http.as("kak_unknown_" + UUID.randomUUID().toString().replace("-", ""));
         Map<String, java.util.function.Supplier<Http.Response>> readers = Map.of(
-                "GET record", () -> http.get("/v1/assessments/" + known),
-                "GET list", () -> http.get("/v1/assessments?limit=5"),
-                "health", () -> anonymous.get("/actuator/health"),
-                "health with a key", () -> http.get("/actuator/health"),
-                "health with an unknown key", () -> unknownKey.get().get("/actuator/health"),
-                "an unknown key", () -> unknownKey.get().get("/v1/recommendations"));
+                "GET record",
+                () -> http.get("/v1/assessments/" + known),
+                "GET list",
+                () -> http.get("/v1/assessments?limit=5"),
+                "health",
+                () -> anonymous.get("/actuator/health"),
+                "health with a key",
+                () -> http.get("/actuator/health"),
+                "health with an unknown key",
+                () -> unknownKey.get().get("/actuator/health"),
+                "an unknown key",
+                () -> unknownKey.get().get("/v1/recommendations"),
+                "POST with an unknown key",
+                () -> unknownKey.get().postJson("/v1/assessments", assessment(name + "-unknown-key")));
         readers.forEach((what, read) -> threads.execute(() -> {
             while (!stop.get()) {
                 run.answers.add(call(what, null, read));
@@ -443,7 +523,7 @@ class StoreFaultTests {
                     List<Answer> after;
                     synchronized (run.answers) {
                         after = run.answers.stream()
-                                .filter(a -> a.start() > run.restoredAt && a.status() == 201)
+                                .filter(a -> a.key() != null && a.start() > run.restoredAt && a.status() == 201)
                                 .toList();
                     }
                     if (after.stream()
@@ -458,9 +538,6 @@ class StoreFaultTests {
                             after.stream().mapToLong(Answer::end).max().orElseThrow();
                     return true;
                 });
-        stop.set(true);
-        threads.shutdown();
-        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         return run;
     }
 

@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -176,7 +177,7 @@ public class RulesetPublisher implements SmartLifecycle {
      * Loads the rules directory again in the background.
      *
      * @return the event: ACTIVATED, REFUSED, or UNCHANGED when the directory holds the active
-     *         revision already
+     *         revision already (recorded when that withdraws a refusal)
      */
     public CompletableFuture<RulesetEvent> reload(RulesetTrigger trigger) {
         if (directory == null) {
@@ -207,9 +208,10 @@ public class RulesetPublisher implements SmartLifecycle {
             try {
                 for (; done < rounds && warmingUp; done++) {
                     long round = System.nanoTime();
-                    Ruleset.Checked checked = Ruleset.check(activation.ruleset().files(), "warm-up", Map.of());
-                    if (checked.usable() && warmingUp && !activation.fixtures().isEmpty()) {
-                        verifier.verify(checked.ruleset(), new FixtureCase.Scan(activation.fixtures(), List.of()));
+                    // Compiled for real: a check would find the active rules compiled already, and warm nothing.
+                    Ruleset compiled = Ruleset.compile(activation.ruleset().files(), "warm-up");
+                    if (warmingUp && !activation.fixtures().isEmpty()) {
+                        verifier.verify(compiled, new FixtureCase.Scan(activation.fixtures(), List.of()));
                     }
                     log.debug("Warm-up round {}: {} ms", done + 1, (System.nanoTime() - round) / 1_000_000);
                 }
@@ -272,17 +274,7 @@ public class RulesetPublisher implements SmartLifecycle {
         if (current != null
                 && files.revision().equals(current.ruleset().revision())
                 && fixtureDigest.equals(digest(new FixtureCase.Scan(current.fixtures(), List.of())))) {
-            active.clearRefusal();
-            lastRefusedContent = null;
-            return event(
-                    trigger,
-                    RulesetEventOutcome.UNCHANGED,
-                    current.ruleset().revision(),
-                    current.ruleset().version(),
-                    path,
-                    current.ruleset().rules().size(),
-                    current.fixtures().size(),
-                    List.of());
+            return unchanged(trigger, current, path);
         }
         if (trigger == RulesetTrigger.WATCH
                 && content.equals(lastRefusedContent)
@@ -296,7 +288,8 @@ public class RulesetPublisher implements SmartLifecycle {
         try {
             // Thresholds are in the files already: no overrides a second time. The ruleset is named by
             // its label: its verdicts go to callers who are not to learn the server's paths.
-            verification = verifier.verify(files, label, Map.of(), fixtures);
+            verification =
+                    verifier.verify(files, label, Map.of(), current == null ? null : current.ruleset(), fixtures);
         } catch (RuntimeException e) {
             log.error("Checking the ruleset in {} failed unexpectedly", path, e);
             return refuse(
@@ -325,6 +318,40 @@ public class RulesetPublisher implements SmartLifecycle {
         }
         lastRefusedContent = null;
         return activate(verification.ruleset(), fixtures.cases(), trigger, verification.diagnostics(), path);
+    }
+
+    /**
+     * The directory holds the active revision and its fixtures. Nothing is recorded, except when
+     * that ends a refusal: a refused edit was undone (or fixed back to what is active), and the
+     * record says so, so that its newest entry is not a refusal that no longer stands.
+     */
+    private RulesetEvent unchanged(RulesetTrigger trigger, ActiveRuleset.Activation current, String path) {
+        Ruleset ruleset = current.ruleset();
+        RulesetEvent event = event(
+                trigger,
+                RulesetEventOutcome.UNCHANGED,
+                ruleset.revision(),
+                ruleset.version(),
+                path,
+                ruleset.rules().size(),
+                current.fixtures().size(),
+                List.of());
+        Optional<RulesetEvent> refusal = active.lastRefusal();
+        if (refusal.isPresent()) {
+            // Recorded before the refusal is cleared: whoever sees it cleared finds the event.
+            event = store.record(event);
+            log.info(
+                    "Ruleset {} in {} is the active one again on {}: the refused change ({}) was withdrawn",
+                    ruleset.revision(),
+                    path,
+                    trigger,
+                    refusal.get().getRevision() == null
+                            ? "unreadable"
+                            : refusal.get().getRevision());
+        }
+        active.clearRefusal();
+        lastRefusedContent = null;
+        return event;
     }
 
     /**
@@ -379,6 +406,14 @@ public class RulesetPublisher implements SmartLifecycle {
             RulesetTrigger trigger,
             List<Diagnostic> warnings,
             String path) {
+        Ruleset previous = activeRulesetOrNull();
+        List<Diagnostic> noted = new ArrayList<>(warnings);
+        boolean sameVersion = previous != null
+                && !previous.revision().equals(ruleset.revision())
+                && previous.version().equals(ruleset.version());
+        if (sameVersion) {
+            noted.add(sameVersion(ruleset, previous));
+        }
         store.keep(ruleset);
         active.activate(new ActiveRuleset.Activation(ruleset, clock.instant(), fixtures, path));
         RulesetEvent event = store.record(event(
@@ -389,17 +424,55 @@ public class RulesetPublisher implements SmartLifecycle {
                 path,
                 ruleset.rules().size(),
                 fixtures.size(),
-                warnings));
+                noted));
         log.info(
-                "Activated ruleset {} (version {}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
+                "Activated ruleset {} (version {}{}, {}) on {}: {} rules, {} recommendations, {} fixtures passed",
                 ruleset.revision(),
                 ruleset.version(),
+                sameVersion ? ", the version of the revision it replaces" : "",
                 path == null ? ruleset.source() : path,
                 trigger,
                 ruleset.rules().size(),
                 ruleset.catalog().entries().size(),
                 fixtures.size());
         return event;
+    }
+
+    private Ruleset activeRulesetOrNull() {
+        try {
+            return active.current().ruleset();
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A release that keeps the version of the one it replaces: verdicts, the record and the log
+     * show the version to people, who cannot tell the two apart by it. At the catalog's
+     * {@code version:}, where it is set.
+     */
+    private static Diagnostic sameVersion(Ruleset ruleset, Ruleset previous) {
+        int line = 0;
+        int column = 0;
+        String[] lines = ruleset.files().text("catalog.yaml").split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("version:")) {
+                line = i + 1;
+                column = lines[i].length() > "version:".length()
+                        ? lines[i].indexOf(
+                                        lines[i].substring("version:".length()).strip())
+                                + 1
+                        : 1;
+                break;
+            }
+        }
+        return new Diagnostic(
+                "catalog.yaml",
+                line,
+                column,
+                Diagnostic.Severity.WARNING,
+                "version " + ruleset.version() + " is also the version of " + previous.revision()
+                        + ", which served before with other files: give each release a version of its own here");
     }
 
     private RulesetEvent refuse(
@@ -413,16 +486,18 @@ public class RulesetPublisher implements SmartLifecycle {
         RulesetEvent event = store.record(event(
                 trigger, RulesetEventOutcome.REFUSED, revision, version, path, ruleCount, fixtureCount, diagnostics));
         active.refused(event);
-        StringBuilder lines = new StringBuilder();
-        event.getDiagnostics().forEach(d -> lines.append("\n  ").append(format(d)));
+        // One line per decision; every diagnostic is in the event (GET /v1/rulesets, lastRefusal).
         log.warn(
-                "Refused ruleset {} from {} on {} ({} errors); still serving {}:{}",
+                "Refused ruleset {} from {} on {}: {} error{}, the first {}; still serving {}",
                 revision == null ? "(unreadable)" : revision,
                 path,
                 trigger,
                 event.getErrorCount(),
-                activeRevision(),
-                lines);
+                event.getErrorCount() == 1 ? "" : "s",
+                event.getDiagnostics().isEmpty()
+                        ? "(none listed)"
+                        : format(event.getDiagnostics().get(0)),
+                activeRevision());
         return event;
     }
 

@@ -38,10 +38,18 @@ class RulesetVerifier {
      * Passes a ruleset through the gate: compiled, checked, its fixtures run and its coverage judged.
      *
      * @param thresholds overrides applied to the files before compiling (none when they are in the files already)
+     * @param sameRules  a ruleset whose compiled rules serve when the rule files are its own (the
+     *                   active one: an edit of texts or fixtures compiles nothing); may be null
      */
-    Verification verify(RulesetFiles files, String source, Map<String, Integer> thresholds, FixtureCase.Scan scan) {
+    Verification verify(
+            RulesetFiles files,
+            String source,
+            Map<String, Integer> thresholds,
+            Ruleset sameRules,
+            FixtureCase.Scan scan) {
         long start = System.nanoTime();
-        Verification verification = PublicationGate.verify(files, source, thresholds, scan, policy, fixtures);
+        Verification verification = PublicationGate.verify(
+                files, source, thresholds, sameRules, scan, policy, fixtures, PublicationGate.Progress.NONE);
         log.debug(
                 "Verified {} in {} ms: {} errors",
                 source,

@@ -39,10 +39,11 @@ import org.springframework.stereotype.Component;
  * many files is loaded once, complete. Changes that arrive while a load runs are loaded after
  * it.
  *
- * <p>A directory replaced as a whole is noticed within a second and watched anew: every second
- * the configured path is resolved again, and the folder it leads to is compared with the one
- * watched by its real path <em>and</em> its file key (device and inode), because a watch
- * follows the folder it was registered on, not the name. So are noticed a symbolic link switched
+ * <p>A directory replaced as a whole is noticed at once and watched anew: the folder that holds
+ * the configured path is watched for changes of that one entry, and, should a file system not
+ * report them, every second the configured path is resolved again. The folder it leads to is
+ * compared with the one watched by its real path <em>and</em> its file key (device and inode),
+ * because a watch follows the folder it was registered on, not the name. So are noticed a symbolic link switched
  * to another release ({@code ln -sfn release-2 live}), a folder moved into place under the same
  * name ({@code mv live live.old && mv release-2 live}), and a folder deleted and created again.
  * While the path leads nowhere (between two such moves) nothing is loaded and
@@ -80,6 +81,8 @@ class RulesetWatcher implements SmartLifecycle {
 
     private Target watched;
     private WatchKey rootKey;
+    /** The folder that holds the configured path: a link switched or a folder moved there shows at once. */
+    private WatchKey parentKey;
 
     RulesetWatcher(
             RulesetPublisher publisher,
@@ -110,6 +113,14 @@ class RulesetWatcher implements SmartLifecycle {
         }
         try {
             watcher = FileSystems.getDefault().newWatchService();
+            Path parent = directory.getParent();
+            if (parent != null && Files.isDirectory(parent)) {
+                parentKey = parent.register(
+                        watcher,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
             registerAll();
         } catch (IOException e) {
             throw new IllegalStateException("cannot watch the rules directory " + directory, e);
@@ -212,14 +223,18 @@ class RulesetWatcher implements SmartLifecycle {
                         ? Math.max(1, quietMillis - millisSince(lastChange))
                         : Math.max(1, RECHECK_MILLIS - millisSince(lastRecheck));
                 WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
+                boolean pathChanged = false;
                 while (key != null) {
-                    if (handle(key)) {
+                    if (key == parentKey) {
+                        pathChanged |= namesThePath(key);
+                    } else if (handle(key)) {
                         dirty = true;
                         lastChange = System.nanoTime();
                     }
                     key = watcher.poll();
                 }
-                if (millisSince(lastRecheck) >= RECHECK_MILLIS || !registered) {
+                // The path is resolved again every second, and at once when its own entry changed.
+                if (pathChanged || millisSince(lastRecheck) >= RECHECK_MILLIS || !registered) {
                     lastRecheck = System.nanoTime();
                     if (replaced()) {
                         registerAll();
@@ -254,6 +269,17 @@ class RulesetWatcher implements SmartLifecycle {
                 sleepQuietly();
             }
         }
+    }
+
+    /** Whether the events of the parent folder's key concern the configured path's own entry. */
+    private boolean namesThePath(WatchKey key) {
+        boolean named = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            named |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                    || directory.getFileName().equals(event.context());
+        }
+        key.reset();
+        return named;
     }
 
     /** Handles a key's events; true when the directory changed. */

@@ -228,7 +228,7 @@ class RulesetsController implements RulesetsApi {
             throw ApiProblem.busy("Other rulesets are being validated; retry shortly.", 5);
         }
         try {
-            return verifier.verify(files, "validation", thresholds, fixtures);
+            return verifier.verify(files, "validation", thresholds, active.ruleset(), fixtures);
         } finally {
             validations.release();
         }

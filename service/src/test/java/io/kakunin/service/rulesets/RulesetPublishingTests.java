@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * costs, but none depends on another: each starts from the exported rules, active and with no
  * refusal shown, and looks only at the history it made itself.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RulesetPublishingTests {
 
     private static final String POLICY = "product/policy.drl";
@@ -226,6 +230,73 @@ class RulesetPublishingTests {
         assertThat(event.path("trigger").asString()).isEqualTo("WATCH");
         assertThat(event.path("outcome").asString()).isEqualTo("ACTIVATED");
         assertThat(event.path("revision").asString()).isEqualTo(after);
+        // The edit kept the catalog's version: activated, with a warning where the version is set.
+        int line = rules.lineOf("catalog.yaml", "version: ");
+        List<JsonNode> aboutTheCatalog = new ArrayList<>();
+        event.path("diagnostics").forEach(d -> {
+            if (d.path("file").asString().equals("catalog.yaml")) {
+                aboutTheCatalog.add(d);
+            }
+        });
+        assertThat(aboutTheCatalog).singleElement().satisfies(d -> {
+            assertThat(d.path("severity").asString()).isEqualTo("WARNING");
+            assertThat(d.path("file").asString() + ":" + d.path("line").asInt() + ":"
+                            + d.path("column").asInt())
+                    .isEqualTo("catalog.yaml:" + line + ":" + ("version: ".length() + 1));
+            assertThat(d.path("message").asString())
+                    .isEqualTo("version " + Ruleset.builtIn().version() + " is also the version of " + before
+                            + ", which served before with other files: give each release a version of its own"
+                            + " here");
+        });
+    }
+
+    @Test
+    void theVersionTheCatalogDeclaresIsShownForTheRevisionThatDeclaresIt() {
+        String version = Ruleset.builtIn().version();
+        rules.replace("catalog.yaml", "version: " + version, "version: 2026.12.0-house.1");
+        String declared = rules.revision();
+        RulesDirectory.awaitActive(http, a -> a.path("revision").asString().equals(declared), Duration.ofSeconds(60));
+        assertThat(http.get("/v1/rulesets/active").json().path("version").asString())
+                .isEqualTo("2026.12.0-house.1");
+        JsonNode event = http.get("/v1/rulesets?limit=1").json().path("items").get(0);
+        assertThat(event.path("version").asString()).isEqualTo("2026.12.0-house.1");
+        // (These tests publish with a lower coverage minimum: the rules without a fixture are warnings.)
+        assertThat(event.path("diagnostics").toString())
+                .as("a version of its own: nothing to warn of")
+                .doesNotContain("catalog.yaml")
+                .doesNotContain("is also the version of");
+    }
+
+    @Test
+    void aRefusedEditUndoneIsRecordedSoThatTheNewestEntryIsNoRefusalThatNoLongerStands(CapturedOutput output) {
+        String since = newestEvent();
+        String good = rules.revision();
+        rules.replace(POLICY, "productSecurityPolicy!.exists == false )", "productSecurityPolicy!.exists == false ))");
+        String broken = rules.revision();
+        RulesDirectory.awaitActive(
+                http, a -> a.path("lastRefusal").path("revision").asString().equals(broken), Duration.ofSeconds(60));
+
+        rules.replace(POLICY, "productSecurityPolicy!.exists == false ))", "productSecurityPolicy!.exists == false )");
+        assertThat(rules.revision()).as("fixed back to what is active").isEqualTo(good);
+        RulesDirectory.awaitActive(http, a -> !a.has("lastRefusal"), Duration.ofSeconds(60));
+
+        assertThat(outcomesSince(since)).containsExactly("UNCHANGED", "REFUSED");
+        JsonNode newest = http.get("/v1/rulesets?limit=1").json().path("items").get(0);
+        assertThat(newest.path("outcome").asString()).isEqualTo("UNCHANGED");
+        assertThat(newest.path("trigger").asString()).isEqualTo("WATCH");
+        assertThat(newest.path("revision").asString()).isEqualTo(good);
+        assertThat(newest.path("errorCount").asInt()).isZero();
+
+        // One line per decision, in the service's words; Drools' own lines about the build are not logged.
+        assertThat(output.getAll().lines().filter(l -> l.contains("Refused ruleset " + broken)))
+                .singleElement()
+                .asString()
+                .contains(POLICY + ":");
+        assertThat(output.getAll().lines().filter(l -> l.contains("is the active one again") && l.contains(broken)))
+                .singleElement()
+                .asString()
+                .contains(good);
+        assertThat(output.getAll()).doesNotContain("Unable to build KieBaseModel");
     }
 
     @Test

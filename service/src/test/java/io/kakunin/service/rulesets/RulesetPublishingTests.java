@@ -59,7 +59,11 @@ class RulesetPublishingTests {
                         work.resolve("original"), name -> name.contains("/scenario-") || name.endsWith(MANAGER_FAILS))
                 .root();
         // Earlier revisions are compiled again from the store when asked for: that path is under test here.
-        service = rules.start("kakunin.rules.watch-quiet-period=200ms", "kakunin.rules.compiled-revisions-kept=0");
+        // The publisher's lines are read by the tests of what it logs (the test profile logs warnings only).
+        service = rules.start(
+                "kakunin.rules.watch-quiet-period=200ms",
+                "kakunin.rules.compiled-revisions-kept=0",
+                "logging.level.io.kakunin.service.rulesets.RulesetPublisher=INFO");
         http = new Http(RulesDirectory.port(service));
     }
 

@@ -191,7 +191,8 @@ final class VerdictAssembler {
                 .level(entry.level())
                 .measure(entry.measure())
                 .references(refs)
-                .confidence(entry.confidence());
+                .confidence(entry.confidence())
+                .evidenceTypes(entry.evidence());
     }
 
     /** Fills title, message and remediation of a result in a language. */
@@ -319,6 +320,11 @@ final class VerdictAssembler {
                 ruleset.catalog()
                         .entry(result.getRecommendationId())
                         .ifPresent(entry -> result.references(references(entry)));
+            }
+            if (result.getEvidenceTypes() == null) {
+                ruleset.catalog()
+                        .entry(result.getRecommendationId())
+                        .ifPresent(entry -> result.evidenceTypes(entry.evidence()));
             }
         }
     }

@@ -112,6 +112,37 @@ class CatalogTests {
         return outcomes;
     }
 
+    /**
+     * IPA assesses S1.1-01 to -03 by document review, S1.1-04 on the device and S1.1-15 both ways
+     * (primary-sources.md): an item may list both, and one alone may be written without a list.
+     */
+    @Test
+    void anItemIsAssessedAsIpaAssessesItsRowAndMayBeAssessedBothWays() {
+        assertThat(KB.catalog().entry("PS-4.1").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.2").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.3").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.4").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DEVICE_TEST);
+        assertThat(KB.catalog().entry("PS-4.13").orElseThrow().evidence())
+                .containsExactly(
+                        io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW,
+                        io.kakunin.api.model.EvidenceType.DEVICE_TEST);
+        String catalog = KB.files().text("catalog.yaml");
+        assertThat(catalog)
+                .contains("evidence: [DOCUMENT_REVIEW, DEVICE_TEST]")
+                .contains("evidence: DOCUMENT_REVIEW\n");
+        assertThatThrownBy(() -> Catalog.parse(catalog.replace(
+                        "evidence: [DOCUMENT_REVIEW, DEVICE_TEST]", "evidence: [DEVICE_TEST, DEVICE_TEST]")))
+                .isInstanceOfSatisfying(
+                        RulesetException.class,
+                        e -> assertThat(e.diagnostics())
+                                .extracting(Diagnostic::message)
+                                .contains("PS-4.13 lists an evidence type twice"));
+    }
+
     @Test
     void everyRecommendationHasARuleAndEveryRuleARecommendationOfTheCatalog() {
         assertThat(KB.catalog().entries()).isNotEmpty();

@@ -1,5 +1,6 @@
 package io.kakunin.kb.ruleset;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.kakunin.api.model.EvidenceType;
 import io.kakunin.api.model.ItemCategory;
 import io.kakunin.api.model.Level;
@@ -53,7 +54,10 @@ public final class Catalog {
             String measure,
             Level level,
             SubjectType subject,
-            EvidenceType evidence,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<EvidenceType> evidence,
+
             SourceConfidence confidence,
             String basis,
             String sourceEdition,
@@ -61,6 +65,7 @@ public final class Catalog {
             List<Ref> references) {
 
         public Entry {
+            evidence = evidence == null ? List.of() : List.copyOf(evidence);
             facts = facts == null ? List.of() : List.copyOf(facts);
             references = references == null ? List.of() : List.copyOf(references);
         }
@@ -151,7 +156,10 @@ public final class Catalog {
             }
             if (e.level() == null) problems.add(Diagnostic.error(file, id + " has no level"));
             if (e.subject() == null) problems.add(Diagnostic.error(file, id + " has no subject"));
-            if (e.evidence() == null) problems.add(Diagnostic.error(file, id + " has no evidence type"));
+            if (e.evidence().isEmpty()) problems.add(Diagnostic.error(file, id + " has no evidence type"));
+            if (e.evidence().size() != Set.copyOf(e.evidence()).size()) {
+                problems.add(Diagnostic.error(file, id + " lists an evidence type twice"));
+            }
             if (e.confidence() == null) problems.add(Diagnostic.error(file, id + " has no confidence tag (C, S or I)"));
             for (Ref ref : e.references()) {
                 if (ref.scheme() == null || ref.id() == null || ref.id().isBlank()) {

@@ -61,7 +61,7 @@ class RecommendationsController implements RecommendationsApi {
                 .measure(entry.measure())
                 .level(entry.level())
                 .subjectType(entry.subject())
-                .evidenceType(entry.evidence())
+                .evidenceTypes(entry.evidence())
                 .confidence(entry.confidence())
                 .basis(entry.basis())
                 .sourceEdition(entry.sourceEdition())

@@ -332,7 +332,11 @@ final class VerdictAssembler {
     private static List<Reference> references(Catalog.Entry entry) {
         List<Reference> refs = new ArrayList<>(entry.references().size());
         for (Catalog.Ref ref : entry.references()) {
-            refs.add(new Reference().scheme(ref.scheme()).id(ref.id()).note(ref.note()));
+            refs.add(new Reference()
+                    .scheme(ref.scheme())
+                    .id(ref.id())
+                    .note(ref.note())
+                    .confidence(ref.confidence()));
         }
         return refs;
     }

@@ -45,8 +45,13 @@ public final class Catalog {
         }
     }
 
-    /** A cross-reference; {@code note} says, for example, that an ID is not yet confirmed. */
-    public record Ref(ReferenceScheme scheme, String id, String note) {}
+    /**
+     * A cross-reference; {@code note} says, for example, that an ID is not yet confirmed.
+     *
+     * @param confidence how well the correspondence itself is sourced, where it is weaker than
+     *                   the item's sources (I: an ID found by elimination); null when it is not
+     */
+    public record Ref(ReferenceScheme scheme, String id, String note, SourceConfidence confidence) {}
 
     /** One recommendation. */
     public record Entry(

@@ -70,7 +70,11 @@ class RecommendationsController implements RecommendationsApi {
                 .remediation(ruleset.text(locale, entry.id() + ".remediation"))
                 .facts(entry.facts())
                 .references(entry.references().stream()
-                        .map(r -> new Reference().scheme(r.scheme()).id(r.id()).note(r.note()))
+                        .map(r -> new Reference()
+                                .scheme(r.scheme())
+                                .id(r.id())
+                                .note(r.note())
+                                .confidence(r.confidence()))
                         .toList())
                 .rules(ruleset.rulesOf(entry.id()).stream().map(RuleInfo::name).toList());
     }

@@ -414,7 +414,7 @@ final class VerdictAssembler {
         return facts;
     }
 
-    private static String label(String name, String id) {
+    static String label(String name, String id) {
         if (name != null && !name.isBlank()) {
             return name;
         }

@@ -80,7 +80,7 @@ class RulesetPublishingTests {
         RulesDirectory.awaitActive(
                 http,
                 a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
-                        && a.path("fixtureCount").asInt() == 13
+                        && a.path("fixtureCount").asInt() == 15
                         && !a.has("lastRefusal"),
                 Duration.ofSeconds(60));
     }
@@ -122,7 +122,7 @@ class RulesetPublishingTests {
         assertThat(active.path("path").asString())
                 .as("shown to a RULE_ADMIN")
                 .isEqualTo(rules.root().toAbsolutePath().toString());
-        assertThat(active.path("fixtureCount").asInt()).isEqualTo(13);
+        assertThat(active.path("fixtureCount").asInt()).isEqualTo(15);
         assertThat(active.path("watching").asBoolean()).isTrue();
         assertThat(active.has("lastRefusal")).isFalse();
 
@@ -132,7 +132,7 @@ class RulesetPublishingTests {
         assertThat(startup.path("outcome").asString()).isEqualTo("ACTIVATED");
         assertThat(startup.path("revision").asString())
                 .isEqualTo(Ruleset.builtIn().revision());
-        assertThat(startup.path("fixtureCount").asInt()).isEqualTo(13);
+        assertThat(startup.path("fixtureCount").asInt()).isEqualTo(15);
 
         Http.Response created = http.postJson("/v1/assessments", example());
         assertThat(created.status()).isEqualTo(201);

@@ -167,7 +167,10 @@ final class SharingReviewer {
             }
         }
         return new SharingReview()
-                .createdAt(now.atOffset(ZoneOffset.UTC))
+                .createdAt(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+                        // to the microsecond, as every supported store keeps it: a record, its
+                        // listing row and its first answer show the same time
+                        .atOffset(ZoneOffset.UTC))
                 .reviewDate(date)
                 .locale(Locales.tag(locale))
                 .ruleset(assembler.rulesetRef())

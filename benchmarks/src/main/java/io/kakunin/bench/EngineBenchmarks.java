@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The engine's costs beside the cost of reading the request: each evaluation is measured next
  * to the Jackson parse of the same body into the same model classes, in the same forked JVM,
- * so that the ratio is taken under the same conditions. Run through {@link RunEngineBenchmarks}.
+ * so that the ratio is taken under the same conditions, with a fixed heap in every fork (the
+ * ratios of allocation-heavy paths otherwise move with the heap the JVM happens to size). Run
+ * through {@link RunEngineBenchmarks}.
  */
 public class EngineBenchmarks {
 
@@ -48,16 +50,38 @@ public class EngineBenchmarks {
         }
     }
 
-    /** A share of a 200-object STIX bundle, with a victim profile. */
+    /** A share of a STIX bundle of 200 (typical) or 5,000 objects, with a victim profile. */
     @State(Scope.Benchmark)
     public static class Shares {
+        @Param({"200", "5000"})
+        public int objects;
+
         byte[] body;
         SharingReviewRequest request;
         Ruleset ruleset;
 
         @Setup
         public void setUp() {
-            body = Requests.stixShare(200);
+            body = Requests.stixShare(objects);
+            request = Json.mapper().readValue(body, SharingReviewRequest.class);
+            ruleset = Ruleset.builtIn();
+            ruleset.review(request, Locale.ENGLISH);
+        }
+    }
+
+    /** A share whose bundle holds a containment chain of 1,000 or 10,000 notes ({@link Requests#stixChain}). */
+    @State(Scope.Benchmark)
+    public static class Chains {
+        @Param({"1000", "10000"})
+        public int notes;
+
+        byte[] body;
+        SharingReviewRequest request;
+        Ruleset ruleset;
+
+        @Setup
+        public void setUp() {
+            body = Requests.stixChain(notes);
             request = Json.mapper().readValue(body, SharingReviewRequest.class);
             ruleset = Ruleset.builtIn();
             ruleset.review(request, Locale.ENGLISH);
@@ -69,7 +93,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public AssessmentRequest assessmentParse(Assessments s) {
         return Json.mapper().readValue(s.body, AssessmentRequest.class);
     }
@@ -79,7 +105,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Assessment assessmentEvaluate(Assessments s) {
         return s.ruleset.assess(s.request, Locale.ENGLISH);
     }
@@ -89,7 +117,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReviewRequest shareParse(Shares s) {
         return Json.mapper().readValue(s.body, SharingReviewRequest.class);
     }
@@ -99,8 +129,34 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReview shareReview(Shares s) {
+        return s.ruleset.review(s.request, Locale.ENGLISH);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 4, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public SharingReviewRequest chainParse(Chains s) {
+        return Json.mapper().readValue(s.body, SharingReviewRequest.class);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 4, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public SharingReview chainReview(Chains s) {
         return s.ruleset.review(s.request, Locale.ENGLISH);
     }
 
@@ -121,7 +177,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    @Fork(3)
+    @Fork(
+            value = 3,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Ruleset reloadCold(Reload r) {
         return Ruleset.compile(r.files, "benchmark");
     }
@@ -132,7 +190,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 3, time = 5)
     @Measurement(iterations = 5, time = 5)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Ruleset reloadWarm(Reload r) {
         return Ruleset.compile(r.files, "benchmark");
     }

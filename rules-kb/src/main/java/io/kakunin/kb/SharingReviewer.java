@@ -151,7 +151,10 @@ final class SharingReviewer {
         if (decision == SharingDecision.SHARE_AFTER_REDACTION || decision == SharingDecision.SHARE_WITHOUT_CONSENT) {
             Plan plan = plan(request, c, outcomes, locale);
             if (decision == SharingDecision.SHARE_AFTER_REDACTION && plan.removesEverything(c)) {
+                // What is removed even with consent (information that cannot be classified) leaves
+                // nothing that consent could let go out: IS-4.1 says so with its own reason.
                 decision = request.getVictimConsent() == ConsentStatus.REFUSED
+                                || request.getVictimConsent() == ConsentStatus.OBTAINED
                         ? SharingDecision.DO_NOT_SHARE
                         : SharingDecision.CONSENT_REQUIRED;
             } else {
@@ -351,7 +354,52 @@ final class SharingReviewer {
                 : closed
                         ? ConsentFreePath.State.CLOSED
                         : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
+        if (state == ConsentFreePath.State.OPEN) {
+            return otherItems(outcomes);
+        }
         return new ConsentFreePath(state, state == ConsentFreePath.State.UNDECIDED ? List.copyOf(missing) : List.of());
+    }
+
+    /**
+     * An open path as the other MUST items of the share leave it: one that fails with a remedy
+     * only consent settles (CONSENT) or none settles (BLOCK), or that needs information, decides
+     * the answer as surely as the conditions of the path would. IS-4 then says so, instead of "no
+     * consent is needed" next to CONSENT_REQUIRED or DO_NOT_SHARE. IS-4 itself has not run yet.
+     */
+    private ConsentFreePath otherItems(Outcomes outcomes) {
+        boolean blocked = false, closed = false;
+        Set<String> failing = new LinkedHashSet<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (Catalog.Entry entry : ruleset.catalog().entries()) {
+            if (entry.level() != Level.MUST
+                    || ruleset.catalog().onConsentFreePath(entry.measure())
+                    || ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
+                continue;
+            }
+            Outcomes.Finding f = outcomes.finding(entry.id(), "");
+            if (f == null) {
+                continue;
+            }
+            if (f.outcome == Outcome.NEEDS_INFORMATION) {
+                missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
+            } else if (f.outcome == Outcome.FAIL) {
+                Set<Remedy> remedies = remedies(f);
+                if (remedies.contains(Remedy.BLOCK) || remedies.contains(Remedy.CONSENT)) {
+                    blocked |= remedies.contains(Remedy.BLOCK);
+                    closed |= remedies.contains(Remedy.CONSENT);
+                    failing.addAll(f.pointersOf(Outcome.FAIL));
+                }
+            }
+        }
+        if (blocked || closed) {
+            return ConsentFreePath.byOtherItems(
+                    blocked ? ConsentFreePath.State.BLOCKED : ConsentFreePath.State.CLOSED,
+                    failing.isEmpty() ? List.of("") : List.copyOf(failing));
+        }
+        if (!missing.isEmpty()) {
+            return ConsentFreePath.byOtherItems(ConsentFreePath.State.UNDECIDED, List.copyOf(missing));
+        }
+        return new ConsentFreePath(ConsentFreePath.State.OPEN, List.of());
     }
 
     /** What the failing rules of a finding ask for; a rule that names no remedy, or one not known, blocks. */

@@ -262,7 +262,9 @@ class SharingReviewTests {
     /**
      * Thousands of generated structured cases: damage or response information without consent
      * is never SHARE_WITHOUT_CONSENT; marketing is always DO_NOT_SHARE; a case that comes back
-     * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows.
+     * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows; the
+     * decision never contradicts IS-4.1 and IS-4.2 (the table of {@link VictimLeakTests#ALLOWED_IS_4}),
+     * also when the purpose or the redistribution is not given.
      */
     @Test
     void invariantsHoldOverGeneratedCases() {
@@ -274,10 +276,10 @@ class SharingReviewTests {
             SharingReviewRequest r = new SharingReviewRequest()
                     .sharer(new Party().name("s").type(pick(random, parties)))
                     .recipients(new ArrayList<>(List.of(new Party().name("r").type(pick(random, parties)))))
-                    .purpose(pick(random, SharingPurpose.values()))
+                    .purpose(random.nextInt(10) == 0 ? null : pick(random, SharingPurpose.values()))
                     .victimConsent(random.nextInt(5) == 0 ? null : pick(random, ConsentStatus.values()))
                     .proposedTlp(random.nextBoolean() ? null : pick(random, TlpLevel.values()))
-                    .redistribution(pick(random, RedistributionScope.values()))
+                    .redistribution(random.nextInt(8) == 0 ? null : pick(random, RedistributionScope.values()))
                     .deIdentificationReview(new io.kakunin.api.model.DeIdentificationReview()
                             .performed(true)
                             .residualRisk(pick(random, io.kakunin.api.model.ResidualRisk.values())))
@@ -295,6 +297,7 @@ class SharingReviewTests {
             }
             r.items(items);
             SharingReview review = KB.review(r, Locale.ENGLISH);
+            VictimLeakTests.decisionAgreesWithResults(review, "case " + n);
             // NOT_APPLICABLE ("there is no victim") is no consent: damage information contradicts it.
             boolean consented = r.getVictimConsent() == ConsentStatus.OBTAINED;
             if (!consented && items.stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))) {

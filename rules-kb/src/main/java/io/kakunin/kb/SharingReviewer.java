@@ -340,13 +340,16 @@ final class SharingReviewer {
             if (f == null) {
                 undecided = true;
                 missing.addAll(entry.facts());
-            } else if (f.outcome == Outcome.NEEDS_INFORMATION) {
-                undecided = true;
-                missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
-            } else if (f.outcome == Outcome.FAIL) {
-                Set<Remedy> remedies = remedies(f);
-                blocked |= remedies.contains(Remedy.BLOCK);
-                closed |= remedies.contains(Remedy.CONSENT);
+            } else {
+                if (asksForFacts(f)) {
+                    undecided = true;
+                    missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
+                }
+                if (f.outcome == Outcome.FAIL) {
+                    Set<Remedy> remedies = remedies(f);
+                    blocked |= remedies.contains(Remedy.BLOCK);
+                    closed |= remedies.contains(Remedy.CONSENT);
+                }
             }
         }
         ConsentFreePath.State state = blocked
@@ -380,9 +383,10 @@ final class SharingReviewer {
             if (f == null) {
                 continue;
             }
-            if (f.outcome == Outcome.NEEDS_INFORMATION) {
+            if (asksForFacts(f)) {
                 missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
-            } else if (f.outcome == Outcome.FAIL) {
+            }
+            if (f.outcome == Outcome.FAIL) {
                 Set<Remedy> remedies = remedies(f);
                 if (remedies.contains(Remedy.BLOCK) || remedies.contains(Remedy.CONSENT)) {
                     blocked |= remedies.contains(Remedy.BLOCK);
@@ -400,6 +404,20 @@ final class SharingReviewer {
             return ConsentFreePath.byOtherItems(ConsentFreePath.State.UNDECIDED, List.copyOf(missing));
         }
         return new ConsentFreePath(ConsentFreePath.State.OPEN, List.of());
+    }
+
+    /**
+     * Whether any rule of a finding asks for facts. A finding that fails for an edit (a redaction)
+     * shows FAIL, but the facts another of its rules asks for are still missing: an item of unknown
+     * category beside one that cannot be classified must not go out once the other is removed.
+     */
+    private static boolean asksForFacts(Outcomes.Finding f) {
+        for (Outcomes.Report r : f.reports) {
+            if (r.outcome() == Outcome.NEEDS_INFORMATION) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the failing rules of a finding ask for; a rule that names no remedy, or one not known, blocks. */
@@ -430,7 +448,8 @@ final class SharingReviewer {
                     needsConsent |= item.remedies().contains(Remedy.CONSENT);
                 }
                 edits |= item.remedies().stream().anyMatch(Remedy::isEdit);
-            } else if (item.outcome() == Outcome.NEEDS_INFORMATION && item.level() == Level.MUST) {
+            }
+            if (item.asksForFacts() && item.level() == Level.MUST) {
                 undecided = true;
             }
         }
@@ -446,8 +465,15 @@ final class SharingReviewer {
         return edits ? SharingDecision.SHARE_AFTER_REDACTION : SharingDecision.SHARE_WITHOUT_CONSENT;
     }
 
-    /** One sharing item's result as the decision sees it. */
-    record Item(Level level, Outcome outcome, Set<Remedy> remedies) {}
+    /**
+     * One sharing item's result as the decision sees it; {@code asksForFacts} when one of its
+     * rules needs information, whatever the outcome shown (a redaction's FAIL takes precedence).
+     */
+    record Item(Level level, Outcome outcome, Set<Remedy> remedies, boolean asksForFacts) {
+        Item(Level level, Outcome outcome, Set<Remedy> remedies) {
+            this(level, outcome, remedies, outcome == Outcome.NEEDS_INFORMATION);
+        }
+    }
 
     private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
         List<Item> items = new ArrayList<>();
@@ -455,12 +481,12 @@ final class SharingReviewer {
             Catalog.Entry entry =
                     ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
             if (ruleset.catalog().topicOf(entry) == Topic.INFORMATION_SHARING) {
+                Outcomes.Finding f = outcomes.finding(r.getRecommendationId(), "");
                 items.add(new Item(
                         r.getLevel(),
                         r.getOutcome(),
-                        r.getOutcome() == Outcome.FAIL
-                                ? remedies(outcomes.finding(r.getRecommendationId(), ""))
-                                : Set.of()));
+                        r.getOutcome() == Outcome.FAIL ? remedies(f) : Set.of(),
+                        r.getOutcome() == Outcome.NEEDS_INFORMATION || (f != null && asksForFacts(f))));
             }
         }
         return decide(request.getVictimConsent(), items);

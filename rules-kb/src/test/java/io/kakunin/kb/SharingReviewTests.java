@@ -264,7 +264,8 @@ class SharingReviewTests {
      * is never SHARE_WITHOUT_CONSENT; marketing is always DO_NOT_SHARE; a case that comes back
      * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows; the
      * decision never contradicts IS-4.1 and IS-4.2 (the table of {@link VictimLeakTests#ALLOWED_IS_4}),
-     * also when the purpose or the redistribution is not given.
+     * also when the purpose or the redistribution is not given; an item of unknown category is
+     * never shared.
      */
     @Test
     void invariantsHoldOverGeneratedCases() {
@@ -287,7 +288,7 @@ class SharingReviewTests {
             List<SharedItem> items = new ArrayList<>();
             for (int i = 0, k = 1 + random.nextInt(4); i < k; i++) {
                 items.add(new SharedItem()
-                        .category(pick(random, categories))
+                        .category(random.nextInt(12) == 0 ? null : pick(random, categories))
                         .value("v" + i)
                         .identifierFlags(
                                 random.nextInt(4) == 0
@@ -326,6 +327,12 @@ class SharingReviewTests {
                             .as("case %d: %s names what it needs", n, result.getRecommendationId())
                             .isNotEmpty();
                 }
+            }
+            if (items.stream().anyMatch(i -> i.getCategory() == null)) {
+                // Fail closed: an item of unknown category never goes out, whatever else is redacted.
+                assertThat(review.getDecision())
+                        .as("case %d: an item of unknown category", n)
+                        .isIn(SharingDecision.CONSENT_REQUIRED, SharingDecision.DO_NOT_SHARE);
             }
             if (r.getPurpose() == SharingPurpose.MARKETING) {
                 assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);

@@ -210,6 +210,55 @@ class VictimLeakTests {
         assertThat(review(tree).getRedactions()).anyMatch(r -> r.getPointer().equals("/stix/objects/0"));
     }
 
+    @Test
+    void anIdentityNamedLikeTheVictimThatMayBeTheSharerIsAskedAboutInEveryLanguageNotRewritten() {
+        ObjectNode tree = fixture(BUNDLE_FIXTURE);
+        ((ObjectNode) tree.get("victimProfile")).putArray("names").add("Example Corp K.K.");
+        // The creator calls itself "Example": the victim's name without its legal form.
+        object(tree, 0).put("name", "Example");
+        SharingReview review = review(tree);
+        decisionAgreesWithResults(review, "ambiguous creator");
+        assertThat(review.getDecision()).isEqualTo(SharingDecision.CONSENT_REQUIRED);
+        Result identity = result(review, "IS-7.2");
+        assertThat(identity.getOutcome()).isEqualTo(Outcome.NEEDS_INFORMATION);
+        assertThat(identity.getMissingFacts()).containsExactly("/stix/objects/0/name");
+        assertThat(identity.getMessage()).contains("/stix/objects/0/name", "/sharer/name", "/victimProfile/aliases");
+        assertThat(result(review, "IS-4.1").getMissingFacts()).contains("/stix/objects/0/name");
+        assertThat(review.getSanitizedBundle()).isNull();
+        String stored = Json.mapper()
+                .writeValueAsString(Ruleset.storableSharingRequest(request(tree)))
+                .toLowerCase(Locale.ROOT);
+        assertThat(stored).doesNotContain("\"example\"");
+        for (Locale locale : List.of(Locale.JAPANESE, Locale.forLanguageTag("zh-TW"))) {
+            String message = result(KB.review(request(tree), locale), "IS-7.2").getMessage();
+            assertThat(message)
+                    .as("IS-7.2 in %s", locale)
+                    .contains("/stix/objects/0/name", "/sharer/name")
+                    .isNotEqualTo(identity.getMessage());
+        }
+        // Said to be the sharer: kept as it is. Said to be the victim: generalized.
+        ((ObjectNode) tree.get("sharer")).put("name", "Example");
+        assertThat(review(tree).getRedactions()).noneMatch(r -> r.getPointer().startsWith("/stix/objects/0"));
+        ((ObjectNode) tree.get("sharer")).put("name", "Example SOC K.K.");
+        ((ObjectNode) tree.get("victimProfile")).putArray("aliases").add("Example");
+        assertThat(review(tree).getRedactions())
+                .anyMatch(r -> r.getPointer().equals("/stix/objects/0")
+                        && r.getAction() == RedactionAction.GENERALIZE_IDENTITY);
+    }
+
+    @Test
+    void anIdentityNamedExactlyAsTheRequestingOrganizationIsTheSharerWhoeverMadeTheBundle() {
+        ObjectNode tree = fixture(BUNDLE_FIXTURE);
+        // A bundle made by another CERT that names the requesting SOC among its identities.
+        object(tree, 0).put("name", "Other CERT");
+        ObjectNode sharer = object(tree, 0).deepCopy();
+        sharer.put("id", "identity--0b1c1f6e-9cd7-5361-a1cf-2b3e2f301d32").put("name", "Example SOC K.K.");
+        ((ArrayNode) tree.path("stix").path("objects")).add(sharer);
+        SharingReview review = review(tree);
+        assertThat(review.getRedactions()).noneMatch(r -> r.getPointer().equals("/stix/objects/9"));
+        assertThat(result(review, "IS-7.2").getEvidence()).containsExactly("/stix/objects/5");
+    }
+
     // ------------------------------------------------------------------ finding 5
 
     @Test

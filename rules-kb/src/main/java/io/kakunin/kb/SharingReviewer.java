@@ -159,14 +159,17 @@ final class SharingReviewer {
                         : SharingDecision.CONSENT_REQUIRED;
             } else {
                 redactions = decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.redactions() : List.of();
+                Set<Integer> removed = Set.of();
                 if (c.bundle() != null) {
                     Sanitizer.Result out = new Sanitizer(c.bundle(), c.victim().sector(), now)
                             .sanitize(
                                     decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
                     attachCascades(redactions, out.cascades());
                     reportRemovals(redactions, out.removed());
+                    removed = out.removed();
                     sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
                 }
+                redactions = arrange(redactions, removed, Tlp.label(tlp), locale);
             }
         }
         return new SharingReview()
@@ -774,6 +777,74 @@ final class SharingReviewer {
                 r.action(RedactionAction.REMOVE_OBJECT);
             }
         }
+    }
+
+    /** What is removed first, then what is replaced, generalized, and last what is marked. */
+    private static final List<RedactionAction> ORDER = List.of(
+            RedactionAction.REMOVE_OBJECT,
+            RedactionAction.REMOVE_ITEM,
+            RedactionAction.REPLACE_TEXT,
+            RedactionAction.GENERALIZE_IDENTITY,
+            RedactionAction.GENERALIZE_LOCATION,
+            RedactionAction.APPLY_MARKING);
+
+    /**
+     * The redactions as an analyst reads them: what was removed or replaced first, in the order of
+     * the request, and the markings last. The share's marking stamped on many objects (76 and 155
+     * entries for two public reports drowned the real edits) is one entry per (finding, item,
+     * marking found) with the number of objects and their pointers, and objects the share no
+     * longer carries get no marking.
+     */
+    private List<Redaction> arrange(List<Redaction> redactions, Set<Integer> removed, String marking, Locale locale) {
+        List<Redaction> arranged = new ArrayList<>(redactions.size());
+        Map<String, List<Redaction>> groups = new LinkedHashMap<>();
+        for (Redaction r : redactions) {
+            boolean stamp = r.getAction() == RedactionAction.APPLY_MARKING
+                    && r.getPointer().startsWith("/stix/objects/")
+                    && io.kakunin.kb.ruleset.Integrity.GROUPED_REDACTIONS.contains(r.getFinding());
+            if (!stamp) {
+                arranged.add(r);
+            } else if (!removed.contains(StixBundleIndex.indexOf(r.getPointer()))) {
+                groups.computeIfAbsent(
+                                r.getRecommendationId() + "|" + r.getFinding() + "|" + r.getFound(),
+                                k -> new ArrayList<>())
+                        .add(r);
+            }
+        }
+        for (List<Redaction> group : groups.values()) {
+            if (group.size() == 1) {
+                arranged.add(group.get(0));
+                continue;
+            }
+            group.sort(java.util.Comparator.comparingInt((Redaction r) -> StixBundleIndex.indexOf(r.getPointer())));
+            Redaction first = group.get(0);
+            Redaction all = new Redaction()
+                    .pointer(first.getPointer())
+                    .finding(first.getFinding())
+                    .found(first.getFound())
+                    .action(RedactionAction.APPLY_MARKING)
+                    .recommendationId(first.getRecommendationId())
+                    .count(group.size())
+                    .pointers(group.stream().map(Redaction::getPointer).toList());
+            arranged.add(all.reason(assembler.redactionReason(locale, all, marking)));
+        }
+        arranged.sort(java.util.Comparator.comparingInt((Redaction r) -> ORDER.indexOf(r.getAction()))
+                .thenComparingInt(SharingReviewer::positionInRequest));
+        return arranged;
+    }
+
+    /** The object's index for a pointer into the bundle, the item's for a structured item, else the end. */
+    private static int positionInRequest(Redaction r) {
+        String pointer = r.getPointer();
+        if (pointer.startsWith("/stix/objects/")) {
+            return StixBundleIndex.indexOf(pointer);
+        }
+        if (pointer.startsWith("/items/")) {
+            String rest = pointer.substring("/items/".length());
+            int slash = rest.indexOf('/');
+            return Integer.parseInt(slash < 0 ? rest : rest.substring(0, slash));
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static void attachCascades(List<Redaction> redactions, Map<Integer, List<Integer>> cascades) {

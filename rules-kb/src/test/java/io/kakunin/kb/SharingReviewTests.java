@@ -60,6 +60,64 @@ class SharingReviewTests {
     }
 
     /**
+     * A public report carries no TLP marking on any object: the marking the share stamps on each is
+     * one redaction, after what was removed, replaced and generalized, and it counts only what goes
+     * out. Its text says the marking and the number, in every language, also when fetched again.
+     */
+    @Test
+    void theMarkingStampedOnManyObjectsIsOneRedactionAfterWhatWasRemovedOrReplaced() {
+        tools.jackson.databind.node.ObjectNode tree = VictimLeakTests.fixture(VictimLeakTests.BUNDLE_FIXTURE);
+        tree.path("stix")
+                .path("objects")
+                .forEach(o -> ((tools.jackson.databind.node.ObjectNode) o).remove("object_marking_refs"));
+        SharingReview review = KB.review(VictimLeakTests.request(tree), Locale.ENGLISH);
+        assertThat(review.getDecision()).isEqualTo(SharingDecision.SHARE_AFTER_REDACTION);
+        List<io.kakunin.api.model.Redaction> redactions = review.getRedactions();
+        List<io.kakunin.api.model.Redaction> markings = redactions.stream()
+                .filter(r -> r.getAction() == io.kakunin.api.model.RedactionAction.APPLY_MARKING)
+                .toList();
+        // Objects 7 and 8 are removed: nine objects, seven marked.
+        List<String> kept = Stream.of(0, 1, 2, 3, 4, 5, 6)
+                .map(i -> "/stix/objects/" + i + "/object_marking_refs")
+                .toList();
+        assertThat(markings).hasSize(1);
+        io.kakunin.api.model.Redaction marking = markings.get(0);
+        assertThat(marking.getFinding()).isEqualTo(io.kakunin.api.model.RedactionFinding.MISSING_MARKING);
+        assertThat(marking.getCount()).isEqualTo(7);
+        assertThat(marking.getPointers()).containsExactlyElementsOf(kept);
+        assertThat(marking.getPointer()).isEqualTo(kept.get(0));
+        assertThat(marking.getReason())
+                .isEqualTo(review.getTlp().getLabel() + " marking added to 7 objects that carried no TLP marking.");
+        assertThat(redactions.get(0).getAction()).isEqualTo(io.kakunin.api.model.RedactionAction.REMOVE_OBJECT);
+        assertThat(redactions.get(redactions.size() - 1)).isSameAs(marking);
+        List<Integer> order = redactions.stream()
+                .map(r -> List.of(
+                                io.kakunin.api.model.RedactionAction.REMOVE_OBJECT,
+                                io.kakunin.api.model.RedactionAction.REMOVE_ITEM,
+                                io.kakunin.api.model.RedactionAction.REPLACE_TEXT,
+                                io.kakunin.api.model.RedactionAction.GENERALIZE_IDENTITY,
+                                io.kakunin.api.model.RedactionAction.GENERALIZE_LOCATION,
+                                io.kakunin.api.model.RedactionAction.APPLY_MARKING)
+                        .indexOf(r.getAction()))
+                .toList();
+        assertThat(order).isSorted();
+        for (Locale locale : List.of(Locale.JAPANESE, Locale.forLanguageTag("zh-TW"))) {
+            String reason = KB.review(VictimLeakTests.request(tree), locale).getRedactions().stream()
+                    .filter(r -> r.getCount() != null)
+                    .findFirst()
+                    .orElseThrow()
+                    .getReason();
+            assertThat(reason).as("%s", locale).contains("7", review.getTlp().getLabel());
+            assertThat(KB.localize(review, locale)
+                            .getRedactions()
+                            .get(redactions.size() - 1)
+                            .getReason())
+                    .as("fetched again in %s", locale)
+                    .isEqualTo(reason);
+        }
+    }
+
+    /**
      * The sanitized bundle is what may go out: valid STIX 2.1 with no dangling reference, every
      * object marked with the share's TLP 2.0 marking, and, reviewed again as it is, it is clean.
      */

@@ -302,9 +302,33 @@ final class VerdictAssembler {
         if (review.getRedactions() != null) {
             review.getRedactions()
                     .forEach(r ->
-                            r.reason(text(locale, "redaction." + r.getFinding().getValue(), null)));
+                            r.reason(redactionReason(locale, r, review.getTlp().getLabel())));
         }
         return review.locale(Locales.tag(locale));
+    }
+
+    /**
+     * Why a redaction is needed, in a language: the text of its finding, or, for an entry that
+     * stands for several objects, the text of the group with the marking applied and their number
+     * ("TLP:AMBER marking added to 76 objects …").
+     */
+    String redactionReason(Locale locale, io.kakunin.api.model.Redaction r, String marking) {
+        if (r.getCount() == null) {
+            return text(locale, "redaction." + r.getFinding().getValue(), null);
+        }
+        return ruleset.messages()
+                .text(locale, io.kakunin.kb.ruleset.Integrity.groupKey(r.getFinding()))
+                .map(t -> Messages.fill(t, name -> {
+                    if (name.equals("count")) {
+                        return r.getCount().toString();
+                    }
+                    if (name.equals("marking")) {
+                        return marking;
+                    }
+                    Integer value = ruleset.thresholds().values().get(name);
+                    return value == null ? null : value.toString();
+                }))
+                .orElse(null);
     }
 
     private void localize(List<Result> results, Locale locale) {

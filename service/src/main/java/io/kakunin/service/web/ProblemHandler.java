@@ -3,7 +3,6 @@ package io.kakunin.service.web;
 import io.kakunin.api.model.Problem;
 import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InvalidFactsException;
-import io.kakunin.kb.input.ReadFaults;
 import io.kakunin.kb.ruleset.Locales;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -306,11 +305,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     // ------------------------------------------------------------------ the engine and records
-
-    @ExceptionHandler(ReadFaults.ReadFaultsException.class)
-    ResponseEntity<Object> readFaults(ReadFaults.ReadFaultsException ex, WebRequest request) {
-        return localised(problems.unreadable(ex, locale(request), path(request)), request);
-    }
 
     @ExceptionHandler(InvalidFactsException.class)
     ResponseEntity<Object> invalidFacts(InvalidFactsException ex, WebRequest request) {

@@ -176,8 +176,8 @@ class InputFaultMessagesTests {
                         "{\"organization\":{\"id\":\"acme corp\"},\"products\":[{}]}",
                         "/organization/id",
                         "'id' must match the pattern " + IDENTIFIER,
-                        "「id」はパターン " + IDENTIFIER + " に一致する必要があります",
-                        "「id」必須符合格式 " + IDENTIFIER),
+                        "「id」には正規表現 " + IDENTIFIER + " に一致する値を指定してください",
+                        "「id」必須符合正規表示式 " + IDENTIFIER),
                 arguments(
                         "required member missing",
                         "{\"products\":[{}]}",

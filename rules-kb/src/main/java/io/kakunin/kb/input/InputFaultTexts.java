@@ -1,6 +1,5 @@
 package io.kakunin.kb.input;
 
-import io.kakunin.kb.ruleset.Locales;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The words for {@link InputFault}s in each language the API speaks (English, Japanese,
- * Traditional Chinese: {@link Locales#SUPPORTED}), from the bundle {@code InputFaults} beside
+ * Traditional Chinese, as {@code kb.ruleset.Locales} chooses them), from the bundle {@code InputFaults} beside
  * this class. Each sentence names the field, says what the contract allows and, where it helps
  * and may be repeated, what was sent; none names anything of the implementation.
  */
@@ -154,14 +153,15 @@ public final class InputFaultTexts {
     }
 
     private static ResourceBundle bundle(Locale locale) {
-        Locale supported = Locales.SUPPORTED.stream()
-                .filter(l -> l.getLanguage().equals(locale == null ? "en" : locale.getLanguage()))
-                .findFirst()
-                .orElse(Locale.ENGLISH);
+        String language = locale == null ? "" : locale.getLanguage();
+        // The one Chinese the API speaks is Traditional Chinese (Locales picks it for zh); anything else is English.
+        Locale supported = language.equals("ja")
+                ? Locale.JAPANESE
+                : language.equals("zh") ? Locale.TRADITIONAL_CHINESE : Locale.ROOT;
         // Without the JVM's default locale as a fallback: an absent translation is English, wherever the service runs.
         return ResourceBundle.getBundle(
                 BUNDLE,
-                supported.equals(Locale.ENGLISH) ? Locale.ROOT : supported,
+                supported,
                 InputFaultTexts.class.getClassLoader(),
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }

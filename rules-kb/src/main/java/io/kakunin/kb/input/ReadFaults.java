@@ -417,6 +417,26 @@ public final class ReadFaults {
             return null;
         }
 
+        /** A string, number or boolean where an object must be: the next element of a list is read as well. */
+        @Override
+        public Object handleMissingInstantiator(
+                DeserializationContext ctxt,
+                Class<?> instClass,
+                tools.jackson.databind.deser.ValueInstantiator valueInsta,
+                JsonParser p,
+                String msg) {
+            ReadFaults faults = of(ctxt);
+            JsonToken t = p == null ? null : p.currentToken();
+            if (faults == null || t == null || !t.isScalarValue()) {
+                return NOT_HANDLED;
+            }
+            faults.add(
+                    ctxt,
+                    InputFault.of(
+                            pointer(p), InputFault.Kind.WRONG_TYPE, "expected", expected(instClass), "sent", sent(t)));
+            return null;
+        }
+
         @Override
         public Object handleUnexpectedToken(
                 DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg) {

@@ -120,6 +120,24 @@ class ReadFaultsTests {
     }
 
     @Test
+    void anElementOfTheWrongShapeIsSteppedOverAndTheNextOneRead() {
+        String json = """
+                {"organization":{},"products":[{"defaultPasswordPolicy":"NOPE"},5,"cam",{"defaultPasswordPolicy":"NEVER"}]}""";
+        ReadFaults.ReadFaultsException e = read(json, AssessmentRequest.class);
+
+        assertThat(e.faults())
+                .extracting(InputFault::pointer)
+                .containsExactly(
+                        "/products/0/defaultPasswordPolicy",
+                        "/products/1",
+                        "/products/2",
+                        "/products/3/defaultPasswordPolicy");
+        assertThat(e.faults().get(1).facts())
+                .containsEntry("expected", "OBJECT")
+                .containsEntry("sent", "WHOLE_NUMBER");
+    }
+
+    @Test
     void afterAHundredFaultsReadingStopsAndSaysSo() {
         StringBuilder json = new StringBuilder("{\"organization\":{},\"products\":[");
         for (int i = 0; i < 150; i++) {

@@ -36,6 +36,10 @@ public final class IsoDateDeserializers {
 
         @Override
         public LocalDate deserialize(JsonParser p, DeserializationContext ctxt) {
+            return ReadFaults.orStepOver(p, ctxt, () -> read(p));
+        }
+
+        private LocalDate read(JsonParser p) {
             String text = text(p, InputFault.JsonType.DATE);
             try {
                 if (!DATE.matcher(text).matches()) {
@@ -55,6 +59,10 @@ public final class IsoDateDeserializers {
 
         @Override
         public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) {
+            return ReadFaults.orStepOver(p, ctxt, () -> read(p));
+        }
+
+        private OffsetDateTime read(JsonParser p) {
             String text = text(p, InputFault.JsonType.DATE_TIME);
             try {
                 if (!DATE_TIME.matcher(text).lookingAt()) {

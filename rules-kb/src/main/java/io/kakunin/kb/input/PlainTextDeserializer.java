@@ -12,8 +12,13 @@ import tools.jackson.databind.deser.jdk.StringDeserializer;
  */
 public final class PlainTextDeserializer extends StringDeserializer {
 
+    /** Each string on its own: one that cannot be read is named and the next element of its list read. */
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) {
+        return ReadFaults.orStepOver(p, ctxt, () -> read(p, ctxt));
+    }
+
+    private String read(JsonParser p, DeserializationContext ctxt) {
         String text = super.deserialize(p, ctxt);
         if (text != null && p.hasToken(JsonToken.VALUE_STRING)) {
             for (int i = 0; i < text.length(); i++) {

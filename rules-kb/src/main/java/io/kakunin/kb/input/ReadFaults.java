@@ -277,6 +277,35 @@ public final class ReadFaults {
     }
 
     /**
+     * Reads a value on its own (an element of a list of strings or dates, say): when the read
+     * collects its faults and can go on, a fault of the value is recorded, the value read as
+     * absent and the next element read; otherwise the fault is thrown, as without collecting.
+     */
+    static <T> T orStepOver(JsonParser p, DeserializationContext ctxt, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (MismatchedInputException e) {
+            if (stepOver(p, ctxt, e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean stepOver(JsonParser p, DeserializationContext ctxt, JacksonException e) {
+        ReadFaults faults = of(ctxt);
+        JsonToken t = p.currentToken();
+        if (faults == null || !recoverable(e) || t == null || !(t.isScalarValue() || t.isStructStart())) {
+            return false;
+        }
+        if (t.isStructStart()) {
+            p.skipChildren();
+        }
+        faults.add(ctxt, describe(e).at(pointer(p)));
+        return true;
+    }
+
+    /**
      * Whether reading can go on after a fault: not after text that is not JSON, nor after a limit
      * of what the service reads (whose point is to stop reading), nor after a mistake of the mapping
      * itself; after a value the field cannot take, it can.

@@ -138,6 +138,23 @@ class ReadFaultsTests {
     }
 
     @Test
+    void stringsOfAListAreReadOnePastAnother() {
+        String json = """
+                {"organization":{},"products":[{"useCases":["ok\\u0007",7,"fine",{"a":1},"\\u0000"]}]}""";
+        ReadFaults.ReadFaultsException e = read(json, AssessmentRequest.class);
+
+        assertThat(e.faults())
+                .extracting(InputFault::pointer, InputFault::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "/products/0/useCases/0", InputFault.Kind.CONTROL_CHARACTER),
+                        org.assertj.core.groups.Tuple.tuple("/products/0/useCases/1", InputFault.Kind.WRONG_TYPE),
+                        org.assertj.core.groups.Tuple.tuple("/products/0/useCases/3", InputFault.Kind.WRONG_TYPE),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "/products/0/useCases/4", InputFault.Kind.CONTROL_CHARACTER));
+    }
+
+    @Test
     void afterAHundredFaultsReadingStopsAndSaysSo() {
         StringBuilder json = new StringBuilder("{\"organization\":{},\"products\":[");
         for (int i = 0; i < 150; i++) {

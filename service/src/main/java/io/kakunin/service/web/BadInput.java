@@ -43,7 +43,11 @@ final class BadInput {
 
     /** {@code products[0].networkServices[1].port} → {@code /products/0/networkServices/1/port}. */
     static String pointerOfProperty(String path) {
-        return "/" + path.replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+        // A constraint on the elements of a list ends in a node such as "<list element>": the element is the field.
+        return "/"
+                + path.replaceAll("\\.?<[^>]*>", "")
+                        .replaceAll("\\[(\\d+)]", ".$1")
+                        .replace('.', '/');
     }
 
     static <T extends Throwable> T cause(Throwable t, Class<T> type) {

@@ -7,6 +7,7 @@ import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
@@ -18,7 +19,6 @@ import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.ArrayLimits;
 import io.kakunin.service.web.EvaluationFailures;
-import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.Problems;
 import jakarta.validation.ConstraintViolation;
@@ -174,15 +174,16 @@ class AssessmentBatch {
         try {
             read = requests.readValue(text, AssessmentBatchLine.class);
         } catch (JacksonException e) {
-            FieldProblem field = problems.field(e);
-            return failed(line, problems.invalid(List.of(field), path));
+            return failed(line, problems.unreadable(e, locale, path));
         }
         if (read == null) {
-            return failed(line, problems.invalid(List.of(new FieldProblem("", "a JSON object is required")), path));
+            return failed(
+                    line,
+                    problems.invalid(List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, locale, path));
         }
         Set<ConstraintViolation<AssessmentBatchLine>> violations = validator.validate(read);
         if (!violations.isEmpty()) {
-            return failed(line, problems.invalid(problems.fields(violations), path));
+            return failed(line, problems.invalid(problems.faults(violations), false, locale, path));
         }
         AssessmentRequest request = request(read);
         Evaluations.Evaluated<Assessment> evaluated;

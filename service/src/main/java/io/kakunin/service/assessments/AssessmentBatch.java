@@ -215,16 +215,17 @@ class AssessmentBatch {
         try {
             read = requests.readValue(text, AssessmentBatchLine.class);
         } catch (JacksonException e) {
-            return failed(line, problems.unreadable(e, locale, path));
+            return failed(line, problems.unreadable(e, batch.locale(), path));
         }
         if (read == null) {
             return failed(
                     line,
-                    problems.invalid(List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, locale, path));
+                    problems.invalid(
+                            List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, batch.locale(), path));
         }
         Set<ConstraintViolation<AssessmentBatchLine>> violations = validator.validate(read);
         if (!violations.isEmpty()) {
-            return failed(line, problems.invalid(problems.faults(violations), false, locale, path));
+            return failed(line, problems.invalid(problems.faults(violations), false, batch.locale(), path));
         }
         AssessmentRequest request = request(read);
         String operation = "POST /v1/assessments:batch, line " + line;

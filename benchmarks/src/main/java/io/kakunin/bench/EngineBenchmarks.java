@@ -7,8 +7,13 @@ import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.RulesetFiles;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.PredefinedScopeHibernateValidator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,6 +52,32 @@ public class EngineBenchmarks {
             request = Json.mapper().readValue(body, AssessmentRequest.class);
             ruleset = Ruleset.builtIn();
             ruleset.assess(request, Locale.ENGLISH);
+        }
+    }
+
+    /**
+     * The contract's constraints over a request as the service checks them, by Hibernate
+     * Validator: as Spring Boot configures it by default (metadata found and cached on first use,
+     * each validated bean tracked against cycles) and with a predefined scope (the model's
+     * classes given up front, so the metadata is built once and the bean graph's cycles are
+     * known before any request).
+     */
+    @State(Scope.Benchmark)
+    public static class Validators {
+        Validator standard;
+        Validator predefined;
+
+        @Setup
+        public void setUp() {
+            standard = Validation.byProvider(HibernateValidator.class)
+                    .configure()
+                    .buildValidatorFactory()
+                    .getValidator();
+            predefined = Validation.byProvider(PredefinedScopeHibernateValidator.class)
+                    .configure()
+                    .initializeBeanMetaData(ModelTypes.reachableFrom(AssessmentRequest.class))
+                    .buildValidatorFactory()
+                    .getValidator();
         }
     }
 
@@ -110,6 +141,30 @@ public class EngineBenchmarks {
             jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Assessment assessmentEvaluate(Assessments s) {
         return s.ruleset.assess(s.request, Locale.ENGLISH);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public Set<?> assessmentValidate(Assessments s, Validators v) {
+        return v.standard.validate(s.request);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public Set<?> assessmentValidatePredefined(Assessments s, Validators v) {
+        return v.predefined.validate(s.request);
     }
 
     @Benchmark

@@ -85,6 +85,18 @@ public final class RunEngineBenchmarks {
                     "assessmentParse[" + size + "]",
                     "assessmentEvaluate[" + size + "]");
         }
+        for (String size : new String[] {"3", "50"}) {
+            pair(
+                    rounds,
+                    "validation, " + size + " products",
+                    "assessmentParse[" + size + "]",
+                    "assessmentValidate[" + size + "]");
+            pair(
+                    rounds,
+                    "validation, predefined scope, " + size,
+                    "assessmentParse[" + size + "]",
+                    "assessmentValidatePredefined[" + size + "]");
+        }
         for (String objects : new String[] {"200", "5000"}) {
             pair(
                     rounds,

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The engine benchmarks (JMH; docs/performance.md): evaluation beside the Jackson parse of the
-# same body, a 200-object STIX review beside its parse, knowledge-base builds from DRL.
+# same body, STIX reviews of 200 and 5,000 objects and of a 1,000- and 10,000-note containment
+# chain beside their parse, knowledge-base builds from DRL. Prints every engine target with the
+# median and range of the rounds, whether it is met, and the allocation per operation.
 #
-#   scripts/bench-engine.sh [JMH include regexp]     # about 4 minutes for everything
+#   scripts/bench-engine.sh [--rounds N] [JMH include regexp]   # 3 rounds by default, about 8 minutes each
 #
 # Builds what it needs first. Needs only the JDK.
 set -euo pipefail

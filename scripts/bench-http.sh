@@ -5,7 +5,9 @@
 #
 #   scripts/bench-http.sh [--databases h2,postgres] [--connections 8] [--phase-seconds 10]
 #                         [--rounds 2] [--xmx 256m] [--batch-products 1000,100000]
-#                         [--heaps 256m,128m,96m,64m] [--jfr true]
+#                         [--heaps 256m,128m,96m,64m] [--jfr true] [--batch-runs 3]
+#                         [--batch-warmup-products 20000] [--service-jar another/service.jar]
+#                         [--service-args "--kakunin.limits.max-batch-body=4GB"]
 #
 # Builds what it needs first. Needs only the JDK; PostgreSQL comes from Maven Central.
 set -euo pipefail

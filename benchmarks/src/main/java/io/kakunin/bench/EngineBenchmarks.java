@@ -7,8 +7,13 @@ import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.RulesetFiles;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.PredefinedScopeHibernateValidator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The engine's costs beside the cost of reading the request: each evaluation is measured next
  * to the Jackson parse of the same body into the same model classes, in the same forked JVM,
- * so that the ratio is taken under the same conditions. Run through {@link RunEngineBenchmarks}.
+ * so that the ratio is taken under the same conditions, with a fixed heap in every fork (the
+ * ratios of allocation-heavy paths otherwise move with the heap the JVM happens to size). Run
+ * through {@link RunEngineBenchmarks}.
  */
 public class EngineBenchmarks {
 
@@ -48,16 +55,64 @@ public class EngineBenchmarks {
         }
     }
 
-    /** A share of a 200-object STIX bundle, with a victim profile. */
+    /**
+     * The contract's constraints over a request as the service checks them, by Hibernate
+     * Validator: as Spring Boot configures it by default (metadata found and cached on first use,
+     * each validated bean tracked against cycles) and with a predefined scope (the model's
+     * classes given up front, so the metadata is built once and the bean graph's cycles are
+     * known before any request).
+     */
+    @State(Scope.Benchmark)
+    public static class Validators {
+        Validator standard;
+        Validator predefined;
+
+        @Setup
+        public void setUp() {
+            standard = Validation.byProvider(HibernateValidator.class)
+                    .configure()
+                    .buildValidatorFactory()
+                    .getValidator();
+            predefined = Validation.byProvider(PredefinedScopeHibernateValidator.class)
+                    .configure()
+                    .initializeBeanMetaData(ModelTypes.reachableFrom(AssessmentRequest.class))
+                    .buildValidatorFactory()
+                    .getValidator();
+        }
+    }
+
+    /** A share of a STIX bundle of 200 (typical) or 5,000 objects, with a victim profile. */
     @State(Scope.Benchmark)
     public static class Shares {
+        @Param({"200", "5000"})
+        public int objects;
+
         byte[] body;
         SharingReviewRequest request;
         Ruleset ruleset;
 
         @Setup
         public void setUp() {
-            body = Requests.stixShare(200);
+            body = Requests.stixShare(objects);
+            request = Json.mapper().readValue(body, SharingReviewRequest.class);
+            ruleset = Ruleset.builtIn();
+            ruleset.review(request, Locale.ENGLISH);
+        }
+    }
+
+    /** A share whose bundle holds a containment chain of 1,000 or 10,000 notes ({@link Requests#stixChain}). */
+    @State(Scope.Benchmark)
+    public static class Chains {
+        @Param({"1000", "10000"})
+        public int notes;
+
+        byte[] body;
+        SharingReviewRequest request;
+        Ruleset ruleset;
+
+        @Setup
+        public void setUp() {
+            body = Requests.stixChain(notes);
             request = Json.mapper().readValue(body, SharingReviewRequest.class);
             ruleset = Ruleset.builtIn();
             ruleset.review(request, Locale.ENGLISH);
@@ -69,7 +124,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public AssessmentRequest assessmentParse(Assessments s) {
         return Json.mapper().readValue(s.body, AssessmentRequest.class);
     }
@@ -79,7 +136,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Assessment assessmentEvaluate(Assessments s) {
         return s.ruleset.assess(s.request, Locale.ENGLISH);
     }
@@ -89,7 +148,33 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public Set<?> assessmentValidate(Assessments s, Validators v) {
+        return v.standard.validate(s.request);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public Set<?> assessmentValidatePredefined(Assessments s, Validators v) {
+        return v.predefined.validate(s.request);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReviewRequest shareParse(Shares s) {
         return Json.mapper().readValue(s.body, SharingReviewRequest.class);
     }
@@ -99,8 +184,34 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 4, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReview shareReview(Shares s) {
+        return s.ruleset.review(s.request, Locale.ENGLISH);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 4, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public SharingReviewRequest chainParse(Chains s) {
+        return Json.mapper().readValue(s.body, SharingReviewRequest.class);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 4, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public SharingReview chainReview(Chains s) {
         return s.ruleset.review(s.request, Locale.ENGLISH);
     }
 
@@ -121,7 +232,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    @Fork(3)
+    @Fork(
+            value = 3,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Ruleset reloadCold(Reload r) {
         return Ruleset.compile(r.files, "benchmark");
     }
@@ -132,7 +245,9 @@ public class EngineBenchmarks {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 3, time = 5)
     @Measurement(iterations = 5, time = 5)
-    @Fork(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Ruleset reloadWarm(Reload r) {
         return Ruleset.compile(r.files, "benchmark");
     }

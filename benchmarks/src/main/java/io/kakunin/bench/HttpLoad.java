@@ -1,9 +1,15 @@
 package io.kakunin.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,17 +74,18 @@ public final class HttpLoad {
                 "--jfr",
                 "false"));
         o.put("--startup-runs", "5");
+        o.put("--batch-runs", "1");
+        o.put("--batch-warmup-products", "0");
+        o.put("--service-jar", "");
+        o.put("--service-args", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
         Path root = Path.of(o.get("--root")).toAbsolutePath().normalize();
-        Path jar;
-        try (var files = Files.list(root.resolve("service/target"))) {
-            jar = files.filter(p -> p.getFileName().toString().matches("service-.*\\.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () -> new IllegalStateException("no service jar; run ./mvnw -DskipTests package first"));
-        }
+        Path jar = o.get("--service-jar").isBlank()
+                ? builtJar(root)
+                // Another build's service (the one before a change), driven by the same load generator.
+                : Path.of(o.get("--service-jar")).toAbsolutePath();
         byte[] typical = Requests.assessment(3);
         System.out.printf(
                 Locale.ROOT,
@@ -90,6 +98,13 @@ public final class HttpLoad {
         try {
             for (String database : o.get("--databases").split(",")) {
                 List<String> db = new ArrayList<>();
+                // Settings of the service for this run (a batch of a million products needs
+                // --kakunin.limits.max-batch-body=4GB), separated by spaces.
+                for (String arg : o.get("--service-args").split(" ")) {
+                    if (!arg.isBlank()) {
+                        db.add(arg);
+                    }
+                }
                 if (database.equals("postgres")) {
                     if (postgres == null) {
                         postgres = EmbeddedPostgres.builder().start();
@@ -118,6 +133,15 @@ public final class HttpLoad {
             if (postgres != null) {
                 postgres.close();
             }
+        }
+    }
+
+    private static Path builtJar(Path root) throws IOException {
+        try (var files = Files.list(root.resolve("service/target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("service-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("no service jar; run ./mvnw -DskipTests package first"));
         }
     }
 
@@ -157,15 +181,38 @@ public final class HttpLoad {
                 service.jcmd("JFR.dump", "name=assessments", "filename=" + service.jfr());
                 service.jcmd("JFR.stop", "name=assessments");
             }
-            System.out.println(echoStats.line("baseline POST /benchmark/echo"));
-            System.out.println(assessStats.line("POST /v1/assessments (stored)"));
-            System.out.printf(
-                    Locale.ROOT,
-                    "throughput ratio assessments / baseline: %.2f (target >= 0.5)%n",
-                    assessStats.throughput() / echoStats.throughput());
+            if (rounds > 0) {
+                System.out.println(echoStats.line("baseline POST /benchmark/echo"));
+                System.out.println(assessStats.line("POST /v1/assessments (stored)"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "throughput ratio assessments / baseline: %.2f (target >= 0.5)%n",
+                        assessStats.throughput() / echoStats.throughput());
+            }
+            int warmup = Integer.parseInt(o.get("--batch-warmup-products"));
+            if (warmup > 0) {
+                System.out.print("warm-up, not counted: ");
+                batch(service, warmup);
+            }
+            int runs = Integer.parseInt(o.get("--batch-runs"));
             for (String size : o.get("--batch-products").split(",")) {
                 if (!size.isBlank()) {
-                    batch(service, Integer.parseInt(size.strip()));
+                    double[] rates = new double[runs];
+                    for (int run = 0; run < runs; run++) {
+                        rates[run] = batch(service, Integer.parseInt(size.strip()));
+                    }
+                    if (runs > 1) {
+                        Arrays.sort(rates);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "batch of %,d products, %d runs: median %,.0f products/s, range %,.0f to %,.0f "
+                                        + "(target >= 20,000)%n",
+                                Integer.parseInt(size.strip()),
+                                runs,
+                                rates[runs / 2],
+                                rates[0],
+                                rates[runs - 1]);
+                    }
                 }
             }
         } finally {
@@ -350,7 +397,8 @@ public final class HttpLoad {
 
     // ------------------------------------------------------------------ batch
 
-    private static void batch(Service service, int products) throws Exception {
+    /** Sends one batch and reads its result lines; returns products per second. */
+    private static double batch(Service service, int products) throws Exception {
         int perLine = Math.min(10, products);
         int lines = products / perLine;
         byte[] line = Requests.assessment(perLine);
@@ -369,55 +417,56 @@ public final class HttpLoad {
             }
         });
         sampler.start();
-        InputStream body = new InputStream() {
-            private int sent;
-            private int position = line.length + 1;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (position > line.length) {
-                    if (sent == lines) {
-                        return -1;
-                    }
-                    sent++;
-                    position = 0;
-                }
-                if (position == line.length) {
-                    b[off] = '\n';
-                    position++;
-                    return 1;
-                }
-                int n = Math.min(len, line.length - position);
-                System.arraycopy(line, position, b, off, n);
-                position += n;
-                return n;
-            }
-        };
+        // Sent and read at once over a socket of its own: the JDK client reads an HTTP/1.1 answer only
+        // once the whole body is sent, so past a few MB of result lines both sides would wait for the other.
         long start = System.nanoTime();
-        HttpResponse<InputStream> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(service.base() + "/v1/assessments:batch"))
-                        .header("Content-Type", "application/x-ndjson")
-                        .header("X-API-Key", KEY)
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
         long stored = 0;
         long failed = 0;
-        try (var reader =
-                new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String result;
-            while ((result = reader.readLine()) != null) {
-                if (result.contains("\"status\":201")) {
-                    stored++;
-                } else {
-                    failed++;
+        URI base = URI.create(service.base());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            out.write(("POST /v1/assessments:batch HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                            + "\r\nContent-Type: application/x-ndjson\r\nX-API-Key: " + KEY
+                            + "\r\nConnection: close\r\nContent-Length: " + (long) lines * (line.length + 1)
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicReference<IOException> sendFailed = new AtomicReference<>();
+            Thread sender = new Thread(() -> {
+                try {
+                    for (int i = 0; i < lines; i++) {
+                        out.write(line);
+                        out.write('\n');
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    sendFailed.set(e);
                 }
+            });
+            sender.start();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            String status = headerLine(in);
+            boolean chunked = false;
+            for (String header = headerLine(in); !header.isEmpty(); header = headerLine(in)) {
+                chunked |=
+                        header.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:") && header.contains("chunked");
+            }
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new IllegalStateException("the batch was answered " + status);
+            }
+            InputStream body = chunked ? new Dechunked(in) : in;
+            try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                String result;
+                while ((result = reader.readLine()) != null) {
+                    if (result.contains("\"status\":201")) {
+                        stored++;
+                    } else {
+                        failed++;
+                    }
+                }
+            }
+            sender.join();
+            if (sendFailed.get() != null) {
+                throw sendFailed.get();
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -436,6 +485,63 @@ public final class HttpLoad {
                 failed,
                 maxHeap.get() / 1048576.0,
                 maxLive.get() / 1048576.0);
+        return products / seconds;
+    }
+
+    /** One line of the answer's head, without its CRLF. */
+    private static String headerLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the answer ended in its head");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    /** The body of a chunked answer, without its chunk sizes. */
+    private static final class Dechunked extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean end;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (end) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = headerLine(in);
+                if (size.isEmpty()) {
+                    size = headerLine(in); // the CRLF after the previous chunk
+                }
+                int extension = size.indexOf(';');
+                left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).strip(), 16);
+                if (left == 0) {
+                    end = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new IOException("the answer ended within a chunk");
+            }
+            left -= n;
+            return n;
+        }
     }
 
     // ------------------------------------------------------------------ the service process

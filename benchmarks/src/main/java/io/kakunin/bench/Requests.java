@@ -122,6 +122,34 @@ public final class Requests {
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The share of {@link #stixShare} with a containment chain: {@code objects} notes, the first
+     * about the victim's identity and each later one about the note before it, so that a review
+     * that removes what refers to a removed object must follow the whole chain. A review that
+     * walks the bundle again for every link is quadratic in the chain; one that is linear takes
+     * ten times as long for ten times the notes.
+     */
+    public static byte[] stixChain(int objects) {
+        ObjectNode request = JSON.readValue(stixShare(0), ObjectNode.class);
+        ArrayNode out = (ArrayNode) request.at("/stix/objects");
+        String sharer = out.get(0).path("id").asString();
+        String previous = out.get(4).path("id").asString();
+        for (int n = 1; n <= objects; n++) {
+            String note = "note--" + uuid("n" + n);
+            out.add(JSON.createObjectNode()
+                    .put("type", "note")
+                    .put("spec_version", "2.1")
+                    .put("id", note)
+                    .put("created", "2026-11-18T03:00:00.000Z")
+                    .put("modified", "2026-11-18T03:00:00.000Z")
+                    .put("created_by_ref", sharer)
+                    .put("content", "Follow-up " + n + " on the previous note")
+                    .set("object_refs", JSON.createArrayNode().add(previous)));
+            previous = note;
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static String uuid(String seed) {
         return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
     }

@@ -1,9 +1,13 @@
 package io.kakunin.bench;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -12,83 +16,236 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.util.Statistics;
 
 /**
- * Runs {@link EngineBenchmarks} and prints what the targets are about: evaluation ÷ parse of the
- * same body (mean and median), the evaluation's p99, and the reload times.
- * {@code scripts/bench-engine.sh [jmh regexp]}.
+ * Runs {@link EngineBenchmarks} a number of times (rounds) and prints every engine target with
+ * its figure: the median and range over the rounds, and whether the median meets it. A single
+ * run is no figure on a machine whose ratios move by 2 × between runs; the allocation per
+ * operation printed beside each time (JMH's GC profiler) barely moves and shows what a change saved.
+ *
+ * <pre>scripts/bench-engine.sh [--rounds N] [JMH include regexp]</pre>
  */
 public final class RunEngineBenchmarks {
 
     private RunEngineBenchmarks() {}
 
-    public static void main(String[] args) throws Exception {
-        String include = args.length > 0 ? args[0] : EngineBenchmarks.class.getSimpleName();
-        Options options =
-                new OptionsBuilder().include(include).shouldFailOnError(true).build();
-        Collection<RunResult> results = new Runner(options).run();
+    /** One round's figures: statistics and bytes allocated per operation, by benchmark[param]. */
+    private record Round(Map<String, Statistics> times, Map<String, Double> allocated) {}
 
-        Map<String, Statistics> stats = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            Result<?> primary = r.getPrimaryResult();
-            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
-            String products = r.getParams().getParam("products");
-            stats.put(products == null ? name : name + "[" + products + "]", primary.getStatistics());
-        }
-        System.out.println();
-        System.out.println("==================== Kakunin engine benchmarks ====================");
-        for (String size : new String[] {"3", "50"}) {
-            Statistics parse = stats.get("assessmentParse[" + size + "]");
-            Statistics evaluate = stats.get("assessmentEvaluate[" + size + "]");
-            if (parse != null && evaluate != null) {
-                line("assessment, " + size + " products", parse, evaluate, "evaluate");
+    public static void main(String[] args) throws Exception {
+        int rounds = 3;
+        String include = EngineBenchmarks.class.getSimpleName();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--rounds")) {
+                rounds = Integer.parseInt(args[++i]);
+            } else {
+                include = args[i];
             }
         }
-        Statistics shareParse = stats.get("shareParse");
-        Statistics shareReview = stats.get("shareReview");
-        if (shareParse != null && shareReview != null) {
-            line("sharing review, 200 STIX objects", shareParse, shareReview, "review");
-        }
-        Statistics typical = stats.get("assessmentEvaluate[3]");
-        if (typical != null) {
+        List<Round> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
             System.out.printf(
-                    Locale.ROOT, "typical evaluation p99: %.1f us (target <= 100 us)%n", typical.getPercentile(99));
-            System.out.printf(
-                    Locale.ROOT,
-                    "typical evaluation / parse (mean): %.2f (target <= 1.0)%n",
-                    typical.getMean() / stats.get("assessmentParse[3]").getMean());
+                    Locale.ROOT, "%n==================== round %d of %d ====================%n", round, rounds);
+            Options options = new OptionsBuilder()
+                    .include(include)
+                    .addProfiler(GCProfiler.class)
+                    .shouldFailOnError(true)
+                    .build();
+            results.add(round(new Runner(options).run()));
         }
-        Statistics cold = stats.get("reloadCold");
-        Statistics warm = stats.get("reloadWarm");
+        report(results);
+    }
+
+    private static Round round(Collection<RunResult> run) {
+        Map<String, Statistics> times = new LinkedHashMap<>();
+        Map<String, Double> allocated = new LinkedHashMap<>();
+        for (RunResult r : run) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            List<String> params = new ArrayList<>();
+            for (String key : r.getParams().getParamsKeys()) {
+                params.add(r.getParams().getParam(key));
+            }
+            String id = params.isEmpty() ? name : name + "[" + String.join(",", params) + "]";
+            times.put(id, r.getPrimaryResult().getStatistics());
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            if (alloc != null) {
+                allocated.put(id, alloc.getScore());
+            }
+        }
+        return new Round(times, allocated);
+    }
+
+    private static void report(List<Round> rounds) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n==================== Kakunin engine targets (median of %d rounds [range]) ====================%n",
+                rounds.size());
+        for (String size : new String[] {"3", "50"}) {
+            pair(
+                    rounds,
+                    "assessment, " + size + " products",
+                    "assessmentParse[" + size + "]",
+                    "assessmentEvaluate[" + size + "]");
+        }
+        for (String size : new String[] {"3", "50"}) {
+            pair(
+                    rounds,
+                    "validation, " + size + " products",
+                    "assessmentParse[" + size + "]",
+                    "assessmentValidate[" + size + "]");
+            pair(
+                    rounds,
+                    "validation, predefined scope, " + size,
+                    "assessmentParse[" + size + "]",
+                    "assessmentValidatePredefined[" + size + "]");
+        }
+        for (String objects : new String[] {"200", "5000"}) {
+            pair(
+                    rounds,
+                    "sharing review, " + objects + " STIX objects",
+                    "shareParse[" + objects + "]",
+                    "shareReview[" + objects + "]");
+        }
+        for (String notes : new String[] {"1000", "10000"}) {
+            pair(
+                    rounds,
+                    "sharing review, chain of " + notes + " notes",
+                    "chainParse[" + notes + "]",
+                    "chainReview[" + notes + "]");
+        }
+        System.out.println();
+        target(
+                rounds,
+                "typical evaluation / its parse (mean)",
+                "<= 1.00",
+                1.0,
+                r -> ratio(r, "assessmentEvaluate[3]", "assessmentParse[3]"));
+        target(rounds, "typical evaluation p99 (us)", "<= 100", 100, r -> percentile(r, "assessmentEvaluate[3]", 99));
+        target(
+                rounds,
+                "50-product evaluation / its parse (mean)",
+                "<= 1.00",
+                1.0,
+                r -> ratio(r, "assessmentEvaluate[50]", "assessmentParse[50]"));
+        target(
+                rounds,
+                "STIX review of 200 objects / its parse (mean)",
+                "<= 5.00",
+                5.0,
+                r -> ratio(r, "shareReview[200]", "shareParse[200]"));
+        target(
+                rounds,
+                "STIX review 5,000 vs 200 objects, per object",
+                "<= 1.50 (linear)",
+                1.5,
+                r -> perObject(r, "shareReview[5000]", 5000, "shareReview[200]", 200));
+        target(
+                rounds,
+                "chain of 10,000 vs 1,000 notes, per note",
+                "<= 1.50 (linear)",
+                1.5,
+                r -> perObject(r, "chainReview[10000]", 10000, "chainReview[1000]", 1000));
+        target(rounds, "warm reload of the built-in ruleset, mean (ms)", "< 500", 499.999, r -> mean(r, "reloadWarm"));
+        Double cold = median(rounds, r -> mean(r, "reloadCold"));
         if (cold != null) {
             System.out.printf(
                     Locale.ROOT,
-                    "knowledge base from DRL, first build in a fresh JVM: %.0f ms (mean of %d forks)%n",
-                    cold.getMean(),
-                    cold.getN());
-        }
-        if (warm != null) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "warm reload of the full built-in ruleset: mean %.0f ms, p50 %.0f ms, p99 %.0f ms (target < 500 ms)%n",
-                    warm.getMean(),
-                    warm.getPercentile(50),
-                    warm.getPercentile(99));
+                    "%-52s %10.0f   (no target; the first build in a fresh JVM)%n",
+                    "knowledge base from DRL, cold (ms)",
+                    cold);
         }
     }
 
-    private static void line(String what, Statistics parse, Statistics work, String verb) {
+    private static void pair(List<Round> rounds, String what, String parse, String work) {
+        Double parseMean = median(rounds, r -> mean(r, parse));
+        Double workMean = median(rounds, r -> mean(r, work));
+        if (parseMean == null || workMean == null) {
+            return;
+        }
         System.out.printf(
                 Locale.ROOT,
-                "%-34s parse mean %8.1f us p50 %8.1f p99 %8.1f | %s mean %8.1f us p50 %8.1f p99 %8.1f | ratio %s/parse: mean %.2f, p50 %.2f%n",
+                "%-40s parse %9.1f us %9s | work %9.1f us p99 %9.1f %9s | ratio %.2f%n",
                 what,
-                parse.getMean(),
-                parse.getPercentile(50),
-                parse.getPercentile(99),
-                verb,
-                work.getMean(),
-                work.getPercentile(50),
-                work.getPercentile(99),
-                verb,
-                work.getMean() / parse.getMean(),
-                work.getPercentile(50) / parse.getPercentile(50));
+                parseMean,
+                bytes(median(rounds, r -> r.allocated().get(parse))),
+                workMean,
+                median(rounds, r -> percentile(r, work, 99)),
+                bytes(median(rounds, r -> r.allocated().get(work))),
+                workMean / parseMean);
+    }
+
+    private static void target(
+            List<Round> rounds, String what, String bound, double limit, Function<Round, Double> figure) {
+        List<Double> values = new ArrayList<>();
+        for (Round r : rounds) {
+            Double v = figure.apply(r);
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        values.sort(Double::compare);
+        double median = median(values);
+        System.out.printf(
+                Locale.ROOT,
+                "%-52s %10.2f [%.2f–%.2f]  target %-18s %s%n",
+                what,
+                median,
+                values.get(0),
+                values.get(values.size() - 1),
+                bound,
+                median <= limit ? "MET" : String.format(Locale.ROOT, "MISSED by %.1f ×", median / limit));
+    }
+
+    private static Double median(List<Round> rounds, Function<Round, Double> figure) {
+        List<Double> values = new ArrayList<>();
+        for (Round r : rounds) {
+            Double v = figure.apply(r);
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        if (values.isEmpty()) {
+            return null;
+        }
+        values.sort(Double::compare);
+        return median(values);
+    }
+
+    private static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static Double mean(Round r, String id) {
+        Statistics s = r.times().get(id);
+        return s == null ? null : s.getMean();
+    }
+
+    private static Double percentile(Round r, String id, double p) {
+        Statistics s = r.times().get(id);
+        return s == null ? null : s.getPercentile(p);
+    }
+
+    private static Double ratio(Round r, String work, String parse) {
+        Double w = mean(r, work);
+        Double p = mean(r, parse);
+        return w == null || p == null ? null : w / p;
+    }
+
+    /** How much more one object costs in the large case than in the small one (1.0: linear). */
+    private static Double perObject(Round r, String large, int largeCount, String small, int smallCount) {
+        Double l = mean(r, large);
+        Double s = mean(r, small);
+        return l == null || s == null ? null : (l / largeCount) / (s / smallCount);
+    }
+
+    private static String bytes(Double perOp) {
+        if (perOp == null || perOp.isNaN()) {
+            return "";
+        }
+        return perOp >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MB/op", perOp / (1 << 20))
+                : String.format(Locale.ROOT, "%.0f KB/op", perOp / 1024);
     }
 }

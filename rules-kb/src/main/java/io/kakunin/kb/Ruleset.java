@@ -360,6 +360,19 @@ public final class Ruleset {
      *                               no product, an empty product slot)
      */
     public Assessment assess(AssessmentRequest request, Locale locale) {
+        return evaluate(request, locale);
+    }
+
+    /**
+     * Evaluates one assessment request as {@link #assess} does, without rendering a text: the
+     * verdict as it is stored (no titles, messages, remediations, measure titles, no language),
+     * for a caller that returns no texts. {@link #localize} renders it, as it renders a stored one.
+     */
+    public Assessment assessUnrendered(AssessmentRequest request) {
+        return evaluate(request, null);
+    }
+
+    private Assessment evaluate(AssessmentRequest request, Locale locale) {
         if (request == null) {
             throw new InvalidFactsException(List.of(new InvalidFactsException.Problem("", "the request is empty")));
         }

@@ -151,23 +151,32 @@ final class SharingReviewer {
         if (decision == SharingDecision.SHARE_AFTER_REDACTION || decision == SharingDecision.SHARE_WITHOUT_CONSENT) {
             Plan plan = plan(request, c, outcomes, locale);
             if (decision == SharingDecision.SHARE_AFTER_REDACTION && plan.removesEverything(c)) {
+                // What is removed even with consent (information that cannot be classified) leaves
+                // nothing that consent could let go out: IS-4.1 says so with its own reason.
                 decision = request.getVictimConsent() == ConsentStatus.REFUSED
+                                || request.getVictimConsent() == ConsentStatus.OBTAINED
                         ? SharingDecision.DO_NOT_SHARE
                         : SharingDecision.CONSENT_REQUIRED;
             } else {
                 redactions = decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.redactions() : List.of();
+                Set<Integer> removed = Set.of();
                 if (c.bundle() != null) {
                     Sanitizer.Result out = new Sanitizer(c.bundle(), c.victim().sector(), now)
                             .sanitize(
                                     decision == SharingDecision.SHARE_AFTER_REDACTION ? plan.edits() : List.of(), tlp);
                     attachCascades(redactions, out.cascades());
                     reportRemovals(redactions, out.removed());
+                    removed = out.removed();
                     sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
                 }
+                redactions = arrange(redactions, removed, Tlp.label(tlp), locale);
             }
         }
         return new SharingReview()
-                .createdAt(now.atOffset(ZoneOffset.UTC))
+                .createdAt(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+                        // to the microsecond, as every supported store keeps it: a record, its
+                        // listing row and its first answer show the same time
+                        .atOffset(ZoneOffset.UTC))
                 .reviewDate(date)
                 .locale(Locales.tag(locale))
                 .ruleset(assembler.rulesetRef())
@@ -337,13 +346,16 @@ final class SharingReviewer {
             if (f == null) {
                 undecided = true;
                 missing.addAll(entry.facts());
-            } else if (f.outcome == Outcome.NEEDS_INFORMATION) {
-                undecided = true;
-                missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
-            } else if (f.outcome == Outcome.FAIL) {
-                Set<Remedy> remedies = remedies(f);
-                blocked |= remedies.contains(Remedy.BLOCK);
-                closed |= remedies.contains(Remedy.CONSENT);
+            } else {
+                if (asksForFacts(f)) {
+                    undecided = true;
+                    missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
+                }
+                if (f.outcome == Outcome.FAIL) {
+                    Set<Remedy> remedies = remedies(f);
+                    blocked |= remedies.contains(Remedy.BLOCK);
+                    closed |= remedies.contains(Remedy.CONSENT);
+                }
             }
         }
         ConsentFreePath.State state = blocked
@@ -351,7 +363,67 @@ final class SharingReviewer {
                 : closed
                         ? ConsentFreePath.State.CLOSED
                         : undecided ? ConsentFreePath.State.UNDECIDED : ConsentFreePath.State.OPEN;
+        if (state == ConsentFreePath.State.OPEN) {
+            return otherItems(outcomes);
+        }
         return new ConsentFreePath(state, state == ConsentFreePath.State.UNDECIDED ? List.copyOf(missing) : List.of());
+    }
+
+    /**
+     * An open path as the other MUST items of the share leave it: one that fails with a remedy
+     * only consent settles (CONSENT) or none settles (BLOCK), or that needs information, decides
+     * the answer as surely as the conditions of the path would. IS-4 then says so, instead of "no
+     * consent is needed" next to CONSENT_REQUIRED or DO_NOT_SHARE. IS-4 itself has not run yet.
+     */
+    private ConsentFreePath otherItems(Outcomes outcomes) {
+        boolean blocked = false, closed = false;
+        Set<String> failing = new LinkedHashSet<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (Catalog.Entry entry : ruleset.catalog().entries()) {
+            if (entry.level() != Level.MUST
+                    || ruleset.catalog().onConsentFreePath(entry.measure())
+                    || ruleset.catalog().topicOf(entry) != Topic.INFORMATION_SHARING) {
+                continue;
+            }
+            Outcomes.Finding f = outcomes.finding(entry.id(), "");
+            if (f == null) {
+                continue;
+            }
+            if (asksForFacts(f)) {
+                missing.addAll(f.pointersOf(Outcome.NEEDS_INFORMATION));
+            }
+            if (f.outcome == Outcome.FAIL) {
+                Set<Remedy> remedies = remedies(f);
+                if (remedies.contains(Remedy.BLOCK) || remedies.contains(Remedy.CONSENT)) {
+                    blocked |= remedies.contains(Remedy.BLOCK);
+                    closed |= remedies.contains(Remedy.CONSENT);
+                    failing.addAll(f.pointersOf(Outcome.FAIL));
+                }
+            }
+        }
+        if (blocked || closed) {
+            return ConsentFreePath.byOtherItems(
+                    blocked ? ConsentFreePath.State.BLOCKED : ConsentFreePath.State.CLOSED,
+                    failing.isEmpty() ? List.of("") : List.copyOf(failing));
+        }
+        if (!missing.isEmpty()) {
+            return ConsentFreePath.byOtherItems(ConsentFreePath.State.UNDECIDED, List.copyOf(missing));
+        }
+        return new ConsentFreePath(ConsentFreePath.State.OPEN, List.of());
+    }
+
+    /**
+     * Whether any rule of a finding asks for facts. A finding that fails for an edit (a redaction)
+     * shows FAIL, but the facts another of its rules asks for are still missing: an item of unknown
+     * category beside one that cannot be classified must not go out once the other is removed.
+     */
+    private static boolean asksForFacts(Outcomes.Finding f) {
+        for (Outcomes.Report r : f.reports) {
+            if (r.outcome() == Outcome.NEEDS_INFORMATION) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the failing rules of a finding ask for; a rule that names no remedy, or one not known, blocks. */
@@ -382,7 +454,8 @@ final class SharingReviewer {
                     needsConsent |= item.remedies().contains(Remedy.CONSENT);
                 }
                 edits |= item.remedies().stream().anyMatch(Remedy::isEdit);
-            } else if (item.outcome() == Outcome.NEEDS_INFORMATION && item.level() == Level.MUST) {
+            }
+            if (item.asksForFacts() && item.level() == Level.MUST) {
                 undecided = true;
             }
         }
@@ -398,8 +471,15 @@ final class SharingReviewer {
         return edits ? SharingDecision.SHARE_AFTER_REDACTION : SharingDecision.SHARE_WITHOUT_CONSENT;
     }
 
-    /** One sharing item's result as the decision sees it. */
-    record Item(Level level, Outcome outcome, Set<Remedy> remedies) {}
+    /**
+     * One sharing item's result as the decision sees it; {@code asksForFacts} when one of its
+     * rules needs information, whatever the outcome shown (a redaction's FAIL takes precedence).
+     */
+    record Item(Level level, Outcome outcome, Set<Remedy> remedies, boolean asksForFacts) {
+        Item(Level level, Outcome outcome, Set<Remedy> remedies) {
+            this(level, outcome, remedies, outcome == Outcome.NEEDS_INFORMATION);
+        }
+    }
 
     private SharingDecision decide(SharingReviewRequest request, List<Result> results, Outcomes outcomes) {
         List<Item> items = new ArrayList<>();
@@ -407,12 +487,12 @@ final class SharingReviewer {
             Catalog.Entry entry =
                     ruleset.catalog().entry(r.getRecommendationId()).orElseThrow();
             if (ruleset.catalog().topicOf(entry) == Topic.INFORMATION_SHARING) {
+                Outcomes.Finding f = outcomes.finding(r.getRecommendationId(), "");
                 items.add(new Item(
                         r.getLevel(),
                         r.getOutcome(),
-                        r.getOutcome() == Outcome.FAIL
-                                ? remedies(outcomes.finding(r.getRecommendationId(), ""))
-                                : Set.of()));
+                        r.getOutcome() == Outcome.FAIL ? remedies(f) : Set.of(),
+                        r.getOutcome() == Outcome.NEEDS_INFORMATION || (f != null && asksForFacts(f))));
             }
         }
         return decide(request.getVictimConsent(), items);
@@ -700,6 +780,74 @@ final class SharingReviewer {
                 r.action(RedactionAction.REMOVE_OBJECT);
             }
         }
+    }
+
+    /** What is removed first, then what is replaced, generalized, and last what is marked. */
+    private static final List<RedactionAction> ORDER = List.of(
+            RedactionAction.REMOVE_OBJECT,
+            RedactionAction.REMOVE_ITEM,
+            RedactionAction.REPLACE_TEXT,
+            RedactionAction.GENERALIZE_IDENTITY,
+            RedactionAction.GENERALIZE_LOCATION,
+            RedactionAction.APPLY_MARKING);
+
+    /**
+     * The redactions as an analyst reads them: what was removed or replaced first, in the order of
+     * the request, and the markings last. The share's marking stamped on many objects (76 and 155
+     * entries for two public reports drowned the real edits) is one entry per (finding, item,
+     * marking found) with the number of objects and their pointers, and objects the share no
+     * longer carries get no marking.
+     */
+    private List<Redaction> arrange(List<Redaction> redactions, Set<Integer> removed, String marking, Locale locale) {
+        List<Redaction> arranged = new ArrayList<>(redactions.size());
+        Map<String, List<Redaction>> groups = new LinkedHashMap<>();
+        for (Redaction r : redactions) {
+            boolean stamp = r.getAction() == RedactionAction.APPLY_MARKING
+                    && r.getPointer().startsWith("/stix/objects/")
+                    && io.kakunin.kb.ruleset.Integrity.GROUPED_REDACTIONS.contains(r.getFinding());
+            if (!stamp) {
+                arranged.add(r);
+            } else if (!removed.contains(StixBundleIndex.indexOf(r.getPointer()))) {
+                groups.computeIfAbsent(
+                                r.getRecommendationId() + "|" + r.getFinding() + "|" + r.getFound(),
+                                k -> new ArrayList<>())
+                        .add(r);
+            }
+        }
+        for (List<Redaction> group : groups.values()) {
+            if (group.size() == 1) {
+                arranged.add(group.get(0));
+                continue;
+            }
+            group.sort(java.util.Comparator.comparingInt((Redaction r) -> StixBundleIndex.indexOf(r.getPointer())));
+            Redaction first = group.get(0);
+            Redaction all = new Redaction()
+                    .pointer(first.getPointer())
+                    .finding(first.getFinding())
+                    .found(first.getFound())
+                    .action(RedactionAction.APPLY_MARKING)
+                    .recommendationId(first.getRecommendationId())
+                    .count(group.size())
+                    .pointers(group.stream().map(Redaction::getPointer).toList());
+            arranged.add(all.reason(assembler.redactionReason(locale, all, marking)));
+        }
+        arranged.sort(java.util.Comparator.comparingInt((Redaction r) -> ORDER.indexOf(r.getAction()))
+                .thenComparingInt(SharingReviewer::positionInRequest));
+        return arranged;
+    }
+
+    /** The object's index for a pointer into the bundle, the item's for a structured item, else the end. */
+    private static int positionInRequest(Redaction r) {
+        String pointer = r.getPointer();
+        if (pointer.startsWith("/stix/objects/")) {
+            return StixBundleIndex.indexOf(pointer);
+        }
+        if (pointer.startsWith("/items/")) {
+            String rest = pointer.substring("/items/".length());
+            int slash = rest.indexOf('/');
+            return Integer.parseInt(slash < 0 ? rest : rest.substring(0, slash));
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static void attachCascades(List<Redaction> redactions, Map<Integer, List<Integer>> cascades) {

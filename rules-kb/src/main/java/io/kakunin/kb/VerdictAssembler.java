@@ -96,9 +96,12 @@ final class VerdictAssembler {
 
         List<Result> results = results(subjects, outcomes, locale);
         Assessment verdict = new Assessment()
-                .createdAt(now.atOffset(ZoneOffset.UTC))
+                .createdAt(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+                        // to the microsecond, as every supported store keeps it: a record, its
+                        // listing row and its first answer show the same time
+                        .atOffset(ZoneOffset.UTC))
                 .assessmentDate(date)
-                .locale(Locales.tag(locale))
+                .locale(locale == null ? null : Locales.tag(locale))
                 .organizationId(org.getId())
                 .ruleset(rulesetRef())
                 .overallOutcome(overall(results))
@@ -175,7 +178,7 @@ final class VerdictAssembler {
                 .firedRules(List.of())
                 .missingFacts(facts);
         texts(result, Set.of(), locale);
-        return result.message(text(locale, "outcome.UNDECIDED", facts));
+        return locale == null ? result : result.message(text(locale, "outcome.UNDECIDED", facts));
     }
 
     /** The references of each entry, built once per ruleset; verdicts share the (unmodifiable) lists. */
@@ -197,6 +200,9 @@ final class VerdictAssembler {
 
     /** Fills title, message and remediation of a result in a language. */
     private Result texts(Result result, Set<String> reasons, Locale locale) {
+        if (locale == null) {
+            return result; // unrendered: texts are filled in when the verdict is read (localize)
+        }
         Keys k = keys(result.getRecommendationId());
         Outcome outcome = result.getOutcome();
         List<String> pointers = outcome == Outcome.FAIL ? result.getEvidence() : result.getMissingFacts();
@@ -297,9 +303,33 @@ final class VerdictAssembler {
         if (review.getRedactions() != null) {
             review.getRedactions()
                     .forEach(r ->
-                            r.reason(text(locale, "redaction." + r.getFinding().getValue(), null)));
+                            r.reason(redactionReason(locale, r, review.getTlp().getLabel())));
         }
         return review.locale(Locales.tag(locale));
+    }
+
+    /**
+     * Why a redaction is needed, in a language: the text of its finding, or, for an entry that
+     * stands for several objects, the text of the group with the marking applied and their number
+     * ("TLP:AMBER marking added to 76 objects …").
+     */
+    String redactionReason(Locale locale, io.kakunin.api.model.Redaction r, String marking) {
+        if (r.getCount() == null) {
+            return text(locale, "redaction." + r.getFinding().getValue(), null);
+        }
+        return ruleset.messages()
+                .text(locale, io.kakunin.kb.ruleset.Integrity.groupKey(r.getFinding()))
+                .map(t -> Messages.fill(t, name -> {
+                    if (name.equals("count")) {
+                        return r.getCount().toString();
+                    }
+                    if (name.equals("marking")) {
+                        return marking;
+                    }
+                    Integer value = ruleset.thresholds().values().get(name);
+                    return value == null ? null : value.toString();
+                }))
+                .orElse(null);
     }
 
     private void localize(List<Result> results, Locale locale) {
@@ -390,7 +420,7 @@ final class VerdictAssembler {
             }
             summaries.add(new MeasureSummary()
                     .measure(measure)
-                    .title(text(locale, keys(measure).title(), null))
+                    .title(locale == null ? null : text(locale, keys(measure).title(), null))
                     .counts(counts(items))
                     .byLevel(byLevel));
         });

@@ -50,7 +50,7 @@ class FactsTests {
                             assessment("{\"assessmentDate\":\"" + date + "\",\"organization\":{},\"products\":[{}]}"))
                     .as(date)
                     .isInstanceOf(DatabindException.class)
-                    .hasMessageContaining("is not a date");
+                    .hasMessageContaining("must be a date that exists");
         }
     }
 

@@ -198,6 +198,142 @@ class GeneratedVictimMentionTests {
         assertThat(failures).as(summary + "first failures").isEmpty();
     }
 
+    /**
+     * Issue 15, finding 4: an identity whose whole name reads as the victim's (the profile's name
+     * without its legal form, in capitals, or with another legal form) and that may be the sharer
+     * (the bundle's creator, or an identity whose name is part of the requesting organization's)
+     * is never shared as it is without consent nor silently generalized: IS-7.2 asks which it is,
+     * and the answer holds nothing of its name. Said exactly (as the sharer's name, or as an alias
+     * of the victim), it is kept, or generalized.
+     */
+    @Test
+    void anIdentityNamedLikeTheVictimThatMayBeTheSharerIsAskedAboutNotSharedOrRewritten() {
+        Random random = new Random(20261204);
+        Map<String, int[]> byShape = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        for (int n = 0; n < 70; n++) {
+            Profile profile = profile(random, n);
+            // The name without its legal form, in capitals, or with another legal form.
+            String bare = profile.name().replaceAll(" (K\\.K\\.|Co\\., Ltd\\.|Inc\\.)$", "");
+            List<String> variants = bare.equals(profile.name())
+                    ? List.of(bare + " Inc.", bare.toUpperCase(Locale.ROOT) + " K.K.")
+                    : List.of(
+                            bare,
+                            bare.toUpperCase(Locale.ROOT),
+                            bare + (profile.name().endsWith("Inc.") ? " K.K." : " Inc."));
+            for (String variant : variants) {
+                for (String who : List.of("creator", "other identity")) {
+                    if (who.equals("other identity") && !variant.equals(variants.get(0))) {
+                        continue;
+                    }
+                    for (String resolution : List.of("unresolved", "named as the sharer", "named by the profile")) {
+                        ObjectNode tree = VictimLeakTests.fixture(VictimLeakTests.BUNDLE_FIXTURE);
+                        tree.set("victimProfile", profile.json().deepCopy());
+                        ArrayNode objects = (ArrayNode) tree.path("stix").path("objects");
+                        for (int i = objects.size() - 1; i >= 5; i--) {
+                            objects.remove(i);
+                        }
+                        int at = 0;
+                        if (who.equals("creator")) {
+                            ((ObjectNode) objects.get(0)).put("name", variant);
+                        } else {
+                            ObjectNode other = ((ObjectNode) objects.get(0)).deepCopy();
+                            other.put("id", "identity--" + UUID.nameUUIDFromBytes((variant + n).getBytes()));
+                            other.put("name", variant);
+                            objects.add(other);
+                            at = objects.size() - 1;
+                            ((ObjectNode) tree.get("sharer")).put("name", variant + " SOC K.K.");
+                        }
+                        if (resolution.equals("named as the sharer")) {
+                            ((ObjectNode) tree.get("sharer")).put("name", variant);
+                        } else if (resolution.equals("named by the profile")) {
+                            ((ObjectNode) tree.get("victimProfile"))
+                                    .putArray("aliases")
+                                    .add(variant);
+                        }
+                        String shape = who + ", " + resolution;
+                        byShape.computeIfAbsent(shape, k -> new int[2])[0]++;
+                        cases++;
+                        String problem = null;
+                        try {
+                            problem = ambiguity(tree, "/stix/objects/" + at, variant, resolution);
+                        } catch (RuntimeException | AssertionError e) {
+                            problem = e.toString();
+                        }
+                        if (problem != null) {
+                            byShape.get(shape)[1]++;
+                            if (failures.size() < 30) {
+                                failures.add(shape + " [" + variant + "]: " + problem);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        StringBuilder summary = new StringBuilder("generated ambiguous-identity cases: " + cases + "\n");
+        byShape.forEach((k, v) -> summary.append(String.format("  %-40s %5d cases, %d wrong%n", k, v[0], v[1])));
+        org.slf4j.LoggerFactory.getLogger(GeneratedVictimMentionTests.class).info("{}", summary);
+        assertThat(cases).isGreaterThan(700);
+        assertThat(failures).as(summary + "first failures").isEmpty();
+    }
+
+    /** What is wrong with the review of one ambiguous-identity case, or null. */
+    private static String ambiguity(ObjectNode tree, String identity, String name, String resolution) {
+        SharingReviewRequest request = VictimLeakTests.request(tree);
+        SharingReview review = VictimLeakTests.KB.review(request, Locale.ENGLISH);
+        VictimLeakTests.decisionAgreesWithResults(review, resolution);
+        String answer = Json.mapper().writeValueAsString(review).toLowerCase(Locale.ROOT);
+        String quoted = "\"" + name.toLowerCase(Locale.ROOT) + "\"";
+        io.kakunin.api.model.Result is72 = VictimLeakTests.result(review, "IS-7.2");
+        List<String> kept = new ArrayList<>();
+        if (review.getSanitizedBundle() != null) {
+            Json.mapper()
+                    .valueToTree(review.getSanitizedBundle())
+                    .path("objects")
+                    .forEach(o -> kept.add(o.path("name").asString("")));
+        }
+        switch (resolution) {
+            case "unresolved" -> {
+                if (review.getDecision() == SharingDecision.SHARE_WITHOUT_CONSENT
+                        || review.getDecision() == SharingDecision.SHARE_AFTER_REDACTION) {
+                    return "shared (" + review.getDecision() + ") while the identity is in question";
+                }
+                if (is72.getOutcome() != io.kakunin.api.model.Outcome.NEEDS_INFORMATION
+                        || !is72.getMissingFacts().contains(identity + "/name")
+                        || !is72.getMessage().contains("/sharer/name")) {
+                    return "IS-7.2 does not ask about " + identity + ": " + is72.getOutcome() + " "
+                            + is72.getMissingFacts() + " " + is72.getMessage();
+                }
+                String stored = Json.mapper()
+                        .writeValueAsString(Ruleset.storableSharingReview(request, review))
+                        .toLowerCase(Locale.ROOT);
+                String storedRequest = Json.mapper()
+                        .writeValueAsString(Ruleset.storableSharingRequest(request))
+                        .toLowerCase(Locale.ROOT);
+                if (answer.contains(quoted) || stored.contains(quoted) || storedRequest.contains(quoted)) {
+                    return "the name of the identity in question is in the answer or the stored review";
+                }
+            }
+            case "named as the sharer" -> {
+                if (review.getSanitizedBundle() == null || !kept.contains(name)) {
+                    return "the sharer's identity was not kept: " + review.getDecision() + " " + kept;
+                }
+            }
+            default -> {
+                if (review.getRedactions() == null
+                        || review.getRedactions().stream()
+                                .noneMatch(r -> r.getPointer().equals(identity)
+                                        && r.getAction() == io.kakunin.api.model.RedactionAction.GENERALIZE_IDENTITY)
+                        || kept.contains(name)
+                        || answer.contains(quoted)) {
+                    return "the victim's identity was not generalized: " + review.getDecision();
+                }
+            }
+        }
+        return null;
+    }
+
     private static void check(
             ObjectNode tree,
             Mention mention,

@@ -61,4 +61,15 @@ class RemedyTests {
         assertThat(SharingReviewer.decide(ConsentStatus.REFUSED, List.of(consent)))
                 .isEqualTo(SharingDecision.DO_NOT_SHARE);
     }
+
+    @Test
+    void aMustItemThatFailsForARedactionButAlsoAsksForFactsKeepsTheShareBack() {
+        SharingReviewer.Item redactAndAsk =
+                new SharingReviewer.Item(Level.MUST, Outcome.FAIL, Set.of(Remedy.REDACT), true);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(redactAndAsk)))
+                .isEqualTo(SharingDecision.CONSENT_REQUIRED);
+        SharingReviewer.Item adviceThatAsks = new SharingReviewer.Item(Level.SHOULD, Outcome.FAIL, Set.of(), true);
+        assertThat(SharingReviewer.decide(ConsentStatus.NONE, List.of(adviceThatAsks)))
+                .isEqualTo(SharingDecision.SHARE_WITHOUT_CONSENT);
+    }
 }

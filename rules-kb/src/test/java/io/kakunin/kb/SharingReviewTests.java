@@ -60,6 +60,64 @@ class SharingReviewTests {
     }
 
     /**
+     * A public report carries no TLP marking on any object: the marking the share stamps on each is
+     * one redaction, after what was removed, replaced and generalized, and it counts only what goes
+     * out. Its text says the marking and the number, in every language, also when fetched again.
+     */
+    @Test
+    void theMarkingStampedOnManyObjectsIsOneRedactionAfterWhatWasRemovedOrReplaced() {
+        tools.jackson.databind.node.ObjectNode tree = VictimLeakTests.fixture(VictimLeakTests.BUNDLE_FIXTURE);
+        tree.path("stix")
+                .path("objects")
+                .forEach(o -> ((tools.jackson.databind.node.ObjectNode) o).remove("object_marking_refs"));
+        SharingReview review = KB.review(VictimLeakTests.request(tree), Locale.ENGLISH);
+        assertThat(review.getDecision()).isEqualTo(SharingDecision.SHARE_AFTER_REDACTION);
+        List<io.kakunin.api.model.Redaction> redactions = review.getRedactions();
+        List<io.kakunin.api.model.Redaction> markings = redactions.stream()
+                .filter(r -> r.getAction() == io.kakunin.api.model.RedactionAction.APPLY_MARKING)
+                .toList();
+        // Objects 7 and 8 are removed: nine objects, seven marked.
+        List<String> kept = Stream.of(0, 1, 2, 3, 4, 5, 6)
+                .map(i -> "/stix/objects/" + i + "/object_marking_refs")
+                .toList();
+        assertThat(markings).hasSize(1);
+        io.kakunin.api.model.Redaction marking = markings.get(0);
+        assertThat(marking.getFinding()).isEqualTo(io.kakunin.api.model.RedactionFinding.MISSING_MARKING);
+        assertThat(marking.getCount()).isEqualTo(7);
+        assertThat(marking.getPointers()).containsExactlyElementsOf(kept);
+        assertThat(marking.getPointer()).isEqualTo(kept.get(0));
+        assertThat(marking.getReason())
+                .isEqualTo(review.getTlp().getLabel() + " marking added to 7 objects that carried no TLP marking.");
+        assertThat(redactions.get(0).getAction()).isEqualTo(io.kakunin.api.model.RedactionAction.REMOVE_OBJECT);
+        assertThat(redactions.get(redactions.size() - 1)).isSameAs(marking);
+        List<Integer> order = redactions.stream()
+                .map(r -> List.of(
+                                io.kakunin.api.model.RedactionAction.REMOVE_OBJECT,
+                                io.kakunin.api.model.RedactionAction.REMOVE_ITEM,
+                                io.kakunin.api.model.RedactionAction.REPLACE_TEXT,
+                                io.kakunin.api.model.RedactionAction.GENERALIZE_IDENTITY,
+                                io.kakunin.api.model.RedactionAction.GENERALIZE_LOCATION,
+                                io.kakunin.api.model.RedactionAction.APPLY_MARKING)
+                        .indexOf(r.getAction()))
+                .toList();
+        assertThat(order).isSorted();
+        for (Locale locale : List.of(Locale.JAPANESE, Locale.forLanguageTag("zh-TW"))) {
+            String reason = KB.review(VictimLeakTests.request(tree), locale).getRedactions().stream()
+                    .filter(r -> r.getCount() != null)
+                    .findFirst()
+                    .orElseThrow()
+                    .getReason();
+            assertThat(reason).as("%s", locale).contains("7", review.getTlp().getLabel());
+            assertThat(KB.localize(review, locale)
+                            .getRedactions()
+                            .get(redactions.size() - 1)
+                            .getReason())
+                    .as("fetched again in %s", locale)
+                    .isEqualTo(reason);
+        }
+    }
+
+    /**
      * The sanitized bundle is what may go out: valid STIX 2.1 with no dangling reference, every
      * object marked with the share's TLP 2.0 marking, and, reviewed again as it is, it is clean.
      */
@@ -262,7 +320,10 @@ class SharingReviewTests {
     /**
      * Thousands of generated structured cases: damage or response information without consent
      * is never SHARE_WITHOUT_CONSENT; marketing is always DO_NOT_SHARE; a case that comes back
-     * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows.
+     * SHARE_WITHOUT_CONSENT or SHARE_AFTER_REDACTION never goes beyond what its TLP allows; the
+     * decision never contradicts IS-4.1 and IS-4.2 (the table of {@link VictimLeakTests#ALLOWED_IS_4}),
+     * also when the purpose or the redistribution is not given; an item of unknown category is
+     * never shared.
      */
     @Test
     void invariantsHoldOverGeneratedCases() {
@@ -274,10 +335,10 @@ class SharingReviewTests {
             SharingReviewRequest r = new SharingReviewRequest()
                     .sharer(new Party().name("s").type(pick(random, parties)))
                     .recipients(new ArrayList<>(List.of(new Party().name("r").type(pick(random, parties)))))
-                    .purpose(pick(random, SharingPurpose.values()))
+                    .purpose(random.nextInt(10) == 0 ? null : pick(random, SharingPurpose.values()))
                     .victimConsent(random.nextInt(5) == 0 ? null : pick(random, ConsentStatus.values()))
                     .proposedTlp(random.nextBoolean() ? null : pick(random, TlpLevel.values()))
-                    .redistribution(pick(random, RedistributionScope.values()))
+                    .redistribution(random.nextInt(8) == 0 ? null : pick(random, RedistributionScope.values()))
                     .deIdentificationReview(new io.kakunin.api.model.DeIdentificationReview()
                             .performed(true)
                             .residualRisk(pick(random, io.kakunin.api.model.ResidualRisk.values())))
@@ -285,7 +346,7 @@ class SharingReviewTests {
             List<SharedItem> items = new ArrayList<>();
             for (int i = 0, k = 1 + random.nextInt(4); i < k; i++) {
                 items.add(new SharedItem()
-                        .category(pick(random, categories))
+                        .category(random.nextInt(12) == 0 ? null : pick(random, categories))
                         .value("v" + i)
                         .identifierFlags(
                                 random.nextInt(4) == 0
@@ -295,6 +356,7 @@ class SharingReviewTests {
             }
             r.items(items);
             SharingReview review = KB.review(r, Locale.ENGLISH);
+            VictimLeakTests.decisionAgreesWithResults(review, "case " + n);
             // NOT_APPLICABLE ("there is no victim") is no consent: damage information contradicts it.
             boolean consented = r.getVictimConsent() == ConsentStatus.OBTAINED;
             if (!consented && items.stream().anyMatch(i -> DAMAGE.contains(i.getCategory()))) {
@@ -323,6 +385,12 @@ class SharingReviewTests {
                             .as("case %d: %s names what it needs", n, result.getRecommendationId())
                             .isNotEmpty();
                 }
+            }
+            if (items.stream().anyMatch(i -> i.getCategory() == null)) {
+                // Fail closed: an item of unknown category never goes out, whatever else is redacted.
+                assertThat(review.getDecision())
+                        .as("case %d: an item of unknown category", n)
+                        .isIn(SharingDecision.CONSENT_REQUIRED, SharingDecision.DO_NOT_SHARE);
             }
             if (r.getPurpose() == SharingPurpose.MARKETING) {
                 assertThat(review.getDecision()).as("case %d", n).isEqualTo(SharingDecision.DO_NOT_SHARE);

@@ -52,6 +52,38 @@ class StoredVerdictsTests {
     }
 
     @Test
+    void aVerdictMadeWithoutTextsIsStoredAsTheRenderedOneAndRendersToIt() {
+        Ruleset ruleset = Ruleset.builtIn();
+        int checked = 0;
+        for (FixtureCase fixture : FixtureCase.load(Fixtures.root())) {
+            if (!fixture.topic().equals(FixtureCase.PRODUCT_SECURITY)) {
+                continue;
+            }
+            AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
+            Assessment unrendered = ruleset.assessUnrendered(request);
+            JsonNode bare = Json.mapper().valueToTree(unrendered);
+            assertThat(bare.findValues("title")).as("no text is rendered").isEmpty();
+            assertThat(bare.findValues("message")).isEmpty();
+            assertThat(bare.findValues("remediation")).isEmpty();
+            for (Locale locale : Locales.SUPPORTED) {
+                Assessment verdict = ruleset.assess(request, locale);
+                Assessment bareCopy = StoredVerdicts.fromJson(StoredVerdicts.toJson(unrendered))
+                        .locale(Locales.tag(locale))
+                        .createdAt(verdict.getCreatedAt());
+                assertThat(StoredVerdicts.toJson(bareCopy))
+                        .as(fixture.name() + ": stored alike")
+                        .isEqualTo(StoredVerdicts.toJson(verdict));
+                JsonNode rendered = Json.mapper().valueToTree(StoredVerdicts.render(bareCopy, ruleset, locale));
+                assertThat(rendered)
+                        .as(fixture.name() + " in " + locale)
+                        .isEqualTo(Json.mapper().valueToTree(verdict));
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(300);
+    }
+
+    @Test
     void aVerdictIsRenderedOnlyByItsOwnRevision() {
         Assessment verdict = Ruleset.builtIn()
                 .assess(

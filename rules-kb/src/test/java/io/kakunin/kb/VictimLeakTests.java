@@ -36,16 +36,37 @@ class VictimLeakTests {
             "information-sharing/is-7-bundle-with-victim-identity-sighting-internal-address-and-lookalike-shares-after-redaction";
     static final String ITEMS_FIXTURE = "information-sharing/is-3.1-victim-profile-finds-the-victim-in-unflagged-items";
 
+    /** What IS-4.1 and IS-4.2 say together. */
+    record PathOutcomes(Outcome is41, Outcome is42) {}
+
     /**
-     * What IS-4.1 may say for each decision: a share goes out only on an open path (or, with
-     * consent, outside it); consent is required only when the path is closed or undecided.
+     * What IS-4.1 and IS-4.2 may say for each decision. A share goes out only on an open path
+     * (IS-4.1 PASS, IS-4.2 NOT_APPLICABLE: no consent needs to be sought). Consent is required
+     * when the path is closed and consent is missing or unknown, or while facts are missing
+     * (fail closed): then IS-4.1 names them, and IS-4.2 asks for them too or, when consent was
+     * given or no victim is concerned, passes. Nothing is shared when consent was refused or
+     * something that consent does not settle stops the share: never with IS-4.1 saying the path
+     * is open, whatever IS-4.2 says about consent.
      */
-    static final Map<SharingDecision, Set<Outcome>> ALLOWED_IS_4_1 = new EnumMap<>(Map.of(
-            SharingDecision.SHARE_WITHOUT_CONSENT, Set.of(Outcome.PASS, Outcome.NOT_APPLICABLE),
-            SharingDecision.SHARE_AFTER_REDACTION, Set.of(Outcome.PASS, Outcome.NOT_APPLICABLE),
-            SharingDecision.CONSENT_REQUIRED, Set.of(Outcome.FAIL, Outcome.NEEDS_INFORMATION),
+    static final Map<SharingDecision, Set<PathOutcomes>> ALLOWED_IS_4 = new EnumMap<>(Map.of(
+            SharingDecision.SHARE_WITHOUT_CONSENT,
+            Set.of(new PathOutcomes(Outcome.PASS, Outcome.NOT_APPLICABLE)),
+            SharingDecision.SHARE_AFTER_REDACTION,
+            Set.of(new PathOutcomes(Outcome.PASS, Outcome.NOT_APPLICABLE)),
+            SharingDecision.CONSENT_REQUIRED,
+            Set.of(
+                    new PathOutcomes(Outcome.FAIL, Outcome.FAIL),
+                    new PathOutcomes(Outcome.FAIL, Outcome.NEEDS_INFORMATION),
+                    new PathOutcomes(Outcome.NEEDS_INFORMATION, Outcome.NEEDS_INFORMATION),
+                    new PathOutcomes(Outcome.NEEDS_INFORMATION, Outcome.PASS)),
             SharingDecision.DO_NOT_SHARE,
-                    Set.of(Outcome.FAIL, Outcome.NEEDS_INFORMATION, Outcome.NOT_APPLICABLE, Outcome.PASS)));
+            Set.of(
+                    new PathOutcomes(Outcome.FAIL, Outcome.FAIL),
+                    new PathOutcomes(Outcome.FAIL, Outcome.NEEDS_INFORMATION),
+                    new PathOutcomes(Outcome.FAIL, Outcome.PASS),
+                    new PathOutcomes(Outcome.NEEDS_INFORMATION, Outcome.FAIL),
+                    new PathOutcomes(Outcome.NEEDS_INFORMATION, Outcome.NEEDS_INFORMATION),
+                    new PathOutcomes(Outcome.NEEDS_INFORMATION, Outcome.PASS))));
 
     static ObjectNode fixture(String name) {
         try {
@@ -71,22 +92,31 @@ class VictimLeakTests {
                 .orElseThrow();
     }
 
-    /** The decision and IS-4.1 agree (the table above), and a DO_NOT_SHARE on an open path names what blocks it. */
+    /**
+     * The decision, IS-4.1 and IS-4.2 agree (the table above); consent required means nothing is
+     * redacted; a decision that keeps the share back has a result that says why (DO_NOT_SHARE: a
+     * MUST item that fails).
+     */
     static void decisionAgreesWithResults(SharingReview review, String what) {
-        Outcome path = result(review, "IS-4.1").getOutcome();
-        assertThat(ALLOWED_IS_4_1.get(review.getDecision()))
-                .as("%s: decision %s with IS-4.1 %s", what, review.getDecision(), path)
+        PathOutcomes path = new PathOutcomes(
+                result(review, "IS-4.1").getOutcome(), result(review, "IS-4.2").getOutcome());
+        assertThat(ALLOWED_IS_4.get(review.getDecision()))
+                .as(
+                        "%s: decision %s with IS-4.1 %s and IS-4.2 %s",
+                        what, review.getDecision(), path.is41(), path.is42())
                 .contains(path);
         if (review.getDecision() == SharingDecision.CONSENT_REQUIRED) {
             assertThat(review.getRedactions())
                     .as("%s: consent required, nothing redacted", what)
                     .isNull();
-        }
-        if (review.getDecision() == SharingDecision.DO_NOT_SHARE
-                || review.getDecision() == SharingDecision.CONSENT_REQUIRED) {
             assertThat(review.getResults())
                     .as("%s: %s has a result that says why", what, review.getDecision())
                     .anyMatch(r -> r.getOutcome() == Outcome.FAIL || r.getOutcome() == Outcome.NEEDS_INFORMATION);
+        }
+        if (review.getDecision() == SharingDecision.DO_NOT_SHARE) {
+            assertThat(review.getResults())
+                    .as("%s: %s has a MUST item that fails", what, review.getDecision())
+                    .anyMatch(r -> r.getOutcome() == Outcome.FAIL && r.getLevel() == io.kakunin.api.model.Level.MUST);
         }
     }
 
@@ -178,6 +208,55 @@ class VictimLeakTests {
         // Named exactly by the profile, the sharer is the victim (a victim sharing its own incident).
         profile.putArray("names").add("Example SOC K.K.");
         assertThat(review(tree).getRedactions()).anyMatch(r -> r.getPointer().equals("/stix/objects/0"));
+    }
+
+    @Test
+    void anIdentityNamedLikeTheVictimThatMayBeTheSharerIsAskedAboutInEveryLanguageNotRewritten() {
+        ObjectNode tree = fixture(BUNDLE_FIXTURE);
+        ((ObjectNode) tree.get("victimProfile")).putArray("names").add("Example Corp K.K.");
+        // The creator calls itself "Example": the victim's name without its legal form.
+        object(tree, 0).put("name", "Example");
+        SharingReview review = review(tree);
+        decisionAgreesWithResults(review, "ambiguous creator");
+        assertThat(review.getDecision()).isEqualTo(SharingDecision.CONSENT_REQUIRED);
+        Result identity = result(review, "IS-7.2");
+        assertThat(identity.getOutcome()).isEqualTo(Outcome.NEEDS_INFORMATION);
+        assertThat(identity.getMissingFacts()).containsExactly("/stix/objects/0/name");
+        assertThat(identity.getMessage()).contains("/stix/objects/0/name", "/sharer/name", "/victimProfile/aliases");
+        assertThat(result(review, "IS-4.1").getMissingFacts()).contains("/stix/objects/0/name");
+        assertThat(review.getSanitizedBundle()).isNull();
+        String stored = Json.mapper()
+                .writeValueAsString(Ruleset.storableSharingRequest(request(tree)))
+                .toLowerCase(Locale.ROOT);
+        assertThat(stored).doesNotContain("\"example\"");
+        for (Locale locale : List.of(Locale.JAPANESE, Locale.forLanguageTag("zh-TW"))) {
+            String message = result(KB.review(request(tree), locale), "IS-7.2").getMessage();
+            assertThat(message)
+                    .as("IS-7.2 in %s", locale)
+                    .contains("/stix/objects/0/name", "/sharer/name")
+                    .isNotEqualTo(identity.getMessage());
+        }
+        // Said to be the sharer: kept as it is. Said to be the victim: generalized.
+        ((ObjectNode) tree.get("sharer")).put("name", "Example");
+        assertThat(review(tree).getRedactions()).noneMatch(r -> r.getPointer().startsWith("/stix/objects/0"));
+        ((ObjectNode) tree.get("sharer")).put("name", "Example SOC K.K.");
+        ((ObjectNode) tree.get("victimProfile")).putArray("aliases").add("Example");
+        assertThat(review(tree).getRedactions())
+                .anyMatch(r -> r.getPointer().equals("/stix/objects/0")
+                        && r.getAction() == RedactionAction.GENERALIZE_IDENTITY);
+    }
+
+    @Test
+    void anIdentityNamedExactlyAsTheRequestingOrganizationIsTheSharerWhoeverMadeTheBundle() {
+        ObjectNode tree = fixture(BUNDLE_FIXTURE);
+        // A bundle made by another CERT that names the requesting SOC among its identities.
+        object(tree, 0).put("name", "Other CERT");
+        ObjectNode sharer = object(tree, 0).deepCopy();
+        sharer.put("id", "identity--0b1c1f6e-9cd7-5361-a1cf-2b3e2f301d32").put("name", "Example SOC K.K.");
+        ((ArrayNode) tree.path("stix").path("objects")).add(sharer);
+        SharingReview review = review(tree);
+        assertThat(review.getRedactions()).noneMatch(r -> r.getPointer().equals("/stix/objects/9"));
+        assertThat(result(review, "IS-7.2").getEvidence()).containsExactly("/stix/objects/5");
     }
 
     // ------------------------------------------------------------------ finding 5

@@ -18,8 +18,10 @@ public class ExecutorConfiguration {
 
     /** The single writer of the group commit ({@code storage.GroupCommit}). */
     public static final String GROUP_COMMIT = "groupCommitExecutor";
-    /** Evaluates the lines of a batch in parallel, on every core. */
+    /** Reads, validates, evaluates and serialises the lines of a batch: one thread per core. */
     public static final String BATCH = "batchExecutor";
+    /** Stores the chunks of a batch (a transaction each) while the batch's other chunks are evaluated. */
+    public static final String BATCH_STORE = "batchStoreExecutor";
     /** Loads, compiles and activates rulesets, one at a time, off the request path. */
     public static final String RULESET_LOADER = "rulesetLoaderExecutor";
     /** Runs a ruleset's fixtures in parallel, on every core. */
@@ -41,6 +43,16 @@ public class ExecutorConfiguration {
     @Bean(BATCH)
     ThreadPoolTaskExecutor batchExecutor() {
         return pool("kakunin-batch-", CORES, 30);
+    }
+
+    /**
+     * One chunk of a batch is stored at a time, after the one before it: a thread per batch being
+     * stored, so that two batches do not wait for each other's commits. Waits no longer than a
+     * commit (the store's own timeouts bound it).
+     */
+    @Bean(BATCH_STORE)
+    ThreadPoolTaskExecutor batchStoreExecutor() {
+        return pool("kakunin-batch-store-", CORES, 30);
     }
 
     /** A load in progress at shutdown completes (its activation is recorded); a compile takes seconds. */

@@ -65,6 +65,80 @@ class AssessmentApiTests {
     }
 
     @Test
+    void preferReturnMinimalAnswersTheSummaryOfTheVerdictItStores() throws Exception {
+        String request = fixture(EXAMPLE);
+        Http.Response full = http().postJson("/v1/assessments", request);
+        assertThat(full.header("Preference-Applied")).isNull();
+        assertThat(full.header("Vary")).contains("Prefer");
+
+        // RFC 7240: preferences are a list; names and values without case; a value may be quoted;
+        // parameters after ';' and unknown preferences are ignored.
+        Http.Response minimal = http().postJson(
+                        "/v1/assessments",
+                        request,
+                        "Prefer",
+                        "respond-async, RETURN=\"Minimal\"; x=y",
+                        "Accept-Language",
+                        "ja");
+        assertThat(minimal.status()).isEqualTo(201);
+        assertThat(minimal.header("Preference-Applied")).isEqualTo("return=minimal");
+        assertThat(minimal.header("Vary")).contains("Prefer");
+        assertThat(minimal.header("Content-Language"))
+                .as("no text in a summary")
+                .isNull();
+        JsonNode summary = minimal.json();
+        assertThat(minimal.header("Location"))
+                .endsWith("/v1/assessments/" + summary.path("id").asString());
+        assertThat(summary.path("overallOutcome")).isEqualTo(full.json().path("overallOutcome"));
+        assertThat(summary.path("counts")).isEqualTo(full.json().path("counts"));
+        assertThat(summary.path("failedRecommendationIds").toString()).isEqualTo("[\"PS-4.2\"]");
+        assertThat(summary.path("results").isMissingNode()).isTrue();
+        assertThat(minimal.body().length())
+                .as("a summary is a small fraction of the verdict")
+                .isLessThan(full.body().length() / 10);
+
+        // The stored verdict is the one a full answer would have been, in the language asked for.
+        JsonNode stored = http().get(minimal.header("Location")).json();
+        assertThat(stored.path("locale").asString()).isEqualTo("ja");
+        assertThat(find(stored, "PS-4.2").path("title").asString()).isNotBlank();
+        JsonNode inEnglish =
+                http().get(minimal.header("Location"), "Accept-Language", "en").json();
+        ((ObjectNode) inEnglish).remove("id");
+        ((ObjectNode) inEnglish).remove("createdAt");
+        JsonNode fullStored = http().get(full.header("Location")).json();
+        ((ObjectNode) fullStored).remove("id");
+        ((ObjectNode) fullStored).remove("createdAt");
+        assertThat(inEnglish).isEqualTo(fullStored);
+
+        for (String other : new String[] {"return=representation", "return=bogus", "return", "handling=strict"}) {
+            Http.Response answered = http().postJson("/v1/assessments", request, "Prefer", other);
+            assertThat(answered.status()).as(other).isEqualTo(201);
+            assertThat(answered.header("Preference-Applied")).as(other).isNull();
+            assertThat(answered.json().path("results").isArray()).as(other).isTrue();
+        }
+        // Only the first return preference counts.
+        Http.Response first =
+                http().postJson("/v1/assessments", request, "Prefer", "return=representation, return=minimal");
+        assertThat(first.header("Preference-Applied")).isNull();
+    }
+
+    @Test
+    void aReplayAnswersInTheShapeTheRetryPrefersAboutTheRecordStoredFirst() throws Exception {
+        String request = fixture(EXAMPLE);
+        String key = java.util.UUID.randomUUID().toString();
+        Http.Response full = http().postJson("/v1/assessments", request, "Idempotency-Key", key);
+        Http.Response again =
+                http().postJson("/v1/assessments", request, "Idempotency-Key", key, "Prefer", "return=minimal");
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.header("Preference-Applied")).isEqualTo("return=minimal");
+        assertThat(again.json().path("id")).isEqualTo(full.json().path("id"));
+        assertThat(again.json().path("createdAt")).isEqualTo(full.json().path("createdAt"));
+        assertThat(again.json().path("counts")).isEqualTo(full.json().path("counts"));
+        assertThat(again.json().path("productIds").toString()).isEqualTo("[\"cam-200\"]");
+    }
+
+    @Test
     void aMissingDefaultPasswordPolicyNeedsInformationAndSharedFailsInJapanese() {
         Http.Response missing = http().postJson("/v1/assessments", "{\"organization\":{},\"products\":[{}]}");
         JsonNode unknown = find(missing.json(), "PS-4.2");

@@ -87,7 +87,7 @@ class AssessmentBatchTests {
 
         assertThat(lines.get(1).path("problem").path("type").asString())
                 .isEqualTo("urn:kakunin:problem:invalid-request");
-        assertThat(lines.get(1).path("problem").path("detail").asString()).contains("malformed JSON");
+        assertThat(lines.get(1).path("problem").path("detail").asString()).contains("is not valid JSON");
         assertThat(lines.get(2)
                         .path("problem")
                         .path("errors")
@@ -111,6 +111,43 @@ class AssessmentBatchTests {
                         .asString())
                 .isEqualTo("/products/0/defaultPasswordPolicy");
         assertThat(count(org) - before).as("only the good lines are stored").isEqualTo(2);
+    }
+
+    /** A line with several faults is answered with all of them, as a single request is, in the batch's language. */
+    @Test
+    void aLineWithSeveralFaultsNamesThemAllInTheCallersLanguage() {
+        String org = "faults-" + System.nanoTime();
+        String faulty = "{\"assessmentDate\":\"2026-02-30\",\"organization\":{\"id\":\"" + org
+                + "\",\"monitoringIntervalDays\":\"30\",\"nmae\":\"Acme\"},"
+                + "\"products\":[{\"defaultPasswordPolicy\":\"SHARED \"}],\"idempotencyKey\":\"bad key!\"}";
+        Http.Response response = new Http(port)
+                .as(TestKeys.SUBMITTER_A)
+                .send(
+                        "POST",
+                        "/v1/assessments:batch",
+                        "application/x-ndjson",
+                        (faulty + "\n" + request(org, "SHARED")).getBytes(StandardCharsets.UTF_8),
+                        "Accept-Language",
+                        "ja");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode line = JSON.readTree(response.body().split("\n")[0]);
+
+        assertThat(line.path("status").asInt()).isEqualTo(400);
+        List<String> pointers = new ArrayList<>();
+        line.path("problem")
+                .path("errors")
+                .forEach(e -> pointers.add(e.path("pointer").asString()));
+        assertThat(pointers)
+                .containsExactly(
+                        "/assessmentDate",
+                        "/organization/monitoringIntervalDays",
+                        "/organization/nmae",
+                        "/products/0/defaultPasswordPolicy",
+                        "/idempotencyKey");
+        assertThat(line.path("problem").path("title").asString()).isEqualTo("リクエストが正しくありません");
+        assertThat(line.path("problem").path("errors").get(0).path("detail").asString())
+                .isEqualTo("「assessmentDate」には実在する日付を YYYY-MM-DD 形式で指定してください（「2026-02-30」は日付として正しくありません）");
+        assertThat(count(org)).as("only the good line is stored").isEqualTo(1);
     }
 
     @Test
@@ -145,7 +182,8 @@ class AssessmentBatchTests {
         assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(400, 201);
         JsonNode error = lines.get(0).path("problem").path("errors").get(0);
         assertThat(error.path("pointer").asString()).isEqualTo("/products");
-        assertThat(error.path("detail").asString()).isEqualTo("holds more than 200 elements; at most 200 are accepted");
+        assertThat(error.path("detail").asString())
+                .isEqualTo("'products' holds more than 200 elements; at most 200 are accepted");
     }
 
     @Test

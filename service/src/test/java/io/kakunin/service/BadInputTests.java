@@ -267,6 +267,68 @@ class BadInputTests {
         assertThat(rows()).as("rows stored").isEqualTo(before);
     }
 
+    /**
+     * Every operation that reads a JSON body names every fault of it at once (issue 15, finding
+     * 7): what the reader stepped over in document order, then what the contract's constraints
+     * find in what was read, in the caller's language, and nothing is stored.
+     */
+    static Stream<Arguments> everyJsonEndpoint() {
+        return Stream.of(
+                arguments(
+                        ASSESSMENTS,
+                        "{\"assessmentDate\":\"2026-02-30\",\"organization\":{\"id\":\"acme corp\","
+                                + "\"monitoringIntervalDays\":\"30\",\"nmae\":\"Acme\"},"
+                                + "\"products\":[{\"defaultPasswordPolicy\":\"SHARED \"}]}",
+                        List.of(
+                                "/assessmentDate",
+                                "/organization/monitoringIntervalDays",
+                                "/organization/nmae",
+                                "/products/0/defaultPasswordPolicy",
+                                "/organization/id")),
+                arguments(
+                        "/v1/sharing-reviews",
+                        "{\"reviewDate\":\"2026-02-30\",\"sharer\":{\"name\":\"s\",\"type\":\"SOC_MSSP_OPERATOR \"},"
+                                + "\"recipients\":[{\"name\":\"r\",\"type\":\"NONPROFIT_CSIRT\",\"nmae\":\"x\"}],"
+                                + "\"samplesReviewedForEmbeddedData\":\"yes\","
+                                + "\"items\":[{\"category\":\"C2_DESTINATION\",\"value\":\"203.0.113.45\"}]}",
+                        List.of(
+                                "/reviewDate",
+                                "/sharer/type",
+                                "/recipients/0/nmae",
+                                "/samplesReviewedForEmbeddedData")),
+                arguments(
+                        "/v1/rulesets/validate",
+                        "{\"files\":[{\"path\":\"a.drl\",\"content\":7,\"encoding\":\"BASE64 \"}],\"base\":\"ALL\",\"extra\":1}",
+                        List.of("/files/0/content", "/files/0/encoding", "/base", "/extra")),
+                arguments(
+                        "/v1/api-keys",
+                        "{\"name\":\"ops\\u0007\",\"roles\":[\"ROOT\",\"AUDITOR\",\"GOD\"],\"extra\":1}",
+                        List.of("/name", "/roles/0", "/roles/2", "/extra")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyJsonEndpoint")
+    void everyJsonEndpointNamesEveryFaultInTheCallersLanguage(String path, String body, List<String> pointers) {
+        long before = rows();
+        for (String language : List.of("en", "ja", "zh-TW")) {
+            Http.Response r = new Http(port).postJson(path, body, "Accept-Language", language);
+
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.header("Content-Language")).isEqualTo(language);
+            List<String> named = new java.util.ArrayList<>();
+            r.json().path("errors").forEach(e -> named.add(e.path("pointer").asString()));
+            assertThat(named).as(r.body()).containsExactlyElementsOf(pointers);
+            assertThat(r.json().path("title").asString())
+                    .isEqualTo(
+                            switch (language) {
+                                case "ja" -> "リクエストが正しくありません";
+                                case "zh-TW" -> "請求無效";
+                                default -> "The request is invalid";
+                            });
+        }
+        assertThat(rows()).as("rows stored").isEqualTo(before);
+    }
+
     /** Lengths are counted as the contract counts them, in characters: 500 emoji are a name of 500, not 1,000. */
     /**
      * What the reader refuses on its own (a string past its limit, a number JSON can write but no
@@ -745,7 +807,7 @@ class BadInputTests {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/products");
         assertThat(r.json().path("errors").get(0).path("detail").asString())
-                .isEqualTo("holds more than 200 elements; at most 200 are accepted");
+                .isEqualTo("'products' holds more than 200 elements; at most 200 are accepted");
 
         String sources = "\"JVN\", ".repeat(21);
         r = new Http(port)

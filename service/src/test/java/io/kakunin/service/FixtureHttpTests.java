@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.AssessmentSummary;
 import io.kakunin.api.model.JcStarChecklist;
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.Result;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.api.model.SharingReviewSummary;
 import io.kakunin.client.ApiClient;
 import io.kakunin.client.ApiResponse;
 import io.kakunin.client.api.AssessmentsApi;
@@ -63,19 +67,21 @@ class FixtureHttpTests {
             return;
         }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
-        ApiResponse<Assessment> created =
-                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en");
+        ApiResponse<Object> created =
+                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en", null);
         assertThat(created.getStatusCode()).isEqualTo(201);
+        assertThat(created.getHeaders()).doesNotContainKey("preference-applied");
+        Assessment verdict = Json.mapper().convertValue(created.getData(), Assessment.class);
 
         JsonNode expected = Json.mapper().readTree(fixture.expected());
-        JsonNode actual = Json.mapper().valueToTree(created.getData());
+        JsonNode actual = Json.mapper().valueToTree(verdict);
         assertThat(VerdictMatcher.mismatches(expected, actual))
                 .as(fixture.name())
                 .isEmpty();
 
         String location = created.getHeaders().get("location").get(0);
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
-        assertThat(id).isEqualTo(created.getData().getId());
+        assertThat(id).isEqualTo(verdict.getId());
         Assessment fetched = api.getAssessment(id, "en");
         JsonNode again = Json.mapper().valueToTree(fetched);
         assertThat(again).isEqualTo(actual);
@@ -88,13 +94,48 @@ class FixtureHttpTests {
                     .as(fixture.name() + " (" + FixtureCase.EXPECTED_JC_STAR + ")")
                     .isEmpty();
         }
+
+        // Prefer: return=minimal stores the same verdict (its texts are rendered when it is read)
+        // and answers the figures of it.
+        ApiResponse<Object> minimal =
+                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en", "return=minimal");
+        assertThat(minimal.getStatusCode()).isEqualTo(201);
+        assertThat(minimal.getHeaders().get("preference-applied")).containsExactly("return=minimal");
+        AssessmentSummary summary = Json.mapper().convertValue(minimal.getData(), AssessmentSummary.class);
+        assertThat(summary.getOverallOutcome()).isEqualTo(verdict.getOverallOutcome());
+        assertThat(summary.getCounts()).isEqualTo(verdict.getCounts());
+        assertThat(summary.getFailedRecommendationIds())
+                .isEqualTo(verdict.getResults().stream()
+                        .filter(r -> r.getOutcome() == Outcome.FAIL)
+                        .map(Result::getRecommendationId)
+                        .distinct()
+                        .toList());
+        assertThat(summary.getRuleset().getRevision())
+                .isEqualTo(verdict.getRuleset().getRevision());
+        assertThat(minimal.getHeaders().get("location").get(0)).endsWith("/v1/assessments/" + summary.getId());
+        JsonNode storedFromMinimal = Json.mapper().valueToTree(api.getAssessment(summary.getId(), "en"));
+        assertThat(withoutIdentity(storedFromMinimal))
+                .as("the verdict stored for a minimal answer is the one stored for a full one")
+                .isEqualTo(withoutIdentity(again));
+    }
+
+    /** A stored verdict without what differs between two stores of the same request. */
+    private static JsonNode withoutIdentity(JsonNode verdict) {
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) verdict.deepCopy();
+        copy.remove("id");
+        copy.remove("createdAt");
+        return copy;
     }
 
     private void sharingReview(FixtureCase fixture) throws Exception {
         SharingReviewRequest request = Json.mapper().readValue(fixture.request(), SharingReviewRequest.class);
-        ApiResponse<SharingReview> created = sharing.createSharingReviewWithHttpInfo(
-                request, UUID.randomUUID().toString(), "en");
-        assertThat(created.getStatusCode()).isEqualTo(201);
+        ApiResponse<Object> answered = sharing.createSharingReviewWithHttpInfo(
+                request, UUID.randomUUID().toString(), "en", null);
+        assertThat(answered.getStatusCode()).isEqualTo(201);
+        ApiResponse<SharingReview> created = new ApiResponse<>(
+                answered.getStatusCode(),
+                answered.getHeaders(),
+                Json.mapper().convertValue(answered.getData(), SharingReview.class));
         JsonNode expected = Json.mapper().readTree(fixture.expected());
         JsonNode actual = Json.mapper().valueToTree(created.getData());
         assertThat(VerdictMatcher.mismatches(expected, actual))
@@ -113,5 +154,20 @@ class FixtureHttpTests {
                     .as(fixture.name() + " (stored)")
                     .isEmpty();
         }
+
+        ApiResponse<Object> minimal = sharing.createSharingReviewWithHttpInfo(
+                request, UUID.randomUUID().toString(), "en", "return=minimal");
+        assertThat(minimal.getStatusCode()).isEqualTo(201);
+        assertThat(minimal.getHeaders().get("preference-applied")).containsExactly("return=minimal");
+        SharingReviewSummary summary = Json.mapper().convertValue(minimal.getData(), SharingReviewSummary.class);
+        SharingReview full = created.getData();
+        assertThat(summary.getDecision()).isEqualTo(full.getDecision());
+        assertThat(summary.getTlp()).isEqualTo(full.getTlp().getLevel());
+        assertThat(summary.getOverallOutcome()).isEqualTo(full.getOverallOutcome());
+        assertThat(summary.getCounts()).isEqualTo(full.getCounts());
+        assertThat(summary.getRedactionCount())
+                .isEqualTo(
+                        full.getRedactions() == null ? 0 : full.getRedactions().size());
+        assertThat(summary.getOrganizationId()).isEqualTo(request.getSharer().getId());
     }
 }

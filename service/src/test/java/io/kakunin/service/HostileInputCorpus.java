@@ -93,6 +93,7 @@ final class HostileInputCorpus {
         corpus.paths();
         corpus.headersAndMethods();
         corpus.adminBodies();
+        corpus.manyFaults();
         corpus.unknownParameters();
         corpus.acceptHeaders();
         corpus.headerBytes();
@@ -1213,5 +1214,81 @@ final class HostileInputCorpus {
                 "validation of bad base64",
                 "/v1/rulesets/validate",
                 "{\"files\":[{\"path\":\"a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}");
+    }
+
+    // ------------------------------------------------------------------ many faults in one body
+
+    /**
+     * Bodies with many faults, each of which the reader steps over to name the next (issue 15,
+     * finding 7): every one is still refused whole, in whatever language is asked, and stores
+     * nothing; past a hundred faults reading stops.
+     */
+    private void manyFaults() {
+        String fiveFaults = "{\"assessmentDate\":\"2026-02-30\",\"organization\":{\"id\":\"acme corp\","
+                + "\"monitoringIntervalDays\":\"30\",\"nmae\":\"Acme\"},"
+                + "\"products\":[{\"defaultPasswordPolicy\":\"SHARED \"}]}";
+        for (String language : List.of("en", "ja", "zh-TW", "zh-CN", "de;q=0.5, *")) {
+            post(
+                    "five faults in one assessment, Accept-Language " + language,
+                    ASSESSMENTS,
+                    fiveFaults,
+                    "Accept-Language",
+                    language);
+        }
+        StringBuilder many = new StringBuilder("{\"organization\":{},\"products\":[");
+        for (int i = 0; i < 200; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"defaultPasswordPolicy\":\"NOPE\",\"x\":1}");
+        }
+        post(
+                "four hundred faults in one assessment",
+                ASSESSMENTS,
+                many.append("]}").toString());
+        post(
+                "faults in every product, then a truncated body",
+                ASSESSMENTS,
+                "{\"organization\":{\"nmae\":1},\"products\":[{\"defaultPasswordPolicy\":\"NOPE\"},{\"defaultPasswordPolicy\":");
+        post(
+                "a fault, then a syntax error",
+                ASSESSMENTS,
+                "{\"organization\":{\"monitoringIntervalDays\":\"30\"},\"products\":[{\"defaultPasswordPolicy\":SHARED}]}");
+        post(
+                "faults of every kind in a share",
+                REVIEWS,
+                "{\"reviewDate\":\"2026-02-30\",\"sharer\":{\"name\":\"s\",\"type\":\"SOC_MSSP_OPERATOR \"},"
+                        + "\"recipients\":[{\"name\":\"r\",\"type\":\"NONPROFIT_CSIRT\",\"nmae\":\"x\"}],"
+                        + "\"samplesReviewedForEmbeddedData\":\"yes\",\"incidentDetectedAt\":\"2026-13-01T00:00:00Z\","
+                        + "\"items\":[{\"category\":\"C2_DESTINATION \",\"value\":7}]}",
+                "Accept-Language",
+                "ja");
+        post(
+                "faults of a victim profile among others",
+                REVIEWS,
+                "{\"sharer\":{\"name\":\"s\",\"type\":\"SOC_MSSP_OPERATOR\"},"
+                        + "\"recipients\":[{\"name\":\"r\",\"type\":\"NONPROFIT_CSIRT\"}],"
+                        + "\"items\":[{\"category\":\"C2_DESTINATION\",\"value\":\"203.0.113.45\"}],"
+                        + "\"victimProfile\":{\"names\":7,\"SecretVictimToken\":1,\"domains\":[\"a\",\"a\"]}}");
+        post(
+                "faults of every kind in a validation",
+                "/v1/rulesets/validate",
+                "{\"files\":[{\"path\":\"a.drl\",\"content\":7,\"encoding\":\"BASE64 \"}],\"base\":\"ALL\",\"extra\":1}",
+                "Accept-Language",
+                "zh-TW");
+        post(
+                "faults of every kind in an API key",
+                "/v1/api-keys",
+                "{\"name\":\"ops\\u0007\",\"roles\":[\"ROOT\",\"AUDITOR\",\"GOD\",\"AUDITOR\"],\"extra\":1}");
+        post(
+                "an API key naming a role twice",
+                "/v1/api-keys",
+                "{\"name\":\"ops\",\"roles\":[\"AUDITOR\",\"AUDITOR\"]}");
+        post(
+                "a number JSON can write but no port can hold",
+                ASSESSMENTS,
+                "{\"organization\":{},\"products\":[{\"networkServices\":[{\"port\":1e309},{\"port\":-1e400}]}]}");
+        post(
+                "objects and arrays where values must be, throughout",
+                ASSESSMENTS,
+                "{\"assessmentDate\":[2026,2,1],\"organization\":{\"name\":{\"a\":[1,{\"b\":[]}]},\"id\":[\"x\"]},"
+                        + "\"products\":[{\"networkServices\":{\"port\":22},\"defaultPasswordPolicy\":[\"SHARED\"]}]}");
     }
 }

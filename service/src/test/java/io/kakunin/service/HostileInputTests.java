@@ -138,6 +138,9 @@ class HostileInputTests {
                     assertThat(problem.path("status").asInt()).isEqualTo(response.status());
                     assertThat(problem.path("type").asString()).startsWith("urn:kakunin:problem:");
                     assertThat(problem.path("detail").asString()).isNotBlank();
+                    assertThat(problem.path("errors").size())
+                            .as("at most 100 faults listed")
+                            .isLessThanOrEqualTo(100);
                     assertThat(response.body())
                             .as("no server name or version")
                             .doesNotContainIgnoringCase("tomcat")

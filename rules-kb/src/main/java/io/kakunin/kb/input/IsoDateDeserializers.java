@@ -36,15 +36,18 @@ public final class IsoDateDeserializers {
 
         @Override
         public LocalDate deserialize(JsonParser p, DeserializationContext ctxt) {
-            String text = text(p, "a date written as a string, YYYY-MM-DD");
+            return ReadFaults.orStepOver(p, ctxt, () -> read(p));
+        }
+
+        private LocalDate read(JsonParser p) {
+            String text = text(p, InputFault.JsonType.DATE);
             try {
                 if (!DATE.matcher(text).matches()) {
                     throw new DateTimeParseException("not YYYY-MM-DD", text, 0);
                 }
                 return LocalDate.parse(text);
             } catch (DateTimeParseException e) {
-                throw new RejectedInputException(
-                        p, "'" + abbreviate(text) + "' is not a date (YYYY-MM-DD, a day that exists)", LocalDate.class);
+                throw new RejectedInputException(p, InputFault.Kind.NOT_A_DATE, LocalDate.class, "value", text);
             }
         }
     }
@@ -56,8 +59,11 @@ public final class IsoDateDeserializers {
 
         @Override
         public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) {
-            String text =
-                    text(p, "a date and time written as a string with its offset, such as 2026-11-18T02:10:00+09:00");
+            return ReadFaults.orStepOver(p, ctxt, () -> read(p));
+        }
+
+        private OffsetDateTime read(JsonParser p) {
+            String text = text(p, InputFault.JsonType.DATE_TIME);
             try {
                 if (!DATE_TIME.matcher(text).lookingAt()) {
                     throw new DateTimeParseException("not RFC 3339", text, 0);
@@ -65,22 +71,22 @@ public final class IsoDateDeserializers {
                 return OffsetDateTime.parse(text);
             } catch (DateTimeParseException e) {
                 throw new RejectedInputException(
-                        p,
-                        "'" + abbreviate(text)
-                                + "' is not a date and time with an offset (RFC 3339, such as 2026-11-18T02:10:00+09:00)",
-                        OffsetDateTime.class);
+                        p, InputFault.Kind.NOT_A_DATE_TIME, OffsetDateTime.class, "value", text);
             }
         }
     }
 
-    private static String text(JsonParser p, String expected) {
+    private static String text(JsonParser p, InputFault.JsonType expected) {
         if (!p.hasToken(JsonToken.VALUE_STRING)) {
-            throw new RejectedInputException(p, "must be " + expected, String.class);
+            throw new RejectedInputException(
+                    p,
+                    InputFault.Kind.WRONG_TYPE,
+                    String.class,
+                    "expected",
+                    expected,
+                    "sent",
+                    ReadFaults.sent(p.currentToken()));
         }
         return p.getString();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }
 }

@@ -35,7 +35,8 @@ public final class Json {
      * another type: 7 is not "7", "22" is not 22, true is not "true". No string may carry a
      * control character other than tab, line feed and carriage return, nor half of a surrogate
      * pair (and the bytes must be well-formed UTF-8: {@link StrictUtf8}, installed on the factory); a date or time is a string, never a number; a list declared to hold each value once
-     * may not repeat one.
+     * may not repeat one. Reading goes on past each fault it can step over, so that all are named
+     * at once ({@link ReadFaults}).
      */
     public static JsonMapper.Builder strict(JsonMapper.Builder builder) {
         return builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -55,6 +56,8 @@ public final class Json {
                         .addDeserializer(String.class, new PlainTextDeserializer())
                         .addDeserializer(java.time.LocalDate.class, new IsoDateDeserializers.Date())
                         .addDeserializer(java.time.OffsetDateTime.class, new IsoDateDeserializers.DateTime())
-                        .setDeserializerModifier(UniqueItemsDeserializer.modifier()));
+                        .setDeserializerModifier(UniqueItemsDeserializer.modifier()))
+                // Every fault of a request named, not only the first.
+                .addModule(ReadFaults.module());
     }
 }

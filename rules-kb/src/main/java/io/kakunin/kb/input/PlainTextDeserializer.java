@@ -12,8 +12,13 @@ import tools.jackson.databind.deser.jdk.StringDeserializer;
  */
 public final class PlainTextDeserializer extends StringDeserializer {
 
+    /** Each string on its own: one that cannot be read is named and the next element of its list read. */
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) {
+        return ReadFaults.orStepOver(p, ctxt, () -> read(p, ctxt));
+    }
+
+    private String read(JsonParser p, DeserializationContext ctxt) {
         String text = super.deserialize(p, ctxt);
         if (text != null && p.hasToken(JsonToken.VALUE_STRING)) {
             for (int i = 0; i < text.length(); i++) {
@@ -21,10 +26,12 @@ public final class PlainTextDeserializer extends StringDeserializer {
                 if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
                     throw new RejectedInputException(
                             p,
-                            String.format(
-                                    "contains the control character U+%04X at position %d; only tab, line feed and carriage return are allowed",
-                                    (int) c, i),
-                            String.class);
+                            InputFault.Kind.CONTROL_CHARACTER,
+                            String.class,
+                            "codePoint",
+                            String.format(java.util.Locale.ROOT, "U+%04X", (int) c),
+                            "position",
+                            text.codePointCount(0, i) + 1);
                 }
                 if (Character.isHighSurrogate(c)
                         && i + 1 < text.length()
@@ -33,10 +40,12 @@ public final class PlainTextDeserializer extends StringDeserializer {
                 } else if (Character.isSurrogate(c)) {
                     throw new RejectedInputException(
                             p,
-                            String.format(
-                                    "contains half of a UTF-16 surrogate pair (U+%04X) at position %d, which is not a character",
-                                    (int) c, i),
-                            String.class);
+                            InputFault.Kind.LONE_SURROGATE,
+                            String.class,
+                            "codePoint",
+                            String.format(java.util.Locale.ROOT, "U+%04X", (int) c),
+                            "position",
+                            text.codePointCount(0, i) + 1);
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Set;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
@@ -11,7 +12,6 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.type.CollectionType;
-import tools.jackson.databind.util.TokenBuffer;
 
 /**
  * An array the contract declares {@code uniqueItems} is read into a set; reading it as such
@@ -45,25 +45,23 @@ public final class UniqueItemsDeserializer extends DelegatingDeserializer {
         return new UniqueItemsDeserializer(delegate);
     }
 
+    /**
+     * Reads the array as it comes, without buffering it: the parser's own context of the array
+     * counts its elements, and so that a value that cannot be read is named at its place.
+     */
     @Override
     public Object deserialize(JsonParser p, DeserializationContext ctxt) {
         if (!p.hasToken(JsonToken.START_ARRAY)) {
             return _delegatee.deserialize(p, ctxt);
         }
-        TokenBuffer buffer = ctxt.bufferAsCopyOfValue(p);
-        int elements = 0;
-        try (JsonParser counter = buffer.asParserOnFirstToken(ctxt)) {
-            while (counter.nextToken() != JsonToken.END_ARRAY) {
-                elements++;
-                counter.skipChildren();
-            }
-        }
-        Object value;
-        try (JsonParser replay = buffer.asParserOnFirstToken(ctxt)) {
-            value = _delegatee.deserialize(replay, ctxt);
-        }
-        if (value instanceof Collection<?> set && set.size() != elements) {
-            throw new RejectedInputException(p, "lists a value more than once; each may appear once", handledType());
+        // On its first token the parser is already inside the array: this is the array's context.
+        TokenStreamContext array = p.streamReadContext();
+        int faults = ReadFaults.count(ctxt);
+        Object value = _delegatee.deserialize(p, ctxt);
+        int elements = array.getEntryCount();
+        // A value that could not be read is left out, not a repetition: only values read are compared.
+        if (value instanceof Collection<?> set && set.size() != elements && ReadFaults.count(ctxt) == faults) {
+            throw new RejectedInputException(p, InputFault.Kind.REPEATED_VALUE, handledType());
         }
         return value;
     }

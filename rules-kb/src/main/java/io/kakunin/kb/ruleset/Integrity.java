@@ -41,6 +41,22 @@ public final class Integrity {
     /** Placeholders every text may use besides the thresholds. */
     public static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("facts");
 
+    /**
+     * The redactions a sharing review reports as one entry for many objects (the share's TLP
+     * marking stamped on each): each needs a text {@code redaction.<finding>.group}, which may
+     * also use {@link #GROUP_PLACEHOLDERS}.
+     */
+    public static final List<io.kakunin.api.model.RedactionFinding> GROUPED_REDACTIONS = List.of(
+            io.kakunin.api.model.RedactionFinding.MISSING_MARKING, io.kakunin.api.model.RedactionFinding.WEAK_MARKING);
+
+    /** What a group's text may say besides the thresholds: the marking applied and the number of objects. */
+    public static final Set<String> GROUP_PLACEHOLDERS = Set.of("marking", "count");
+
+    /** The key of the text of a group of redactions of one finding. */
+    public static String groupKey(io.kakunin.api.model.RedactionFinding finding) {
+        return "redaction." + finding.getValue() + ".group";
+    }
+
     private static final Pattern ITEM_KEY = Pattern.compile("((?:PS|IS)-[0-9]+\\.[0-9]+)\\..+");
 
     /**
@@ -93,6 +109,9 @@ public final class Integrity {
             }
             for (io.kakunin.api.model.RedactionFinding finding : io.kakunin.api.model.RedactionFinding.values()) {
                 required.add("redaction." + finding.getValue());
+            }
+            for (io.kakunin.api.model.RedactionFinding finding : GROUPED_REDACTIONS) {
+                required.add(groupKey(finding));
             }
         }
         for (Catalog.Entry entry : catalog.entries()) {
@@ -162,8 +181,10 @@ public final class Integrity {
                             + (files.size() == 1 ? " has" : " have"))));
             for (String key : messages.keys(locale)) {
                 String text = messages.text(locale, key).orElse("");
+                boolean group =
+                        GROUPED_REDACTIONS.stream().anyMatch(f -> groupKey(f).equals(key));
                 for (String name : Messages.placeholders(text)) {
-                    if (!placeholders.contains(name)) {
+                    if (!placeholders.contains(name) && !(group && GROUP_PLACEHOLDERS.contains(name))) {
                         problems.add(where.text(
                                 file,
                                 key,

@@ -30,7 +30,7 @@ public final class StixInspector {
             List<Identifier> identifiers,
             Set<String> victimIdentityIds,
             Set<Integer> preciseLocations,
-            Set<String> ambiguousSharerIds) {}
+            Set<String> ambiguousIdentityIds) {}
 
     private static final List<String> TEXT_PROPERTIES = List.of(
             "name",
@@ -112,8 +112,13 @@ public final class StixInspector {
     private static final Set<String> NAMED_CLASSES = Set.of("individual", "organization", "group", "unknown");
     /** What each property name holds: the same names recur in every object. */
     private final Map<String, List<VictimMatcher.Match>> keyFindings = new java.util.HashMap<>();
-    /** Creator identities whose name holds a name of the victim that the profile does not give exactly: reported, kept. */
+    /**
+     * Identities named like the victim that may be the sharer (see {@link #victimIdentities}):
+     * neither generalized nor read as a mention of the victim; IS-7.2 asks which they are.
+     */
     private final Set<String> ambiguous = new LinkedHashSet<>();
+    /** Pointers of the names of ambiguous identities: not read as text. */
+    private final Set<String> unread = new HashSet<>();
 
     public StixInspector(StixBundle bundle, VictimMatcher victim, Boolean samplesReviewed) {
         this.bundle = bundle;
@@ -149,6 +154,15 @@ public final class StixInspector {
             }
             int before = identifiers.size();
             boolean isVictim = type.equals("identity") && victimIds.contains(text(o, "id"));
+            boolean isAmbiguous = type.equals("identity") && ambiguous.contains(text(o, "id"));
+            if (isAmbiguous) {
+                // Its name is the question IS-7.2 asks: not also reported as a mention of the victim.
+                unread.add(at + "/name");
+                for (int k = 0; k < o.path("aliases").size(); k++) {
+                    unread.add(at + "/aliases/" + k);
+                }
+                examined.addAll(unread);
+            }
             if (!isVictim) {
                 scanValues(o, type, at);
                 scanText(o, at);
@@ -167,6 +181,7 @@ public final class StixInspector {
                     bundle.usesTlp1(o),
                     type.equals("identity") ? text(o, "identity_class") : null,
                     isVictim,
+                    isAmbiguous,
                     sightedAtVictim,
                     referencedMaxTlp(o));
             facts.add(fact);
@@ -189,6 +204,14 @@ public final class StixInspector {
 
     // ------------------------------------------------------------------ who is the victim
 
+    /**
+     * The identities that represent the victim. The sharer (the bundle's creators, and an identity
+     * named exactly as the requesting organization) is never the victim unless the profile gives
+     * its name exactly. An identity whose whole name reads as the victim's name without being the
+     * one the profile gives, and that may be the sharer (a creator, or a name that is the sharer's
+     * or part of it), is neither: it goes to {@link #ambiguous}. Any other organization, group or
+     * person that is not named as the attacker is a victim (fail closed).
+     */
     private Set<String> victimIdentities(List<ObjectNode> objects, Set<String> creators) {
         Set<String> ids = new HashSet<>();
         Map<String, ObjectNode> identities = new java.util.HashMap<>();
@@ -197,10 +220,45 @@ public final class StixInspector {
                 identities.put(text(o, "id"), o);
             }
         }
-        // The bundle's creators are the sharer: their names are the sharer's, not mentions of the victim.
+        // The sharer: the bundle's creators, and an identity named exactly as the requesting organization.
+        Set<String> sharers = new HashSet<>(creators);
+        for (ObjectNode identity : identities.values()) {
+            if (!namesVictimExactly(identity) && namesRequestingSharer(identity)) {
+                sharers.add(text(identity, "id"));
+            }
+        }
+        // A creator whose whole name reads as the victim's ("Example" or "Example Corp" for the victim
+        // "Example Corp K.K."), without being the requesting organization's name, may be the sharer
+        // (it made the objects) or the victim (it bears its name): it is neither rewritten nor kept
+        // silently; the review asks which it is.
+        for (ObjectNode identity : identities.values()) {
+            String id = text(identity, "id");
+            if (creators.contains(id)
+                    && !namesVictimExactly(identity)
+                    && !namesRequestingSharer(identity)
+                    && readsAsVictimName(identity)) {
+                ambiguous.add(id);
+            }
+        }
+        // The sharer's names are the sharer's, not mentions of the victim.
         for (ObjectNode o : objects) {
-            if ("identity".equals(text(o, "type")) && creators.contains(text(o, "id")) && !namesVictimExactly(o)) {
+            String id = text(o, "id");
+            if ("identity".equals(text(o, "type"))
+                    && sharers.contains(id)
+                    && !ambiguous.contains(id)
+                    && !namesVictimExactly(o)) {
                 victim.addSharer(text(o, "name"));
+            }
+        }
+        // Any other identity whose whole name reads as the victim's and is also the sharer's name or
+        // part of it ("Example" of "Example SOC K.K.") may be either: asked about too.
+        for (ObjectNode identity : identities.values()) {
+            String id = text(identity, "id");
+            if (!sharers.contains(id)
+                    && !namesVictimExactly(identity)
+                    && readsAsVictimName(identity)
+                    && partOfSharersName(identity)) {
+                ambiguous.add(id);
             }
         }
         Set<String> attackers = new HashSet<>();
@@ -211,12 +269,13 @@ public final class StixInspector {
         }
         for (ObjectNode identity : identities.values()) {
             String id = text(identity, "id");
-            if (creators.contains(id)) {
+            if (ambiguous.contains(id)) {
+                continue;
+            }
+            if (sharers.contains(id)) {
                 // The sharer is never the victim unless the profile names it exactly.
                 if (namesVictimExactly(identity)) {
                     ids.add(id);
-                } else if (matchesProfile(identity) || victim.onlyInSharersName(text(identity, "name"))) {
-                    ambiguous.add(id);
                 }
                 continue;
             }
@@ -232,7 +291,7 @@ public final class StixInspector {
             String type = text(o, "type");
             if (type.equals("sighting")) {
                 for (JsonNode ref : o.path("where_sighted_refs")) {
-                    if (identities.containsKey(ref.asString(""))) {
+                    if (identities.containsKey(ref.asString("")) && !ambiguous.contains(ref.asString())) {
                         ids.add(ref.asString());
                     }
                 }
@@ -241,7 +300,10 @@ public final class StixInspector {
                 String sourceType = text(o, "source_ref") == null
                         ? ""
                         : text(o, "source_ref").replaceAll("--.*$", "");
-                if (identities.containsKey(target) && TARGETING.contains(sourceType) && !creators.contains(target)) {
+                if (identities.containsKey(target)
+                        && TARGETING.contains(sourceType)
+                        && !sharers.contains(target)
+                        && !ambiguous.contains(target)) {
                     ids.add(target);
                 }
             }
@@ -398,6 +460,44 @@ public final class StixInspector {
         }
         for (JsonNode alias : identity.path("aliases")) {
             if (victim.namesExactly(alias.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean namesRequestingSharer(ObjectNode identity) {
+        if (victim.namesRequestingSharer(text(identity, "name"))) {
+            return true;
+        }
+        for (JsonNode alias : identity.path("aliases")) {
+            if (victim.namesRequestingSharer(alias.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the identity's name (or an alias), as a whole, reads as a name of the victim the profile does not give exactly. */
+    private boolean readsAsVictimName(ObjectNode identity) {
+        if (victim.readsAsVictimName(text(identity, "name"))) {
+            return true;
+        }
+        for (JsonNode alias : identity.path("aliases")) {
+            if (victim.readsAsVictimName(alias.asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the identity's name (or an alias) is a name of the sharer or a run of its words. */
+    private boolean partOfSharersName(ObjectNode identity) {
+        if (victim.partOfSharersName(text(identity, "name"))) {
+            return true;
+        }
+        for (JsonNode alias : identity.path("aliases")) {
+            if (victim.partOfSharersName(alias.asString(""))) {
                 return true;
             }
         }
@@ -614,7 +714,7 @@ public final class StixInspector {
     private void scanText(ObjectNode o, String at) {
         for (String p : TEXT_PROPERTIES) {
             String t = text(o, p);
-            if (t != null && !(p.equals("name") && isObservableName(o))) {
+            if (t != null && !(p.equals("name") && isObservableName(o)) && !unread.contains(at + "/" + p)) {
                 examined.add(at + "/" + p);
                 textMatches(t, at + "/" + p, at, Identifier.Source.STIX_TEXT);
             }
@@ -622,6 +722,9 @@ public final class StixInspector {
         for (String p : TEXT_LISTS) {
             JsonNode list = o.path(p);
             for (int k = 0; k < list.size(); k++) {
+                if (unread.contains(at + "/" + p + "/" + k)) {
+                    continue;
+                }
                 examined.add(at + "/" + p + "/" + k);
                 textMatches(list.get(k).asString(""), at + "/" + p + "/" + k, at, Identifier.Source.STIX_TEXT);
             }

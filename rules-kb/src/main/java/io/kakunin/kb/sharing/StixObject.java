@@ -5,7 +5,8 @@ import io.kakunin.api.model.TlpLevel;
 /**
  * One object of a submitted STIX bundle, as the sharing rules see it: its type and ID, the TLP
  * level its markings give it, and what the inspector found about it (a victim identity, a
- * sighting at the victim, the most restrictive marking among the objects it refers to).
+ * sighting at the victim, an identity that may be the victim's or the sharer's, the most
+ * restrictive marking among the objects it refers to).
  */
 public final class StixObject {
 
@@ -16,6 +17,7 @@ public final class StixObject {
     private final boolean tlp1;
     private final String identityClass;
     private final boolean victim;
+    private final boolean ambiguous;
     private final boolean sightedAtVictim;
     private final TlpLevel referencedMaxTlp;
 
@@ -27,6 +29,7 @@ public final class StixObject {
             boolean tlp1,
             String identityClass,
             boolean victim,
+            boolean ambiguous,
             boolean sightedAtVictim,
             TlpLevel referencedMaxTlp) {
         this.pointer = pointer;
@@ -36,6 +39,7 @@ public final class StixObject {
         this.tlp1 = tlp1;
         this.identityClass = identityClass;
         this.victim = victim;
+        this.ambiguous = ambiguous;
         this.sightedAtVictim = sightedAtVictim;
         this.referencedMaxTlp = referencedMaxTlp;
     }
@@ -72,6 +76,14 @@ public final class StixObject {
     /** For an identity: whether it represents the victim (profile match, sighted at, or targeted). */
     public boolean isVictim() {
         return victim;
+    }
+
+    /**
+     * For an identity: whether its name reads as the victim's while it may be the sharer (it made
+     * objects of the bundle, or its name is the sharer's or part of it). Left as it is; IS-7.2 asks.
+     */
+    public boolean isAmbiguous() {
+        return ambiguous;
     }
 
     /** For a sighting: whether where_sighted_refs name a victim identity that is not class-level. */

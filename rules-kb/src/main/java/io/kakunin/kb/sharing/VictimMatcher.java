@@ -117,6 +117,8 @@ public final class VictimMatcher {
     private final List<String> sharerNames = new ArrayList<>();
     /** The profile's names and aliases exactly as given (folded), without the legal-form variants. */
     private final List<String> exactNames = new ArrayList<>();
+    /** The requesting organization's name, folded (null when not given). */
+    private String requestingSharer;
 
     public VictimMatcher(VictimProfile profile) {
         this(profile, null);
@@ -130,6 +132,7 @@ public final class VictimMatcher {
     public VictimMatcher(VictimProfile profile, String sharerName) {
         this.profiled = profile != null;
         this.sector = profile == null ? null : profile.getSector();
+        this.requestingSharer = sharerName == null || sharerName.isBlank() ? null : normalize(sharerName);
         if (profile == null) {
             return;
         }
@@ -211,22 +214,52 @@ public final class VictimMatcher {
         return text != null && exactNames.contains(normalize(text));
     }
 
+    /** Whether the text is, once folded, the requesting organization's name as given. */
+    public boolean namesRequestingSharer(String text) {
+        return text != null && requestingSharer != null && normalize(text).equals(requestingSharer);
+    }
+
     /**
-     * Whether a name of the profile occurs in the text only as part of the sharer's own name: the
-     * review says so instead of rewriting the sharer.
+     * Whether the text, as a whole, reads as a name of the victim that the profile does not give
+     * exactly: a name or alias without its legal form ("Example" or "Example Corp" for "Example
+     * Corp K.K."), or with another one. Such a name may be the victim's, and may be someone else's.
      */
-    public boolean onlyInSharersName(String text) {
-        if (text == null || sharerNames.isEmpty() || names.isEmpty()) {
+    public boolean readsAsVictimName(String text) {
+        if (text == null || text.isBlank() || names.isEmpty()) {
             return false;
         }
-        Folded folded = Folded.of(text);
-        List<Span> all = new ArrayList<>();
+        String folded = normalize(text);
+        if (exactNames.contains(folded)) {
+            return false;
+        }
+        String bare = withoutLegalForm(folded);
+        if (names.contains(folded) || names.contains(bare)) {
+            return true;
+        }
         for (String name : names) {
-            for (int at = indexOfWord(folded.text(), name, 0); at >= 0; at = indexOfWord(folded.text(), name, at + 1)) {
-                all.add(new Span(folded.start(at), folded.end(at + name.length()), IdentifierFlag.ORG_NAME));
+            if (bare.length() >= 4 && withoutLegalForm(name).equals(bare)) {
+                return true;
             }
         }
-        return !all.isEmpty() && withoutSharer(folded, all).isEmpty();
+        return false;
+    }
+
+    /**
+     * Whether the text, folded, is a name of the sharer or a run of its words ("Example" of "Example
+     * SOC K.K."): the sharer may be calling itself by it. A name the profile gives exactly is the
+     * victim's, not the sharer's.
+     */
+    public boolean partOfSharersName(String text) {
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        String folded = normalize(text);
+        for (String sharer : sharerNames) {
+            if (indexOfWord(sharer, folded, 0) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The spans that do not lie inside an occurrence of the sharer's name. */

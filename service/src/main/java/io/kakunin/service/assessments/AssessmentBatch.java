@@ -7,6 +7,7 @@ import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.service.ExecutorConfiguration;
 import io.kakunin.service.KakuninProperties;
@@ -15,11 +16,12 @@ import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Idempotency;
+import io.kakunin.service.storage.StoreFailures;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.ArrayLimits;
 import io.kakunin.service.web.EvaluationFailures;
-import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.Ids;
+import io.kakunin.service.web.KnownFailures;
 import io.kakunin.service.web.Problems;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -28,13 +30,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -51,12 +59,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /v1/assessments:batch}: NDJSON in, NDJSON out, one result line per input line, in
- * order. The answer is a stream that pulls the request as the client reads the response: a
- * chunk of lines is read, its lines are parsed, validated and evaluated in parallel on all
- * cores, the chunk's verdicts are stored in one transaction, and only then are its result lines
- * written. Memory is bounded by one chunk whatever the batch size; a bad line is answered on
- * its own line with the problem a single request would have got, and a line on which a rule
- * throws is answered 500 {@code evaluation-failed} naming the rule: the batch goes on either way.
+ * order. The answer is a stream that pulls the request as the client reads the response, through
+ * a pipeline of stages joined by bounded queues, so that both cores evaluate while the store
+ * commits and the client reads:
+ *
+ * <ol>
+ * <li><b>reading</b> (the request's thread): lines are cut from the body, in chunks of
+ * {@value #CHUNK}, at most {@value #CHUNKS_HELD} chunks ahead of the one being answered;
+ * <li><b>evaluation</b> ({@linkplain ExecutorConfiguration#BATCH one thread per core}): each line is
+ * parsed, validated, evaluated, and serialised (the request and the lean verdict as stored, and
+ * its result line as it will be written): all the CPU a line costs, on whichever core is free;
+ * <li><b>storage</b> ({@linkplain ExecutorConfiguration#BATCH_STORE a store thread}): a chunk whose
+ * lines are all evaluated is stored in one transaction, after the chunk before it, and its
+ * result lines are put together;
+ * <li><b>writing</b> (the request's thread): the result lines of the oldest chunk, once it is
+ * committed.
+ * </ol>
+ *
+ * Memory is bounded by the chunks held, whatever the batch size; the result lines of a chunk are
+ * written only once its transaction is committed. A bad line is answered on its own line with the
+ * problem a single request would have got, and a line on which a rule throws (or anything else
+ * fails in a stage) is answered 500 on its line: the batch goes on either way.
  *
  * <p>Each line may carry an {@code idempotencyKey} (an {@code AssessmentBatchLine} of the
  * contract), stored with its record in the chunk's transaction: a line whose key was stored
@@ -66,7 +89,7 @@ import tools.jackson.databind.json.JsonMapper;
  * them. The batch takes no Idempotency-Key header (refused before it starts, see
  * {@code web.OperationContract}). A chunk the store fails is answered line by line, each as a
  * single request would be ({@code 503}, saying whether its line may be stored), and the batch
- * goes on with the next chunk.
+ * goes on with the next chunk. When the client goes away, chunks not yet stored are not stored.
  */
 @Component
 class AssessmentBatch {
@@ -74,8 +97,13 @@ class AssessmentBatch {
     private static final Logger log = LoggerFactory.getLogger(AssessmentBatch.class);
 
     static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
-    /** Lines evaluated together and committed together. */
+    /** Lines committed together, in one transaction. */
     static final int CHUNK = 64;
+    /**
+     * Chunks a batch holds at once: the one being written, the one being stored, and two being
+     * read and evaluated, so that the evaluators have a chunk to work on while one is committed.
+     */
+    static final int CHUNKS_HELD = 4;
 
     private final ActiveRuleset active;
     private final AssessmentStore store;
@@ -87,8 +115,10 @@ class AssessmentBatch {
 
     private final Clock clock;
     private final Problems problems;
+    private final StoreFailures failures;
     private final int maxLineBytes;
-    private final Executor workers;
+    private final Executor evaluators;
+    private final Executor storer;
 
     AssessmentBatch(
             ActiveRuleset active,
@@ -99,8 +129,10 @@ class AssessmentBatch {
             ArrayLimits.RequestJson requests,
             Clock clock,
             Problems problems,
+            StoreFailures failures,
             KakuninProperties properties,
-            @Qualifier(ExecutorConfiguration.BATCH) Executor workers) {
+            @Qualifier(ExecutorConfiguration.BATCH) Executor evaluators,
+            @Qualifier(ExecutorConfiguration.BATCH_STORE) Executor storer) {
         this.active = active;
         this.store = store;
         this.views = views;
@@ -109,9 +141,11 @@ class AssessmentBatch {
         this.requests = requests.mapper();
         this.clock = clock;
         this.problems = problems;
+        this.failures = failures;
         this.maxLineBytes = (int) Math.min(
                 Integer.MAX_VALUE - 8, properties.limits().maxBodySize().toBytes());
-        this.workers = workers;
+        this.evaluators = evaluators;
+        this.storer = storer;
     }
 
     /** The result stream of a batch; nothing is read or evaluated until it is read. */
@@ -122,8 +156,8 @@ class AssessmentBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new InputStreamResource(
-                new Results(new Lines(in, maxLineBytes), caller, locale, detail, requestPath(), assessmentsUrl()));
+        return new InputStreamResource(new Pipeline(
+                new Lines(in, maxLineBytes), new Batch(caller, locale, detail, requestPath(), assessmentsUrl())));
     }
 
     /**
@@ -146,9 +180,14 @@ class AssessmentBatch {
                 : null;
     }
 
-    /** One line's outcome: a verdict to store (once per key, when it has one), or the problem to report. */
-    private record Outcome1(
-            int line, String key, AssessmentStore.NewAssessment stored, Assessment verdict, BatchResultLine error) {}
+    /** What every line of a batch is answered with and for. */
+    private record Batch(Caller caller, Locale locale, BatchDetail detail, String path, String assessmentsUrl) {}
+
+    /**
+     * One evaluated line: the record to store (once per key) with the result line that says it was
+     * stored now, or the result line of a line that is not stored.
+     */
+    private record Evaluated(int line, String key, AssessmentStore.NewAssessment stored, byte[] answer) {}
 
     /** The request a line stands for: the line without its key (the contract holds them to the same members). */
     static AssessmentRequest request(AssessmentBatchLine line) {
@@ -158,7 +197,9 @@ class AssessmentBatch {
                 .products(line.getProducts());
     }
 
-    private Outcome1 evaluate(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
+    /** The evaluation stage, for one line: read, validated, evaluated, serialised. */
+    private Evaluated evaluate(int line, byte[] text, Ruleset ruleset, Batch batch) {
+        String path = batch.path();
         if (text == null) {
             return failed(
                     line,
@@ -174,20 +215,26 @@ class AssessmentBatch {
         try {
             read = requests.readValue(text, AssessmentBatchLine.class);
         } catch (JacksonException e) {
-            FieldProblem field = problems.field(e);
-            return failed(line, problems.invalid(List.of(field), path));
+            return failed(line, problems.unreadable(e, batch.locale(), path));
         }
         if (read == null) {
-            return failed(line, problems.invalid(List.of(new FieldProblem("", "a JSON object is required")), path));
+            return failed(
+                    line,
+                    problems.invalid(
+                            List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, batch.locale(), path));
         }
         Set<ConstraintViolation<AssessmentBatchLine>> violations = validator.validate(read);
         if (!violations.isEmpty()) {
-            return failed(line, problems.invalid(problems.fields(violations), path));
+            return failed(line, problems.invalid(problems.faults(violations), false, batch.locale(), path));
         }
         AssessmentRequest request = request(read);
+        String operation = "POST /v1/assessments:batch, line " + line;
         Evaluations.Evaluated<Assessment> evaluated;
         try {
-            evaluated = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments:batch, line " + line);
+            // A summary shows no text: none is rendered for it (the stored form has none either).
+            evaluated = batch.detail() == BatchDetail.FULL
+                    ? Evaluations.assess(ruleset, request, batch.locale(), operation)
+                    : Evaluations.assessUnrendered(ruleset, request, batch.locale(), operation);
         } catch (InvalidFactsException e) {
             return failed(line, problems.invalid(problems.fields(e), path));
         }
@@ -201,7 +248,7 @@ class AssessmentBatch {
         AssessmentRecord record = new AssessmentRecord(
                 verdict.getId(),
                 verdict.getCreatedAt().toInstant(),
-                caller.id(),
+                batch.caller().id(),
                 request.getOrganization().getId(),
                 verdict.getOverallOutcome().getValue(),
                 ruleset.revision(),
@@ -209,93 +256,181 @@ class AssessmentBatch {
                 verdict.getLocale(),
                 json.writeValueAsString(request),
                 StoredVerdicts.toJson(verdict));
-        return new Outcome1(
-                line,
-                read.getIdempotencyKey(),
-                AssessmentStore.NewAssessment.of(record, request, verdict),
-                verdict,
-                null);
+        AssessmentStore.NewAssessment stored = AssessmentStore.NewAssessment.of(record, request, verdict);
+        verdict.getRuleset().available(true);
+        return new Evaluated(
+                line, read.getIdempotencyKey(), stored, answer(summary(line, verdict, batch), verdict, batch));
     }
 
     /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
-    private Outcome1 evaluateSafely(int line, byte[] text, Ruleset ruleset, Caller caller, Locale locale, String path) {
+    private Evaluated evaluateSafely(int line, byte[] text, Ruleset ruleset, Batch batch) {
         try {
-            return evaluate(line, text, ruleset, caller, locale, path);
-        } catch (RuntimeException e) {
-            log.error(
-                    "Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored",
-                    line,
-                    e.getClass().getName());
-            return failed(
-                    line,
-                    problems.create(
-                            HttpStatus.INTERNAL_SERVER_ERROR,
-                            Problems.INTERNAL_ERROR,
-                            null,
-                            "The service failed to handle this line; it was not stored. The failure is logged.",
-                            path,
-                            Map.of()));
+            return evaluate(line, text, ruleset, batch);
+        } catch (RuntimeException | Error e) {
+            // Whatever it is (an Error included, as for the group commit's writes), it is this line's alone.
+            return unexpected(line, e, batch);
         }
     }
 
+    private Evaluated unexpected(int line, Throwable failure, Batch batch) {
+        log.error(
+                "Unexpected failure on POST /v1/assessments:batch, line {}: {}; the line was not stored",
+                line,
+                failure.getClass().getName());
+        return failed(
+                line,
+                problems.create(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        Problems.INTERNAL_ERROR,
+                        null,
+                        "The service failed to handle this line; it was not stored. The failure is logged.",
+                        batch.path(),
+                        Map.of()));
+    }
+
     /** A line that is not stored: the status and problem a single request would have been answered with. */
-    private Outcome1 failed(int line, ProblemDetail problem) {
-        return new Outcome1(line, null, null, null, failure(line, problem));
+    private Evaluated failed(int line, ProblemDetail problem) {
+        return new Evaluated(line, null, null, bytes(failure(line, problem)));
     }
 
     private BatchResultLine failure(int line, ProblemDetail problem) {
         return new BatchResultLine().line(line).status(problem.getStatus()).problem(problems.toContract(problem));
     }
 
-    /** The result line of a line stored now, or before under its key (then the record stored then). */
-    private BatchResultLine success(
-            Outcome1 o, Idempotency.Stored stored, BatchDetail detail, Locale locale, String assessmentsUrl) {
-        Assessment verdict = o.verdict();
-        if (stored.replayed()) {
-            AssessmentRecord earlier = store.find(stored.id())
-                    .orElseThrow(() -> new IllegalStateException("the record of a used key is gone: " + stored.id()));
-            verdict = views.view(earlier, locale);
-        } else {
-            verdict.getRuleset().available(true);
-        }
-        BatchResultLine line = new BatchResultLine()
-                .line(o.line())
+    /** The result line of a stored verdict, without its verdict. */
+    private static BatchResultLine summary(int line, Assessment verdict, Batch batch) {
+        return new BatchResultLine()
+                .line(line)
                 .status(201)
                 .id(verdict.getId())
-                .location(assessmentsUrl + verdict.getId())
+                .location(batch.assessmentsUrl() + verdict.getId())
                 .organizationId(verdict.getOrganizationId())
                 .overallOutcome(verdict.getOverallOutcome())
                 .counts(verdict.getCounts())
                 .failedRecommendationIds(FailedRecommendations.of(verdict.getResults()));
-        if (stored.replayed()) {
-            line.replayed(true);
-        }
-        if (detail == BatchDetail.FULL) {
-            line.verdict(verdict);
-        }
-        return line;
     }
 
-    /** The response: result lines produced chunk by chunk as the client reads. */
-    private final class Results extends InputStream {
+    private byte[] answer(BatchResultLine line, Assessment verdict, Batch batch) {
+        if (batch.detail() == BatchDetail.FULL) {
+            line.verdict(verdict);
+        }
+        return bytes(line);
+    }
+
+    /** A result line as written: its JSON and a newline. */
+    private byte[] bytes(BatchResultLine line) {
+        byte[] text = json.writeValueAsBytes(line);
+        byte[] withNewline = Arrays.copyOf(text, text.length + 1);
+        withNewline[text.length] = '\n';
+        return withNewline;
+    }
+
+    /** The result line of a line stored before under its key: the record stored then. */
+    private byte[] replay(Evaluated line, UUID id, Batch batch) {
+        try {
+            AssessmentRecord earlier = store.find(id)
+                    .orElseThrow(() -> new IllegalStateException("the record of a used key is gone: " + id));
+            Assessment verdict = views.view(earlier, batch.locale());
+            return answer(summary(line.line(), verdict, batch).replayed(true), verdict, batch);
+        } catch (RuntimeException e) {
+            Optional<ApiProblem> unavailable = failures.refusal(e, KnownFailures.Done.READ_ONLY);
+            if (unavailable.isPresent()) {
+                return bytes(failure(line.line(), problems.of(unavailable.get(), batch.path())));
+            }
+            log.error(
+                    "Unexpected failure answering line {} of POST /v1/assessments:batch, stored before under its key",
+                    line.line(),
+                    e);
+            return bytes(failure(
+                    line.line(),
+                    problems.create(
+                            HttpStatus.INTERNAL_SERVER_ERROR,
+                            Problems.INTERNAL_ERROR,
+                            null,
+                            "The line was stored before under its key, but the service failed to read that record "
+                                    + "back. The failure is logged; resend the line with its key.",
+                            batch.path(),
+                            Map.of())));
+        }
+    }
+
+    /**
+     * The storage stage, for one chunk: its verdicts stored in one transaction, and its result
+     * lines, in order. Nothing is stored once the client has gone.
+     */
+    private byte[] storeAndAnswer(List<Evaluated> lines, Batch batch, AtomicBoolean closed) {
+        if (closed.get()) {
+            return new byte[0];
+        }
+        List<Evaluated> toStore = lines.stream().filter(o -> o.stored() != null).toList();
+        List<Idempotency.Result> results = storeAll(toStore, batch);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 256);
+        int next = 0;
+        for (Evaluated line : lines) {
+            if (line.stored() == null) {
+                out.writeBytes(line.answer());
+                continue;
+            }
+            Idempotency.Result r = results.get(next++);
+            if (r.refused() != null) {
+                out.writeBytes(bytes(failure(line.line(), problems.of(r.refused(), batch.path()))));
+            } else if (r.stored().replayed()) {
+                out.writeBytes(replay(line, r.stored().id(), batch));
+            } else {
+                out.writeBytes(line.answer());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Stores a chunk's verdicts. A failure that is not the store's (they are answered per line
+     * by the store) fails the chunk's lines with 500: the transaction was rolled back.
+     */
+    private List<Idempotency.Result> storeAll(List<Evaluated> toStore, Batch batch) {
+        try {
+            return store.createAll(
+                    toStore.stream().map(Evaluated::stored).toList(),
+                    toStore.stream().map(Evaluated::key).toList());
+        } catch (RuntimeException | Error e) {
+            log.error(
+                    "Unexpected failure storing a chunk of POST /v1/assessments:batch (lines {} to {}); none was stored",
+                    toStore.get(0).line(),
+                    toStore.get(toStore.size() - 1).line(),
+                    e);
+            ApiProblem failed = new ApiProblem(
+                    HttpStatus.INTERNAL_SERVER_ERROR,
+                    Problems.INTERNAL_ERROR,
+                    "The service failed to store this line; it was not stored. The failure is logged.");
+            return toStore.stream()
+                    .map(o -> new Idempotency.Result(null, failed))
+                    .toList();
+        }
+    }
+
+    /** A chunk held by the pipeline: its lines, being evaluated, and its result lines once stored. */
+    private record Chunk(List<CompletableFuture<Evaluated>> lines, CompletableFuture<byte[]> answered) {}
+
+    /**
+     * The response: the reading and writing stages, run by the request's thread as the client
+     * reads, with the chunks between them.
+     */
+    private final class Pipeline extends InputStream {
 
         private final Lines lines;
-        private final Caller caller;
-        private final Locale locale;
-        private final BatchDetail detail;
-        private final String path;
-        private final String assessmentsUrl;
+        private final Batch batch;
+        private final Deque<Chunk> held = new ArrayDeque<>(CHUNKS_HELD);
+        private final AtomicBoolean closed = new AtomicBoolean();
+        /** The storage of the last chunk read: the next one is stored after it. */
+        private CompletableFuture<byte[]> lastAnswered = CompletableFuture.completedFuture(null);
+
+        private boolean allRead;
         private byte[] buffer = new byte[0];
         private int position;
-        private boolean done;
 
-        Results(Lines lines, Caller caller, Locale locale, BatchDetail detail, String path, String assessmentsUrl) {
+        Pipeline(Lines lines, Batch batch) {
             this.lines = lines;
-            this.caller = caller;
-            this.locale = locale;
-            this.detail = detail;
-            this.path = path;
-            this.assessmentsUrl = assessmentsUrl;
+            this.batch = batch;
         }
 
         @Override
@@ -308,10 +443,16 @@ class AssessmentBatch {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             while (position >= buffer.length) {
-                if (done) {
+                Chunk oldest = held.peekFirst();
+                if (oldest != null && oldest.answered().isDone()) {
+                    take();
+                } else if (!allRead && held.size() < CHUNKS_HELD) {
+                    readChunk();
+                } else if (oldest != null) {
+                    take();
+                } else {
                     return -1;
                 }
-                fill();
             }
             int n = Math.min(len, buffer.length - position);
             System.arraycopy(buffer, position, b, off, n);
@@ -319,76 +460,55 @@ class AssessmentBatch {
             return n;
         }
 
-        /** Reads, evaluates, stores and renders the next chunk of lines. */
-        private void fill() throws IOException {
+        /** The oldest chunk's result lines, once it is stored. */
+        private void take() {
+            buffer = held.removeFirst().answered().join();
+            position = 0;
+        }
+
+        /** Reads the next chunk of lines, hands each to an evaluator, and the chunk to the store after the last. */
+        private void readChunk() throws IOException {
             Ruleset ruleset = active.ruleset();
-            List<CompletableFuture<Outcome1>> pending = new ArrayList<>(CHUNK);
-            while (pending.size() < CHUNK) {
+            List<CompletableFuture<Evaluated>> evaluating = new ArrayList<>(CHUNK);
+            while (evaluating.size() < CHUNK) {
                 Lines.Line line = lines.next();
                 if (line == null) {
-                    done = true;
+                    allRead = true;
                     break;
                 }
                 if (line.blank()) {
                     continue;
                 }
-                pending.add(CompletableFuture.supplyAsync(
-                        () -> evaluateSafely(line.number(), line.bytes(), ruleset, caller, locale, path), workers));
+                evaluating.add(CompletableFuture.supplyAsync(
+                        () -> evaluateSafely(line.number(), line.bytes(), ruleset, batch), evaluators));
             }
-            List<Outcome1> outcomes = new ArrayList<>(pending.size());
-            for (CompletableFuture<Outcome1> f : pending) {
-                outcomes.add(f.join());
+            if (evaluating.isEmpty()) {
+                return;
             }
-            List<Outcome1> toStore =
-                    outcomes.stream().filter(o -> o.stored() != null).toList();
-            List<Idempotency.Result> results = storeAll(toStore);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 256);
-            int next = 0;
-            for (Outcome1 o : outcomes) {
-                BatchResultLine result;
-                if (o.error() != null) {
-                    result = o.error();
-                } else {
-                    Idempotency.Result r = results.get(next++);
-                    result = r.refused() != null
-                            ? failure(o.line(), problems.of(r.refused(), path))
-                            : success(o, r.stored(), detail, locale, assessmentsUrl);
-                }
-                out.write(json.writeValueAsBytes(result));
-                out.write('\n');
-            }
-            buffer = out.toByteArray();
-            position = 0;
+            CompletableFuture<byte[]> answered = CompletableFuture.allOf(evaluating.toArray(CompletableFuture[]::new))
+                    .thenCombine(lastAnswered, (evaluated, before) -> evaluated)
+                    .thenApplyAsync(
+                            evaluated -> storeAndAnswer(
+                                    evaluating.stream()
+                                            .map(CompletableFuture::join)
+                                            .toList(),
+                                    batch,
+                                    closed),
+                            storer);
+            lastAnswered = answered;
+            held.addLast(new Chunk(evaluating, answered));
         }
 
-        /**
-         * Stores a chunk's verdicts. A failure that is not the store's (they are answered per line
-         * by the store) fails the chunk's lines with 500: the transaction was rolled back.
-         */
-        private List<Idempotency.Result> storeAll(List<Outcome1> toStore) {
-            try {
-                return store.createAll(
-                        toStore.stream().map(Outcome1::stored).toList(),
-                        toStore.stream().map(Outcome1::key).toList());
-            } catch (RuntimeException e) {
-                log.error(
-                        "Unexpected failure storing a chunk of POST /v1/assessments:batch (lines {} to {}); none was stored",
-                        toStore.get(0).line(),
-                        toStore.get(toStore.size() - 1).line(),
-                        e);
-                ApiProblem failed = new ApiProblem(
-                        HttpStatus.INTERNAL_SERVER_ERROR,
-                        Problems.INTERNAL_ERROR,
-                        "The service failed to store this line; it was not stored. The failure is logged.");
-                return toStore.stream()
-                        .map(o -> new Idempotency.Result(null, failed))
-                        .toList();
-            }
-        }
-
+        /** The client has gone, or has read everything: what is not stored yet is not stored. */
         @Override
         public void close() throws IOException {
-            lines.close();
+            if (closed.compareAndSet(false, true)) {
+                for (Chunk chunk : held) {
+                    chunk.lines().forEach(line -> line.cancel(false));
+                }
+                held.clear();
+                lines.close();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.kakunin.api.model.AssessmentSummary;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.RulesetRef;
 import io.kakunin.service.evaluation.FailedRecommendations;
+import io.kakunin.service.storage.BulkInsert;
 import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.storage.Listing;
 import io.kakunin.service.storage.Page;
@@ -27,8 +28,8 @@ import org.springframework.stereotype.Component;
  * Where assessments are kept: every statement on {@code assessment} and on the rows listings
  * filter on ({@code assessment_product}, {@code assessment_failure}). Records are written once and
  * never changed. Plain SQL with named parameters, as every store of the service: listings are
- * built from the filters given and records are written many at once in batched statements, which
- * a repository would hide or not do.
+ * built from the filters given and records are written many rows at once (a COPY on PostgreSQL,
+ * see {@link BulkInsert}), which a repository would hide or not do.
  */
 @Component
 class AssessmentStore {
@@ -36,9 +37,18 @@ class AssessmentStore {
     /** The operation an Idempotency-Key of a single assessment is scoped to. */
     static final String OPERATION = "createAssessment";
 
-    private static final String COLUMNS =
-            "id, created_at, caller, organization_id, overall_outcome, ruleset_revision, ruleset_version, "
-                    + "locale, request_json, verdict_json";
+    private static final List<String> COLUMN_LIST = List.of(
+            "id",
+            "created_at",
+            "caller",
+            "organization_id",
+            "overall_outcome",
+            "ruleset_revision",
+            "ruleset_version",
+            "locale",
+            "request_json",
+            "verdict_json");
+    private static final String COLUMNS = String.join(", ", COLUMN_LIST);
 
     /** An assessment to store: its record and what listings filter on. */
     record NewAssessment(AssessmentRecord record, List<String> productIds, List<String> failed) {
@@ -65,10 +75,12 @@ class AssessmentStore {
 
     private final NamedParameterJdbcTemplate sql;
     private final Idempotency idempotency;
+    private final BulkInsert bulk;
 
-    AssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
+    AssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency, BulkInsert bulk) {
         this.sql = sql;
         this.idempotency = idempotency;
+        this.bulk = bulk;
     }
 
     /**
@@ -106,50 +118,37 @@ class AssessmentStore {
                 chosen -> insert(chosen.stream().map(assessments::get).toList()));
     }
 
-    /** Writes assessments in batched statements, in the caller's transaction. */
+    /** Writes assessments many rows at once ({@link BulkInsert}), in the caller's transaction. */
     void insert(List<NewAssessment> assessments) {
-        List<MapSqlParameterSource> rows = new ArrayList<>(assessments.size());
-        List<MapSqlParameterSource> products = new ArrayList<>();
-        List<MapSqlParameterSource> failures = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>(assessments.size());
+        List<Object[]> products = new ArrayList<>();
+        List<Object[]> failures = new ArrayList<>();
         for (NewAssessment a : assessments) {
             AssessmentRecord r = a.record();
-            rows.add(new MapSqlParameterSource()
-                    .addValue("id", r.id())
-                    .addValue("createdAt", r.createdAt().atOffset(ZoneOffset.UTC))
-                    .addValue("caller", r.caller())
-                    .addValue("organizationId", r.organizationId())
-                    .addValue("overallOutcome", r.overallOutcome())
-                    .addValue("rulesetRevision", r.rulesetRevision())
-                    .addValue("rulesetVersion", r.rulesetVersion())
-                    .addValue("locale", r.locale())
-                    .addValue("requestJson", r.requestJson())
-                    .addValue("verdictJson", r.verdictJson()));
+            rows.add(new Object[] {
+                r.id(),
+                r.createdAt(),
+                r.caller(),
+                r.organizationId(),
+                r.overallOutcome(),
+                r.rulesetRevision(),
+                r.rulesetVersion(),
+                r.locale(),
+                r.requestJson(),
+                r.verdictJson()
+            });
             for (int i = 0; i < a.productIds().size(); i++) {
                 if (a.productIds().get(i) != null) {
-                    products.add(new MapSqlParameterSource("id", r.id())
-                            .addValue("index", i)
-                            .addValue("product", a.productIds().get(i)));
+                    products.add(new Object[] {r.id(), i, a.productIds().get(i)});
                 }
             }
             for (String recommendation : a.failed()) {
-                failures.add(new MapSqlParameterSource("id", r.id()).addValue("recommendation", recommendation));
+                failures.add(new Object[] {r.id(), recommendation});
             }
         }
-        sql.batchUpdate(
-                "INSERT INTO assessment (" + COLUMNS
-                        + ") VALUES (:id, :createdAt, :caller, :organizationId, :overallOutcome, "
-                        + ":rulesetRevision, :rulesetVersion, :locale, :requestJson, :verdictJson)",
-                rows.toArray(MapSqlParameterSource[]::new));
-        if (!products.isEmpty()) {
-            sql.batchUpdate(
-                    "INSERT INTO assessment_product (assessment_id, product_index, product_id) VALUES (:id, :index, :product)",
-                    products.toArray(MapSqlParameterSource[]::new));
-        }
-        if (!failures.isEmpty()) {
-            sql.batchUpdate(
-                    "INSERT INTO assessment_failure (assessment_id, recommendation_id) VALUES (:id, :recommendation)",
-                    failures.toArray(MapSqlParameterSource[]::new));
-        }
+        bulk.insert("assessment", COLUMN_LIST, rows);
+        bulk.insert("assessment_product", List.of("assessment_id", "product_index", "product_id"), products);
+        bulk.insert("assessment_failure", List.of("assessment_id", "recommendation_id"), failures);
     }
 
     Optional<AssessmentRecord> find(UUID id) {

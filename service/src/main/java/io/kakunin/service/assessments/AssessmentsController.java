@@ -9,10 +9,12 @@ import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
+import io.kakunin.api.model.RulesetRef;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.evaluation.Evaluations;
+import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Idempotency;
@@ -20,6 +22,7 @@ import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
+import io.kakunin.service.web.ReturnPreference;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,13 +71,17 @@ class AssessmentsController implements AssessmentsApi {
     }
 
     @Override
-    public ResponseEntity<Assessment> createAssessment(
-            AssessmentRequest request, String idempotencyKey, String acceptLanguage) {
+    public ResponseEntity<Object> createAssessment(
+            AssessmentRequest request, String idempotencyKey, String acceptLanguage, String prefer) {
         Caller caller = Caller.current();
         Locale locale = Locales.resolve(acceptLanguage);
+        ReturnPreference preference = ReturnPreference.of(prefer);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
-        Assessment verdict = Evaluations.assess(ruleset, request, locale, "POST /v1/assessments")
+        // The summary shows no text: none is rendered for it (the stored form has none either).
+        Assessment verdict = (preference == ReturnPreference.MINIMAL
+                        ? Evaluations.assessUnrendered(ruleset, request, locale, "POST /v1/assessments")
+                        : Evaluations.assess(ruleset, request, locale, "POST /v1/assessments"))
                 .orThrow()
                 .id(Ids.newId(clock));
         String verdictJson = StoredVerdicts.toJson(verdict);
@@ -91,22 +98,53 @@ class AssessmentsController implements AssessmentsApi {
                 verdictJson);
         Idempotency.Stored stored =
                 store.create(AssessmentStore.NewAssessment.of(record, request, verdict), idempotencyKey);
-        Assessment body = verdict;
-        if (stored.replayed()) {
-            body = view(store.find(stored.id()).orElseThrow(), acceptLanguage);
-        } else {
-            body.getRuleset().available(true);
-        }
+        AssessmentRecord answered = stored.replayed() ? store.find(stored.id()).orElseThrow() : record;
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{id}")
-                .buildAndExpand(body.getId())
+                .buildAndExpand(answered.id())
                 .toUri();
-        ResponseEntity.BodyBuilder response =
-                ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
+        ResponseEntity.BodyBuilder response = preference.mark(ResponseEntity.created(location));
         if (stored.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
-        return response.body(body);
+        if (preference == ReturnPreference.MINIMAL) {
+            return stored.replayed()
+                    ? response.body(summary(
+                            answered,
+                            StoredVerdicts.fromJson(answered.verdictJson()),
+                            json.readValue(answered.requestJson(), AssessmentRequest.class)))
+                    : response.body(summary(record, verdict, request));
+        }
+        Assessment body = verdict;
+        if (stored.replayed()) {
+            body = view(answered, acceptLanguage);
+        } else {
+            body.getRuleset().available(true);
+        }
+        return response.header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale()).body(body);
+    }
+
+    /**
+     * A stored assessment in brief, as a listing shows it, with its counts: what a POST with
+     * {@code Prefer: return=minimal} answers; a replay is answered from what was stored then.
+     */
+    private static AssessmentSummary summary(AssessmentRecord record, Assessment verdict, AssessmentRequest request) {
+        List<String> productIds = new ArrayList<>();
+        request.getProducts().forEach(p -> {
+            if (p.getId() != null) {
+                productIds.add(p.getId());
+            }
+        });
+        return new AssessmentSummary()
+                .id(record.id())
+                .createdAt(record.createdAt().atOffset(ZoneOffset.UTC))
+                .caller(record.caller())
+                .organizationId(record.organizationId())
+                .productIds(productIds)
+                .overallOutcome(OverallOutcome.fromValue(record.overallOutcome()))
+                .failedRecommendationIds(FailedRecommendations.of(verdict.getResults()))
+                .counts(verdict.getCounts())
+                .ruleset(new RulesetRef().revision(record.rulesetRevision()).version(record.rulesetVersion()));
     }
 
     /** NDJSON in, NDJSON out, streamed: see {@link AssessmentBatch}. */

@@ -6,6 +6,7 @@ import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.EvaluationFailures;
 import java.util.Locale;
@@ -45,6 +46,13 @@ public final class Evaluations {
     public static Evaluated<Assessment> assess(
             Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
         return evaluate(ruleset, operation, () -> ruleset.assess(request, locale));
+    }
+
+    /** {@link #assess} without rendering a text: the verdict as stored, for an answer that shows none. */
+    public static Evaluated<Assessment> assessUnrendered(
+            Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
+        return evaluate(
+                ruleset, operation, () -> ruleset.assessUnrendered(request).locale(Locales.tag(locale)));
     }
 
     public static Evaluated<SharingReview> review(

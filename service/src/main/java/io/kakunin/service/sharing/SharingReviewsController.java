@@ -3,11 +3,13 @@ package io.kakunin.service.sharing;
 import io.kakunin.api.SharingReviewsApi;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Role;
+import io.kakunin.api.model.RulesetRef;
 import io.kakunin.api.model.SharingDecision;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewList;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.api.model.SharingReviewSummary;
+import io.kakunin.api.model.TlpLevel;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.Locales;
@@ -21,11 +23,13 @@ import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.FreeFormLimits;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
+import io.kakunin.service.web.ReturnPreference;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -63,8 +67,8 @@ class SharingReviewsController implements SharingReviewsApi {
     }
 
     @Override
-    public ResponseEntity<SharingReview> createSharingReview(
-            SharingReviewRequest request, String idempotencyKey, String acceptLanguage) {
+    public ResponseEntity<Object> createSharingReview(
+            SharingReviewRequest request, String idempotencyKey, String acceptLanguage, String prefer) {
         Caller caller = Caller.current();
         FreeFormLimits.check(request.getStix(), "/stix", maxArrayItems);
         Locale locale = Locales.resolve(acceptLanguage);
@@ -93,22 +97,50 @@ class SharingReviewsController implements SharingReviewsApi {
                 storedRequest,
                 storedReview);
         Idempotency.Stored stored = store.create(record, FailedRecommendations.of(review.getResults()), idempotencyKey);
-        SharingReview body = review;
-        if (stored.replayed()) {
-            body = view(store.find(stored.id()).orElseThrow(), acceptLanguage);
-        } else {
-            body.getRuleset().available(true);
-        }
+        ReturnPreference preference = ReturnPreference.of(prefer);
+        SharingReviewRecord answered =
+                stored.replayed() ? store.find(stored.id()).orElseThrow() : record;
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{id}")
-                .buildAndExpand(body.getId())
+                .buildAndExpand(answered.id())
                 .toUri();
-        ResponseEntity.BodyBuilder response =
-                ResponseEntity.created(location).header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale());
+        ResponseEntity.BodyBuilder response = preference.mark(ResponseEntity.created(location));
         if (stored.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
-        return response.body(body);
+        if (preference == ReturnPreference.MINIMAL) {
+            return response.body(summary(
+                    answered, stored.replayed() ? json.readValue(answered.reviewJson(), SharingReview.class) : review));
+        }
+        SharingReview body = review;
+        if (stored.replayed()) {
+            body = view(answered, acceptLanguage);
+        } else {
+            body.getRuleset().available(true);
+        }
+        return response.header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale()).body(body);
+    }
+
+    /**
+     * A stored review in brief, as a listing shows it, with its counts and how many redactions it
+     * lists: what a POST with {@code Prefer: return=minimal} answers (nothing of the victim is in it).
+     */
+    private static SharingReviewSummary summary(SharingReviewRecord record, SharingReview review) {
+        return new SharingReviewSummary()
+                .id(record.id())
+                .createdAt(record.createdAt().atOffset(ZoneOffset.UTC))
+                .caller(record.caller())
+                .organizationId(record.organizationId())
+                .decision(SharingDecision.fromValue(record.decision()))
+                .overallOutcome(OverallOutcome.fromValue(record.overallOutcome()))
+                .tlp(TlpLevel.fromValue(record.tlp()))
+                .failedRecommendationIds(FailedRecommendations.of(review.getResults()))
+                .counts(review.getCounts())
+                .redactionCount(
+                        review.getRedactions() == null
+                                ? 0
+                                : review.getRedactions().size())
+                .ruleset(new RulesetRef().revision(record.rulesetRevision()).version(record.rulesetVersion()));
     }
 
     @Override

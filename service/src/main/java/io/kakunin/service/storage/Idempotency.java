@@ -30,8 +30,9 @@ import org.springframework.stereotype.Component;
 /**
  * Stores a record exactly once per idempotency key: the key's row and the record are written in
  * one transaction (shared with other requests' writes by {@link GroupCommit}, or a chunk of a
- * batch's), so either both exist or neither. A retry finds the key's row and gets the record it
- * names; a retry with another body is refused. Keys are scoped to the caller and the operation:
+ * batch's, whose keys are written many rows at once by {@link BulkInsert}), so either both exist
+ * or neither. A retry finds the key's row and gets the record it names; a retry with another body
+ * is refused. Keys are scoped to the caller and the operation:
  * the {@code Idempotency-Key} of {@code POST /v1/assessments} and the {@code idempotencyKey} of a
  * batch line are the same kind of key.
  *
@@ -50,6 +51,8 @@ public class Idempotency {
     private static final String INSERT =
             "INSERT INTO idempotency_key (caller, operation, idempotency_key, request_digest, resource_id, created_at) "
                     + "VALUES (:caller, :operation, :key, :digest, :id, :createdAt)";
+    private static final List<String> COLUMNS =
+            List.of("caller", "operation", "idempotency_key", "request_digest", "resource_id", "created_at");
 
     /** What happened: the record's id, and whether it was created by an earlier request (a replay). */
     public record Stored(UUID id, boolean replayed) {}
@@ -71,6 +74,7 @@ public class Idempotency {
     private record Row(String digest, UUID id) {}
 
     private final NamedParameterJdbcTemplate sql;
+    private final BulkInsert bulk;
     private final GroupCommit commits;
     private final Transactions transactions;
     private final StoreFailures failures;
@@ -80,6 +84,7 @@ public class Idempotency {
 
     Idempotency(
             NamedParameterJdbcTemplate sql,
+            BulkInsert bulk,
             GroupCommit commits,
             Transactions transactions,
             StoreFailures failures,
@@ -87,6 +92,7 @@ public class Idempotency {
             KakuninProperties properties,
             DataSource dataSource) {
         this.sql = sql;
+        this.bulk = bulk;
         this.commits = commits;
         this.transactions = transactions;
         this.failures = failures;
@@ -194,9 +200,11 @@ public class Idempotency {
         List<Integer> toWrite = new ArrayList<>();
         Map<String, Integer> firstOfKey = new HashMap<>();
         Map<Integer, Integer> sameAs = new HashMap<>();
+        String[] digests = new String[items.size()];
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             String digest = item.key() == null ? null : digest(item.body());
+            digests[i] = digest;
             if (item.key() == null) {
                 toWrite.add(i);
             } else if (earlier.containsKey(item.key())) {
@@ -206,7 +214,7 @@ public class Idempotency {
                         : Result.refused(reused(item.key()));
             } else if (firstOfKey.containsKey(item.key())) {
                 int first = firstOfKey.get(item.key());
-                if (digest(items.get(first).body()).equals(digest)) {
+                if (digests[first].equals(digest)) {
                     sameAs.put(i, first);
                 } else {
                     results[i] = Result.refused(reused(item.key()));
@@ -220,16 +228,15 @@ public class Idempotency {
             try {
                 transactions.write(
                         () -> {
-                            List<MapSqlParameterSource> rows = new ArrayList<>();
+                            List<Object[]> rows = new ArrayList<>();
+                            OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
                             for (int i : toWrite) {
                                 Item item = items.get(i);
                                 if (item.key() != null) {
-                                    rows.add(row(caller, operation, item.key(), digest(item.body()), item.id()));
+                                    rows.add(new Object[] {caller, operation, item.key(), digests[i], item.id(), now});
                                 }
                             }
-                            if (!rows.isEmpty()) {
-                                sql.batchUpdate(INSERT, rows.toArray(MapSqlParameterSource[]::new));
-                            }
+                            bulk.insert("idempotency_key", COLUMNS, rows);
                             write.accept(toWrite);
                         },
                         "these lines");

@@ -1,5 +1,6 @@
 package io.kakunin.service.web;
 
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.RejectedInputException;
 import io.kakunin.service.KakuninProperties;
 import jakarta.validation.constraints.Size;
@@ -134,8 +135,14 @@ public class ArrayLimits implements WebMvcConfigurer {
         private final String pointer;
 
         ArrayTooLongException(JsonParser p, String pointer, int max) {
-            super(p, "holds more than " + max + " elements; at most " + max + " are accepted", Object.class);
+            super(p, InputFault.of(pointer, InputFault.Kind.TOO_MANY_ELEMENTS, "max", max), Object.class);
             this.pointer = pointer;
+        }
+
+        /** Reading on would cost what the limit is there to spare. */
+        @Override
+        public boolean stopsReading() {
+            return true;
         }
 
         String pointer() {

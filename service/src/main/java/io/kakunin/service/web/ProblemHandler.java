@@ -1,7 +1,9 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.ruleset.Locales;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -9,6 +11,7 @@ import jakarta.validation.Path;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -75,16 +78,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         JacksonException json = cause(ex, JacksonException.class);
         if (json == null) {
-            return invalid(
-                    "The request body is missing or cannot be read.",
-                    List.of(new FieldProblem("", "a JSON body is required")),
-                    request);
+            return invalid(List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), request);
         }
-        FieldProblem field = problems.field(json);
-        return invalid(
-                field.pointer().isEmpty() ? field.detail() : field.pointer() + ": " + field.detail(),
-                List.of(field),
-                request);
+        return localised(problems.unreadable(json, locale(request), path(request)), request);
     }
 
     // ------------------------------------------------------------------ bean validation
@@ -92,36 +88,53 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<FieldProblem> fields = new ArrayList<>();
+        List<InputFault> faults = new ArrayList<>();
         for (FieldError error : ex.getBindingResult().getFieldErrors()) {
-            fields.add(new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
+            faults.add(fault(BadInput.pointerOfProperty(error.getField()), error));
         }
-        ex.getBindingResult().getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
-        fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(fields, request);
+        ex.getBindingResult()
+                .getGlobalErrors()
+                .forEach(e -> faults.add(InputFault.of("", InputFault.Kind.INVALID, "message", e.getDefaultMessage())));
+        faults.sort(Problems.BY_POINTER);
+        return invalid(faults, request);
+    }
+
+    /** The fault a field error of bean validation stands for: its constraint's, where Spring kept the violation. */
+    private static InputFault fault(String pointer, FieldError error) {
+        if (error.contains(ConstraintViolation.class)) {
+            return Problems.fault(pointer, error.unwrap(ConstraintViolation.class));
+        }
+        return InputFault.of(pointer, InputFault.Kind.INVALID, "message", error.getDefaultMessage());
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(
             HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<FieldProblem> fields = new ArrayList<>();
+        List<InputFault> faults = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
             if (result instanceof ParameterErrors errors) {
                 // A @Valid request body: its fields, by JSON Pointer.
                 for (FieldError error : errors.getFieldErrors()) {
-                    fields.add(
-                            new FieldProblem(BadInput.pointerOfProperty(error.getField()), error.getDefaultMessage()));
+                    faults.add(fault(BadInput.pointerOfProperty(error.getField()), error));
                 }
-                errors.getGlobalErrors().forEach(e -> fields.add(new FieldProblem("", e.getDefaultMessage())));
+                errors.getGlobalErrors()
+                        .forEach(e -> faults.add(
+                                InputFault.of("", InputFault.Kind.INVALID, "message", e.getDefaultMessage())));
                 return;
             }
             String name = parameterName(result.getMethodParameter());
             for (MessageSourceResolvable error : result.getResolvableErrors()) {
-                fields.add(new FieldProblem(name, error.getDefaultMessage()));
+                InputFault fault;
+                try {
+                    fault = Problems.fault(name, result.unwrap(error, ConstraintViolation.class));
+                } catch (IllegalArgumentException notAViolation) {
+                    fault = InputFault.of(name, InputFault.Kind.INVALID, "message", error.getDefaultMessage());
+                }
+                faults.add(fault);
             }
         });
-        fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(fields, request);
+        faults.sort(Problems.BY_POINTER);
+        return invalid(faults, request);
     }
 
     private static String parameterName(org.springframework.core.MethodParameter parameter) {
@@ -141,12 +154,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<Object> constraintViolation(ConstraintViolationException ex, WebRequest request) {
-        List<FieldProblem> fields = new ArrayList<>();
+        List<InputFault> faults = new ArrayList<>();
         for (ConstraintViolation<?> violation : ex.getConstraintViolations()) {
-            fields.add(new FieldProblem(httpName(violation), violation.getMessage()));
+            faults.add(Problems.fault(httpName(violation), violation));
         }
-        fields.sort(java.util.Comparator.comparing(FieldProblem::pointer));
-        return invalid(fields, request);
+        faults.sort(Problems.BY_POINTER);
+        return invalid(faults, request);
     }
 
     private static String httpName(ConstraintViolation<?> violation) {
@@ -295,7 +308,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidFactsException.class)
     ResponseEntity<Object> invalidFacts(InvalidFactsException ex, WebRequest request) {
-        return invalid(problems.fields(ex), request);
+        return invalidFields(problems.fields(ex), request);
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -393,8 +406,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return response;
     }
 
-    private ResponseEntity<Object> invalid(List<FieldProblem> fields, WebRequest request) {
+    private ResponseEntity<Object> invalidFields(List<FieldProblem> fields, WebRequest request) {
         return answer(problems.invalid(fields, path(request)));
+    }
+
+    /** Faults of the body or the parameters, told in the caller's language. */
+    private ResponseEntity<Object> invalid(List<InputFault> faults, WebRequest request) {
+        return localised(problems.invalid(faults, false, locale(request), path(request)), request);
+    }
+
+    /** A problem whose texts are in the caller's language, saying which. */
+    private static ResponseEntity<Object> localised(ProblemDetail problem, WebRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale(request)));
+        return answer(problem, headers);
+    }
+
+    /** The language the caller asked for, as every other answer of the API chooses it. */
+    private static Locale locale(WebRequest request) {
+        return Locales.resolve(request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
     }
 
     private ResponseEntity<Object> invalid(String detail, List<FieldProblem> fields, WebRequest request) {

@@ -1,10 +1,22 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
+import io.kakunin.kb.input.InputFault;
+import io.kakunin.kb.input.InputFaultTexts;
 import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.input.ReadFaults;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -23,7 +35,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -101,24 +112,15 @@ public class Problems {
             HttpStatus.CONTENT_TOO_LARGE.value(), PAYLOAD_TOO_LARGE,
             HttpStatus.INTERNAL_SERVER_ERROR.value(), INTERNAL_ERROR);
 
-    /** What stands for a value that is never repeated. */
-    private static final String WITHHELD = "(value withheld)";
-
     private final JsonMapper json;
     private final List<NeverEchoed> neverEchoed;
+    private final ObjectProvider<Validator> validator;
 
     @Autowired
-    Problems(JsonMapper json, ObjectProvider<NeverEchoed> neverEchoed) {
-        this(json, neverEchoed.orderedStream().toList());
-    }
-
-    /**
-     * @param json        the service's mapper, which writes a {@link ProblemDetail}'s members at the top level
-     * @param neverEchoed the parts of requests whose values no problem repeats
-     */
-    public Problems(JsonMapper json, List<NeverEchoed> neverEchoed) {
+    Problems(JsonMapper json, ObjectProvider<NeverEchoed> neverEchoed, ObjectProvider<Validator> validator) {
         this.json = json;
-        this.neverEchoed = List.copyOf(neverEchoed);
+        this.neverEchoed = neverEchoed.orderedStream().toList();
+        this.validator = validator;
     }
 
     // ------------------------------------------------------------------ the shape
@@ -227,34 +229,153 @@ public class Problems {
         return fields.size() == 1 ? head : head + " (and " + (fields.size() - 1) + " more)";
     }
 
-    // ------------------------------------------------------------------ what is wrong, and what may be repeated of it
+    // ------------------------------------------------------------------ bad input, in the caller's language
 
     /**
-     * The field and the explanation of a JSON reading error. Under a part of the request that is
-     * {@link NeverEchoed}, no value is quoted, and a member the object does not define is not
-     * named either (its name is input too, put in the wrong place): its object is.
+     * 400 {@code invalid-request} naming every fault, in the caller's language: the title, the
+     * detail (the first fault, and how many more) and one entry per fault. Values under a part of
+     * the request that is {@link NeverEchoed} are not repeated.
+     *
+     * @param truncated whether there were more faults than these, which the detail then says
      */
-    public FieldProblem field(JacksonException e) {
-        FieldProblem problem = BadInput.describe(e);
-        if (neverEchoed.stream().noneMatch(n -> n.covers(problem.pointer()))) {
-            return problem;
-        }
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String parent = problem.pointer().substring(0, problem.pointer().lastIndexOf('/'));
-            return new FieldProblem(parent, "holds a field that is not one of its own" + BadInput.knownFields(unknown));
-        }
-        return new FieldProblem(problem.pointer(), problem.detail().replaceAll("'[^']*'", WITHHELD));
+    public ProblemDetail invalid(List<InputFault> faults, boolean truncated, Locale locale, String path) {
+        List<InputFault> listed = faults.size() > ReadFaults.MAX ? faults.subList(0, ReadFaults.MAX) : faults;
+        List<FieldProblem> fields = listed.stream()
+                .map(f -> echoable(f))
+                .map(f -> new FieldProblem(f.pointer(), InputFaultTexts.detail(f, locale)))
+                .toList();
+        return create(
+                HttpStatus.BAD_REQUEST,
+                INVALID_REQUEST,
+                InputFaultTexts.text("problem.title", locale),
+                summary(fields, truncated || listed.size() < faults.size(), locale),
+                path,
+                Map.of(Problem.JSON_PROPERTY_ERRORS, fields));
     }
 
-    /** Bean-validation violations as fields named by JSON Pointer, in pointer order. */
-    public List<FieldProblem> fields(Set<? extends ConstraintViolation<?>> violations) {
-        List<FieldProblem> fields = new ArrayList<>();
-        for (ConstraintViolation<?> v : violations) {
-            fields.add(new FieldProblem(
-                    BadInput.pointerOfProperty(v.getPropertyPath().toString()), v.getMessage()));
+    /**
+     * The problem of a body that could not be read: every fault the reader stepped over, then
+     * those the contract's constraints find in what was read (a field the reader could not read is
+     * not also reported missing); or, when reading stopped, the one fault it stopped at.
+     */
+    public ProblemDetail unreadable(JacksonException e, Locale locale, String path) {
+        if (e instanceof ReadFaults.ReadFaultsException read) {
+            List<InputFault> faults = new ArrayList<>(read.faults());
+            if (!read.truncated() && read.value() != null) {
+                faults.addAll(constraints(read.value(), read.faults()));
+            }
+            return invalid(faults, read.truncated(), locale, path);
         }
-        fields.sort(Comparator.comparing(FieldProblem::pointer));
-        return fields;
+        return invalid(List.of(ReadFaults.describe(e)), false, locale, path);
+    }
+
+    /** What the contract's constraints find in an object read with faults, but not at or under a field already named. */
+    private List<InputFault> constraints(Object value, List<InputFault> read) {
+        Validator checker = validator.getIfAvailable();
+        if (checker == null) {
+            return List.of();
+        }
+        return faults(checker.validate(value)).stream()
+                .filter(f -> read.stream()
+                        .noneMatch(r -> f.pointer().equals(r.pointer())
+                                || f.pointer().startsWith(r.pointer() + "/")
+                                || r.pointer().startsWith(f.pointer() + "/")))
+                .toList();
+    }
+
+    /**
+     * A fault as it may be told: under a part of the request that is {@link NeverEchoed}, no value
+     * is quoted, and a member the object does not define is not named either (its name is input
+     * too, put in the wrong place): its object is.
+     */
+    private InputFault echoable(InputFault fault) {
+        if (neverEchoed.stream().noneMatch(n -> n.covers(fault.pointer()))) {
+            return fault;
+        }
+        if (fault.kind() == InputFault.Kind.UNKNOWN_FIELD) {
+            return fault.at(fault.pointer()
+                            .substring(0, Math.max(0, fault.pointer().lastIndexOf('/'))))
+                    .without("name");
+        }
+        return fault.without("value").without("token").without("name").without("character");
+    }
+
+    /** Bean-validation violations as faults named by JSON Pointer, in pointer order. */
+    public List<InputFault> faults(Set<? extends ConstraintViolation<?>> violations) {
+        List<InputFault> faults = new ArrayList<>();
+        for (ConstraintViolation<?> v : violations) {
+            faults.add(fault(BadInput.pointerOfProperty(v.getPropertyPath().toString()), v));
+        }
+        faults.sort(BY_POINTER);
+        return faults;
+    }
+
+    /** Faults in the order of their pointers, elements of a list by their index. */
+    public static final Comparator<InputFault> BY_POINTER =
+            Comparator.comparing(InputFault::pointer, Problems::comparePointers);
+
+    private static int comparePointers(String a, String b) {
+        String[] x = a.split("/", -1);
+        String[] y = b.split("/", -1);
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = x[i].matches("\\d{1,9}") && y[i].matches("\\d{1,9}")
+                    ? Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]))
+                    : x[i].compareTo(y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    /** What a violated constraint of the contract says, as a fault at {@code pointer}. */
+    public static InputFault fault(String pointer, ConstraintViolation<?> v) {
+        Annotation constraint = v.getConstraintDescriptor() == null
+                ? null
+                : v.getConstraintDescriptor().getAnnotation();
+        if (constraint instanceof NotNull) {
+            return InputFault.of(pointer, InputFault.Kind.REQUIRED);
+        }
+        if (constraint instanceof Pattern pattern) {
+            return InputFault.of(pointer, InputFault.Kind.PATTERN, "pattern", pattern.regexp());
+        }
+        if (constraint instanceof Size size) {
+            return InputFault.of(
+                    pointer,
+                    v.getInvalidValue() instanceof CharSequence ? InputFault.Kind.LENGTH : InputFault.Kind.ELEMENTS,
+                    "min",
+                    size.min() > 0 ? size.min() : null,
+                    "max",
+                    size.max() < Integer.MAX_VALUE ? size.max() : null);
+        }
+        if (constraint instanceof Min min) {
+            return InputFault.of(pointer, InputFault.Kind.TOO_SMALL, "min", min.value());
+        }
+        if (constraint instanceof Max max) {
+            return InputFault.of(pointer, InputFault.Kind.TOO_LARGE, "max", max.value());
+        }
+        if (constraint instanceof DecimalMin min) {
+            return InputFault.of(pointer, InputFault.Kind.TOO_SMALL, "min", min.value());
+        }
+        if (constraint instanceof DecimalMax max) {
+            return InputFault.of(pointer, InputFault.Kind.TOO_LARGE, "max", max.value());
+        }
+        return InputFault.of(pointer, InputFault.Kind.INVALID, "message", v.getMessage());
+    }
+
+    /** The one-line detail of a localised list: the first field, and how many more (or that the list was cut). */
+    private static String summary(List<FieldProblem> fields, boolean truncated, Locale locale) {
+        if (fields.isEmpty()) {
+            return InputFaultTexts.text("problem.title", locale);
+        }
+        FieldProblem first = fields.get(0);
+        String head = (first.pointer().isEmpty() ? "" : first.pointer() + ": ") + first.detail();
+        if (truncated) {
+            return InputFaultTexts.text("problem.truncated", locale, "first", head, "max", ReadFaults.MAX);
+        }
+        return fields.size() == 1
+                ? head
+                : InputFaultTexts.text("problem.more", locale, "first", head, "more", fields.size() - 1);
     }
 
     /** The facts the engine refused, as fields. */

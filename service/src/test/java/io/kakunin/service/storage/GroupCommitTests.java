@@ -45,8 +45,9 @@ class GroupCommitTests {
     static class FaultInjection {
         @Bean
         @Primary
-        FailingAssessmentStore failingAssessmentStore(NamedParameterJdbcTemplate sql, Idempotency idempotency) {
-            return new FailingAssessmentStore(sql, idempotency);
+        FailingAssessmentStore failingAssessmentStore(
+                NamedParameterJdbcTemplate sql, Idempotency idempotency, BulkInsert bulk) {
+            return new FailingAssessmentStore(sql, idempotency, bulk);
         }
     }
 

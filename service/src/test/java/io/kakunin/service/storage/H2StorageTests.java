@@ -6,4 +6,10 @@ import org.springframework.test.context.ActiveProfiles;
 /** The storage contract on the embedded H2 database. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class H2StorageTests extends StorageContract {}
+class H2StorageTests extends StorageContract {
+
+    @Override
+    BulkInsert.Way bulkWay() {
+        return BulkInsert.Way.BATCHED_INSERT;
+    }
+}

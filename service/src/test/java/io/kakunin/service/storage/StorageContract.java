@@ -263,6 +263,198 @@ abstract class StorageContract {
                 .isEqualTo(1);
     }
 
+    /** A batch line for organization {@code org}, its products {@code cam-<org>} (failing PS-4.2 when asked), one without id, {@code hub-<org>}. */
+    static String batchLine(String org, boolean sharedPassword, String key) {
+        return "{" + (key == null ? "" : "\"idempotencyKey\":\"" + key + "\",")
+                + "\"organization\":{\"id\":\"" + org + "\",\"name\":\"確認 \\\"Kakunin\\\" \\\\ K.K.\\t\"},"
+                + "\"products\":[{\"id\":\"cam-" + org + "\",\"defaultPasswordPolicy\":\""
+                + (sharedPassword ? "SHARED" : "UNIQUE_PER_DEVICE") + "\"},{\"name\":\"no id\"},{\"id\":\"hub-" + org
+                + "\"}]}";
+    }
+
+    List<JsonNode> batch(List<String> lines, String query) {
+        Http.Response response = http().as(TestKeys.SUBMITTER_A)
+                .send(
+                        "POST",
+                        "/v1/assessments:batch" + query,
+                        "application/x-ndjson",
+                        (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.body().lines().map(JSON::readTree).toList();
+    }
+
+    /**
+     * A batch is written many rows at once (a COPY on PostgreSQL): each line's record, the rows
+     * listings filter on, and its key, exactly as a single request's, across chunks; resent, its
+     * keyed lines are answered with the records stored then, and a key with another body is a 409.
+     */
+    @Test
+    void aBatchIsStoredAsSingleRequestsAreAndItsKeyedLinesOnce() {
+        String prefix = "bulk-" + UUID.randomUUID().toString().substring(0, 8);
+        int n = 150;
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            lines.add(batchLine(prefix + "-" + i, i % 2 == 1, i % 3 == 0 ? prefix + "-key-" + i : null));
+        }
+        List<JsonNode> results = batch(lines, "");
+        assertThat(results).hasSize(n);
+        Map<String, Map<String, Object>> rows = new java.util.HashMap<>();
+        jdbc.queryForList(
+                        "SELECT CAST(id AS VARCHAR) AS id, organization_id, created_at, caller, request_json, verdict_json "
+                                + "FROM assessment WHERE organization_id LIKE ?",
+                        prefix + "-%")
+                .forEach(row -> rows.put((String) row.get("id"), row));
+        assertThat(rows).hasSize(n);
+        for (int i = 1; i <= n; i++) {
+            JsonNode result = results.get(i - 1);
+            String org = prefix + "-" + i;
+            assertThat(result.path("line").asInt()).isEqualTo(i);
+            assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(201);
+            assertThat(result.path("organizationId").asString()).isEqualTo(org);
+            Map<String, Object> row = rows.get(result.path("id").asString());
+            assertThat(row).as("line %d stored under its id", i).isNotNull();
+            assertThat(row.get("organization_id")).isEqualTo(org);
+            assertThat(row.get("caller")).isEqualTo(callerOf(TestKeys.SUBMITTER_A));
+            ObjectNode request = (ObjectNode) JSON.readTree(lines.get(i - 1));
+            request.remove("idempotencyKey");
+            assertThat(JSON.readTree((String) row.get("request_json"))).isEqualTo(request);
+            JsonNode verdict = JSON.readTree((String) row.get("verdict_json"));
+            assertThat(verdict.path("id").asString())
+                    .isEqualTo(result.path("id").asString());
+            assertThat(verdict.findValues("title")).isEmpty();
+            assertThat(jdbc.queryForList(
+                            "SELECT product_id FROM assessment_product WHERE assessment_id = ? ORDER BY product_index",
+                            String.class,
+                            UUID.fromString(result.path("id").asString())))
+                    .containsExactly("cam-" + org, "hub-" + org);
+        }
+        assertThat(results.get(0).path("failedRecommendationIds").toString()).contains("PS-4.2");
+        assertThat(results.get(1).path("failedRecommendationIds").toString()).doesNotContain("PS-4.2");
+
+        // What listings filter on was written with each record; the time is the verdict's, to the microsecond.
+        Http submitter = http().as(TestKeys.SUBMITTER_A);
+        String seventh = results.get(6).path("id").asString();
+        assertThat(ids(submitter, "/v1/assessments?productId=hub-" + prefix + "-7"))
+                .containsExactly(seventh);
+        assertThat(ids(submitter, "/v1/assessments?organizationId=" + prefix + "-7&failedRecommendation=PS-4.2"))
+                .containsExactly(seventh);
+        assertThat(ids(submitter, "/v1/assessments?organizationId=" + prefix + "-8&failedRecommendation=PS-4.2"))
+                .isEmpty();
+        JsonNode fetched = submitter.get("/v1/assessments/" + seventh).json();
+        JsonNode listed = submitter
+                .get("/v1/assessments?organizationId=" + prefix + "-7")
+                .json()
+                .path("items")
+                .get(0);
+        assertThat(Instant.parse(listed.path("createdAt").asString()))
+                .isEqualTo(Instant.parse(fetched.path("createdAt").asString()));
+        assertThat(fetched.path("organizationId").asString()).isEqualTo(prefix + "-7");
+        assertThat(fetched.path("overallOutcome")).isEqualTo(results.get(6).path("overallOutcome"));
+
+        // The keyed lines, resent in another order with one key reused for another request.
+        List<String> keyed = new ArrayList<>();
+        for (int i = n - n % 3; i >= 3; i -= 3) {
+            keyed.add(lines.get(i - 1));
+        }
+        keyed.add(batchLine(prefix + "-other", true, prefix + "-key-3"));
+        List<JsonNode> resent = batch(keyed, "");
+        for (int j = 0; j < keyed.size() - 1; j++) {
+            int line = n - n % 3 - 3 * j;
+            assertThat(resent.get(j).path("status").asInt()).isEqualTo(201);
+            assertThat(resent.get(j).path("replayed").asBoolean())
+                    .as(resent.get(j).toString())
+                    .isTrue();
+            assertThat(resent.get(j).path("id")).isEqualTo(results.get(line - 1).path("id"));
+        }
+        JsonNode reused = resent.get(keyed.size() - 1);
+        assertThat(reused.path("status").asInt()).isEqualTo(409);
+        assertThat(reused.path("problem").path("type").asString())
+                .isEqualTo("urn:kakunin:problem:idempotency-key-reused");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM assessment WHERE organization_id LIKE ?", Integer.class, prefix + "-%"))
+                .isEqualTo(n);
+        assertThat(jdbc.queryForList(
+                        "SELECT CAST(resource_id AS VARCHAR) FROM idempotency_key WHERE idempotency_key LIKE ?",
+                        String.class,
+                        prefix + "-key-%"))
+                .containsExactlyInAnyOrderElementsOf(resent.subList(0, keyed.size() - 1).stream()
+                        .map(r -> r.path("id").asString())
+                        .toList());
+    }
+
+    @Autowired
+    BulkInsert bulk;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
+
+    /** How the database takes many rows at once. */
+    abstract BulkInsert.Way bulkWay();
+
+    /**
+     * Values written many rows at once come back as they were: text with quotes, backslashes,
+     * tabs, newlines and characters beyond ASCII, nulls, UUIDs, integers, and times to the
+     * microsecond.
+     */
+    @Test
+    void rowsWrittenManyAtOnceComeBackAsTheyWere() {
+        String org = "values-" + UUID.randomUUID();
+        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> products = new ArrayList<>();
+        Instant time = Instant.parse("2026-12-03T01:02:03.456789Z");
+        for (int i = 0; i < 10; i++) {
+            UUID id = UUID.randomUUID();
+            rows.add(new Object[] {
+                id,
+                time.plusSeconds(i),
+                "key:caller",
+                i == 0 ? null : org,
+                "COMPLIANT",
+                "sha256:abc",
+                "2026.1",
+                "ja",
+                "{\"name\":\"確認 \\\"K\\\" \\\\ \\t\\n\t\n end " + i + "\"}",
+                "{}"
+            });
+            products.add(new Object[] {id, i, "product-" + i + "-\u00e9\u8a8d"});
+        }
+        List<String> columns = List.of(
+                "id",
+                "created_at",
+                "caller",
+                "organization_id",
+                "overall_outcome",
+                "ruleset_revision",
+                "ruleset_version",
+                "locale",
+                "request_json",
+                "verdict_json");
+        List<BulkInsert.Way> ways = new ArrayList<>();
+        transaction.executeWithoutResult(status -> {
+            ways.add(bulk.insert("assessment", columns, rows));
+            ways.add(bulk.insert(
+                    "assessment_product", List.of("assessment_id", "product_index", "product_id"), products));
+        });
+        assertThat(ways).containsOnly(bulkWay());
+        for (int i = 0; i < 10; i++) {
+            Object[] row = rows.get(i);
+            Map<String, Object> stored = jdbc.queryForMap(
+                    "SELECT a.organization_id, a.request_json, a.created_at, p.product_index, p.product_id "
+                            + "FROM assessment a JOIN assessment_product p ON p.assessment_id = a.id WHERE a.id = ?",
+                    row[0]);
+            assertThat(stored.get("organization_id")).isEqualTo(row[3]);
+            assertThat(stored.get("request_json")).isEqualTo(row[8]);
+            assertThat(((Number) stored.get("product_index")).intValue()).isEqualTo(i);
+            assertThat(stored.get("product_id")).isEqualTo(products.get(i)[2]);
+            assertThat(jdbc.queryForObject(
+                                    "SELECT created_at FROM assessment WHERE id = ?",
+                                    java.time.OffsetDateTime.class,
+                                    row[0])
+                            .toInstant())
+                    .isEqualTo(row[1]);
+        }
+    }
+
     int count(String organization) {
         return jdbc.queryForObject(
                 "SELECT COUNT(*) FROM assessment WHERE organization_id = ?", Integer.class, organization);

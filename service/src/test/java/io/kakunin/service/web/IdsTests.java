@@ -38,5 +38,7 @@ class IdsTests {
         assertThat(BadInput.pointerOfProperty("products[0].networkServices[12].port"))
                 .isEqualTo("/products/0/networkServices/12/port");
         assertThat(BadInput.pointerOfProperty("organization")).isEqualTo("/organization");
+        assertThat(BadInput.pointerOfProperty("products[0].useCases[1].<list element>"))
+                .isEqualTo("/products/0/useCases/1");
     }
 }

@@ -122,7 +122,7 @@ class ProblemMappingTests {
                 true);
         assertThat(p.path("type").asString()).isEqualTo("urn:kakunin:problem:invalid-request");
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/products/0");
-        assertThat(p.path("detail").asString()).startsWith("/products/0: malformed JSON at line 1");
+        assertThat(p.path("detail").asString()).startsWith("/products/0: the body is not valid JSON at line 1");
     }
 
     @Test
@@ -147,7 +147,7 @@ class ProblemMappingTests {
                 true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/products/0/defaultPasswordPolicy");
         assertThat(p.path("errors").get(0).path("detail").asString())
-                .contains("allowed: ")
+                .contains("allowed values: ")
                 .contains("SHARED");
     }
 
@@ -160,7 +160,7 @@ class ProblemMappingTests {
                 true);
         assertThat(p.path("errors").get(0).path("pointer").asString()).isEqualTo("/organization/nmae");
         assertThat(p.path("errors").get(0).path("detail").asString())
-                .startsWith("is not a field of this object; known fields: ");
+                .startsWith("'nmae' is not a field of this object; its fields are: ");
     }
 
     @Test

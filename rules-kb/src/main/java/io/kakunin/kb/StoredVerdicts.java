@@ -5,6 +5,7 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.MeasureSummary;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.Result;
+import io.kakunin.api.model.Source;
 import io.kakunin.kb.input.Json;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The form a verdict is stored in: everything the rules decided (outcomes, evidence, missing
  * facts, the rules that fired, levels, counts, the ruleset revision), without what the
  * revision's catalog and message bundles render from it (titles, messages, remediation,
- * references, evidence types). Those are written again when the verdict is read, by the same revision, whose
+ * references, evidence types, sources). Those are written again when the verdict is read, by the same revision, whose
  * files the service keeps: the stored form is half the size, and a verdict can be read in any
  * of the three languages from one record.
  */
@@ -36,6 +37,9 @@ public final class StoredVerdicts {
 
         @JsonIgnore
         abstract List<io.kakunin.api.model.EvidenceType> getEvidenceTypes();
+
+        @JsonIgnore
+        abstract List<Source> getSources();
     }
 
     /** Ignores the rendered title of a measure. */
@@ -64,7 +68,7 @@ public final class StoredVerdicts {
 
     /**
      * Renders a stored verdict in a language with the ruleset that decided it (which must be
-     * that revision): titles, messages, remediation and references.
+     * that revision): titles, messages, remediation, references and sources.
      */
     public static Assessment render(Assessment stored, Ruleset decidedBy, Locale locale) {
         return render(stored, RulesetTexts.of(decidedBy), locale);

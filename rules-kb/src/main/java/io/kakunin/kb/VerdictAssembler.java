@@ -15,6 +15,7 @@ import io.kakunin.api.model.Product;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.Result;
 import io.kakunin.api.model.RulesetRef;
+import io.kakunin.api.model.Source;
 import io.kakunin.api.model.SubjectType;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.Locales;
@@ -184,8 +185,10 @@ final class VerdictAssembler {
     /** The references of each entry, built once per ruleset; verdicts share the (unmodifiable) lists. */
     private final Map<String, List<Reference>> referencesById = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The sources of each entry, built once per ruleset and shared like the references. */
+    private final Map<String, List<Source>> sourcesById = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Result base(Catalog.Entry entry, Subject subject, Outcome outcome) {
-        List<Reference> refs = referencesById.computeIfAbsent(entry.id(), id -> List.copyOf(references(entry)));
         return new Result()
                 .recommendationId(entry.id())
                 .subject(subject.pointer())
@@ -193,9 +196,31 @@ final class VerdictAssembler {
                 .outcome(outcome)
                 .level(entry.level())
                 .measure(entry.measure())
-                .references(refs)
+                .references(referencesOf(entry))
+                .sources(sourcesOf(entry))
                 .confidence(entry.confidence())
                 .evidenceTypes(entry.evidence());
+    }
+
+    private List<Reference> referencesOf(Catalog.Entry entry) {
+        return referencesById.computeIfAbsent(entry.id(), id -> List.copyOf(references(entry)));
+    }
+
+    private List<Source> sourcesOf(Catalog.Entry entry) {
+        return sourcesById.computeIfAbsent(
+                entry.id(),
+                id -> ruleset.catalog().sourcesOf(id).stream()
+                        .map(VerdictAssembler::source)
+                        .toList());
+    }
+
+    /** A source of the catalog as the contract shows it. */
+    static Source source(Catalog.Source s) {
+        return new Source()
+                .document(s.document())
+                .section(s.section())
+                .grade(s.grade())
+                .location(s.location());
     }
 
     /** Fills title, message and remediation of a result in a language. */
@@ -346,10 +371,11 @@ final class VerdictAssembler {
             if (result.getFiredRules() == null || result.getFiredRules().isEmpty()) {
                 result.message(text(locale, "outcome.UNDECIDED", result.getMissingFacts()));
             }
-            if (result.getReferences() == null) {
+            if (result.getReferences() == null || result.getSources() == null) {
                 ruleset.catalog()
                         .entry(result.getRecommendationId())
-                        .ifPresent(entry -> result.references(references(entry)));
+                        .ifPresent(
+                                entry -> result.references(referencesOf(entry)).sources(sourcesOf(entry)));
             }
             if (result.getEvidenceTypes() == null) {
                 ruleset.catalog()

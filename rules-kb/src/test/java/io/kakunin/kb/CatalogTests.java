@@ -204,6 +204,22 @@ class CatalogTests {
         }
     }
 
+    /** An officer can see why each item exists: the texts that back it, each with its grade. */
+    @Test
+    void everyRecommendationNamesAtLeastOneSourceWithItsSectionAndGrade() {
+        for (Catalog.Entry entry : KB.catalog().entries()) {
+            assertThat(KB.catalog().sourcesOf(entry.id()))
+                    .as("sources of %s", entry.id())
+                    .isNotEmpty()
+                    .allSatisfy(s -> {
+                        assertThat(s.document()).isNotBlank();
+                        assertThat(s.section()).isNotBlank();
+                        assertThat(s.grade()).isNotNull();
+                        assertThat(s.location()).startsWith("http");
+                    });
+        }
+    }
+
     @Test
     void everyRuleIsCompiledFromTheDrlTextWeRead() {
         assertThat(ruleOutcomes().keySet())
@@ -327,6 +343,8 @@ class CatalogTests {
                     subject: PRODUCT
                     evidence: DEVICE_TEST
                     confidence: I
+                    sources:
+                      - {document: etsi-en-303-645, section: "5.7-1"}
                 """;
         assertThatThrownBy(() -> Ruleset.compile(builtInWith("catalog.yaml", catalog), "test"))
                 .isInstanceOf(RulesetException.class)
@@ -342,6 +360,8 @@ class CatalogTests {
                     subject: PRODUCT
                     evidence: DEVICE_TEST
                     confidence: I
+                    sources:
+                      - {document: etsi-en-303-645, section: "5.7-1"}
                 """;
         assertThatThrownBy(() -> Ruleset.compile(builtInWith("catalog.yaml", catalog), "test"))
                 .isInstanceOf(RulesetException.class)

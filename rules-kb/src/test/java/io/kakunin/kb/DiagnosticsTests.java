@@ -238,7 +238,8 @@ class DiagnosticsTests {
     void aRecommendationWithoutRulesIsReportedAtItsCatalogEntry() {
         String entry =
                 "\n  - id: PS-4.99\n    measure: PS-4\n    level: SHOULD\n    subject: PRODUCT\n    evidence: DEVICE_TEST\n"
-                        + "    confidence: I\n    basis: X\n    sourceEdition: \"2023\"\n    facts: [/secureBoot]\n";
+                        + "    confidence: I\n    basis: X\n    sourceEdition: \"2023\"\n    facts: [/secureBoot]\n"
+                        + "    sources:\n      - {document: etsi-en-303-645, section: \"5.7-1\"}\n";
         String catalog = text("catalog.yaml") + entry;
         RulesetFiles files = BUILT_IN.with("catalog.yaml", catalog.getBytes(StandardCharsets.UTF_8));
         for (String bundle : List.of("messages_en.properties", "messages_ja.properties", "messages_zh_TW.properties")) {
@@ -250,6 +251,39 @@ class DiagnosticsTests {
         List<Diagnostic> errors = errors(files);
         assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", catalog, "PS-4.99"));
         assertThat(errors.get(0).message()).isEqualTo("recommendation PS-4.99 has no rule");
+    }
+
+    @Test
+    void aRecommendationWithoutASourceIsReportedAtItsCatalogEntry() {
+        Variant v =
+                replace("catalog.yaml", "    sources:\n      - {document: etsi-en-303-645, section: \"5.7-1\"}\n", "");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", v.text(), "PS-4.11"));
+        assertThat(errors.get(0).message()).startsWith("PS-4.11 names no source");
+    }
+
+    @Test
+    void aSourceCitingAnUnlistedDocumentIsReportedAtItsItemNamingTheDocumentMeant() {
+        Variant v = replace(
+                "catalog.yaml",
+                "{document: etsi-en-303-645, section: \"5.7-1\"}",
+                "{document: etsi-en-303-654, section: \"5.7-1\"}");
+        List<Diagnostic> errors = errors(v.files());
+        assertThat(errors).extracting(DiagnosticsTests::where).containsExactly(at("catalog.yaml", v.text(), "PS-4.11"));
+        assertThat(errors.get(0).message())
+                .isEqualTo("PS-4.11 cites document 'etsi-en-303-654', which documents does not list:"
+                        + " did you mean 'etsi-en-303-645'?");
+    }
+
+    @Test
+    void aDocumentWithoutAGradeIsReportedOnceAtItsKey() {
+        Variant v = replace("catalog.yaml", "    grade: P2\n", "");
+        List<Diagnostic> errors = errors(v.files());
+        // Reported at the document, not again at every item that cites it.
+        assertThat(errors)
+                .extracting(DiagnosticsTests::where)
+                .containsExactly(at("catalog.yaml", v.text(), "etsi-en-303-645:"));
+        assertThat(errors.get(0).message()).startsWith("document etsi-en-303-645 has no grade: P1");
     }
 
     @Test

@@ -55,6 +55,11 @@ class AssessmentApiTests {
         assertThat(result.path("message").asString()).isNotBlank();
         assertThat(result.path("remediation").asString()).isNotBlank();
         assertThat(result.path("references")).isNotEmpty();
+        assertThat(result.path("sources")).anySatisfy(source -> {
+            assertThat(source.path("document").asString()).startsWith("ETSI EN 303 645");
+            assertThat(source.path("section").asString()).isEqualTo("5.1-1");
+            assertThat(source.path("grade").asString()).isEqualTo("P2");
+        });
         assertThat(result.path("firedRules")).isNotEmpty();
         assertThat(find(verdict, "PS-4.3").path("missingFacts").get(0).asString())
                 .isEqualTo("/products/0/credentialChangeable");
@@ -180,9 +185,22 @@ class AssessmentApiTests {
             assertThat(item.path("rules")).as(item.path("id").asString()).isNotEmpty();
             assertThat(item.path("confidence").asString()).isIn("C", "S", "I");
             assertThat(item.path("title").asString()).isNotBlank();
+            assertThat(item.path("sources"))
+                    .as(item.path("id").asString())
+                    .isNotEmpty()
+                    .allSatisfy(source -> {
+                        assertThat(source.path("document").asString()).isNotBlank();
+                        assertThat(source.path("section").asString()).isNotBlank();
+                        assertThat(source.path("grade").asString()).isIn("P1", "P2", "S2");
+                    });
         }
         Http.Response one = http().get("/v1/recommendations/PS-1.3", "Accept-Language", "en");
         assertThat(one.json().path("requirement").asString()).contains("12 months");
+        JsonNode passwords = http().get("/v1/recommendations/PS-4.2").json();
+        assertThat(passwords.path("sources"))
+                .extracting(s ->
+                        s.path("section").asString() + " " + s.path("grade").asString())
+                .contains("S1.1-02 (document review) P2", "5.1-1 P2", "5.1-2 P2");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.kakunin.api.model.JcStarWording;
 import io.kakunin.api.model.Level;
 import io.kakunin.api.model.ReferenceScheme;
 import io.kakunin.api.model.SourceConfidence;
+import io.kakunin.api.model.SourceGrade;
 import io.kakunin.api.model.SubjectType;
 import io.kakunin.api.model.Topic;
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The recommendation catalog of a ruleset ({@code catalog.yaml}): every guideline item with
- * its level, the subject it is evaluated for, its evidence type, its source confidence and its
- * cross-references. Titles and texts live in the message bundles, keyed by the same IDs.
+ * its level, the subject it is evaluated for, its evidence type, its source confidence, its
+ * cross-references and the sources that back it (the documents that were read, each with its
+ * grade). Titles and texts live in the message bundles, keyed by the same IDs.
  */
 public final class Catalog {
 
@@ -36,6 +38,8 @@ public final class Catalog {
     private static final Pattern STAR_REQUIREMENT_ID = Pattern.compile("S[0-9]\\.[0-9]+-[0-9]{2}");
     /** A JC_STAR reference that names a requirement (not the scheme or its asset classes). */
     private static final Pattern STAR_REQUIREMENT_REF = Pattern.compile("S[0-9]\\.[0-9]+-.*");
+
+    private static final Pattern DOCUMENT_KEY = Pattern.compile("[a-z0-9][a-z0-9.-]{0,79}");
 
     /**
      * One group of recommendations (a measure of the guide, or a group of the sharing rules).
@@ -58,6 +62,21 @@ public final class Catalog {
      */
     public record Ref(ReferenceScheme scheme, String id, String note, SourceConfidence confidence) {}
 
+    /**
+     * A text that was read, listed once under {@code documents} and cited by the items it backs.
+     *
+     * @param grade    how close the copy that was read is to the issuer's own words (P1, P2, S2)
+     * @param location where it was read: the issuer's page, or the third party's copy the grade
+     *                 is about
+     */
+    public record Document(String title, SourceGrade grade, String location) {}
+
+    /** What backs an item: a document of the catalog ({@code documents}), and the section or provision in it. */
+    public record Citation(String document, String section) {}
+
+    /** A citation with its document: what a verdict and the catalog show an officer. */
+    public record Source(String document, String section, SourceGrade grade, String location) {}
+
     /** One recommendation. */
     public record Entry(
             String id,
@@ -72,12 +91,14 @@ public final class Catalog {
             String basis,
             String sourceEdition,
             List<String> facts,
-            List<Ref> references) {
+            List<Ref> references,
+            List<Citation> sources) {
 
         public Entry {
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
             facts = facts == null ? List.of() : List.copyOf(facts);
             references = references == null ? List.of() : List.copyOf(references);
+            sources = sources == null ? List.of() : List.copyOf(sources);
         }
     }
 
@@ -122,10 +143,11 @@ public final class Catalog {
     /** A recommendation that decides a ★1 row, and the reference by which it does. */
     public record Deciding(Entry entry, Ref reference) {}
 
-    private record Document(
+    private record CatalogFile(
             String version,
             List<Measure> measures,
             List<ItemCategory> damageInformation,
+            LinkedHashMap<String, Document> documents,
             StarScheme jcStar,
             List<Entry> recommendations) {}
 
@@ -141,11 +163,13 @@ public final class Catalog {
     private final Map<String, Entry> entries;
     private final StarScheme jcStar;
     private final Map<String, List<Deciding>> deciding;
+    private final Map<String, List<Source>> sources;
 
     private Catalog(
             String version,
             Map<String, Measure> measures,
             Set<ItemCategory> damageInformation,
+            Map<String, Document> documents,
             Map<String, Entry> entries,
             StarScheme jcStar) {
         this.version = version;
@@ -169,14 +193,24 @@ public final class Catalog {
             byRow.replaceAll((k, v) -> List.copyOf(v));
         }
         this.deciding = Collections.unmodifiableMap(byRow);
+        Map<String, List<Source>> resolved = new LinkedHashMap<>();
+        entries.forEach((id, entry) -> resolved.put(
+                id,
+                entry.sources().stream()
+                        .map(c -> {
+                            Document d = documents.get(c.document());
+                            return new Source(d.title(), c.section(), d.grade(), d.location());
+                        })
+                        .toList()));
+        this.sources = Collections.unmodifiableMap(resolved);
     }
 
     /** Parses and checks {@code catalog.yaml}; every problem found is reported at once. */
     public static Catalog parse(String yaml) {
         String file = "catalog.yaml";
-        Document doc;
+        CatalogFile doc;
         try {
-            doc = YAML.readValue(yaml, Document.class);
+            doc = YAML.readValue(yaml, CatalogFile.class);
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
@@ -208,6 +242,24 @@ public final class Catalog {
                 problems.add(Diagnostic.error(file, "measure " + m.id() + " has no topic"));
             }
         }
+        Map<String, Document> documents = doc.documents() == null ? Map.of() : doc.documents();
+        documents.forEach((key, d) -> {
+            if (!DOCUMENT_KEY.matcher(key).matches()) {
+                problems.add(at(
+                        RuleLocator.catalogDocument(yaml, key),
+                        "document key '" + abbreviate(key)
+                                + "' must be at most 80 lower-case letters, digits, '.' or '-'"));
+            }
+            if (d == null || d.title() == null || d.title().isBlank()) {
+                problems.add(at(RuleLocator.catalogDocument(yaml, key), "document " + key + " has no title"));
+            }
+            if (d == null || d.grade() == null) {
+                problems.add(at(
+                        RuleLocator.catalogDocument(yaml, key),
+                        "document " + key + " has no grade: P1 (the issuer's own text), P2 (a third party"
+                                + " reproducing its wording) or S2 (a third party's paraphrase or summary)"));
+            }
+        });
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Entry e : doc.recommendations() == null ? List.<Entry>of() : doc.recommendations()) {
             String id = e.id();
@@ -243,6 +295,7 @@ public final class Catalog {
                             Diagnostic.error(file, id + " lists fact '" + fact + "', which is not a JSON Pointer"));
                 }
             }
+            problems.addAll(sourceProblems(yaml, e, documents));
         }
         if (entries.isEmpty()) {
             problems.add(Diagnostic.error(file, "the catalog lists no recommendation"));
@@ -267,6 +320,7 @@ public final class Catalog {
                 doc.version(),
                 Collections.unmodifiableMap(measures),
                 damage,
+                documents,
                 Collections.unmodifiableMap(entries),
                 doc.jcStar());
     }
@@ -328,9 +382,51 @@ public final class Catalog {
         return problems;
     }
 
+    /**
+     * An item must say what backs it: at least one document of the catalog, with the section or
+     * provision, whose grade says how close the text read is to the issuer's own words. Reported
+     * at the item's line (a document without a grade is reported once, at the document).
+     */
+    private static List<Diagnostic> sourceProblems(String yaml, Entry e, Map<String, Document> documents) {
+        List<Diagnostic> problems = new ArrayList<>();
+        RuleLocator.Position item = RuleLocator.catalogEntry(yaml, e.id());
+        if (e.sources().isEmpty()) {
+            problems.add(at(
+                    item,
+                    e.id() + " names no source: list under its sources the documents that back it"
+                            + " ({document: <key under documents>, section: <section or provision>})"));
+        }
+        for (Citation c : e.sources()) {
+            if (c == null || c.document() == null || c.document().isBlank()) {
+                problems.add(at(item, e.id() + " has a source without a document"));
+            } else if (!documents.containsKey(c.document())) {
+                List<String> meant = NearestNames.of(c.document(), documents.keySet(), 1);
+                problems.add(at(
+                        item,
+                        e.id() + " cites document '" + abbreviate(c.document()) + "', which documents does not list"
+                                + (meant.isEmpty() ? "" : ": did you mean '" + meant.get(0) + "'?")));
+            } else if (c.section() == null || c.section().isBlank()) {
+                problems.add(at(
+                        item,
+                        e.id() + " cites document " + c.document()
+                                + " without the section or provision that backs it"));
+            }
+        }
+        return problems;
+    }
+
+    private static Diagnostic at(RuleLocator.Position position, String message) {
+        return new Diagnostic("catalog.yaml", position.line(), position.column(), Diagnostic.Severity.ERROR, message);
+    }
+
     /** The version the ruleset's authors gave it. */
     public String version() {
         return version;
+    }
+
+    /** The sources that back a recommendation, with their documents, in the order the catalog lists them. */
+    public List<Source> sourcesOf(String id) {
+        return sources.getOrDefault(id, List.of());
     }
 
     /** Every recommendation, in catalog order. */

@@ -143,6 +143,17 @@ public final class RuleLocator {
         return at(yaml, m.start(1));
     }
 
+    /** Where a document is listed under {@code documents:} in {@code catalog.yaml}: its key's line and column. */
+    public static Position catalogDocument(String yaml, String key) {
+        Matcher section = Pattern.compile("(?m)^documents[ \\t]*:").matcher(yaml);
+        if (!section.find()) {
+            return Position.NONE;
+        }
+        Matcher m = Pattern.compile("(?m)^[ \\t]+[\"']?(" + Pattern.quote(key) + ")[\"']?[ \\t]*:")
+                .matcher(yaml);
+        return m.find(section.end()) ? at(yaml, m.start(1)) : Position.NONE;
+    }
+
     /**
      * Where a text first occurs at or after a line (1-based), within a number of lines: for
      * example the {@code @recommendation("PS-1.99")} of a rule that starts at that line.

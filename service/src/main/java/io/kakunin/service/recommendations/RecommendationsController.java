@@ -5,6 +5,7 @@ import io.kakunin.api.model.Recommendation;
 import io.kakunin.api.model.RecommendationList;
 import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.RulesetRef;
+import io.kakunin.api.model.Source;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.Locales;
@@ -16,7 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The catalog of the active ruleset, with the rules that implement each item. */
+/** The catalog of the active ruleset, with the sources that back each item and the rules that implement it. */
 @RestController
 class RecommendationsController implements RecommendationsApi {
 
@@ -75,6 +76,13 @@ class RecommendationsController implements RecommendationsApi {
                                 .id(r.id())
                                 .note(r.note())
                                 .confidence(r.confidence()))
+                        .toList())
+                .sources(ruleset.catalog().sourcesOf(entry.id()).stream()
+                        .map(s -> new Source()
+                                .document(s.document())
+                                .section(s.section())
+                                .grade(s.grade())
+                                .location(s.location()))
                         .toList())
                 .rules(ruleset.rulesOf(entry.id()).stream().map(RuleInfo::name).toList());
     }

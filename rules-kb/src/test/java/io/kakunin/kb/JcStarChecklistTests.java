@@ -107,7 +107,9 @@ class JcStarChecklistTests {
         assertThat(deciding("S1.1-05")).containsExactly("PS-6.2", "PS-6.4");
         assertThat(deciding("S1.1-06")).containsExactly("PS-4.5");
         assertThat(deciding("S1.1-08")).containsExactly("PS-4.6");
-        assertThat(deciding("S1.1-13")).contains("PS-4.10");
+        assertThat(deciding("S1.1-13"))
+                .as("criterion (a), interfaces; criterion (b), the known-vulnerability scan")
+                .containsExactly("PS-4.10", "PS-5.7");
         assertThat(deciding("S1.1-15")).containsExactly("PS-4.13");
         assertThat(deciding("S1.1-09")).isEmpty();
         assertThat(deciding("S1.1-14")).isEmpty();

@@ -5,10 +5,13 @@ import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.input.ContractConstraints;
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +168,18 @@ public class EngineBenchmarks {
             jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public Set<?> assessmentValidatePredefined(Assessments s, Validators v) {
         return v.predefined.validate(s.request);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public List<InputFault> assessmentContractCheck(Assessments s) {
+        return ContractConstraints.check(s.request);
     }
 
     @Benchmark

@@ -96,6 +96,11 @@ public final class RunEngineBenchmarks {
                     "validation, predefined scope, " + size,
                     "assessmentParse[" + size + "]",
                     "assessmentValidatePredefined[" + size + "]");
+            pair(
+                    rounds,
+                    "the reader's contract check, " + size,
+                    "assessmentParse[" + size + "]",
+                    "assessmentContractCheck[" + size + "]");
         }
         for (String objects : new String[] {"200", "5000"}) {
             pair(

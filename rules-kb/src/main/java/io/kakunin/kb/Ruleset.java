@@ -387,45 +387,15 @@ public final class Ruleset {
         return assembler.assemble(request, outcomes, date, locale, clock.instant());
     }
 
-    /**
-     * Inserts the facts of an assessment request into a session and fires its rules: every
-     * evaluation does this. Besides the organization and each product, each element of the
-     * product lists that rules join on is a fact of its own with its product
-     * ({@link RequirementOf}, {@link CoverageOf}, {@link FindingOf}): a join on inserted facts is
-     * indexed and kept in the session's memory, where {@code from} built fact handles and a
-     * subnetwork per {@code not}/{@code exists}/{@code forall} on every evaluation.
-     */
+    /** Inserts the facts of an assessment request into a session and fires its rules: every evaluation does this. */
     static void fire(KieSession session, Outcomes outcomes, AssessmentRequest request, Evaluation evaluation) {
         session.setGlobal("outcomes", outcomes);
         session.insert(evaluation);
         session.insert(request.getOrganization());
         for (Product product : request.getProducts()) {
             session.insert(product);
-            insertParts(session, product);
         }
         session.fireAllRules();
-    }
-
-    private static void insertParts(KieSession session, Product product) {
-        if (product.getSecurityRequirements() != null) {
-            for (var requirement : product.getSecurityRequirements()) {
-                session.insert(new RequirementOf(product, requirement));
-            }
-        }
-        var verification = product.getVerification();
-        if (verification == null) {
-            return;
-        }
-        if (verification.getCoverage() != null) {
-            for (var coverage : verification.getCoverage()) {
-                session.insert(new CoverageOf(product, coverage));
-            }
-        }
-        if (verification.getFindings() != null) {
-            for (var finding : verification.getFindings()) {
-                session.insert(new FindingOf(product, finding));
-            }
-        }
     }
 
     /**

@@ -318,7 +318,7 @@ public final class Ruleset {
         return files.with("thresholds.properties", text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, RuleInfo> indexRules(KieBase kieBase, RulesetFiles files) {
+    static Map<String, RuleInfo> indexRules(KieBase kieBase, RulesetFiles files) {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Diagnostic> problems = new ArrayList<>();
         RuleLocator locator = new RuleLocator(files);
@@ -385,17 +385,22 @@ public final class Ruleset {
         Outcomes outcomes = new Outcomes(index, content.rules());
         KieSession session = newSession();
         try {
-            session.setGlobal("outcomes", outcomes);
-            session.insert(new Evaluation(date, content.thresholds(), content.catalog()));
-            session.insert(request.getOrganization());
-            for (Product product : request.getProducts()) {
-                session.insert(product);
-            }
-            session.fireAllRules();
+            fire(session, outcomes, request, new Evaluation(date, content.thresholds(), content.catalog()));
         } finally {
             session.dispose();
         }
         return assembler.assemble(request, outcomes, date, locale, clock.instant());
+    }
+
+    /** Inserts the facts of an assessment request into a session and fires its rules: every evaluation does this. */
+    static void fire(KieSession session, Outcomes outcomes, AssessmentRequest request, Evaluation evaluation) {
+        session.setGlobal("outcomes", outcomes);
+        session.insert(evaluation);
+        session.insert(request.getOrganization());
+        for (Product product : request.getProducts()) {
+            session.insert(product);
+        }
+        session.fireAllRules();
     }
 
     /**

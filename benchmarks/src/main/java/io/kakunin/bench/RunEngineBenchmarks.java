@@ -221,17 +221,10 @@ public final class RunEngineBenchmarks {
 
     private static void target(
             List<Round> rounds, String what, String bound, double limit, Function<Round, Double> figure) {
-        List<Double> values = new ArrayList<>();
-        for (Round r : rounds) {
-            Double v = figure.apply(r);
-            if (v != null) {
-                values.add(v);
-            }
-        }
+        List<Double> values = sorted(rounds, figure);
         if (values.isEmpty()) {
             return;
         }
-        values.sort(Double::compare);
         double median = median(values);
         System.out.printf(
                 Locale.ROOT,
@@ -245,6 +238,12 @@ public final class RunEngineBenchmarks {
     }
 
     private static Double median(List<Round> rounds, Function<Round, Double> figure) {
+        List<Double> values = sorted(rounds, figure);
+        return values.isEmpty() ? null : median(values);
+    }
+
+    /** A figure of every round that has it, in ascending order. */
+    private static List<Double> sorted(List<Round> rounds, Function<Round, Double> figure) {
         List<Double> values = new ArrayList<>();
         for (Round r : rounds) {
             Double v = figure.apply(r);
@@ -252,11 +251,8 @@ public final class RunEngineBenchmarks {
                 values.add(v);
             }
         }
-        if (values.isEmpty()) {
-            return null;
-        }
         values.sort(Double::compare);
-        return median(values);
+        return values;
     }
 
     private static double median(List<Double> sorted) {

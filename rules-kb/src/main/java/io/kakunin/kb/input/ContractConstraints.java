@@ -1,6 +1,7 @@
 package io.kakunin.kb.input;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import jakarta.validation.Constraint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -27,6 +28,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,6 +55,8 @@ public final class ContractConstraints {
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
 
     private static final Map<Class<?>, List<Member>> MEMBERS = new ConcurrentHashMap<>();
+
+    private static final Set<Class<?>> PREPARED = ConcurrentHashMap.newKeySet();
 
     private ContractConstraints() {}
 
@@ -117,6 +121,54 @@ public final class ContractConstraints {
                 }
             } else if (member.cascade && v != null && inModel(v.getClass())) {
                 walk(v, pointer + "/" + member.name, faults);
+            }
+        }
+    }
+
+    /**
+     * Reads the constraints of {@code root} and of every class of the model it can hold, so that
+     * a reader calls this once at start-up for each body it reads: the first request then finds
+     * them read, and a constraint of a kind this class does not know stops the start rather than
+     * that request. Returns the classes of the model {@code root} holds, itself first.
+     */
+    public static List<Class<?>> prepare(Class<?> root) {
+        List<Class<?>> seen = new ArrayList<>();
+        List<Class<?>> next = new ArrayList<>(List.of(root));
+        while (!next.isEmpty()) {
+            Class<?> type = next.remove(next.size() - 1);
+            if (!inModel(type) || type.isEnum() || seen.contains(type)) {
+                continue;
+            }
+            seen.add(type);
+            members(type);
+            for (Method getter : type.getMethods()) {
+                if (!Modifier.isStatic(getter.getModifiers()) && getter.getParameterCount() == 0) {
+                    held(getter.getGenericReturnType(), next);
+                }
+            }
+            JsonSubTypes subtypes = type.getAnnotation(JsonSubTypes.class);
+            if (subtypes != null) {
+                for (JsonSubTypes.Type subtype : subtypes.value()) {
+                    next.add(subtype.value());
+                }
+            }
+        }
+        PREPARED.add(root);
+        return List.copyOf(seen);
+    }
+
+    /** Whether {@link #prepare} has been called for {@code root} (a check alone does not count). */
+    public static boolean isPrepared(Class<?> root) {
+        return PREPARED.contains(root);
+    }
+
+    /** The classes a value of {@code type} is or holds (the elements of a list, the values of a map). */
+    private static void held(Type type, List<Class<?>> into) {
+        if (type instanceof Class<?> c) {
+            into.add(c);
+        } else if (type instanceof ParameterizedType parameterized) {
+            for (Type argument : parameterized.getActualTypeArguments()) {
+                held(argument, into);
             }
         }
     }

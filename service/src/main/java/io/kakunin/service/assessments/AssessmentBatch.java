@@ -7,6 +7,7 @@ import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
+import io.kakunin.kb.input.ContractConstraints;
 import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.service.ExecutorConfiguration;
@@ -133,6 +134,7 @@ class AssessmentBatch {
         this.views = views;
         this.json = json;
         this.requests = requests.mapper();
+        ContractConstraints.prepare(AssessmentBatchLine.class);
         this.clock = clock;
         this.problems = problems;
         this.failures = failures;

@@ -1,19 +1,25 @@
 package io.kakunin.service.web;
 
+import io.kakunin.kb.input.ContractConstraints;
 import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.ReadFaults;
 import io.kakunin.kb.input.RejectedInputException;
 import io.kakunin.service.KakuninProperties;
 import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.SerializableString;
@@ -74,6 +80,22 @@ public class ArrayLimits implements WebMvcConfigurer {
                 .addModule(module(properties.limits().maxArrayItems()))
                 .addModules(others);
         return new RequestJson(builder.build());
+    }
+
+    /**
+     * The contract's constraints of every body a handler reads are read at start-up, so that the
+     * first request does not pay for it and a constraint of a kind the reader does not check stops
+     * the start rather than that request. (The batch reads its lines itself and prepares them.)
+     */
+    @Bean
+    static SmartInitializingSingleton requestBodiesPrepared(ObjectProvider<RequestMappingHandlerMapping> mappings) {
+        return () -> mappings.orderedStream()
+                .flatMap(mapping -> mapping.getHandlerMethods().values().stream())
+                .flatMap(handler -> Arrays.stream(handler.getMethodParameters()))
+                .filter(parameter -> parameter.hasParameterAnnotation(RequestBody.class))
+                .map(MethodParameter::getParameterType)
+                .distinct()
+                .forEach(ContractConstraints::prepare);
     }
 
     private final ObjectProvider<RequestJson> requests;

@@ -138,8 +138,19 @@ final class RuleLanguage {
     static final String FACT_MODEL_PACKAGE = "io.kakunin.api.model";
 
     /** The engine's own facts, which the built-in rules match on; their public methods are queries. */
-    static final List<Class<?>> ENGINE_FACTS =
-            List.of(Evaluation.class, ConsentFreePath.class, Identifier.class, ShareMarking.class, StixObject.class);
+    static final List<Class<?>> ENGINE_FACTS = List.of(
+            Evaluation.class,
+            ProductAt.class,
+            RequirementOf.class,
+            RiskAcceptanceOf.class,
+            NetworkServiceOf.class,
+            CommunicationOf.class,
+            CoverageOf.class,
+            FindingOf.class,
+            ConsentFreePath.class,
+            Identifier.class,
+            ShareMarking.class,
+            StixObject.class);
 
     /** JDK types a rule may import besides {@code java.time.*}: the collections a pattern may match on. */
     static final Set<String> JDK_IMPORTS = Set.of(

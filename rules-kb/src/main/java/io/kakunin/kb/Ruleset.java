@@ -392,15 +392,54 @@ public final class Ruleset {
         return assembler.assemble(request, outcomes, date, locale, clock.instant());
     }
 
-    /** Inserts the facts of an assessment request into a session and fires its rules: every evaluation does this. */
+    /**
+     * Inserts the facts of an assessment request into a session and fires its rules: every
+     * evaluation does this. Besides the organization and each product, each product is inserted
+     * with its position ({@link ProductAt}), and each element of the product lists that rules
+     * join on is a fact of its own with that position ({@link RequirementOf},
+     * {@link RiskAcceptanceOf}, {@link NetworkServiceOf}, {@link CommunicationOf},
+     * {@link CoverageOf}, {@link FindingOf}). A join on inserted facts is indexed on that int and
+     * the facts are matched once, where {@code from} built a fact handle per element, keyed by
+     * the element's deep {@code hashCode()}, for every rule that read the list, and a subnetwork
+     * per {@code not}/{@code exists}/{@code forall}, on every evaluation. Null elements are left
+     * out, as {@code from} leaves them out.
+     */
     static void fire(KieSession session, Outcomes outcomes, AssessmentRequest request, Evaluation evaluation) {
         session.setGlobal("outcomes", outcomes);
         session.insert(evaluation);
         session.insert(request.getOrganization());
-        for (Product product : request.getProducts()) {
+        List<Product> products = request.getProducts();
+        for (int i = 0; i < products.size(); i++) {
+            Product product = products.get(i);
             session.insert(product);
+            session.insert(new ProductAt(i, product));
+            insertParts(session, i, product);
         }
         session.fireAllRules();
+    }
+
+    private static void insertParts(KieSession session, int index, Product product) {
+        insertEach(session, product.getSecurityRequirements(), r -> new RequirementOf(index, product, r));
+        insertEach(session, product.getRiskAcceptances(), a -> new RiskAcceptanceOf(index, product, a));
+        insertEach(session, product.getNetworkServices(), s -> new NetworkServiceOf(index, product, s));
+        insertEach(session, product.getCommunications(), c -> new CommunicationOf(index, product, c));
+        var verification = product.getVerification();
+        if (verification != null) {
+            insertEach(session, verification.getCoverage(), c -> new CoverageOf(index, product, c));
+            insertEach(session, verification.getFindings(), f -> new FindingOf(index, product, f));
+        }
+    }
+
+    private static <T> void insertEach(
+            KieSession session, List<T> elements, java.util.function.Function<T, Object> fact) {
+        if (elements == null) {
+            return;
+        }
+        for (T element : elements) {
+            if (element != null) {
+                session.insert(fact.apply(element));
+            }
+        }
     }
 
     /**

@@ -4,11 +4,15 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.kb.RuleFileProbe;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.input.ContractConstraints;
+import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +179,18 @@ public class EngineBenchmarks {
     @Fork(
             value = 1,
             jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public List<InputFault> assessmentContractCheck(Assessments s) {
+        return ContractConstraints.check(s.request);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReviewRequest shareParse(Shares s) {
         return Json.mapper().readValue(s.body, SharingReviewRequest.class);
     }
@@ -213,6 +229,63 @@ public class EngineBenchmarks {
             jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
     public SharingReview chainReview(Chains s) {
         return s.ruleset.review(s.request, Locale.ENGLISH);
+    }
+
+    /**
+     * One product rule file of the built-in ruleset compiled on its own from its DRL text (with the
+     * catalog, texts and thresholds) and fired on the typical request's facts as an evaluation
+     * fires them, without the verdict: which file the rules' cost comes from.
+     */
+    @State(Scope.Benchmark)
+    public static class RuleFiles {
+        @Param({
+            "after-shipment",
+            "attack-surface",
+            "authentication",
+            "data-protection",
+            "integrity-and-transparency",
+            "organization",
+            "policy",
+            "requirements-and-risk",
+            "software-updates",
+            "support",
+            "verification"
+        })
+        public String file;
+
+        /**
+         * Whose rule files: the built-in ones, or a rules directory (an exported copy of another
+         * revision's rules, {@code kakunin export}) to compare a rewrite with what it replaced in one run.
+         */
+        @Param({"built-in"})
+        public String rules;
+
+        AssessmentRequest request;
+        RuleFileProbe probe;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            request = Json.mapper().readValue(Requests.assessment(3), AssessmentRequest.class);
+            RulesetFiles files = rules.equals("built-in")
+                    ? RulesetFiles.builtIn(RuleFiles.class.getClassLoader())
+                    : RulesetFiles.fromDirectory(java.nio.file.Path.of(rules));
+            probe = RuleFileProbe.compile(files, "product/" + file + ".drl");
+            if (probe.fire(request) == 0) {
+                throw new IllegalStateException("product/" + file + ".drl reports nothing on the typical request");
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    public int ruleFile(RuleFiles r) {
+        return r.probe.fire(r.request);
     }
 
     /** The files of the built-in ruleset, compiled from DRL text as a reload compiles a rules directory. */

@@ -21,7 +21,10 @@ import org.openjdk.jmh.util.Statistics;
  * run is no figure on a machine whose ratios move by 2 × between runs; the allocation per
  * operation printed beside each time (JMH's GC profiler) barely moves and shows what a change saved.
  *
- * <pre>scripts/bench-engine.sh [--rounds N] [JMH include regexp]</pre>
+ * <pre>scripts/bench-engine.sh [--rounds N] [--param name=v1,v2] [JMH include regexp]</pre>
+ *
+ * <p>{@code scripts/bench-engine.sh --param products=3 'ruleFile|assessment(Parse|Evaluate)'} measures each product
+ * rule file on its own beside the typical evaluation and its parse.
  */
 public final class RunEngineBenchmarks {
 
@@ -33,9 +36,14 @@ public final class RunEngineBenchmarks {
     public static void main(String[] args) throws Exception {
         int rounds = 3;
         String include = EngineBenchmarks.class.getSimpleName();
+        Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rounds")) {
                 rounds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--param")) {
+                // only these values of a benchmark parameter, e.g. --param products=3
+                String[] kv = args[++i].split("=", 2);
+                params.put(kv[0], kv[1]);
             } else {
                 include = args[i];
             }
@@ -44,11 +52,10 @@ public final class RunEngineBenchmarks {
         for (int round = 1; round <= rounds; round++) {
             System.out.printf(
                     Locale.ROOT, "%n==================== round %d of %d ====================%n", round, rounds);
-            Options options = new OptionsBuilder()
-                    .include(include)
-                    .addProfiler(GCProfiler.class)
-                    .shouldFailOnError(true)
-                    .build();
+            OptionsBuilder builder = new OptionsBuilder();
+            builder.include(include).addProfiler(GCProfiler.class).shouldFailOnError(true);
+            params.forEach((key, value) -> builder.param(key, value.split(",")));
+            Options options = builder.build();
             results.add(round(new Runner(options).run()));
         }
         report(results);
@@ -96,6 +103,11 @@ public final class RunEngineBenchmarks {
                     "validation, predefined scope, " + size,
                     "assessmentParse[" + size + "]",
                     "assessmentValidatePredefined[" + size + "]");
+            pair(
+                    rounds,
+                    "the reader's contract check, " + size,
+                    "assessmentParse[" + size + "]",
+                    "assessmentContractCheck[" + size + "]");
         }
         for (String objects : new String[] {"200", "5000"}) {
             pair(
@@ -111,6 +123,7 @@ public final class RunEngineBenchmarks {
                     "chainParse[" + notes + "]",
                     "chainReview[" + notes + "]");
         }
+        ruleFiles(rounds);
         System.out.println();
         target(
                 rounds,
@@ -154,6 +167,40 @@ public final class RunEngineBenchmarks {
         }
     }
 
+    /** Each product rule file on its own, fired on the typical request: mean and range over the rounds, allocation. */
+    private static void ruleFiles(List<Round> rounds) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (Round r : rounds) {
+            r.times().keySet().stream().filter(id -> id.startsWith("ruleFile[")).forEach(ids::add);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Double parseMean = median(rounds, r -> mean(r, "assessmentParse[3]"));
+        System.out.printf(
+                Locale.ROOT, "%nproduct rule files on their own, typical request (median [range] of the means)%n");
+        for (String id : ids) {
+            List<Double> values = new ArrayList<>();
+            for (Round r : rounds) {
+                Double v = mean(r, id);
+                if (v != null) {
+                    values.add(v);
+                }
+            }
+            values.sort(Double::compare);
+            double m = median(values);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-60s %8.1f us [%.1f–%.1f] %10s%s%n",
+                    id.substring("ruleFile[".length(), id.length() - 1).replace(",built-in", ""),
+                    m,
+                    values.get(0),
+                    values.get(values.size() - 1),
+                    bytes(median(rounds, r -> r.allocated().get(id))),
+                    parseMean == null ? "" : String.format(Locale.ROOT, "  %.2f × the parse", m / parseMean));
+        }
+    }
+
     private static void pair(List<Round> rounds, String what, String parse, String work) {
         Double parseMean = median(rounds, r -> mean(r, parse));
         Double workMean = median(rounds, r -> mean(r, work));
@@ -174,17 +221,10 @@ public final class RunEngineBenchmarks {
 
     private static void target(
             List<Round> rounds, String what, String bound, double limit, Function<Round, Double> figure) {
-        List<Double> values = new ArrayList<>();
-        for (Round r : rounds) {
-            Double v = figure.apply(r);
-            if (v != null) {
-                values.add(v);
-            }
-        }
+        List<Double> values = sorted(rounds, figure);
         if (values.isEmpty()) {
             return;
         }
-        values.sort(Double::compare);
         double median = median(values);
         System.out.printf(
                 Locale.ROOT,
@@ -198,6 +238,12 @@ public final class RunEngineBenchmarks {
     }
 
     private static Double median(List<Round> rounds, Function<Round, Double> figure) {
+        List<Double> values = sorted(rounds, figure);
+        return values.isEmpty() ? null : median(values);
+    }
+
+    /** A figure of every round that has it, in ascending order. */
+    private static List<Double> sorted(List<Round> rounds, Function<Round, Double> figure) {
         List<Double> values = new ArrayList<>();
         for (Round r : rounds) {
             Double v = figure.apply(r);
@@ -205,11 +251,8 @@ public final class RunEngineBenchmarks {
                 values.add(v);
             }
         }
-        if (values.isEmpty()) {
-            return null;
-        }
         values.sort(Double::compare);
-        return median(values);
+        return values;
     }
 
     private static double median(List<Double> sorted) {

@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * kakunin check &lt;dir&gt;
  * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
- * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] &lt;request.json&gt;
+ * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] &lt;request.json&gt;
  * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
  * </pre>
  *
@@ -54,8 +54,9 @@ public final class Kakunin {
               kakunin check <dir>                 compile a rules directory; report file:line:column problems
               kakunin test <dir> [--fixtures <dir>] [--coverage-min <percent>] [--junit <file>]
                                                   run the fixtures (default <dir>/fixtures), report rule coverage
-              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] <request.json>
-                                                  print the verdict of an assessment or sharing-review request
+              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] [--jc-star] <request.json>
+                                                  print the verdict of an assessment or sharing-review request;
+                                                  --jc-star: each product's JC-STAR ★1 checklist instead
               kakunin export <dir> [--fixtures <dir>]
                                                   write the built-in ruleset (and a copy of fixtures) to start from
             exit codes: 0 success, 1 problems found, 2 usage error""";
@@ -306,10 +307,12 @@ public final class Kakunin {
         Path rules = null;
         String lang = "en";
         Path request = null;
+        boolean jcStar = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules" -> rules = path(value(args, ++i, "--rules"));
                 case "--lang" -> lang = value(args, ++i, "--lang");
+                case "--jc-star" -> jcStar = true;
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new UsageException("unknown option '" + args[i] + "'");
@@ -348,9 +351,24 @@ public final class Kakunin {
                 err.println("kakunin: " + file + " must hold a JSON object: an assessment or a sharing-review request");
                 return FAILED;
             }
-            Object verdict = body.has("sharer")
-                    ? ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale)
-                    : ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+            Object verdict;
+            if (jcStar) {
+                if (body.has("sharer")) {
+                    err.println(
+                            "kakunin: " + file
+                                    + " is a sharing-review request; a JC-STAR ★1 checklist is of an assessment request's products");
+                    return FAILED;
+                }
+                if (!ruleset.hasJcStar()) {
+                    err.println("kakunin: the catalog of these rules has no jcStar scheme; there is no ★1 checklist");
+                    return FAILED;
+                }
+                verdict = ruleset.jcStar(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+            } else {
+                verdict = body.has("sharer")
+                        ? ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale)
+                        : ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+            }
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(verdict));
             return OK;
         } catch (IOException e) {

@@ -459,6 +459,43 @@ class KakuninCliTests {
     }
 
     @Test
+    void evaluateWithJcStarPrintsEachProductsStar1ChecklistInTheLanguageAsked() {
+        String ready = "good/fixtures/product-security/"
+                + "scenario-psti-conformant-smart-plug-checked-by-its-maker-is-ready-to-apply-for-jc-star/request.json";
+        Run run = kakunin("evaluate", "--jc-star", ready);
+        assertThat(run.exit()).as(run.err()).isEqualTo(Kakunin.OK);
+        JsonNode checklist = JsonMapper.shared().readTree(run.out());
+        assertThat(checklist.path("label").asString()).isEqualTo("JC-STAR ★1");
+        assertThat(checklist.has("assessmentId")).as("nothing was stored").isFalse();
+        JsonNode product = checklist.path("products").get(0);
+        assertThat(product.path("readyToApply").asBoolean()).isTrue();
+        assertThat(product.path("rows")).hasSize(16);
+
+        Run notReady = kakunin(
+                "evaluate",
+                "--rules",
+                "good",
+                "--lang",
+                "ja",
+                "--jc-star",
+                "good/fixtures/product-security/"
+                        + "scenario-smart-plug-that-installs-unverified-updates-is-not-ready-for-jc-star-on-s1.1-08-alone/request.json");
+        assertThat(notReady.exit()).as(notReady.err()).isEqualTo(Kakunin.OK);
+        JsonNode ja = JsonMapper.shared().readTree(notReady.out());
+        assertThat(ja.path("locale").asString()).isEqualTo("ja");
+        JsonNode one = ja.path("products").get(0);
+        assertThat(one.path("readyToApply").asBoolean()).isFalse();
+        assertThat(one.path("summary").asString()).contains("S1.1-08");
+
+        Run review = kakunin(
+                "evaluate",
+                "--jc-star",
+                "good/fixtures/information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction/request.json");
+        assertThat(review.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(review.err()).contains("is a sharing-review request");
+    }
+
+    @Test
     void evaluateNamesTheFieldOfABadRequest() throws IOException {
         Files.writeString(work.resolve("misspelt.json"), "{\"organization\":{\"productSecurityPolicyy\":{}}}");
         Run run = kakunin("evaluate", "misspelt.json");

@@ -2,6 +2,7 @@ package io.kakunin.kb;
 
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.Product;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
@@ -59,6 +60,7 @@ public final class Ruleset {
     private final KieBase kieBase;
     private final VerdictAssembler assembler;
     private final SharingReviewer reviewer;
+    private final JcStarChecklists jcStar;
     private final Clock clock;
     /**
      * Sessions reused across evaluations: a returned session is reset, keeping the memory
@@ -79,6 +81,7 @@ public final class Ruleset {
         this.sessions = kieBase.newKieSessionsPool(Runtime.getRuntime().availableProcessors());
         this.assembler = new VerdictAssembler(content);
         this.reviewer = new SharingReviewer(content, assembler, sessions::newKieSession);
+        this.jcStar = new JcStarChecklists(content, assembler);
     }
 
     /** The same compiled ruleset with another clock: everything else, the session pool included, is shared. */
@@ -88,6 +91,7 @@ public final class Ruleset {
         this.clock = clock;
         this.assembler = other.assembler;
         this.reviewer = other.reviewer;
+        this.jcStar = other.jcStar;
         this.sessions = other.sessions;
     }
 
@@ -99,6 +103,7 @@ public final class Ruleset {
         this.sessions = other.sessions;
         this.assembler = new VerdictAssembler(content);
         this.reviewer = new SharingReviewer(content, assembler, sessions::newKieSession);
+        this.jcStar = new JcStarChecklists(content, assembler);
     }
 
     private static final class BuiltIn {
@@ -313,7 +318,7 @@ public final class Ruleset {
         return files.with("thresholds.properties", text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, RuleInfo> indexRules(KieBase kieBase, RulesetFiles files) {
+    static Map<String, RuleInfo> indexRules(KieBase kieBase, RulesetFiles files) {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Diagnostic> problems = new ArrayList<>();
         RuleLocator locator = new RuleLocator(files);
@@ -380,17 +385,52 @@ public final class Ruleset {
         Outcomes outcomes = new Outcomes(index, content.rules());
         KieSession session = newSession();
         try {
-            session.setGlobal("outcomes", outcomes);
-            session.insert(new Evaluation(date, content.thresholds(), content.catalog()));
-            session.insert(request.getOrganization());
-            for (Product product : request.getProducts()) {
-                session.insert(product);
-            }
-            session.fireAllRules();
+            fire(session, outcomes, request, new Evaluation(date, content.thresholds(), content.catalog()));
         } finally {
             session.dispose();
         }
         return assembler.assemble(request, outcomes, date, locale, clock.instant());
+    }
+
+    /** Inserts the facts of an assessment request into a session and fires its rules: every evaluation does this. */
+    static void fire(KieSession session, Outcomes outcomes, AssessmentRequest request, Evaluation evaluation) {
+        session.setGlobal("outcomes", outcomes);
+        session.insert(evaluation);
+        session.insert(request.getOrganization());
+        for (Product product : request.getProducts()) {
+            session.insert(product);
+        }
+        session.fireAllRules();
+    }
+
+    /**
+     * Whether a product of the request is ready to apply for the JC-STAR ★1 label: evaluates the
+     * request and derives the checklist of every product from the verdict (see
+     * {@link #jcStar(AssessmentRequest, Assessment, Locale)}).
+     *
+     * @throws InvalidFactsException         when the request is structurally unusable
+     * @throws UnsupportedOperationException when the catalog has no ★1 scheme ({@link #hasJcStar()})
+     */
+    public JcStarChecklist jcStar(AssessmentRequest request, Locale locale) {
+        return jcStar(request, assess(request, locale), locale);
+    }
+
+    /**
+     * The JC-STAR ★1 checklist of every product of a request, derived from the verdict this
+     * ruleset gave it (stored or not; texts need not be rendered): each ★1 row with its readiness,
+     * the results of the recommendations whose JC_STAR reference names it, and what the applicant
+     * prepares for IPA. Nothing is evaluated again.
+     *
+     * @throws IllegalArgumentException      when another revision decided the verdict
+     * @throws UnsupportedOperationException when the catalog has no ★1 scheme ({@link #hasJcStar()})
+     */
+    public JcStarChecklist jcStar(AssessmentRequest request, Assessment verdict, Locale locale) {
+        return jcStar.checklist(request, verdict, locale);
+    }
+
+    /** Whether the catalog has the JC-STAR ★1 scheme, so that {@link #jcStar} can answer. */
+    public boolean hasJcStar() {
+        return jcStar.available();
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.kakunin.kb;
 
 import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.kb.ruleset.DecisionTables;
 import io.kakunin.kb.ruleset.Diagnostic;
@@ -30,10 +32,12 @@ public final class RulesetTexts {
 
     private final RulesetContent content;
     private final VerdictAssembler assembler;
+    private final JcStarChecklists jcStar;
 
     private RulesetTexts(RulesetContent content) {
         this.content = content;
         this.assembler = new VerdictAssembler(content);
+        this.jcStar = new JcStarChecklists(content, assembler);
     }
 
     /** The texts of a compiled ruleset (nothing is read again). */
@@ -58,6 +62,22 @@ public final class RulesetTexts {
     /** Rewrites the texts of a verdict of this revision in another language, in place. */
     public Assessment localize(Assessment verdict, Locale locale) {
         return assembler.localize(verdict, locale);
+    }
+
+    /**
+     * The JC-STAR ★1 checklist of a verdict of this revision (see
+     * {@link Ruleset#jcStar(AssessmentRequest, Assessment, Locale)}); the stored form of the
+     * verdict serves, nothing is evaluated.
+     *
+     * @throws UnsupportedOperationException when the catalog has no ★1 scheme ({@link #hasJcStar()})
+     */
+    public JcStarChecklist jcStar(AssessmentRequest request, Assessment verdict, Locale locale) {
+        return jcStar.checklist(request, verdict, locale);
+    }
+
+    /** Whether this revision's catalog has the JC-STAR ★1 scheme. */
+    public boolean hasJcStar() {
+        return jcStar.available();
     }
 
     /** Rewrites the texts of a sharing review of this revision in another language, in place. */

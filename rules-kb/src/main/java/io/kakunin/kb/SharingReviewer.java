@@ -169,7 +169,7 @@ final class SharingReviewer {
                     attachCascades(redactions, out.cascades());
                     reportRemovals(redactions, out.removed());
                     removed = out.removed();
-                    sanitized = Json.mapper().convertValue(out.bundle(), Map.class);
+                    sanitized = io.kakunin.kb.sharing.JsonTrees.map(out.bundle());
                 }
                 redactions = arrange(redactions, removed, Tlp.label(tlp), locale);
             }
@@ -272,7 +272,7 @@ final class SharingReviewer {
     private static Case read(SharingReviewRequest request) {
         VictimMatcher victim = new VictimMatcher(request.getVictimProfile(), sharerName(request));
         if (request.getStix() != null) {
-            JsonNode node = Json.mapper().valueToTree(request.getStix());
+            JsonNode node = io.kakunin.kb.sharing.JsonTrees.tree(request.getStix());
             StixBundle bundle = StixBundle.read(node, MAX_STIX_OBJECTS);
             StixInspector.Inspection inspection =
                     new StixInspector(bundle, victim, request.getSamplesReviewedForEmbeddedData()).inspect();

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The form a verdict is stored in: everything the rules decided (outcomes, evidence, missing
  * facts, the rules that fired, levels, counts, the ruleset revision), without what the
  * revision's catalog and message bundles render from it (titles, messages, remediation,
- * references, sources). Those are written again when the verdict is read, by the same revision, whose
+ * references, evidence types, sources). Those are written again when the verdict is read, by the same revision, whose
  * files the service keeps: the stored form is half the size, and a verdict can be read in any
  * of the three languages from one record.
  */
@@ -34,6 +34,9 @@ public final class StoredVerdicts {
 
         @JsonIgnore
         abstract List<Reference> getReferences();
+
+        @JsonIgnore
+        abstract List<io.kakunin.api.model.EvidenceType> getEvidenceTypes();
 
         @JsonIgnore
         abstract List<Source> getSources();

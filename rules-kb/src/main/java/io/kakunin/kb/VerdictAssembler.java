@@ -197,7 +197,8 @@ final class VerdictAssembler {
                 .measure(entry.measure())
                 .references(referencesOf(entry))
                 .sources(sourcesOf(entry))
-                .confidence(entry.confidence());
+                .confidence(entry.confidence())
+                .evidenceTypes(entry.evidence());
     }
 
     private List<Reference> referencesOf(Catalog.Entry entry) {
@@ -375,13 +376,22 @@ final class VerdictAssembler {
                         .ifPresent(
                                 entry -> result.references(referencesOf(entry)).sources(sourcesOf(entry)));
             }
+            if (result.getEvidenceTypes() == null) {
+                ruleset.catalog()
+                        .entry(result.getRecommendationId())
+                        .ifPresent(entry -> result.evidenceTypes(entry.evidence()));
+            }
         }
     }
 
     private static List<Reference> references(Catalog.Entry entry) {
         List<Reference> refs = new ArrayList<>(entry.references().size());
         for (Catalog.Ref ref : entry.references()) {
-            refs.add(new Reference().scheme(ref.scheme()).id(ref.id()).note(ref.note()));
+            refs.add(new Reference()
+                    .scheme(ref.scheme())
+                    .id(ref.id())
+                    .note(ref.note())
+                    .confidence(ref.confidence()));
         }
         return refs;
     }
@@ -453,7 +463,7 @@ final class VerdictAssembler {
         return facts;
     }
 
-    private static String label(String name, String id) {
+    static String label(String name, String id) {
         if (name != null && !name.isBlank()) {
             return name;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.SourceConfidence;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
@@ -110,6 +111,71 @@ class CatalogTests {
             }
         });
         return outcomes;
+    }
+
+    /** The JC-STAR IDs the primary sources settle (primary-sources.md, section 6); none is left unknown. */
+    @Test
+    void theJcStarReferencesAreThoseThePrimarySourcesGive() {
+        assertThat(jcStar("PS-4.5")).extracting(Catalog.Ref::id).containsExactly("S1.1-06");
+        assertThat(jcStar("PS-4.6")).singleElement().satisfies(ref -> {
+            assertThat(ref.id()).isEqualTo("S1.1-08");
+            assertThat(ref.note()).contains("anti-rollback").contains("our inference (I)");
+        });
+        assertThat(jcStar("PS-4.10")).singleElement().satisfies(ref -> {
+            assertThat(ref.id()).isEqualTo("S1.1-13");
+            assertThat(ref.note()).contains("Bluetooth, USB").contains("ETSI 5.6-4 only");
+        });
+        assertThat(jcStar("PS-4.13")).singleElement().satisfies(ref -> {
+            assertThat(ref.id()).isEqualTo("S1.1-15");
+            assertThat(ref.note())
+                    .contains("logs")
+                    .contains("keys and signatures")
+                    .contains("application part stays");
+        });
+        assertThat(jcStar("PS-4.9")).singleElement().satisfies(ref -> {
+            assertThat(ref.id()).isEqualTo("S1.1-11");
+            assertThat(ref.confidence()).as("the ID is found by elimination").isEqualTo(SourceConfidence.I);
+        });
+        for (Catalog.Entry entry : KB.catalog().entries()) {
+            assertThat(entry.references()).extracting(Catalog.Ref::id).noneMatch(id -> id.contains("?"));
+        }
+    }
+
+    private static List<Catalog.Ref> jcStar(String id) {
+        return KB.catalog().entry(id).orElseThrow().references().stream()
+                .filter(r -> r.scheme() == io.kakunin.api.model.ReferenceScheme.JC_STAR)
+                .toList();
+    }
+
+    /**
+     * IPA assesses S1.1-01 to -03 by document review, S1.1-04 on the device and S1.1-15 both ways
+     * (primary-sources.md): an item may list both, and one alone may be written without a list.
+     */
+    @Test
+    void anItemIsAssessedAsIpaAssessesItsRowAndMayBeAssessedBothWays() {
+        assertThat(KB.catalog().entry("PS-4.1").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.2").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.3").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW);
+        assertThat(KB.catalog().entry("PS-4.4").orElseThrow().evidence())
+                .containsExactly(io.kakunin.api.model.EvidenceType.DEVICE_TEST);
+        assertThat(KB.catalog().entry("PS-4.13").orElseThrow().evidence())
+                .containsExactly(
+                        io.kakunin.api.model.EvidenceType.DOCUMENT_REVIEW,
+                        io.kakunin.api.model.EvidenceType.DEVICE_TEST);
+        String catalog = KB.files().text("catalog.yaml");
+        assertThat(catalog)
+                .contains("evidence: [DOCUMENT_REVIEW, DEVICE_TEST]")
+                .contains("evidence: DOCUMENT_REVIEW\n");
+        assertThatThrownBy(() -> Catalog.parse(catalog.replace(
+                        "evidence: [DOCUMENT_REVIEW, DEVICE_TEST]", "evidence: [DEVICE_TEST, DEVICE_TEST]")))
+                .isInstanceOfSatisfying(
+                        RulesetException.class,
+                        e -> assertThat(e.diagnostics())
+                                .extracting(Diagnostic::message)
+                                .contains("PS-4.13 lists an evidence type twice"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.AssessmentSummary;
+import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.Result;
 import io.kakunin.api.model.SharingReview;
@@ -84,6 +85,15 @@ class FixtureHttpTests {
         Assessment fetched = api.getAssessment(id, "en");
         JsonNode again = Json.mapper().valueToTree(fetched);
         assertThat(again).isEqualTo(actual);
+
+        if (fixture.expectedJcStar() != null) {
+            JsonNode expectedJcStar = Json.mapper().readTree(fixture.expectedJcStar());
+            JcStarChecklist checklist = api.getAssessmentJcStarChecklist(id, "en");
+            assertThat(checklist.getAssessmentId()).isEqualTo(id);
+            assertThat(VerdictMatcher.mismatches(expectedJcStar, Json.mapper().valueToTree(checklist)))
+                    .as(fixture.name() + " (" + FixtureCase.EXPECTED_JC_STAR + ")")
+                    .isEmpty();
+        }
 
         // Prefer: return=minimal stores the same verdict (its texts are rendered when it is read)
         // and answers the figures of it.

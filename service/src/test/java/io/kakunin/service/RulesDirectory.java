@@ -80,6 +80,15 @@ public final class RulesDirectory {
         }
     }
 
+    /** Removes a file, as an officer deleting it does. */
+    public void delete(String file) {
+        try {
+            Files.delete(root.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Replaces the first occurrence of a text in a file, which must hold it. */
     public void replace(String file, String from, String to) {
         String text = read(file);

@@ -43,6 +43,23 @@ public final class Facts {
                     problems.add(new InvalidFactsException.Problem(
                             "/products/" + i + "/id", "repeats the ID of /products/" + first));
                 }
+                if (p != null && p.getJcStarSelfChecks() != null) {
+                    // One check per row: two answers to one row would leave the checklist to pick one.
+                    java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+                    for (int j = 0; j < p.getJcStarSelfChecks().size(); j++) {
+                        io.kakunin.api.model.JcStarSelfCheck check =
+                                p.getJcStarSelfChecks().get(j);
+                        Integer earlier = check == null || check.getRequirementId() == null
+                                ? null
+                                : rows.putIfAbsent(check.getRequirementId(), j);
+                        if (earlier != null) {
+                            String checks = "/products/" + i + "/jcStarSelfChecks/";
+                            problems.add(new InvalidFactsException.Problem(
+                                    checks + j + "/requirementId",
+                                    "repeats the row " + check.getRequirementId() + " of " + checks + earlier));
+                        }
+                    }
+                }
             }
         }
         if (!problems.isEmpty()) {

@@ -27,6 +27,7 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.cfg.ContextAttributes;
 import tools.jackson.databind.deser.BeanDeserializerBuilder;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.deser.SettableBeanProperty;
@@ -38,6 +39,7 @@ import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A request is read to its end, not to its first fault: every fault the reader can step over (a
@@ -63,6 +65,9 @@ public final class ReadFaults {
     /** The per-call attribute holding a read's faults. */
     private static final Object KEY = ReadFaults.class;
 
+    /** The mapper-wide attribute that makes a read check the contract's constraints too. */
+    private static final Object CONTRACT = ContractConstraints.class;
+
     private final List<InputFault> faults = new ArrayList<>();
 
     private ReadFaults() {}
@@ -86,6 +91,17 @@ public final class ReadFaults {
                 context.addDeserializerModifier(new Modifier());
             }
         };
+    }
+
+    /**
+     * A mapper that reads requests: at the end of each read, the contract's constraints
+     * ({@link ContractConstraints}) are checked on what was read, and their faults named with the
+     * reader's own in one {@link ReadFaultsException}, so that a request is refused once, with
+     * everything wrong in it, and no second pass over the bound objects is needed. Stored records
+     * and verdicts are read without it: they are not requests.
+     */
+    public static JsonMapper.Builder checkingContract(JsonMapper.Builder builder) {
+        return builder.defaultAttributes(ContextAttributes.getEmpty().withSharedAttribute(CONTRACT, Boolean.TRUE));
     }
 
     private void add(DeserializationContext ctxt, InputFault fault) {
@@ -195,8 +211,20 @@ public final class ReadFaults {
             ReadFaults faults = new ReadFaults();
             ctxt.setAttribute(KEY, faults);
             Object value = _delegatee.deserialize(p, ctxt);
-            if (!faults.faults.isEmpty()) {
-                throw new ReadFaultsException(p, faults.faults, value, false);
+            List<InputFault> found = faults.faults;
+            if (value != null && ctxt.getAttribute(CONTRACT) != null) {
+                List<InputFault> contract = found.isEmpty()
+                        ? ContractConstraints.check(value)
+                        : ContractConstraints.checkBeside(value, found);
+                if (!contract.isEmpty()) {
+                    found = new ArrayList<>(found);
+                    found.addAll(contract);
+                }
+            }
+            if (!found.isEmpty()) {
+                boolean truncated = found.size() > MAX;
+                throw new ReadFaultsException(
+                        p, truncated ? found.subList(0, MAX) : found, truncated ? null : value, truncated);
             }
             return value;
         }

@@ -1,7 +1,10 @@
 package io.kakunin.kb.ruleset;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.kakunin.api.model.EvidenceType;
 import io.kakunin.api.model.ItemCategory;
+import io.kakunin.api.model.JcStarTitleSource;
+import io.kakunin.api.model.JcStarWording;
 import io.kakunin.api.model.Level;
 import io.kakunin.api.model.ReferenceScheme;
 import io.kakunin.api.model.SourceConfidence;
@@ -32,6 +35,10 @@ public final class Catalog {
 
     private static final Pattern RECOMMENDATION_ID = Pattern.compile("(PS|IS)-[0-9]+\\.[0-9]+");
     private static final Pattern MEASURE_ID = Pattern.compile("(PS|IS)-[0-9]+");
+    private static final Pattern STAR_REQUIREMENT_ID = Pattern.compile("S[0-9]\\.[0-9]+-[0-9]{2}");
+    /** A JC_STAR reference that names a requirement (not the scheme or its asset classes). */
+    private static final Pattern STAR_REQUIREMENT_REF = Pattern.compile("S[0-9]\\.[0-9]+-.*");
+
     private static final Pattern DOCUMENT_KEY = Pattern.compile("[a-z0-9][a-z0-9.-]{0,79}");
 
     /**
@@ -47,8 +54,13 @@ public final class Catalog {
         }
     }
 
-    /** A cross-reference; {@code note} says, for example, that an ID is not yet confirmed. */
-    public record Ref(ReferenceScheme scheme, String id, String note) {}
+    /**
+     * A cross-reference; {@code note} says, for example, that an ID is not yet confirmed.
+     *
+     * @param confidence how well the correspondence itself is sourced, where it is weaker than
+     *                   the item's sources (I: an ID found by elimination); null when it is not
+     */
+    public record Ref(ReferenceScheme scheme, String id, String note, SourceConfidence confidence) {}
 
     /**
      * A text that was read, listed once under {@code documents} and cited by the items it backs.
@@ -71,7 +83,10 @@ public final class Catalog {
             String measure,
             Level level,
             SubjectType subject,
-            EvidenceType evidence,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<EvidenceType> evidence,
+
             SourceConfidence confidence,
             String basis,
             String sourceEdition,
@@ -80,17 +95,60 @@ public final class Catalog {
             List<Citation> sources) {
 
         public Entry {
+            evidence = evidence == null ? List.of() : List.copyOf(evidence);
             facts = facts == null ? List.of() : List.copyOf(facts);
             references = references == null ? List.of() : List.copyOf(references);
             sources = sources == null ? List.of() : List.copyOf(sources);
         }
     }
 
+    /**
+     * One requirement of the JC-STAR ★1 scheme, a row of IPA's checklist. Its title and text are
+     * in the message bundles ({@code jcStar.<id>.title}, {@code .requirement}); the recommendations
+     * that decide it are those whose JC_STAR reference names it ({@link #decidingEntries}).
+     *
+     * @param wording     how much of IPA's text the Japanese requirement gives
+     * @param titleFrom   whether the title is IPA's own or a label of ours
+     * @param evidence    how IPA assesses the row, where a source says so; empty where none does
+     * @param pstiCovered whether IPA takes a PSTI-conformant product to meet the row and waives it
+     */
+    public record StarRequirement(
+            String id,
+            JcStarWording wording,
+            JcStarTitleSource titleFrom,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<EvidenceType> evidence,
+
+            Boolean pstiCovered) {
+
+        public StarRequirement {
+            evidence = evidence == null ? List.of() : List.copyOf(evidence);
+            pstiCovered = pstiCovered != null && pstiCovered;
+        }
+    }
+
+    /**
+     * The JC-STAR ★1 scheme: its rows in IPA's order.
+     *
+     * @param label    the scheme and level as shown ("JC-STAR ★1")
+     * @param criteria the IPA document the rows come from
+     */
+    public record StarScheme(String label, String criteria, List<StarRequirement> requirements) {
+        public StarScheme {
+            requirements = requirements == null ? List.of() : List.copyOf(requirements);
+        }
+    }
+
+    /** A recommendation that decides a ★1 row, and the reference by which it does. */
+    public record Deciding(Entry entry, Ref reference) {}
+
     private record CatalogFile(
             String version,
             List<Measure> measures,
             List<ItemCategory> damageInformation,
             LinkedHashMap<String, Document> documents,
+            StarScheme jcStar,
             List<Entry> recommendations) {}
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -103,6 +161,8 @@ public final class Catalog {
     private final List<String> measureOrder;
     private final Set<ItemCategory> damageInformation;
     private final Map<String, Entry> entries;
+    private final StarScheme jcStar;
+    private final Map<String, List<Deciding>> deciding;
     private final Map<String, List<Source>> sources;
 
     private Catalog(
@@ -110,12 +170,29 @@ public final class Catalog {
             Map<String, Measure> measures,
             Set<ItemCategory> damageInformation,
             Map<String, Document> documents,
-            Map<String, Entry> entries) {
+            Map<String, Entry> entries,
+            StarScheme jcStar) {
         this.version = version;
         this.measures = measures;
         this.measureOrder = List.copyOf(measures.keySet());
         this.damageInformation = damageInformation;
         this.entries = entries;
+        this.jcStar = jcStar;
+        Map<String, List<Deciding>> byRow = new LinkedHashMap<>();
+        if (jcStar != null) {
+            for (StarRequirement row : jcStar.requirements()) {
+                byRow.put(row.id(), new ArrayList<>());
+            }
+            for (Entry entry : entries.values()) {
+                for (Ref ref : entry.references()) {
+                    if (ref.scheme() == ReferenceScheme.JC_STAR && byRow.containsKey(ref.id())) {
+                        byRow.get(ref.id()).add(new Deciding(entry, ref));
+                    }
+                }
+            }
+            byRow.replaceAll((k, v) -> List.copyOf(v));
+        }
+        this.deciding = Collections.unmodifiableMap(byRow);
         Map<String, List<Source>> resolved = new LinkedHashMap<>();
         entries.forEach((id, entry) -> resolved.put(
                 id,
@@ -202,7 +279,10 @@ public final class Catalog {
             }
             if (e.level() == null) problems.add(Diagnostic.error(file, id + " has no level"));
             if (e.subject() == null) problems.add(Diagnostic.error(file, id + " has no subject"));
-            if (e.evidence() == null) problems.add(Diagnostic.error(file, id + " has no evidence type"));
+            if (e.evidence().isEmpty()) problems.add(Diagnostic.error(file, id + " has no evidence type"));
+            if (e.evidence().size() != Set.copyOf(e.evidence()).size()) {
+                problems.add(Diagnostic.error(file, id + " lists an evidence type twice"));
+            }
             if (e.confidence() == null) problems.add(Diagnostic.error(file, id + " has no confidence tag (C, S or I)"));
             for (Ref ref : e.references()) {
                 if (ref.scheme() == null || ref.id() == null || ref.id().isBlank()) {
@@ -228,6 +308,7 @@ public final class Catalog {
                     "a catalog with sharing measures lists the item categories that are the victim's damage"
                             + " or response information under damageInformation"));
         }
+        problems.addAll(checkStarScheme(file, doc.jcStar(), entries.values()));
         if (!problems.isEmpty()) {
             throw new RulesetException("the catalog is not valid", problems);
         }
@@ -240,7 +321,65 @@ public final class Catalog {
                 Collections.unmodifiableMap(measures),
                 damage,
                 documents,
-                Collections.unmodifiableMap(entries));
+                Collections.unmodifiableMap(entries),
+                doc.jcStar());
+    }
+
+    /**
+     * The ★1 rows are well formed, each listed once; and a JC_STAR reference that names a
+     * requirement names one of them, so that no recommendation maps to a row nobody sees.
+     */
+    private static List<Diagnostic> checkStarScheme(String file, StarScheme scheme, Collection<Entry> entries) {
+        List<Diagnostic> problems = new ArrayList<>();
+        if (scheme == null) {
+            return problems;
+        }
+        if (scheme.label() == null || scheme.label().isBlank()) {
+            problems.add(Diagnostic.error(file, "the jcStar scheme has no label"));
+        }
+        Set<String> rows = new java.util.HashSet<>();
+        for (StarRequirement row : scheme.requirements()) {
+            if (row.id() == null || !STAR_REQUIREMENT_ID.matcher(row.id()).matches()) {
+                problems.add(Diagnostic.error(
+                        file, "JC-STAR requirement ID '" + row.id() + "' is not of the form S<n>.<n>-<nn>"));
+                continue;
+            }
+            if (!rows.add(row.id())) {
+                problems.add(Diagnostic.error(file, "JC-STAR requirement " + row.id() + " is listed twice"));
+            }
+            if (row.wording() == null) {
+                problems.add(Diagnostic.error(
+                        file,
+                        "JC-STAR requirement " + row.id() + " does not say how much of IPA's text is known"
+                                + " (wording: IPA, IPA_PARTIAL, SUMMARY or UNKNOWN)"));
+            }
+            if (row.titleFrom() == null) {
+                problems.add(Diagnostic.error(
+                        file,
+                        "JC-STAR requirement " + row.id()
+                                + " does not say whose its title is (titleFrom: IPA or SUMMARY)"));
+            }
+            if (row.evidence().size() != Set.copyOf(row.evidence()).size()) {
+                problems.add(
+                        Diagnostic.error(file, "JC-STAR requirement " + row.id() + " lists an evidence type twice"));
+            }
+        }
+        if (rows.isEmpty()) {
+            problems.add(Diagnostic.error(file, "the jcStar scheme lists no requirement"));
+        }
+        for (Entry entry : entries) {
+            for (Ref ref : entry.references()) {
+                if (ref.scheme() == ReferenceScheme.JC_STAR
+                        && ref.id() != null
+                        && STAR_REQUIREMENT_REF.matcher(ref.id()).matches()
+                        && !rows.contains(ref.id())) {
+                    problems.add(Diagnostic.error(
+                            file,
+                            entry.id() + " refers to JC-STAR " + ref.id() + ", which the jcStar scheme does not list"));
+                }
+            }
+        }
+        return problems;
     }
 
     /**
@@ -306,6 +445,19 @@ public final class Catalog {
     /** The measures that have recommendations, in catalog order of their first recommendation. */
     public List<String> measureIds() {
         return entries.values().stream().map(Entry::measure).distinct().toList();
+    }
+
+    /** The JC-STAR ★1 scheme, when the catalog has one. */
+    public Optional<StarScheme> jcStar() {
+        return Optional.ofNullable(jcStar);
+    }
+
+    /**
+     * The recommendations that decide a ★1 row, in catalog order: those whose JC_STAR reference
+     * names it. The catalog's references are the one record of which item maps to which row.
+     */
+    public List<Deciding> decidingEntries(String requirementId) {
+        return deciding.getOrDefault(requirementId, List.of());
     }
 
     /** Whether a measure's MUST items decide the consent-free path (see {@link Measure#consentFreePath}). */

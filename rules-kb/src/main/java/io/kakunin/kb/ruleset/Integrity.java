@@ -22,6 +22,22 @@ public final class Integrity {
     public static final List<String> GENERIC_KEYS = List.of(
             "outcome.FAIL", "outcome.NEEDS_INFORMATION", "outcome.PASS", "outcome.NOT_APPLICABLE", "outcome.UNDECIDED");
 
+    /** The texts of the JC-STAR ★1 checklist, when the catalog has the scheme (besides each row's title and text). */
+    public static final List<String> JC_STAR_KEYS = List.of(
+            "jcStar.ready",
+            "jcStar.notReady",
+            "jcStar.unknown",
+            "jcStar.notApplicable",
+            "jcStar.psti",
+            "jcStar.notJudged",
+            "jcStar.selfCheck.met",
+            "jcStar.selfCheck.unmet",
+            "jcStar.summary.ready",
+            "jcStar.summary.notReady",
+            "jcStar.summary.unknown",
+            "jcStar.prepare.psti",
+            "jcStar.prepare.unknown");
+
     /** Placeholders every text may use besides the thresholds. */
     public static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("facts");
 
@@ -107,6 +123,16 @@ public final class Integrity {
             required.add(entry.id() + ".requirement");
             required.add(entry.id() + ".remediation");
         }
+        catalog.jcStar().ifPresent(scheme -> {
+            required.addAll(JC_STAR_KEYS);
+            for (io.kakunin.api.model.EvidenceType type : io.kakunin.api.model.EvidenceType.values()) {
+                required.add("jcStar.prepare." + type.getValue());
+            }
+            for (Catalog.StarRequirement row : scheme.requirements()) {
+                required.add("jcStar." + row.id() + ".title");
+                required.add("jcStar." + row.id() + ".requirement");
+            }
+        });
         for (RuleInfo rule : ruleset.rules().values()) {
             // A rule naming a recommendation the catalog lacks is reported at its annotation; its
             // texts are not asked for again under that name (one mistake, one report).

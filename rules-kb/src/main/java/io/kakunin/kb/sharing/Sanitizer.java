@@ -91,6 +91,8 @@ public final class Sanitizer {
     private final StixBundle bundle;
     private final String sector;
     private final Instant now;
+    /** The new modified time of each modified time met (see {@link #bumpModified}). */
+    private final Map<String, String> nextModified = new java.util.HashMap<>();
 
     public Sanitizer(StixBundle bundle, String sector, Instant now) {
         this.bundle = bundle;
@@ -184,7 +186,13 @@ public final class Sanitizer {
                 }
             }
         }
-        ObjectNode out = bundle.root().deepCopy();
+        // The bundle's own properties copied, its objects not (they are replaced just below).
+        ObjectNode out = bundle.root().objectNode();
+        for (Map.Entry<String, JsonNode> e : bundle.root().properties()) {
+            out.set(
+                    e.getKey(),
+                    e.getKey().equals("objects") ? out.nullNode() : e.getValue().deepCopy());
+        }
         out.put("id", "bundle--" + UUID.randomUUID());
         ArrayNode list = out.putArray("objects");
         boolean hasDefinition = false;
@@ -860,17 +868,22 @@ public final class Sanitizer {
         if (!o.has("modified")) {
             return false;
         }
+        // Most objects of a bundle share a few modified times: each is read and written once.
+        o.put("modified", nextModified.computeIfAbsent(o.path("modified").asString(), this::nextModified));
+        return true;
+    }
+
+    /** What follows a modified time: the review's time, or a millisecond later than the previous one. */
+    private String nextModified(String modified) {
         Instant next = now;
         try {
-            Instant previous =
-                    OffsetDateTime.parse(o.path("modified").asString()).toInstant();
+            Instant previous = OffsetDateTime.parse(modified).toInstant();
             if (!next.isAfter(previous)) {
                 next = previous.plusMillis(1);
             }
         } catch (RuntimeException e) {
             // validated earlier; keep the review time
         }
-        o.put("modified", STIX_TIME.format(next));
-        return true;
+        return STIX_TIME.format(next);
     }
 }

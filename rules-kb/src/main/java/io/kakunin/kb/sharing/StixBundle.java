@@ -158,7 +158,7 @@ public final class StixBundle {
                     ROOT + "/objects", "holds " + list.size() + " objects; at most " + maxObjects + " are accepted");
         }
         List<ObjectNode> objects = new ArrayList<>(list.size());
-        Map<String, List<Integer>> byId = new HashMap<>();
+        Map<String, List<Integer>> byId = new HashMap<>(list.size() * 4 / 3 + 1);
         for (int i = 0; i < list.size(); i++) {
             String at = ROOT + "/objects/" + i;
             JsonNode o = list.get(i);
@@ -175,6 +175,9 @@ public final class StixBundle {
             }
         }
         for (Map.Entry<String, List<Integer>> e : byId.entrySet()) {
+            if (e.getValue().size() == 1) {
+                continue;
+            }
             // Versions of one object share an ID and differ in modified (STIX 2.1 section 3.6); the same version twice
             // is a mistake.
             Map<String, Integer> versions = new HashMap<>();
@@ -324,31 +327,44 @@ public final class StixBundle {
             }
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
-                String where = at + "/" + key.replace("~", "~0").replace("/", "~1");
                 JsonNode v = e.getValue();
                 if (key.equals("objects")
                         && "observed-data".equals(obj.path("type").asString(""))) {
                     continue;
                 }
+                // The pointer is written only for a problem or a nested value: most properties are neither.
                 if (key.endsWith("_ref") && !key.equals("id")) {
+                    if (v.isString() && byId.containsKey(v.asString())) {
+                        // an object of the bundle, whose ID was checked with it
+                        continue;
+                    }
                     if (!(mayPointOutside(key) && v.isString() && isIdentifier(v.asString()))) {
-                        checkReference(v, where, owner, byId, problems);
+                        String problem = referenceProblem(v, owner, byId);
+                        if (problem != null) {
+                            problems.add(new InvalidFactsException.Problem(child(at, key), problem));
+                        }
                     }
                 } else if (key.endsWith("_refs")) {
                     if (!v.isArray()) {
                         problems.add(new InvalidFactsException.Problem(
-                                where, owner + ": " + key + " must be a list of identifiers"));
+                                child(at, key), owner + ": " + key + " must be a list of identifiers"));
                     } else {
                         for (int i = 0; i < v.size(); i++) {
+                            if (v.get(i).isString() && byId.containsKey(v.get(i).asString())) {
+                                continue;
+                            }
                             if (!(mayPointOutside(key)
                                     && v.get(i).isString()
                                     && isIdentifier(v.get(i).asString()))) {
-                                checkReference(v.get(i), where + "/" + i, owner, byId, problems);
+                                String problem = referenceProblem(v.get(i), owner, byId);
+                                if (problem != null) {
+                                    problems.add(new InvalidFactsException.Problem(child(at, key) + "/" + i, problem));
+                                }
                             }
                         }
                     }
                 } else if (v.isContainer()) {
-                    checkReferences(v, where, owner, byId, problems);
+                    checkReferences(v, child(at, key), owner, byId, problems);
                 }
             }
         } else if (node != null && node.isArray()) {
@@ -521,20 +537,20 @@ public final class StixBundle {
         }
     }
 
-    private static void checkReference(
-            JsonNode ref,
-            String where,
-            String owner,
-            Map<String, List<Integer>> byId,
-            List<InvalidFactsException.Problem> problems) {
+    /** What is wrong with a reference (for the problem at its pointer), or null when it resolves. */
+    private static String referenceProblem(JsonNode ref, String owner, Map<String, List<Integer>> byId) {
         String id = ref.isString() ? ref.asString() : null;
         if (id == null || !isIdentifier(id)) {
-            problems.add(new InvalidFactsException.Problem(
-                    where, owner + ": " + abbreviate(ref.toString()) + " is not a STIX identifier"));
+            return owner + ": " + abbreviate(ref.toString()) + " is not a STIX identifier";
         } else if (!byId.containsKey(id) && !Tlp.isOfficialTlpId(id) && !id.startsWith("extension-definition--")) {
-            problems.add(new InvalidFactsException.Problem(
-                    where, owner + ": refers to " + id + ", which is not in the bundle"));
+            return owner + ": refers to " + id + ", which is not in the bundle";
         }
+        return null;
+    }
+
+    /** The pointer to a property of the value at a pointer. */
+    private static String child(String at, String key) {
+        return at + "/" + key.replace("~", "~0").replace("/", "~1");
     }
 
     /**
@@ -752,7 +768,7 @@ public final class StixBundle {
             if (square != 0 || round != 0) return "unbalanced brackets";
             if (!pattern.strip().startsWith("[") && !pattern.strip().startsWith("("))
                 return "it must start with '[' or '('";
-            if (comparisons(pattern).isEmpty()) return "no comparison expression";
+            if (!COMPARISON.matcher(pattern).find()) return "no comparison expression";
             return null;
         }
     }

@@ -110,6 +110,8 @@ public final class StixInspector {
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\S+");
     /** The identity classes that name someone; class and system do not. */
     private static final Set<String> NAMED_CLASSES = Set.of("individual", "organization", "group", "unknown");
+
+    private final Map<String, List<StixBundle.Patterns.Comparison>> patterns = new java.util.HashMap<>();
     /** What each property name holds: the same names recur in every object. */
     private final Map<String, List<VictimMatcher.Match>> keyFindings = new java.util.HashMap<>();
     /**
@@ -579,7 +581,7 @@ public final class StixInspector {
                 }
                 examined.add(at + "/pattern");
                 if ("stix".equals(text(o, "pattern_type"))) {
-                    for (StixBundle.Patterns.Comparison c : StixBundle.Patterns.comparisons(pattern)) {
+                    for (StixBundle.Patterns.Comparison c : comparisons(pattern)) {
                         classifyObservable(c.objectType(), c.path(), c.literal(), at + "/pattern", at);
                     }
                 } else {
@@ -624,6 +626,11 @@ public final class StixInspector {
             }
             default -> {}
         }
+    }
+
+    /** The comparisons of a STIX pattern, read once per pattern (the values and the category both need them). */
+    private List<StixBundle.Patterns.Comparison> comparisons(String pattern) {
+        return patterns.computeIfAbsent(pattern, p -> List.copyOf(StixBundle.Patterns.comparisons(p)));
     }
 
     /** Classifies one observed value by the object type and property it belongs to. */
@@ -776,15 +783,20 @@ public final class StixInspector {
 
     /** Victim values in a property name: the property is renamed in the sanitized bundle. */
     private void keyMatches(String key, String pointer, String objectPointer) {
-        if (key.isEmpty() || !victim.profiled()) {
-            return;
-        }
-        for (VictimMatcher.Match m : keyFindings.computeIfAbsent(key, victim::allIn)) {
+        for (VictimMatcher.Match m : keyFindings(key)) {
             if (identifierKeys.add("name\u0000" + pointer + '\u0000' + m.kind() + '\u0000' + m.found())) {
                 identifiers.add(
                         new Identifier(pointer, objectPointer, m.kind(), m.found(), Identifier.Source.STIX_TEXT, true));
             }
         }
+    }
+
+    /** What a property name holds (nothing without a profile). */
+    private List<VictimMatcher.Match> keyFindings(String key) {
+        if (key.isEmpty() || !victim.profiled()) {
+            return List.of();
+        }
+        return keyFindings.computeIfAbsent(key, victim::allIn);
     }
 
     /**
@@ -797,13 +809,23 @@ public final class StixInspector {
         if (node instanceof ObjectNode obj) {
             for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 String key = e.getKey();
-                String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                String child = null;
                 // Property names are strings of the bundle too: x_<brand>_owner, X-<Brand>-Tenant, {"<address>": …}.
-                keyMatches(key, child, objectPointer);
+                if (!keyFindings(key).isEmpty()) {
+                    child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                    keyMatches(key, child, objectPointer);
+                }
                 if (NOT_TEXT.contains(key) || key.endsWith("_ref") || key.endsWith("_refs")) {
                     continue;
                 }
-                sweep(e.getValue(), child, objectPointer);
+                JsonNode value = e.getValue();
+                if (value == null || !(value.isContainer() || value.isString())) {
+                    continue;
+                }
+                if (child == null) {
+                    child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                }
+                sweep(value, child, objectPointer);
             }
         } else if (node != null && node.isArray()) {
             for (int k = 0; k < node.size(); k++) {
@@ -900,13 +922,13 @@ public final class StixInspector {
         };
     }
 
-    private static ItemCategory indicatorCategory(ObjectNode o) {
+    private ItemCategory indicatorCategory(ObjectNode o) {
         String pattern = o.path("pattern").asString("");
         if (!"stix".equals(o.path("pattern_type").asString(""))) {
             return ItemCategory.ATTACK_INFRA;
         }
         Set<String> types = new HashSet<>();
-        for (StixBundle.Patterns.Comparison c : StixBundle.Patterns.comparisons(pattern)) {
+        for (StixBundle.Patterns.Comparison c : comparisons(pattern)) {
             types.add(c.objectType());
         }
         if (types.contains("file") || types.contains("artifact")) return ItemCategory.MALWARE_HASH;

@@ -40,6 +40,26 @@ public final class VictimMatcher {
 
     /** Words of folded text: letters, digits and the marks that belong to them. */
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}]+");
+    /** The general categories of {@link #WORD}: letters, numbers and marks. */
+    private static final int WORD_TYPES = 1 << Character.UPPERCASE_LETTER
+            | 1 << Character.LOWERCASE_LETTER
+            | 1 << Character.TITLECASE_LETTER
+            | 1 << Character.MODIFIER_LETTER
+            | 1 << Character.OTHER_LETTER
+            | 1 << Character.DECIMAL_DIGIT_NUMBER
+            | 1 << Character.LETTER_NUMBER
+            | 1 << Character.OTHER_NUMBER
+            | 1 << Character.NON_SPACING_MARK
+            | 1 << Character.ENCLOSING_MARK
+            | 1 << Character.COMBINING_SPACING_MARK;
+
+    /** Whether a code point is one {@link #WORD} matches. */
+    static boolean wordCharacter(int cp) {
+        if (cp < 128) {
+            return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z');
+        }
+        return (WORD_TYPES >> Character.getType(cp) & 1) != 0;
+    }
     /** Host names in folded text (any script, so that look-alikes in Cyrillic are read), with an e-mail local part. */
     private static final Pattern HOST_IN_TEXT = Pattern.compile(
             "(?<![\\p{L}\\p{N}\\p{M}.@-])([\\p{L}\\p{N}._%+-]+@)?((?:[\\p{L}\\p{N}\\p{M}](?:[\\p{L}\\p{N}\\p{M}-]{0,61}[\\p{L}\\p{N}\\p{M}])?\\.)+"
@@ -110,6 +130,13 @@ public final class VictimMatcher {
 
     /** Skeletons of the words read so far in this review: a bundle repeats its words. */
     private final Map<String, String> wordSkeletons = new java.util.HashMap<>();
+    /**
+     * What {@link #inText} and {@link #allIn} found in each text read so far in this review: a
+     * bundle repeats its strings. Forgotten when the sharer's names change (they change what is found).
+     */
+    private final Map<String, List<Match>> textFindings = new java.util.HashMap<>();
+
+    private final Map<String, List<Match>> allFindings = new java.util.HashMap<>();
     /** Masked forms of the short strings masked so far: pointers and property names repeat. */
     private final Map<String, String> masked = new java.util.HashMap<>();
 
@@ -206,6 +233,8 @@ public final class VictimMatcher {
         String folded = normalize(name);
         if (folded.length() >= 3 && !namesExactly(name) && !sharerNames.contains(folded)) {
             sharerNames.add(folded);
+            textFindings.clear();
+            allFindings.clear();
         }
     }
 
@@ -340,10 +369,28 @@ public final class VictimMatcher {
      * the victim's value, and reported as it was written.
      */
     public List<Match> inText(String text) {
-        List<Match> found = new ArrayList<>();
         if (text == null || text.isBlank()) {
-            return found;
+            return new ArrayList<>();
         }
+        return remembered(textFindings, text, this::inTextNow);
+    }
+
+    /** What a function of this matcher found in a text, read once per distinct text (unmodifiable). */
+    private static List<Match> remembered(
+            Map<String, List<Match>> findings, String text, java.util.function.Function<String, List<Match>> read) {
+        List<Match> found = findings.get(text);
+        if (found == null) {
+            if (findings.size() > 50_000) {
+                findings.clear();
+            }
+            found = List.copyOf(read.apply(text));
+            findings.put(text, found);
+        }
+        return found;
+    }
+
+    private List<Match> inTextNow(String text) {
+        List<Match> found = new ArrayList<>();
         Folded folded = profiled ? Folded.of(text) : null;
         if (folded != null) {
             List<Span> hosts = domainSpans(folded);
@@ -368,7 +415,14 @@ public final class VictimMatcher {
 
     /** What {@link #inText} and {@link #addressesIn} find, reading the text once. */
     public List<Match> allIn(String text) {
-        List<Match> found = inText(text);
+        if (text == null) {
+            return new ArrayList<>();
+        }
+        return remembered(allFindings, text, this::allInNow);
+    }
+
+    private List<Match> allInNow(String text) {
+        List<Match> found = new ArrayList<>(inText(text));
         if (text != null
                 && !text.isEmpty()
                 && (mayHoldIpv4(text)
@@ -403,34 +457,64 @@ public final class VictimMatcher {
             }
         }
         if (!nameSkeletons.isEmpty()) {
-            List<int[]> tokens = new ArrayList<>();
-            StringBuilder skeletons = new StringBuilder();
-            List<Integer> tokenAt = new ArrayList<>();
-            Matcher word = WORD.matcher(text);
-            while (word.find()) {
+            // The words of the text (what WORD matches), each as its skeleton, joined by one space;
+            // an ASCII word's skeleton is that of its characters, looked up without a copy of the word.
+            int length = text.length();
+            StringBuilder skeletons = new StringBuilder(length + 8);
+            int[] tokenFrom = new int[16];
+            int[] tokenTo = new int[16];
+            int[] tokenAt = new int[16];
+            int count = 0;
+            for (int i = 0; i < length; ) {
+                int cp = text.codePointAt(i);
+                if (!wordCharacter(cp)) {
+                    i += Character.charCount(cp);
+                    continue;
+                }
+                int from = i;
+                boolean ascii = true;
+                while (i < length) {
+                    int c = text.codePointAt(i);
+                    if (!wordCharacter(c)) {
+                        break;
+                    }
+                    ascii &= c < 128;
+                    i += Character.charCount(c);
+                }
+                if (count == tokenAt.length) {
+                    tokenFrom = java.util.Arrays.copyOf(tokenFrom, count * 2);
+                    tokenTo = java.util.Arrays.copyOf(tokenTo, count * 2);
+                    tokenAt = java.util.Arrays.copyOf(tokenAt, count * 2);
+                }
                 if (skeletons.length() > 0) {
                     skeletons.append(' ');
                 }
-                tokenAt.add(skeletons.length());
-                tokens.add(new int[] {word.start(), word.end()});
-                skeletons.append(wordSkeletons.computeIfAbsent(word.group(), VictimMatcher::skeleton));
+                tokenAt[count] = skeletons.length();
+                tokenFrom[count] = from;
+                tokenTo[count] = i;
+                count++;
+                if (ascii) {
+                    for (int k = from; k < i; k++) {
+                        skeletons.append(ASCII_SKELETON[Character.toLowerCase(text.charAt(k))]);
+                    }
+                } else {
+                    skeletons.append(wordSkeletons.computeIfAbsent(text.substring(from, i), VictimMatcher::skeleton));
+                }
             }
             String joined = skeletons.toString();
             for (String name : nameSkeletons) {
                 for (int at = joined.indexOf(name); at >= 0; at = joined.indexOf(name, at + 1)) {
-                    int first = tokenAt.indexOf(at);
+                    int first = java.util.Arrays.binarySearch(tokenAt, 0, count, at);
                     int endAt = at + name.length();
                     if (first < 0 || (endAt < joined.length() && joined.charAt(endAt) != ' ')) {
                         continue;
                     }
                     int last = first;
-                    while (last + 1 < tokenAt.size() && tokenAt.get(last + 1) < endAt) {
+                    while (last + 1 < count && tokenAt[last + 1] < endAt) {
                         last++;
                     }
                     spans.add(new Span(
-                            folded.start(tokens.get(first)[0]),
-                            folded.end(tokens.get(last)[1]),
-                            IdentifierFlag.ORG_NAME));
+                            folded.start(tokenFrom[first]), folded.end(tokenTo[last]), IdentifierFlag.ORG_NAME));
                 }
             }
         }
@@ -878,6 +962,10 @@ public final class VictimMatcher {
         };
 
         static Folded of(String original) {
+            String plain = plain(original);
+            if (plain != null) {
+                return new Folded(original, plain, null, null);
+            }
             Builder b = new Builder(original);
             int length = original.length();
             for (int i = 0; i < length; ) {
@@ -926,6 +1014,51 @@ public final class VictimMatcher {
                 i = next;
             }
             return b.build();
+        }
+
+        /**
+         * The folded text of printable ASCII text that folding only lower-cases (no defanging, no
+         * percent-encoding, no run of white space), whose characters each stay at their place;
+         * null for any other text. Most strings of a bundle are such text.
+         */
+        private static String plain(String original) {
+            int length = original.length();
+            boolean upper = false;
+            for (int i = 0; i < length; i++) {
+                char c = original.charAt(i);
+                if (c < ' ' || c > '~') {
+                    return null;
+                }
+                switch (c) {
+                    case ' ' -> {
+                        if (i + 1 < length && original.charAt(i + 1) == ' ') {
+                            return null;
+                        }
+                    }
+                    case '[', '(', '{' -> {
+                        for (String[] d : DEFANGED) {
+                            if (original.regionMatches(true, i, d[0], 0, d[0].length())) {
+                                return null;
+                            }
+                        }
+                    }
+                    case 'h', 'H' -> {
+                        if (original.regionMatches(true, i, "hxxp", 0, 4)) {
+                            return null;
+                        }
+                        upper |= c == 'H';
+                    }
+                    case '%' -> {
+                        if (i + 2 < length
+                                && Character.digit(original.charAt(i + 1), 16) >= 0
+                                && Character.digit(original.charAt(i + 2), 16) >= 0) {
+                            return null;
+                        }
+                    }
+                    default -> upper |= c >= 'A' && c <= 'Z';
+                }
+            }
+            return upper ? original.toLowerCase(Locale.ROOT) : original;
         }
 
         private static int whitespace(String original, int i, Builder b) {
@@ -1033,12 +1166,12 @@ public final class VictimMatcher {
 
         /** Where the folded character at a position starts in the original. */
         int start(int folded) {
-            return starts[folded];
+            return starts == null ? folded : starts[folded];
         }
 
         /** Where the folded text ending before a position ends in the original. */
         int end(int foldedEnd) {
-            return ends[foldedEnd - 1];
+            return ends == null ? foldedEnd : ends[foldedEnd - 1];
         }
 
         /** The original text of a folded span. */

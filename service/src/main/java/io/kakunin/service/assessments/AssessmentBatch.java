@@ -23,8 +23,6 @@ import io.kakunin.service.web.EvaluationFailures;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.KnownFailures;
 import io.kakunin.service.web.Problems;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -108,9 +105,8 @@ class AssessmentBatch {
     private final ActiveRuleset active;
     private final AssessmentStore store;
     private final AssessmentViews views;
-    private final Validator validator;
     private final JsonMapper json;
-    /** Lines are requests: read within the request limits (arrays bounded while read). */
+    /** Lines are requests: read within the request limits (arrays bounded while read), the contract's constraints checked as they are read. */
     private final JsonMapper requests;
 
     private final Clock clock;
@@ -124,7 +120,6 @@ class AssessmentBatch {
             ActiveRuleset active,
             AssessmentStore store,
             AssessmentViews views,
-            Validator validator,
             JsonMapper json,
             ArrayLimits.RequestJson requests,
             Clock clock,
@@ -136,7 +131,6 @@ class AssessmentBatch {
         this.active = active;
         this.store = store;
         this.views = views;
-        this.validator = validator;
         this.json = json;
         this.requests = requests.mapper();
         this.clock = clock;
@@ -222,10 +216,6 @@ class AssessmentBatch {
                     line,
                     problems.invalid(
                             List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, batch.locale(), path));
-        }
-        Set<ConstraintViolation<AssessmentBatchLine>> violations = validator.validate(read);
-        if (!violations.isEmpty()) {
-            return failed(line, problems.invalid(problems.faults(violations), false, batch.locale(), path));
         }
         AssessmentRequest request = request(read);
         String operation = "POST /v1/assessments:batch, line " + line;

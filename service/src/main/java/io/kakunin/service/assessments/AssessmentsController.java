@@ -6,6 +6,7 @@ import io.kakunin.api.model.AssessmentList;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.AssessmentSummary;
 import io.kakunin.api.model.BatchDetail;
+import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.api.model.RulesetRef;
@@ -161,6 +162,17 @@ class AssessmentsController implements AssessmentsApi {
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_LANGUAGE, verdict.getLocale())
                 .body(verdict);
+    }
+
+    /** The JC-STAR ★1 checklist of each product of a stored assessment: see {@link AssessmentViews#jcStar}. */
+    @Override
+    public ResponseEntity<JcStarChecklist> getAssessmentJcStarChecklist(UUID id, String acceptLanguage) {
+        AssessmentRecord record = visible(id);
+        JcStarChecklist checklist =
+                views.jcStar(record, Locales.resolve(acceptLanguage != null ? acceptLanguage : record.locale()));
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_LANGUAGE, checklist.getLocale())
+                .body(checklist);
     }
 
     /** A stored assessment the caller may see; any other is "not found", so that existence does not leak. */

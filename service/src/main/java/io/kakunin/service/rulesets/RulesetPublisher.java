@@ -562,7 +562,10 @@ public class RulesetPublisher implements SmartLifecycle {
             cases.sort(Comparator.comparing(FixtureCase::name));
             for (FixtureCase c : cases) {
                 for (byte[] part : new byte[][] {
-                    c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.request(), c.expected()
+                    c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    c.request(),
+                    c.expected(),
+                    c.expectedJcStar() == null ? new byte[0] : c.expectedJcStar()
                 }) {
                     sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
                     sha.update(part);

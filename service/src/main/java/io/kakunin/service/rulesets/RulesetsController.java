@@ -143,6 +143,9 @@ class RulesetsController implements RulesetsApi {
             for (FixtureCase c : activation.fixtures()) {
                 fixtures.put(c.name() + "/request.json", c.request());
                 fixtures.put(c.name() + "/expected.json", c.expected());
+                if (c.expectedJcStar() != null) {
+                    fixtures.put(c.name() + "/" + FixtureCase.EXPECTED_JC_STAR, c.expectedJcStar());
+                }
             }
         }
         java.util.Set<String> given = new java.util.HashSet<>();
@@ -163,10 +166,13 @@ class RulesetsController implements RulesetsApi {
             byte[] content = content(file, pointer);
             if (path.startsWith("fixtures/")) {
                 String rest = path.substring("fixtures/".length());
-                if (!rest.endsWith("/request.json") && !rest.endsWith("/expected.json")) {
+                if (!rest.endsWith("/request.json")
+                        && !rest.endsWith("/expected.json")
+                        && !rest.endsWith("/" + FixtureCase.EXPECTED_JC_STAR)) {
                     throw ApiProblem.invalid(
                             pointer + "/path",
-                            "a fixture file is fixtures/<topic>/<case>/request.json or expected.json");
+                            "a fixture file is fixtures/<topic>/<case>/request.json, expected.json or "
+                                    + FixtureCase.EXPECTED_JC_STAR);
                 }
                 fixtures.put(rest, content);
             } else if (RulesetFiles.isRulesetFile(path)) {

@@ -22,7 +22,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <tr><th>endpoint</th><th>roles</th></tr>
  * <tr><td>POST assessments (one or a batch), sharing reviews</td><td>SUBMITTER</td></tr>
  * <tr><td>GET an assessment's re-evaluation</td><td>AUDITOR</td></tr>
- * <tr><td>GET and list assessments, sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
+ * <tr><td>GET and list assessments (and an assessment's ★1 checklist), sharing reviews</td><td>SUBMITTER (its own), AUDITOR (all)</td></tr>
  * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
  * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
  * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
@@ -70,7 +70,12 @@ final class AccessRules {
             new Rule(HttpMethod.GET, List.of("/v1/assessments/*/reevaluation"), Set.of(Role.AUDITOR)),
             new Rule(
                     HttpMethod.GET,
-                    List.of("/v1/assessments", "/v1/assessments/*", "/v1/sharing-reviews", "/v1/sharing-reviews/*"),
+                    List.of(
+                            "/v1/assessments",
+                            "/v1/assessments/*",
+                            "/v1/assessments/*/jc-star",
+                            "/v1/sharing-reviews",
+                            "/v1/sharing-reviews/*"),
                     Set.of(Role.SUBMITTER, Role.AUDITOR)),
             new Rule(
                     HttpMethod.GET,

@@ -1,6 +1,7 @@
 package io.kakunin.service.web;
 
 import io.kakunin.kb.input.InputFault;
+import io.kakunin.kb.input.ReadFaults;
 import io.kakunin.kb.input.RejectedInputException;
 import io.kakunin.service.KakuninProperties;
 import jakarta.validation.constraints.Size;
@@ -56,7 +57,7 @@ import tools.jackson.databind.type.MapType;
 @Configuration(proxyBeanMethods = false)
 public class ArrayLimits implements WebMvcConfigurer {
 
-    /** The mapper requests are read with: the service's own, plus the array limits. */
+    /** The mapper requests are read with: the service's own, plus the array limits and the contract's constraints. */
     public record RequestJson(JsonMapper mapper) {}
 
     /**
@@ -66,7 +67,7 @@ public class ArrayLimits implements WebMvcConfigurer {
      */
     @Bean
     RequestJson requestJson(JsonMapper json, KakuninProperties properties) {
-        JsonMapper.Builder builder = json.rebuild();
+        JsonMapper.Builder builder = ReadFaults.checkingContract(json.rebuild());
         List<JacksonModule> others = new ArrayList<>();
         builder.withModules(others::add);
         builder.removeAllModules()

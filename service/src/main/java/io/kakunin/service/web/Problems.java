@@ -1,13 +1,13 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
+import io.kakunin.kb.input.ContractConstraints;
 import io.kakunin.kb.input.InputFault;
 import io.kakunin.kb.input.InputFaultTexts;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.input.ReadFaults;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -114,13 +114,11 @@ public class Problems {
 
     private final JsonMapper json;
     private final List<NeverEchoed> neverEchoed;
-    private final ObjectProvider<Validator> validator;
 
     @Autowired
-    Problems(JsonMapper json, ObjectProvider<NeverEchoed> neverEchoed, ObjectProvider<Validator> validator) {
+    Problems(JsonMapper json, ObjectProvider<NeverEchoed> neverEchoed) {
         this.json = json;
         this.neverEchoed = neverEchoed.orderedStream().toList();
-        this.validator = validator;
     }
 
     // ------------------------------------------------------------------ the shape
@@ -260,27 +258,10 @@ public class Problems {
      */
     public ProblemDetail unreadable(JacksonException e, Locale locale, String path) {
         if (e instanceof ReadFaults.ReadFaultsException read) {
-            List<InputFault> faults = new ArrayList<>(read.faults());
-            if (!read.truncated() && read.value() != null) {
-                faults.addAll(constraints(read.value(), read.faults()));
-            }
-            return invalid(faults, read.truncated(), locale, path);
+            // The request reader has checked the contract's constraints on what it read, too.
+            return invalid(read.faults(), read.truncated(), locale, path);
         }
         return invalid(List.of(ReadFaults.describe(e)), false, locale, path);
-    }
-
-    /** What the contract's constraints find in an object read with faults, but not at or under a field already named. */
-    private List<InputFault> constraints(Object value, List<InputFault> read) {
-        Validator checker = validator.getIfAvailable();
-        if (checker == null) {
-            return List.of();
-        }
-        return faults(checker.validate(value)).stream()
-                .filter(f -> read.stream()
-                        .noneMatch(r -> f.pointer().equals(r.pointer())
-                                || f.pointer().startsWith(r.pointer() + "/")
-                                || r.pointer().startsWith(f.pointer() + "/")))
-                .toList();
     }
 
     /**
@@ -311,22 +292,7 @@ public class Problems {
     }
 
     /** Faults in the order of their pointers, elements of a list by their index. */
-    public static final Comparator<InputFault> BY_POINTER =
-            Comparator.comparing(InputFault::pointer, Problems::comparePointers);
-
-    private static int comparePointers(String a, String b) {
-        String[] x = a.split("/", -1);
-        String[] y = b.split("/", -1);
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c = x[i].matches("\\d{1,9}") && y[i].matches("\\d{1,9}")
-                    ? Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]))
-                    : x[i].compareTo(y[i]);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
-    }
+    public static final Comparator<InputFault> BY_POINTER = ContractConstraints.BY_POINTER;
 
     /** What a violated constraint of the contract says, as a fault at {@code pointer}. */
     public static InputFault fault(String pointer, ConstraintViolation<?> v) {

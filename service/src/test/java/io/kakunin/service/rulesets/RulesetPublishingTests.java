@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.service.Http;
 import io.kakunin.service.RulesDirectory;
 import io.kakunin.service.TestKeys;
@@ -80,7 +81,7 @@ class RulesetPublishingTests {
         RulesDirectory.awaitActive(
                 http,
                 a -> a.path("revision").asString().equals(Ruleset.builtIn().revision())
-                        && a.path("fixtureCount").asInt() == 13
+                        && a.path("fixtureCount").asInt() == 15
                         && !a.has("lastRefusal"),
                 Duration.ofSeconds(60));
     }
@@ -122,7 +123,7 @@ class RulesetPublishingTests {
         assertThat(active.path("path").asString())
                 .as("shown to a RULE_ADMIN")
                 .isEqualTo(rules.root().toAbsolutePath().toString());
-        assertThat(active.path("fixtureCount").asInt()).isEqualTo(13);
+        assertThat(active.path("fixtureCount").asInt()).isEqualTo(15);
         assertThat(active.path("watching").asBoolean()).isTrue();
         assertThat(active.has("lastRefusal")).isFalse();
 
@@ -132,7 +133,7 @@ class RulesetPublishingTests {
         assertThat(startup.path("outcome").asString()).isEqualTo("ACTIVATED");
         assertThat(startup.path("revision").asString())
                 .isEqualTo(Ruleset.builtIn().revision());
-        assertThat(startup.path("fixtureCount").asInt()).isEqualTo(13);
+        assertThat(startup.path("fixtureCount").asInt()).isEqualTo(15);
 
         Http.Response created = http.postJson("/v1/assessments", example());
         assertThat(created.status()).isEqualTo(201);
@@ -461,6 +462,35 @@ class RulesetPublishingTests {
         assertThat(gone.status()).isEqualTo(409);
         assertThat(gone.json().path("type").asString()).isEqualTo("urn:kakunin:problem:ruleset-unavailable");
         assertThat(gone.json().path("detail").asString()).contains(earlier);
+    }
+
+    @Test
+    void aVerdictOfARevisionWithoutTheStar1SchemeHasNoChecklistAndSaysWhy() throws IOException {
+        // A ruleset an officer published without the ★1 scheme: its fixtures can expect no checklist either.
+        try (java.util.stream.Stream<Path> files = Files.walk(rules.root())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals(FixtureCase.EXPECTED_JC_STAR))
+                    .toList()) {
+                rules.delete(rules.root().relativize(file).toString());
+            }
+        }
+        String catalog = rules.read("catalog.yaml");
+        int from = catalog.indexOf("\njcStar:\n");
+        int to = catalog.indexOf("\nrecommendations:\n");
+        assertThat(from).isPositive().isLessThan(to);
+        rules.write("catalog.yaml", catalog.substring(0, from) + catalog.substring(to));
+        String without = rules.revision();
+        RulesDirectory.awaitActive(
+                http,
+                a -> a.path("revision").asString().equals(without) && !a.has("lastRefusal"),
+                Duration.ofSeconds(60));
+        String location = http.postJson("/v1/assessments", example()).header("Location");
+        String path = location.substring(location.indexOf("/v1/"));
+
+        Http.Response refused = http.get(path + "/jc-star");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().path("type").asString()).isEqualTo("urn:kakunin:problem:no-jc-star-scheme");
+        assertThat(refused.json().path("detail").asString()).contains(without);
+        assertThat(http.get(path).status()).as("the verdict itself is there").isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ fixtures alone

@@ -100,7 +100,7 @@ class RulesetReloadTests {
         assertThat(event.path("outcome").asString()).isEqualTo("ACTIVATED");
         assertThat(event.path("trigger").asString()).isEqualTo("RELOAD");
         assertThat(event.path("revision").asString()).isEqualTo(rules.revision());
-        assertThat(event.path("fixtureCount").asInt()).isEqualTo(12);
+        assertThat(event.path("fixtureCount").asInt()).isEqualTo(14);
         Http.Response verdict = http.postJson(
                 "/v1/assessments",
                 "{\"organization\":{\"id\":\"acme\"},\"products\":[{\"defaultPasswordPolicy\":\"SHARED\"}]}");

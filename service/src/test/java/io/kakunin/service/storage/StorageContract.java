@@ -70,14 +70,14 @@ abstract class StorageContract {
                 .isEqualTo(verdict.path("ruleset").path("revision").asString());
         assertThat(row.get("overall_outcome")).isEqualTo("COMPLIANT");
         assertThat(JSON.readTree((String) row.get("request_json"))).isEqualTo(JSON.readTree(request));
-        // Stored is what the rules decided; titles, messages, remediation, references and sources
+        // Stored is what the rules decided; titles, messages, remediation, references, evidence types and sources
         // are rendered again by the same revision when the verdict is read.
         JsonNode stored = JSON.readTree((String) row.get("verdict_json"));
         assertThat(stored.findValues("title")).isEmpty();
         assertThat(stored.path("results")).hasSameSizeAs(verdict.path("results"));
         for (int i = 0; i < stored.path("results").size(); i++) {
             ObjectNode decided = ((ObjectNode) verdict.path("results").get(i)).deepCopy();
-            decided.remove(List.of("title", "message", "remediation", "references", "sources"));
+            decided.remove(List.of("title", "message", "remediation", "references", "evidenceTypes", "sources"));
             assertThat(stored.path("results").get(i)).isEqualTo(decided);
         }
         assertThat(stored.path("overallOutcome")).isEqualTo(verdict.path("overallOutcome"));

@@ -311,6 +311,13 @@ class StoreFaultTests {
             this.name = name;
         }
 
+        /** The answers so far: a copy, since the clients add to the list while it is read. */
+        List<Answer> all() {
+            synchronized (answers) {
+                return List.copyOf(answers);
+            }
+        }
+
         List<Answer> during() {
             synchronized (answers) {
                 return answers.stream()
@@ -320,10 +327,7 @@ class StoreFaultTests {
         }
 
         void check() {
-            List<Answer> all;
-            synchronized (answers) {
-                all = List.copyOf(answers);
-            }
+            List<Answer> all = all();
             List<Answer> during = during();
             Map<String, List<Answer>> byWhat = during.stream().collect(Collectors.groupingBy(Answer::what));
             long worst = all.stream().mapToLong(Answer::millis).max().orElse(0);
@@ -497,7 +501,7 @@ class StoreFaultTests {
         }));
         await("every client is stored before the fault")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> run.answers.stream().filter(a -> a.status() == 201).count() >= CLIENTS);
+                .until(() -> run.all().stream().filter(a -> a.status() == 201).count() >= CLIENTS);
 
         run.faultAt = System.nanoTime();
         fault.run();
@@ -522,7 +526,7 @@ class StoreFaultTests {
                 .until(() -> {
                     List<Answer> after;
                     synchronized (run.answers) {
-                        after = run.answers.stream()
+                        after = run.all().stream()
                                 .filter(a -> a.key() != null && a.start() > run.restoredAt && a.status() == 201)
                                 .toList();
                     }

@@ -53,9 +53,34 @@ public class WaiverStore {
         OWN_REQUEST
     }
 
-    /** What a listing keeps; a null criterion keeps everything. */
+    /** What a listing keeps; a null criterion keeps everything. {@code status} is judged as of the listing's instant. */
     record Filter(
-            String requestedBy, String organizationId, String productId, String recommendationId, String measure) {}
+            String requestedBy,
+            String organizationId,
+            String productId,
+            String recommendationId,
+            String measure,
+            WaiverStatus status) {
+
+        Filter(String requestedBy, String organizationId, String productId, String recommendationId, String measure) {
+            this(requestedBy, organizationId, productId, recommendationId, measure, null);
+        }
+    }
+
+    private static final String APPROVED =
+            "EXISTS (SELECT 1 FROM waiver_event e WHERE e.waiver_id = w.id " + "AND e.event_type = 'APPROVED')";
+    private static final String REVOKED =
+            "EXISTS (SELECT 1 FROM waiver_event e WHERE e.waiver_id = w.id " + "AND e.event_type = 'REVOKED')";
+
+    /** The condition under which a waiver shows {@code status} at {@code :now}: what {@link #status} decides, in SQL. */
+    private static String condition(WaiverStatus status) {
+        return switch (status) {
+            case REVOKED -> REVOKED;
+            case EXPIRED -> "NOT " + REVOKED + " AND w.expires_at <= :now";
+            case APPROVED -> APPROVED + " AND NOT " + REVOKED + " AND w.expires_at > :now";
+            case REQUESTED -> "NOT " + APPROVED + " AND NOT " + REVOKED + " AND w.expires_at > :now";
+        };
+    }
 
     private final NamedParameterJdbcTemplate sql;
     private final Transactions transactions;
@@ -163,6 +188,10 @@ public class WaiverStore {
                 .where("w.product_id = :product", "product", filter.productId())
                 .where("w.recommendation_id = :recommendation", "recommendation", filter.recommendationId())
                 .where("w.measure = :measure", "measure", filter.measure())
+                .where(
+                        filter.status() == null ? null : condition(filter.status()),
+                        "now",
+                        filter.status() == null ? null : now.atOffset(ZoneOffset.UTC))
                 .after("w.id", cursor);
         List<Waiver> rows = sql.query(
                 listing.sql("SELECT " + COLUMNS + " FROM waiver w", "w.id", limit),

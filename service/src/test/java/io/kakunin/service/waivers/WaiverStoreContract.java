@@ -256,4 +256,72 @@ abstract class WaiverStoreContract {
                 .extracting(Waiver::getId)
                 .containsExactlyInAnyOrderElementsOf(ids);
     }
+
+    @Test
+    void aListingByStatusKeepsTheWaiversThatStandSoAtItsInstant() {
+        String org = "org-" + UUID.randomUUID();
+        Waiver requested = requested(org);
+        Waiver approved = requested(org);
+        store.approve(approved.getId(), "key:risk-owner", Instant.parse("2026-11-29T06:00:00Z"));
+        Waiver revoked = requested(org);
+        store.approve(revoked.getId(), "key:risk-owner", Instant.parse("2026-11-29T06:00:00Z"));
+        store.revoke(revoked.getId(), "key:risk-owner", Instant.parse("2027-01-15T01:00:00Z"), "gone");
+        Waiver withdrawn = requested(org);
+        store.revoke(withdrawn.getId(), "key:risk-owner", Instant.parse("2026-11-29T06:00:00Z"), "not needed");
+
+        Instant before = Instant.parse("2027-03-31T14:59:59.999Z");
+        Instant expiry = Instant.parse("2027-03-31T15:00:00Z");
+        for (Instant now : List.of(before, expiry)) {
+            for (WaiverStatus status : WaiverStatus.values()) {
+                List<Waiver> listed = store.list(
+                                new WaiverStore.Filter(null, org, null, null, null, status), 50, null, now)
+                        .items();
+                assertThat(listed)
+                        .as("%s at %s: what the listing keeps is what each waiver shows", status, now)
+                        .allSatisfy(w -> assertThat(w.getStatus()).isEqualTo(status));
+                assertThat(listed.size())
+                        .as("%s at %s: every waiver that shows it", status, now)
+                        .isEqualTo(
+                                store
+                                        .list(new WaiverStore.Filter(null, org, null, null, null), 50, null, now)
+                                        .items()
+                                        .stream()
+                                        .filter(w -> w.getStatus() == status)
+                                        .count());
+            }
+        }
+        assertThat(store.list(
+                                new WaiverStore.Filter(null, org, null, null, null, WaiverStatus.REQUESTED),
+                                50,
+                                null,
+                                before)
+                        .items())
+                .extracting(Waiver::getId)
+                .containsExactly(requested.getId());
+        assertThat(store.list(
+                                new WaiverStore.Filter(null, org, null, null, null, WaiverStatus.APPROVED),
+                                50,
+                                null,
+                                before)
+                        .items())
+                .extracting(Waiver::getId)
+                .containsExactly(approved.getId());
+        assertThat(store.list(
+                                new WaiverStore.Filter(null, org, null, null, null, WaiverStatus.REVOKED),
+                                50,
+                                null,
+                                before)
+                        .items())
+                .extracting(Waiver::getId)
+                .containsExactlyInAnyOrder(revoked.getId(), withdrawn.getId());
+        assertThat(store.list(
+                                new WaiverStore.Filter(null, org, null, null, null, WaiverStatus.EXPIRED),
+                                50,
+                                null,
+                                expiry)
+                        .items())
+                .as("from the instant of their expiry, the approved and the requested alike")
+                .extracting(Waiver::getId)
+                .containsExactlyInAnyOrder(requested.getId(), approved.getId());
+    }
 }

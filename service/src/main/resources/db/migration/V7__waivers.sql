@@ -2,6 +2,8 @@
 -- afterwards is a row of its own in waiver_event, never an update: an auditor reads exactly who
 -- asked, who approved and who revoked, when. Expiry is a fact of time, read from expires_at (the
 -- end of expires_on in time_zone when the expiry was given as a date), and needs no row.
+-- The contract counts the free texts in characters (code points); H2 counts a VARCHAR in UTF-16
+-- units, two for a character outside the BMP, so those columns hold twice the contract's maxLength.
 CREATE TABLE waiver (
     id                 UUID                     NOT NULL PRIMARY KEY,
     requested_at       TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -10,8 +12,8 @@ CREATE TABLE waiver (
     product_id         VARCHAR(200),
     recommendation_id  VARCHAR(16),
     measure            VARCHAR(16),
-    justification      VARCHAR(2000)            NOT NULL,
-    evidence           VARCHAR(1000)            NOT NULL,
+    justification      VARCHAR(4000)            NOT NULL,
+    evidence           VARCHAR(2000)            NOT NULL,
     starts_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at         TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_on         DATE,
@@ -32,6 +34,6 @@ CREATE TABLE waiver_event (
     event_type   VARCHAR(16)              NOT NULL,
     occurred_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     actor        VARCHAR(200)             NOT NULL,
-    note         VARCHAR(2000),
+    note         VARCHAR(4000),
     PRIMARY KEY (waiver_id, event_type)
 );

@@ -316,6 +316,28 @@ class WaiverApiTests {
                 .isEmpty();
     }
 
+    /**
+     * The contract's limits count characters, and the store keeps what the contract allows: texts at
+     * their limit in characters outside the BMP (two UTF-16 units each) are stored and read back whole.
+     */
+    @Test
+    void textsAtTheirLimitInCharactersOutsideTheBmpAreKeptWhole() throws Exception {
+        String face = new String(Character.toChars(0x1F600));
+        Waiver asked = as(TestKeys.RISK_OWNER)
+                .createWaiver(request().justification(face.repeat(2000)).evidence(face.repeat(1000)), null);
+        Waiver read = as(TestKeys.RISK_OWNER_2).getWaiver(asked.getId());
+        assertThat(read.getJustification()).isEqualTo(face.repeat(2000));
+        assertThat(read.getEvidence()).isEqualTo(face.repeat(1000));
+        Waiver revoked =
+                as(TestKeys.RISK_OWNER_2).revokeWaiver(asked.getId(), new WaiverRevocation().reason(face.repeat(2000)));
+        assertThat(revoked.getHistory().get(revoked.getHistory().size() - 1).getNote())
+                .isEqualTo(face.repeat(2000));
+        refused(
+                () -> as(TestKeys.RISK_OWNER).createWaiver(request().justification(face.repeat(2001)), null),
+                400,
+                "invalid-request");
+    }
+
     @Test
     void listingsFilterByScopeAndStatusAndPageNewestFirst() throws Exception {
         WaiversApi asker = as(TestKeys.RISK_OWNER);

@@ -128,7 +128,9 @@ final class SharingReviewer {
         }
 
         List<Result> results = assembler.results(
-                Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null))), outcomes, locale);
+                Map.of(SubjectType.SHARING_CASE, List.of(new VerdictAssembler.Subject("", null, null))),
+                outcomes,
+                locale);
         // Pointers through a property named after the victim are masked like every other value.
         for (Result r : results) {
             if (r.getEvidence() != null) {

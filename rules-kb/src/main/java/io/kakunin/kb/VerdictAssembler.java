@@ -4,7 +4,6 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.FiredRule;
 import io.kakunin.api.model.Level;
-import io.kakunin.api.model.LevelCounts;
 import io.kakunin.api.model.MeasureSummary;
 import io.kakunin.api.model.MissingFact;
 import io.kakunin.api.model.Organization;
@@ -45,9 +44,7 @@ import java.util.Set;
 final class VerdictAssembler {
 
     /** Something a recommendation is evaluated for: the organization, or one product. */
-    record Subject(String pointer, String label) {}
-
-    private static final List<Level> LEVELS = List.of(Level.MUST, Level.SHOULD, Level.INFO);
+    record Subject(String pointer, String label, String id) {}
 
     /** The message keys of one recommendation, built once: no key string is built per result. */
     private record Keys(
@@ -87,11 +84,12 @@ final class VerdictAssembler {
         Map<SubjectType, List<Subject>> subjects = new EnumMap<>(SubjectType.class);
         Organization org = request.getOrganization();
         subjects.put(
-                SubjectType.ORGANIZATION, List.of(new Subject("/organization", label(org.getName(), org.getId()))));
+                SubjectType.ORGANIZATION,
+                List.of(new Subject("/organization", label(org.getName(), org.getId()), org.getId())));
         List<Subject> products = new ArrayList<>();
         for (int i = 0; i < request.getProducts().size(); i++) {
             Product p = request.getProducts().get(i);
-            products.add(new Subject("/products/" + i, label(p.getName(), p.getId())));
+            products.add(new Subject("/products/" + i, label(p.getName(), p.getId()), p.getId()));
         }
         subjects.put(SubjectType.PRODUCT, products);
 
@@ -105,12 +103,12 @@ final class VerdictAssembler {
                 .locale(locale == null ? null : Locales.tag(locale))
                 .organizationId(org.getId())
                 .ruleset(rulesetRef())
-                .overallOutcome(overall(results))
-                .counts(counts(results))
                 .measures(measures(results, locale))
                 .followUp(followUp(results))
                 .results(results);
-        return verdict;
+        // The overall outcome and the counts are the overlay's: with no waiver, every effective
+        // outcome is the outcome itself; whoever holds waivers applies them again.
+        return Waivers.apply(verdict, List.of(), now);
     }
 
     RulesetRef rulesetRef() {
@@ -193,6 +191,7 @@ final class VerdictAssembler {
                 .recommendationId(entry.id())
                 .subject(subject.pointer())
                 .subjectLabel(subject.label())
+                .subjectId(subject.id())
                 .outcome(outcome)
                 .level(entry.level())
                 .measure(entry.measure())
@@ -423,34 +422,28 @@ final class VerdictAssembler {
         return new OutcomeCounts().fail(fail).needsInformation(need).pass(pass).notApplicable(na);
     }
 
+    /** The measures the results belong to, in catalog order, titled; {@link Waivers#apply} counts them. */
     private List<MeasureSummary> measures(List<Result> results, Locale locale) {
-        Map<String, List<Result>> byMeasure = new LinkedHashMap<>();
-        for (String measure : ruleset.catalog().measureIds()) {
-            byMeasure.put(measure, new ArrayList<>());
-        }
+        Set<String> present = new LinkedHashSet<>();
         for (Result r : results) {
-            byMeasure.computeIfAbsent(r.getMeasure(), k -> new ArrayList<>()).add(r);
+            present.add(r.getMeasure());
         }
         List<MeasureSummary> summaries = new ArrayList<>();
-        byMeasure.forEach((measure, items) -> {
-            if (items.isEmpty()) {
-                return;
+        for (String measure : ruleset.catalog().measureIds()) {
+            if (present.remove(measure)) {
+                summaries.add(summary(measure, locale));
             }
-            List<LevelCounts> byLevel = new ArrayList<>();
-            for (Level level : LEVELS) {
-                byLevel.add(new LevelCounts()
-                        .level(level)
-                        .counts(counts(items.stream()
-                                .filter(r -> r.getLevel() == level)
-                                .toList())));
-            }
-            summaries.add(new MeasureSummary()
-                    .measure(measure)
-                    .title(locale == null ? null : text(locale, keys(measure).title(), null))
-                    .counts(counts(items))
-                    .byLevel(byLevel));
-        });
+        }
+        for (String measure : present) {
+            summaries.add(summary(measure, locale));
+        }
         return summaries;
+    }
+
+    private MeasureSummary summary(String measure, Locale locale) {
+        return new MeasureSummary()
+                .measure(measure)
+                .title(locale == null ? null : text(locale, keys(measure).title(), null));
     }
 
     static List<MissingFact> followUp(List<Result> results) {

@@ -6,6 +6,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.kakunin.api.model.AppliedWaiver;
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.EffectiveOutcome;
+import io.kakunin.api.model.OutcomeCounts;
+import io.kakunin.api.model.OverallOutcome;
+import io.kakunin.api.model.Result;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +110,34 @@ class ArchitectureTests {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.kakunin.kb", "io.kakunin.kb.compile..", "io.kakunin.kb.fixtures..")
+                .check(ENGINE);
+    }
+
+    /**
+     * Effective outcomes, and the overall outcome and counts that follow from them, have one owner
+     * ({@link Waivers#apply}): a second copy would sooner or later honour a waiver it refuses.
+     */
+    @Test
+    void onlyTheOverlayDecidesEffectiveOutcomesOverallOutcomesAndCounts() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Waivers.class.getName())
+                .should()
+                .callMethod(Result.class, "effectiveOutcome", EffectiveOutcome.class)
+                .orShould()
+                .callMethod(Result.class, "setEffectiveOutcome", EffectiveOutcome.class)
+                .orShould()
+                .callMethod(Result.class, "waiver", AppliedWaiver.class)
+                .orShould()
+                .callMethod(Result.class, "setWaiver", AppliedWaiver.class)
+                .orShould()
+                .callMethod(Assessment.class, "overallOutcome", OverallOutcome.class)
+                .orShould()
+                .callMethod(Assessment.class, "setOverallOutcome", OverallOutcome.class)
+                .orShould()
+                .callMethod(Assessment.class, "counts", OutcomeCounts.class)
+                .orShould()
+                .callMethod(Assessment.class, "setCounts", OutcomeCounts.class)
                 .check(ENGINE);
     }
 

@@ -55,6 +55,10 @@ final class HostileInputCorpus {
 
     static final String ASSESSMENTS = "/v1/assessments";
     static final String REVIEWS = "/v1/sharing-reviews";
+    static final String WAIVERS = "/v1/waivers";
+    /** A waiver that does not exist: what approvals and revocations of the corpus name. */
+    static final String NO_WAIVER = WAIVERS + "/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69";
+
     static final List<String> INJECTIONS = List.of(
             "' OR '1'='1' --",
             "\"; DROP TABLE assessment; --",
@@ -86,6 +90,8 @@ final class HostileInputCorpus {
                 REVIEWS,
                 fixture(
                         "information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction"));
+        corpus.fields("waiver", WAIVERS, waiver());
+        corpus.waivers();
         corpus.malformedJson();
         corpus.nesting();
         corpus.stix();
@@ -128,7 +134,9 @@ final class HostileInputCorpus {
      * character too long, a number values out of its range and of the wrong kind.
      */
     private void fields(String label, String path, ObjectNode request) {
-        String root = path.equals(ASSESSMENTS) ? "AssessmentRequest" : "SharingReviewRequest";
+        String root = path.equals(ASSESSMENTS)
+                ? "AssessmentRequest"
+                : path.equals(WAIVERS) ? "WaiverRequest" : "SharingReviewRequest";
         List<String> pointers = new ArrayList<>();
         leaves(request, "", pointers);
         for (String pointer : pointers) {
@@ -191,6 +199,14 @@ final class HostileInputCorpus {
                 }
                 if (isEnum || schema.has("pattern") || !format.isEmpty()) {
                     for (String injection : INJECTIONS.subList(0, 4)) {
+                        if (!isEnum
+                                && format.isEmpty()
+                                && java.util.regex.Pattern.compile(
+                                                schema.path("pattern").asString())
+                                        .matcher(injection)
+                                        .find()) {
+                            continue; // free text that need only be visible takes these as text, bound as such
+                        }
                         post(
                                 label + ": injection " + injection + " in " + pointer,
                                 path,
@@ -549,6 +565,194 @@ final class HostileInputCorpus {
         }
         ((ObjectNode) tooMany.at("/stix")).set("x_counts", many);
         post("STIX: a custom array of 10,001 elements", REVIEWS, tooMany);
+    }
+
+    // ------------------------------------------------------------------ waivers
+
+    /** A waiver request the service takes (201): the base of the waiver cases, each of which breaks it. */
+    static ObjectNode waiver() {
+        return (ObjectNode)
+                JSON.readTree(
+                        "{\"organizationId\":\"acme-iot\",\"productId\":\"cam-100\","
+                                + "\"recommendationId\":\"PS-4.2\",\"justification\":\"Legacy hardware; replaced in March 2027.\","
+                                + "\"evidence\":\"https://grc.example.jp/risk-register/RA-2026-114\","
+                                + "\"startsAt\":\"2026-12-01T00:00:00+09:00\",\"expiresOn\":\"2099-03-31\",\"timeZone\":\"Asia/Tokyo\"}");
+    }
+
+    private static byte[] goodWaiver() {
+        return waiver().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What the schema cannot refuse of a waiver (its scope, its expiry, its time zone, its order in
+     * time), approvals and revocations of waivers that do not exist or with bodies that break the
+     * contract, and hostile listings.
+     */
+    private void waivers() {
+        ObjectNode both = waiver();
+        both.put("measure", "PS-4");
+        post("waiver: a recommendation and a measure", WAIVERS, both);
+        ObjectNode neither = waiver();
+        neither.remove("recommendationId");
+        post("waiver: neither a recommendation nor a measure", WAIVERS, neither);
+        ObjectNode twoExpiries = waiver();
+        twoExpiries.put("expiresAt", "2099-03-31T15:00:00Z");
+        post("waiver: an instant and a day of expiry", WAIVERS, twoExpiries);
+        ObjectNode noExpiry = waiver();
+        noExpiry.remove("expiresOn");
+        noExpiry.remove("timeZone");
+        post("waiver: no expiry", WAIVERS, noExpiry);
+        ObjectNode noZone = waiver();
+        noZone.remove("timeZone");
+        post("waiver: a day of expiry without its time zone", WAIVERS, noZone);
+        for (String zone : List.of("Mars/Olympus_Mons", "Asia/Tokyo/..", "EST5EDT-", "GMT+25", "Etc/GMT+99")) {
+            ObjectNode unknown = waiver();
+            unknown.put("timeZone", zone);
+            post("waiver: the time zone " + zone, WAIVERS, unknown);
+        }
+        ObjectNode backwards = waiver();
+        backwards.put("expiresOn", "2026-11-30");
+        post("waiver: an expiry before its start", WAIVERS, backwards);
+        ObjectNode atStart = waiver();
+        atStart.remove("expiresOn");
+        atStart.remove("timeZone");
+        atStart.put("expiresAt", "2026-11-30T15:00:00Z");
+        post("waiver: an expiry at the instant of its start", WAIVERS, atStart);
+        ObjectNode everything = waiver();
+        everything.put("measure", "PS-4");
+        everything.put("expiresAt", "2026-11-30T15:00:00Z");
+        everything.put("timeZone", "Mars/Olympus_Mons");
+        for (String language : List.of("en", "ja", "zh-TW")) {
+            post(
+                    "waiver: every fault at once, in " + language,
+                    WAIVERS,
+                    everything.toString(),
+                    "Accept-Language",
+                    language);
+        }
+        ObjectNode approved = waiver();
+        approved.put("approvedBy", "key:01936d41-5c6d-7e8f-9a0b-1c2d3e4f5a6b");
+        post("waiver: approved by its own request", WAIVERS, approved);
+        ObjectNode status = waiver();
+        status.put("status", "APPROVED");
+        post("waiver: a status in the request", WAIVERS, status);
+        ObjectNode blank = waiver();
+        blank.put("justification", " \t ");
+        post("waiver: a justification of white space", WAIVERS, blank);
+        ObjectNode empty = waiver();
+        empty.put("evidence", "");
+        post("waiver: empty evidence", WAIVERS, empty);
+
+        // Approvals and revocations: of no waiver, of something that is not an id, with bodies that break the contract.
+        cases.add(new Case(
+                "approval of a waiver that does not exist", "POST", NO_WAIVER + "/approval", null, null, List.of()));
+        post("revocation of a waiver that does not exist", NO_WAIVER + "/revocation", "{\"reason\":\"gone\"}");
+        for (String injection : INJECTIONS) {
+            String encoded = java.net.URLEncoder.encode(injection, StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+            cases.add(new Case("waiver id " + injection, "GET", WAIVERS + "/" + encoded, null, null, List.of()));
+            cases.add(new Case(
+                    "approval of the waiver id " + injection,
+                    "POST",
+                    WAIVERS + "/" + encoded + "/approval",
+                    null,
+                    null,
+                    List.of()));
+        }
+        for (String[] body : new String[][] {
+            {"{}", "no reason"},
+            {"{\"reason\":\"\"}", "an empty reason"},
+            {"{\"reason\":\"   \"}", "a reason of spaces"},
+            {"{\"reason\":42}", "a number for the reason"},
+            {"{\"reason\":\"gone\",\"revokedBy\":\"key:someone-else\"}", "who revoked it, forged"},
+            {"{\"reason\":\"" + "r".repeat(2001) + "\"}", "a reason one character over its limit"},
+            {"{\"reason\":\"gone\u0000\"}", "a NUL in the reason"},
+            {"[\"gone\"]", "an array for the body"},
+        }) {
+            post("revocation with " + body[1], NO_WAIVER + "/revocation", body[0]);
+        }
+        cases.add(new Case(
+                "revocation without a body", "POST", NO_WAIVER + "/revocation", "application/json", null, List.of()));
+        cases.add(new Case(
+                "revocation as text",
+                "POST",
+                NO_WAIVER + "/revocation",
+                "text/plain",
+                "gone".getBytes(StandardCharsets.UTF_8),
+                List.of()));
+
+        // Listings.
+        for (String[] q : new String[][] {
+            {"status=SOMETIMES", "a status that is not one"},
+            {"status=approved", "a status in lower case"},
+            {"measure=PS-4.2", "a recommendation as the measure"},
+            {"recommendationId=PS-4", "a measure as the recommendation"},
+            {"organizationId=acme%20corp", "an organization with a space"},
+            {"limit=0", "a limit of 0"},
+            {"limit=201", "a limit over 200"},
+            {"cursor=AAAA", "a cursor no page gave"},
+            {"outcome=FAIL", "an assessment filter"},
+            {"createdFrom=2026-11-01T00:00:00Z", "a time window"},
+            {"requestedBy=key:someone", "a requester filter"},
+            {"status=APPROVED&status=REVOKED", "a status given twice"},
+        }) {
+            cases.add(new Case("waiver listing: " + q[1], "GET", WAIVERS + "?" + q[0], null, null, List.of()));
+        }
+
+        // Good requests that must still be refused for what comes with them.
+        cases.add(new Case(
+                "Idempotency-Key on a good waiver request",
+                "POST",
+                WAIVERS,
+                "application/json",
+                goodWaiver(),
+                List.of("Idempotency-Key", "waiver-1")));
+        cases.add(new Case(
+                "unknown parameter on a good waiver request",
+                "POST",
+                WAIVERS + "?approve=true",
+                "application/json",
+                goodWaiver(),
+                List.of()));
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded")) {
+            cases.add(new Case(
+                    "content type " + type + " on a good waiver request",
+                    "POST",
+                    WAIVERS,
+                    type,
+                    goodWaiver(),
+                    List.of()));
+        }
+        cases.add(new Case(
+                "Accept application/problem+json on a good waiver request",
+                "POST",
+                WAIVERS,
+                "application/json",
+                goodWaiver(),
+                List.of("Accept", "application/problem+json")));
+        for (String method : List.of("PUT", "PATCH", "DELETE")) {
+            cases.add(
+                    new Case(method + " on a waiver", method, NO_WAIVER, "application/json", goodWaiver(), List.of()));
+        }
+        raw(
+                "an ADMIN-only key minting a RISK_OWNER key",
+                "POST",
+                "/v1/api-keys",
+                "{\"name\":\"risk\",\"roles\":[\"RISK_OWNER\"]}".getBytes(StandardCharsets.UTF_8),
+                "X-API-Key: " + TestKeys.ADMIN,
+                "Content-Type: application/json");
+        raw(
+                "a SUBMITTER approving a waiver",
+                "POST",
+                NO_WAIVER + "/approval",
+                null,
+                "X-API-Key: " + TestKeys.SUBMITTER_A);
+        raw(
+                "a good waiver request without credentials",
+                "POST",
+                WAIVERS,
+                goodWaiver(),
+                "Content-Type: application/json");
     }
 
     // ------------------------------------------------------------------ queries, paths, headers

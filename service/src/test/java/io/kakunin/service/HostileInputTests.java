@@ -44,7 +44,9 @@ class HostileInputTests {
             "idempotency_key",
             "api_key",
             "ruleset_event",
-            "ruleset_revision");
+            "ruleset_revision",
+            "waiver",
+            "waiver_event");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -9,6 +9,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.kakunin.api.model.AppliedWaiver;
+import io.kakunin.api.model.Assessment;
+import io.kakunin.api.model.EffectiveOutcome;
+import io.kakunin.api.model.OutcomeCounts;
+import io.kakunin.api.model.OverallOutcome;
+import io.kakunin.api.model.Result;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
@@ -62,6 +68,34 @@ class ServiceArchitectureTests {
                         "io.kakunin.service.sharing..",
                         "io.kakunin.service.rulesets..",
                         "io.kakunin.service.recommendations..")
+                .check(SERVICE);
+    }
+
+    /**
+     * Effective outcomes, and the overall outcome and counts that follow from them, are decided by
+     * the engine's overlay ({@code io.kakunin.kb.Waivers.apply}) alone, on every path: the service
+     * never sets them itself (Kyverno #17473: each path with its own matcher honoured expired
+     * exceptions).
+     */
+    @Test
+    void theServiceNeverDecidesEffectiveOutcomesItself() {
+        noClasses()
+                .should()
+                .callMethod(Result.class, "effectiveOutcome", EffectiveOutcome.class)
+                .orShould()
+                .callMethod(Result.class, "setEffectiveOutcome", EffectiveOutcome.class)
+                .orShould()
+                .callMethod(Result.class, "waiver", AppliedWaiver.class)
+                .orShould()
+                .callMethod(Result.class, "setWaiver", AppliedWaiver.class)
+                .orShould()
+                .callMethod(Assessment.class, "overallOutcome", OverallOutcome.class)
+                .orShould()
+                .callMethod(Assessment.class, "setOverallOutcome", OverallOutcome.class)
+                .orShould()
+                .callMethod(Assessment.class, "counts", OutcomeCounts.class)
+                .orShould()
+                .callMethod(Assessment.class, "setCounts", OutcomeCounts.class)
                 .check(SERVICE);
     }
 

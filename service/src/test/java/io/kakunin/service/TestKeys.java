@@ -16,6 +16,10 @@ public final class TestKeys {
     public static final String AUDITOR = "kak_test_auditor_000000000000000000000000";
     public static final String RULE_ADMIN = "kak_test_rule_admin_000000000000000000000";
     public static final String ADMIN = "kak_test_admin_00000000000000000000000000";
+    /** Two risk owners: one asks for a waiver, the other approves it (two-person rule). */
+    public static final String RISK_OWNER = "kak_test_risk_owner_000000000000000000000";
+
+    public static final String RISK_OWNER_2 = "kak_test_risk_owner_2_0000000000000000000";
 
     private TestKeys() {}
 
@@ -45,6 +49,6 @@ public final class TestKeys {
         return List.of(
                 "--kakunin.security.provisioned-keys[0].name=test (all roles)",
                 "--kakunin.security.provisioned-keys[0].key=" + ALL,
-                "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR,RULE_ADMIN,ADMIN");
+                "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR,RULE_ADMIN,ADMIN,RISK_OWNER");
     }
 }

@@ -71,6 +71,16 @@ public final class InputFaultTexts {
     }
 
     /**
+     * A sentence of the bundle about the field at {@code pointer}, its {@code {field}} named as
+     * every fault names its field: for the checks a feature makes beyond the contract's
+     * constraints, such as a waiver's ({@code waiver.<fault>}).
+     */
+    public static String about(String key, String pointer, Locale locale) {
+        ResourceBundle texts = bundle(locale);
+        return fill(texts.getString(key), Map.of("field", field(pointer, texts)));
+    }
+
+    /**
      * How a pointer is named in a sentence: its member ({@code 'port'}), the list an element is of
      * ({@code an element of 'roles'}), or the body; a name that is not a pointer (a parameter) as is.
      */

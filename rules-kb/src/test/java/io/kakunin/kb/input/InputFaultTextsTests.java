@@ -75,12 +75,32 @@ class InputFaultTextsTests {
         }
     }
 
+    /** The service tells a waiver's faults by their names: each has its sentence, naming its field. */
+    @Test
+    void everyFaultOfAWaiverHasItsSentenceNamingItsField() throws IOException {
+        for (String bundle : BUNDLES) {
+            Properties texts = load(bundle);
+            for (io.kakunin.kb.Waivers.Fault fault : io.kakunin.kb.Waivers.Fault.values()) {
+                assertThat(texts.getProperty("waiver." + fault))
+                        .as("%s in %s", fault, bundle)
+                        .contains("{field}");
+            }
+        }
+        assertThat(InputFaultTexts.about("waiver.TIME_ZONE_UNKNOWN", "/timeZone", Locale.JAPANESE))
+                .startsWith("「timeZone」はタイムゾーンではありません");
+        assertThat(InputFaultTexts.about("waiver.TIME_ZONE_UNKNOWN", "/timeZone", Locale.ENGLISH))
+                .startsWith("'timeZone' is not a time zone");
+    }
+
     @Test
     void japaneseAndChineseAreWrittenInTheirOwnScript() throws IOException {
         for (String bundle : new String[] {BUNDLES[1], BUNDLES[2]}) {
             Properties texts = load(bundle);
             for (String key : texts.stringPropertyNames()) {
-                if (key.startsWith("fault.") || key.startsWith("malformed.") || key.startsWith("problem.")) {
+                if (key.startsWith("fault.")
+                        || key.startsWith("malformed.")
+                        || key.startsWith("problem.")
+                        || key.startsWith("waiver.")) {
                     assertThat(texts.getProperty(key))
                             .as("%s in %s", key, bundle)
                             .containsPattern("[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}]");

@@ -27,6 +27,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
  * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
  * <tr><td>API keys</td><td>ADMIN</td></tr>
+ * <tr><td>POST waivers (ask for one)</td><td>SUBMITTER, RISK_OWNER</td></tr>
+ * <tr><td>POST a waiver's approval or revocation</td><td>RISK_OWNER (never the credentials that asked for it:
+ * the two-person rule, kept by the waiver store)</td></tr>
+ * <tr><td>GET and list waivers</td><td>SUBMITTER (its own), AUDITOR, RISK_OWNER (all)</td></tr>
  * </table>
  *
  * The first rule that matches a request decides; a request no rule matches needs credentials
@@ -68,6 +72,15 @@ final class AccessRules {
                     List.of("/v1/assessments", "/v1/assessments:batch", "/v1/sharing-reviews"),
                     Set.of(Role.SUBMITTER)),
             new Rule(HttpMethod.GET, List.of("/v1/assessments/*/reevaluation"), Set.of(Role.AUDITOR)),
+            new Rule(HttpMethod.POST, List.of("/v1/waivers"), Set.of(Role.SUBMITTER, Role.RISK_OWNER)),
+            new Rule(
+                    HttpMethod.POST,
+                    List.of("/v1/waivers/*/approval", "/v1/waivers/*/revocation"),
+                    Set.of(Role.RISK_OWNER)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of("/v1/waivers", "/v1/waivers/*"),
+                    Set.of(Role.SUBMITTER, Role.AUDITOR, Role.RISK_OWNER)),
             new Rule(
                     HttpMethod.GET,
                     List.of(

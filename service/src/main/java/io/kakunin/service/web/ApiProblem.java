@@ -1,8 +1,11 @@
 package io.kakunin.service.web;
 
 import io.kakunin.api.model.Problem;
+import io.kakunin.kb.input.InputFaultTexts;
+import io.kakunin.kb.ruleset.Locales;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,6 +47,23 @@ public class ApiProblem extends RuntimeException {
                         Problems.INVALID_REQUEST,
                         pointer.isEmpty() ? detail : pointer + ": " + detail)
                 .with(Problem.JSON_PROPERTY_ERRORS, List.of(new FieldProblem(pointer, detail)));
+    }
+
+    /**
+     * 400 naming every field given, for a check a feature makes beyond the contract's constraints
+     * (a waiver's scope and expiry): told as the reader tells faults, its title and detail in
+     * {@code locale}, which {@code Content-Language} says; each field's text is the caller's to give
+     * in that language.
+     */
+    public static ApiProblem invalid(List<FieldProblem> fields, Locale locale) {
+        ApiProblem problem = new ApiProblem(
+                        HttpStatus.BAD_REQUEST,
+                        Problems.INVALID_REQUEST,
+                        InputFaultTexts.text("problem.title", locale),
+                        Problems.summary(fields, false, locale))
+                .with(Problem.JSON_PROPERTY_ERRORS, List.copyOf(fields));
+        problem.headers.set(HttpHeaders.CONTENT_LANGUAGE, Locales.tag(locale));
+        return problem;
     }
 
     /** 503 with Retry-After: the service is busy with this kind of work. */

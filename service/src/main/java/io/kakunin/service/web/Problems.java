@@ -330,7 +330,7 @@ public class Problems {
     }
 
     /** The one-line detail of a localised list: the first field, and how many more (or that the list was cut). */
-    private static String summary(List<FieldProblem> fields, boolean truncated, Locale locale) {
+    static String summary(List<FieldProblem> fields, boolean truncated, Locale locale) {
         if (fields.isEmpty()) {
             return InputFaultTexts.text("problem.title", locale);
         }

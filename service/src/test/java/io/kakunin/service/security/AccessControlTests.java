@@ -40,6 +40,7 @@ class AccessControlTests {
         KEYS.put("AUDITOR", TestKeys.AUDITOR);
         KEYS.put("RULE_ADMIN", TestKeys.RULE_ADMIN);
         KEYS.put("ADMIN", TestKeys.ADMIN);
+        KEYS.put("RISK_OWNER", TestKeys.RISK_OWNER);
     }
 
     @LocalServerPort
@@ -49,6 +50,8 @@ class AccessControlTests {
     String reviewId;
     String assessment;
     String review;
+    String waiverId;
+    String waiver;
 
     /** One call of the matrix, and the roles that may make it (the others get 403). */
     record Call(String method, String path, String body, String contentType, Set<String> roles) {
@@ -84,6 +87,14 @@ class AccessControlTests {
                 .json()
                 .path("id")
                 .asString();
+        waiver = "{\"organizationId\":\"acme-iot\",\"productId\":\"cam-100\",\"recommendationId\":\"PS-4.2\","
+                + "\"justification\":\"Legacy hardware; replaced in March 2027.\",\"evidence\":\"RA-2026-114\","
+                + "\"startsAt\":\"2026-12-01T00:00:00+09:00\",\"expiresOn\":\"2099-03-31\",\"timeZone\":\"Asia/Tokyo\"}";
+        waiverId = http(TestKeys.SUBMITTER_A)
+                .postJson("/v1/waivers", waiver)
+                .json()
+                .path("id")
+                .asString();
     }
 
     private Http http(String key) {
@@ -106,13 +117,21 @@ class AccessControlTests {
                 new Call("POST", "/v1/sharing-reviews", review, Set.of("SUBMITTER")),
                 new Call("GET", "/v1/sharing-reviews", null, Set.of("SUBMITTER", "AUDITOR")),
                 new Call("GET", "/v1/sharing-reviews/" + reviewId, null, Set.of("SUBMITTER", "AUDITOR")),
-                new Call("GET", "/v1/recommendations", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                new Call(
+                        "GET",
+                        "/v1/recommendations",
+                        null,
+                        Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN", "RISK_OWNER")),
                 new Call(
                         "GET",
                         "/v1/recommendations/PS-4.2",
                         null,
-                        Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
-                new Call("GET", "/v1/rulesets/active", null, Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN")),
+                        Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN", "RISK_OWNER")),
+                new Call(
+                        "GET",
+                        "/v1/rulesets/active",
+                        null,
+                        Set.of("SUBMITTER", "AUDITOR", "RULE_ADMIN", "ADMIN", "RISK_OWNER")),
                 new Call("GET", "/v1/rulesets", null, Set.of("AUDITOR", "RULE_ADMIN")),
                 new Call(
                         "POST",
@@ -120,6 +139,15 @@ class AccessControlTests {
                         "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}",
                         Set.of("RULE_ADMIN")),
                 new Call("POST", "/v1/rulesets/reload", null, Set.of("RULE_ADMIN")),
+                new Call("POST", "/v1/waivers", waiver, Set.of("SUBMITTER", "RISK_OWNER")),
+                new Call("GET", "/v1/waivers", null, Set.of("SUBMITTER", "AUDITOR", "RISK_OWNER")),
+                new Call("GET", "/v1/waivers/" + waiverId, null, Set.of("SUBMITTER", "AUDITOR", "RISK_OWNER")),
+                new Call("POST", "/v1/waivers/" + waiverId + "/approval", null, Set.of("RISK_OWNER")),
+                new Call(
+                        "POST",
+                        "/v1/waivers/" + waiverId + "/revocation",
+                        "{\"reason\":\"The cameras are gone.\"}",
+                        Set.of("RISK_OWNER")),
                 new Call("GET", "/v1/api-keys", null, Set.of("ADMIN")),
                 new Call("POST", "/v1/api-keys", "{\"name\":\"matrix\",\"roles\":[\"ADMIN\"]}", Set.of("ADMIN")),
                 new Call("DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, Set.of("ADMIN")));
@@ -202,6 +230,43 @@ class AccessControlTests {
                         .path("id")
                         .asString())
                 .isEqualTo(mine);
+    }
+
+    /**
+     * The waivers of the matrix's submitter are its own to read, every risk owner's and auditor's to
+     * read; another submitter is told they do not exist.
+     */
+    @Test
+    void aSubmitterSeesOnlyTheWaiversItAskedFor() {
+        Http b = http(TestKeys.SUBMITTER_B);
+        Http.Response other = b.get("/v1/waivers/" + waiverId);
+        assertThat(other.status()).as("not 403: existence does not leak").isEqualTo(404);
+        assertThat(ids(b.get("/v1/waivers?limit=200").json())).doesNotContain(waiverId);
+        assertThat(ids(http(TestKeys.SUBMITTER_A).get("/v1/waivers?limit=200").json()))
+                .contains(waiverId);
+        for (String reader : List.of(TestKeys.AUDITOR, TestKeys.RISK_OWNER, TestKeys.RISK_OWNER_2)) {
+            assertThat(http(reader).get("/v1/waivers/" + waiverId).status()).isEqualTo(200);
+            assertThat(ids(http(reader).get("/v1/waivers?limit=200").json())).contains(waiverId);
+        }
+    }
+
+    /** RISK_OWNER is granted like any role: only by a key that holds it. */
+    @Test
+    void onlyAKeyHoldingRiskOwnerGrantsIt() {
+        Http.Response refused =
+                http(TestKeys.ADMIN).postJson("/v1/api-keys", "{\"name\":\"risk\",\"roles\":[\"RISK_OWNER\"]}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("detail").asString())
+                .contains("do not hold RISK_OWNER")
+                .endsWith("(their roles: ADMIN).");
+        Http.Response created =
+                http(TestKeys.ALL).postJson("/v1/api-keys", "{\"name\":\"risk owner\",\"roles\":[\"RISK_OWNER\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Http riskOwner = http(created.json().path("key").asString());
+        assertThat(riskOwner.get("/v1/waivers/" + waiverId).status()).isEqualTo(200);
+        assertThat(riskOwner.get("/v1/assessments").status())
+                .as("a risk owner reads waivers, not the records they cover")
+                .isEqualTo(403);
     }
 
     private static List<String> ids(JsonNode page) {

@@ -68,7 +68,7 @@ class BootstrapAndJwtTests {
                             .get(0)
                             .path("roles")
                             .toString())
-                    .isEqualTo("[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\"]");
+                    .isEqualTo("[\"SUBMITTER\",\"AUDITOR\",\"RULE_ADMIN\",\"ADMIN\",\"RISK_OWNER\"]");
         }
         int before = output.getOut().length();
         try (ConfigurableApplicationContext again = start(database)) {

@@ -26,6 +26,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
  * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
  * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
+ * <tr><td>impact previews: start, follow, cancel</td><td>RULE_ADMIN</td></tr>
  * <tr><td>API keys</td><td>ADMIN</td></tr>
  * </table>
  *
@@ -83,6 +84,10 @@ final class AccessRules {
                     EnumSet.allOf(Role.class)),
             new Rule(HttpMethod.GET, List.of("/v1/rulesets"), Set.of(Role.AUDITOR, Role.RULE_ADMIN)),
             new Rule(HttpMethod.POST, List.of("/v1/rulesets/validate", "/v1/rulesets/reload"), Set.of(Role.RULE_ADMIN)),
+            new Rule(
+                    null,
+                    List.of("/v1/rulesets/impact", "/v1/rulesets/impact/*", "/v1/rulesets/impact/*/cancellation"),
+                    Set.of(Role.RULE_ADMIN)),
             new Rule(null, List.of("/v1/api-keys", "/v1/api-keys/*"), Set.of(Role.ADMIN)));
 
     private static final List<RequestMatcher> MATCHERS =

@@ -1,7 +1,9 @@
 package io.kakunin.cli;
 
 import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.api.model.ImpactSummary;
 import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.kb.ImpactTally;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
@@ -18,6 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +43,7 @@ import tools.jackson.databind.JsonNode;
  * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
  * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] &lt;request.json&gt;
  * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
+ * kakunin impact --rules &lt;dir&gt; --requests &lt;dir&gt; [--base &lt;dir&gt;] [--format text|json]
  * </pre>
  *
  * Exit codes: 0 success, 1 the rules, fixtures or request have a problem, 2 the command was
@@ -59,6 +65,9 @@ public final class Kakunin {
                                                   --jc-star: each product's JC-STAR ★1 checklist instead
               kakunin export <dir> [--fixtures <dir>]
                                                   write the built-in ruleset (and a copy of fixtures) to start from
+              kakunin impact --rules <dir> --requests <dir> [--base <dir>] [--format text|json]
+                                                  which assessment requests a changed ruleset decides differently
+                                                  from the built-in one (or --base), and how
             exit codes: 0 success, 1 problems found, 2 usage error""";
 
     private final PrintStream out;
@@ -93,6 +102,7 @@ public final class Kakunin {
                 case "test" -> test(args);
                 case "evaluate" -> evaluate(args);
                 case "export" -> export(args);
+                case "impact" -> impact(args);
                 case "help", "--help", "-h" -> {
                     out.println(USAGE_TEXT);
                     yield OK;
@@ -436,6 +446,118 @@ public final class Kakunin {
             throw new UncheckedIOException("cannot copy the fixtures from " + from, e);
         }
         return cases;
+    }
+
+    // ------------------------------------------------------------------ impact
+
+    /**
+     * The impact preview offline: every assessment request under a folder evaluated by the base
+     * ruleset (built in, or {@code --base}) and by the changed one, compared by {@link ImpactTally},
+     * the comparison the service's preview job runs. Exit 0 whatever moves; 1 only when the rules do
+     * not compile or a request cannot be read.
+     */
+    private int impact(String[] args) {
+        Path rules = null;
+        Path base = null;
+        Path requests = null;
+        String format = "text";
+        String lang = "en";
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rules" -> rules = path(value(args, ++i, "--rules"));
+                case "--base" -> base = path(value(args, ++i, "--base"));
+                case "--requests" -> requests = path(value(args, ++i, "--requests"));
+                case "--format" -> format = value(args, ++i, "--format");
+                case "--lang" -> lang = value(args, ++i, "--lang");
+                default -> throw new UsageException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (rules == null) {
+            throw new UsageException("give the changed rules with --rules <dir>");
+        }
+        if (requests == null) {
+            throw new UsageException("give the folder of requests with --requests <dir>");
+        }
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UsageException("--format is text or json, was '" + format + "'");
+        }
+        for (Path dir : new Path[] {rules, base, requests}) {
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw new UsageException(shown(dir) + " is not a directory");
+            }
+        }
+        Ruleset candidate = usable(rules);
+        Ruleset baseline = base == null ? Ruleset.builtIn() : usable(base);
+        if (candidate == null || baseline == null) {
+            return FAILED;
+        }
+        // Both decide as of the same instant, so that only the rules differ.
+        Clock now = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        candidate = candidate.withClock(now);
+        baseline = baseline.withClock(now);
+        Locale locale = Locales.resolve(lang);
+        List<Path> files;
+        try (var walk = Files.walk(requests)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".json"))
+                    // A fixture folder holds its expected verdicts beside the requests: they are not requests.
+                    .filter(p -> !p.getFileName().toString().startsWith("expected"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            err.println("kakunin: cannot read " + shown(requests) + ": " + e.getMessage());
+            return FAILED;
+        }
+        ImpactTally tally = new ImpactTally(Integer.MAX_VALUE);
+        int reviews = 0;
+        for (Path request : files) {
+            String file = shown(request);
+            try {
+                JsonNode body = Json.mapper().readTree(Files.readAllBytes(request));
+                if (body == null || !body.isObject()) {
+                    err.println("kakunin: " + file + " must hold a JSON object: an assessment request");
+                    return FAILED;
+                }
+                if (body.has("sharer")) {
+                    reviews++;
+                    continue;
+                }
+                AssessmentRequest assessment = Json.mapper().treeToValue(body, AssessmentRequest.class);
+                tally.add(file, baseline.assess(assessment, locale), candidate.assess(assessment, locale));
+            } catch (IOException e) {
+                err.println("kakunin: cannot read " + file + ": " + e.getMessage());
+                return FAILED;
+            } catch (JacksonException e) {
+                err.println("kakunin: " + file + " is not a valid request: " + e.getOriginalMessage());
+                return FAILED;
+            } catch (InvalidFactsException e) {
+                e.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
+                return FAILED;
+            }
+        }
+        ImpactSummary summary = tally.summary();
+        if (format.equals("json")) {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        } else {
+            out.println("base " + baseline.revision() + ", changed " + candidate.revision());
+            out.print(ImpactTally.format(summary));
+        }
+        if (reviews > 0) {
+            err.println("kakunin: " + plural(reviews, "", "sharing-review request", "")
+                    + " left out: the impact preview compares assessments");
+        }
+        return OK;
+    }
+
+    /** A rules directory compiled, or null after its diagnostics were printed to standard error. */
+    private Ruleset usable(Path dir) {
+        Ruleset.Checked checked = compile(dir);
+        if (!checked.usable()) {
+            print(err, dir, checked.diagnostics());
+            err.println("the rules in " + shown(dir) + " do not compile; nothing was evaluated");
+            return null;
+        }
+        return checked.ruleset();
     }
 
     private static boolean isEmptyDirectory(Path dir) {

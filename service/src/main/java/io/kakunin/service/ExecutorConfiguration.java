@@ -31,6 +31,9 @@ public class ExecutorConfiguration {
     /** Warms the ruleset compiler up in the background, at the lowest priority. */
     public static final String RULESET_WARM_UP = "rulesetWarmUpExecutor";
 
+    /** Runs impact preview jobs, one at a time; the others queue. */
+    public static final String IMPACT = "impactExecutor";
+
     private static final int CORES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /** The writer finishes the writes queued when it stops (see GroupCommit), so its loop ends on its own. */
@@ -80,6 +83,17 @@ public class ExecutorConfiguration {
     ThreadPoolTaskExecutor rulesetWarmUpExecutor() {
         ThreadPoolTaskExecutor executor = pool("kakunin-ruleset-warm-up-", 1, 0);
         executor.setThreadPriority(Thread.MIN_PRIORITY);
+        executor.setWaitForTasksToCompleteOnShutdown(false);
+        return executor;
+    }
+
+    /**
+     * An impact preview is not kept across a restart (its job lives in memory), so at shutdown the
+     * running one is interrupted and not waited for: it would hold the shutdown up for nothing.
+     */
+    @Bean(IMPACT)
+    ThreadPoolTaskExecutor impactExecutor() {
+        ThreadPoolTaskExecutor executor = pool("kakunin-impact-", 1, 0);
         executor.setWaitForTasksToCompleteOnShutdown(false);
         return executor;
     }

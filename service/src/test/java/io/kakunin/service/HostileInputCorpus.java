@@ -934,6 +934,76 @@ final class HostileInputCorpus {
                 "application/x-ndjson",
                 goodBatch(),
                 List.of()));
+        String candidate =
+                "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}";
+        String[][] impact = {
+            {"/v1/rulesets/impact?base=NONE", "base as a query parameter of the impact preview"},
+            {"/v1/rulesets/impact?outcome=MAYBE", "an outcome that is not one on the impact preview"},
+            {"/v1/rulesets/impact?createdFrom=yesterday", "a window that is not a time on the impact preview"},
+            {"/v1/rulesets/impact?revision=sha256:00", "a revision that is not one on the impact preview"},
+            {"/v1/rulesets/impact?organisationId=acme", "a misspelt filter on the impact preview"},
+            {"/v1/rulesets/impact?limit=5", "paging on the impact preview"},
+            {
+                "/v1/rulesets/impact?createdFrom=2026-12-01T00:00:00Z&createdTo=2026-11-01T00:00:00Z",
+                "an empty window on the impact preview"
+            },
+        };
+        for (String[] i : impact) {
+            cases.add(new Case(
+                    "unknown parameter: " + i[1],
+                    "POST",
+                    i[0],
+                    "application/json",
+                    candidate.getBytes(StandardCharsets.UTF_8),
+                    List.of()));
+        }
+        String[][] impactBodies = {
+            {"{\"files\":[{\"path\":\"../../etc/passwd\",\"content\":\"x\"}]}", "a path out of the ruleset"},
+            {"{\"files\":[]}", "no file"},
+            {
+                "{\"files\":[{\"path\":\"product/a.drl\",\"content\":\"%%%\",\"encoding\":\"BASE64\"}]}",
+                "content that is not base64"
+            },
+            {"{\"files\":[{\"path\":\"product/a.drl\"", "a body cut short"},
+            {"{\"files\":[{\"path\":\"notes.txt\",\"content\":\"x\"}]}", "a file that is not a ruleset's"},
+        };
+        for (String[] b : impactBodies) {
+            cases.add(new Case(
+                    "impact preview candidate: " + b[1],
+                    "POST",
+                    "/v1/rulesets/impact",
+                    "application/json",
+                    b[0].getBytes(StandardCharsets.UTF_8),
+                    List.of()));
+        }
+        cases.add(new Case(
+                "impact preview: both a stored revision and files",
+                "POST",
+                "/v1/rulesets/impact?revision=sha256:" + "0".repeat(64),
+                "application/json",
+                candidate.getBytes(StandardCharsets.UTF_8),
+                List.of()));
+        cases.add(new Case(
+                "impact preview: a job that is not a UUID",
+                "GET",
+                "/v1/rulesets/impact/1%27%20OR%201=1",
+                null,
+                null,
+                List.of()));
+        cases.add(new Case(
+                "impact preview: a parameter on a job",
+                "GET",
+                "/v1/rulesets/impact/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69?full=true",
+                null,
+                null,
+                List.of()));
+        cases.add(new Case(
+                "impact preview: a body on a cancellation",
+                "POST",
+                "/v1/rulesets/impact/not-a-job/cancellation",
+                "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                List.of()));
         cases.add(new Case(
                 "base as a query parameter of validation",
                 "POST",

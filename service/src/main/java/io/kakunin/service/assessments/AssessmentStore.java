@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -177,25 +178,7 @@ class AssessmentStore {
 
     /** A page of summaries, newest first, after the position {@code cursor} names (from the start when null). */
     Page<AssessmentSummary> list(Filter filter, int limit, String cursor) {
-        Listing listing = new Listing()
-                .where("a.caller = :caller", "caller", filter.caller())
-                .where("a.organization_id = :organization", "organization", filter.organizationId())
-                .where(
-                        "a.overall_outcome = :outcome",
-                        "outcome",
-                        filter.outcome() == null ? null : filter.outcome().getValue())
-                .where("a.ruleset_revision = :revision", "revision", filter.rulesetRevision())
-                .where("a.created_at >= :from", "from", filter.createdFrom())
-                .where("a.created_at < :to", "to", filter.createdTo())
-                .where(
-                        "EXISTS (SELECT 1 FROM assessment_product p WHERE p.assessment_id = a.id AND p.product_id = :product)",
-                        "product",
-                        filter.productId())
-                .where(
-                        "EXISTS (SELECT 1 FROM assessment_failure f WHERE f.assessment_id = a.id AND f.recommendation_id = :failed)",
-                        "failed",
-                        filter.failedRecommendation())
-                .after("a.id", cursor);
+        Listing listing = listing(filter).after("a.id", cursor);
         List<AssessmentSummary> rows = sql.query(
                 listing.sql(
                         "SELECT a.id, a.created_at, a.caller, a.organization_id, a.overall_outcome, "
@@ -215,7 +198,56 @@ class AssessmentStore {
                                 .version(rs.getString("ruleset_version")))
                         .productIds(new ArrayList<>())
                         .failedRecommendationIds(new ArrayList<>()));
-        Page<AssessmentSummary> page = Listing.page(rows, limit, AssessmentSummary::getId);
+        return withProductsAndFailures(Listing.page(rows, limit, AssessmentSummary::getId));
+    }
+
+    /**
+     * A page of whole records (the stored request and verdict), newest first, selected as a listing
+     * selects: for a replay that holds one page at a time however many records there are.
+     */
+    Page<AssessmentRecord> records(Filter filter, int limit, String cursor) {
+        Listing listing = listing(filter).after("a.id", cursor);
+        List<AssessmentRecord> rows = sql.query(
+                listing.sql(
+                        "SELECT " + COLUMN_LIST.stream().map(c -> "a." + c).collect(Collectors.joining(", "))
+                                + " FROM assessment a",
+                        "a.id",
+                        limit),
+                listing.parameters(),
+                AssessmentStore::record);
+        return Listing.page(rows, limit, AssessmentRecord::id);
+    }
+
+    /** How many records a listing with this filter has in all. */
+    long count(Filter filter) {
+        Listing listing = listing(filter);
+        Long count = sql.queryForObject(
+                listing.count("SELECT COUNT(*) FROM assessment a"), listing.parameters(), Long.class);
+        return count == null ? 0 : count;
+    }
+
+    private static Listing listing(Filter filter) {
+        return new Listing()
+                .where("a.caller = :caller", "caller", filter.caller())
+                .where("a.organization_id = :organization", "organization", filter.organizationId())
+                .where(
+                        "a.overall_outcome = :outcome",
+                        "outcome",
+                        filter.outcome() == null ? null : filter.outcome().getValue())
+                .where("a.ruleset_revision = :revision", "revision", filter.rulesetRevision())
+                .where("a.created_at >= :from", "from", filter.createdFrom())
+                .where("a.created_at < :to", "to", filter.createdTo())
+                .where(
+                        "EXISTS (SELECT 1 FROM assessment_product p WHERE p.assessment_id = a.id AND p.product_id = :product)",
+                        "product",
+                        filter.productId())
+                .where(
+                        "EXISTS (SELECT 1 FROM assessment_failure f WHERE f.assessment_id = a.id AND f.recommendation_id = :failed)",
+                        "failed",
+                        filter.failedRecommendation());
+    }
+
+    private Page<AssessmentSummary> withProductsAndFailures(Page<AssessmentSummary> page) {
         if (!page.items().isEmpty()) {
             Map<UUID, AssessmentSummary> byId = new LinkedHashMap<>();
             page.items().forEach(s -> byId.put(s.getId(), s));

@@ -4,12 +4,16 @@ import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewRequest;
+import io.kakunin.api.model.Waiver;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.Waivers;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.EvaluationFailures;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +57,25 @@ public final class Evaluations {
             Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
         return evaluate(
                 ruleset, operation, () -> ruleset.assessUnrendered(request).locale(Locales.tag(locale)));
+    }
+
+    /**
+     * {@link #assessUnrendered}, overlaid by {@link Waivers#apply} with the waivers of the request's
+     * organization as of the verdict's own time (the ruleset's clock): for the impact preview, which
+     * replays stored requests as of their time.
+     *
+     * @param waivers the waivers of the request's organization that may apply (any state: the
+     *                overlay keeps those in force at the verdict's time); none is {@code List.of()}
+     */
+    public static Evaluated<Assessment> assessUnrendered(
+            Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
+        Objects.requireNonNull(waivers, "waivers");
+        Evaluated<Assessment> evaluated = assessUnrendered(ruleset, request, locale, operation);
+        if (!evaluated.failed()) {
+            Assessment verdict = evaluated.verdict();
+            Waivers.apply(verdict, waivers, verdict.getCreatedAt().toInstant());
+        }
+        return evaluated;
     }
 
     public static Evaluated<SharingReview> review(

@@ -51,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RulesetUploadFormFilter extends OncePerRequestFilter {
 
     static final String PATH = "/v1/rulesets/validate";
+    /** The impact preview takes the same upload for its candidate. */
+    static final String IMPACT_PATH = "/v1/rulesets/impact";
 
     private final JsonMapper json;
     private final HandlerExceptionResolver problems;
@@ -64,7 +66,8 @@ class RulesetUploadFormFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String type = request.getContentType();
         return !"POST".equals(request.getMethod())
-                || !request.getRequestURI().equals(request.getContextPath() + PATH)
+                || !(request.getRequestURI().equals(request.getContextPath() + PATH)
+                        || request.getRequestURI().equals(request.getContextPath() + IMPACT_PATH))
                 || type == null
                 || !type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
     }

@@ -14,7 +14,6 @@ import io.kakunin.api.model.ValidationReport;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.RulesetFiles;
-import io.kakunin.service.KakuninProperties;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpStatus;
@@ -38,31 +36,24 @@ class RulesetsController implements RulesetsApi {
 
     /** How long a reload request waits for the decision; a compile takes seconds. */
     private static final long RELOAD_WAIT_SECONDS = 300;
-    /** How long a validation waits for a free compile slot before it is told to retry. */
-    private static final long VALIDATION_WAIT_SECONDS = 10;
 
     private final ActiveRuleset active;
     private final RulesetPublisher publisher;
     private final RulesetStore store;
     private final RulesetWatcher watcher;
-    private final RulesetVerifier verifier;
-    private final Map<String, Integer> thresholds;
-    private final Semaphore validations;
+    private final RulesetCandidates candidates;
 
     RulesetsController(
             ActiveRuleset active,
             RulesetPublisher publisher,
             RulesetStore store,
             RulesetWatcher watcher,
-            RulesetVerifier verifier,
-            KakuninProperties properties) {
+            RulesetCandidates candidates) {
         this.active = active;
         this.publisher = publisher;
         this.store = store;
         this.watcher = watcher;
-        this.verifier = verifier;
-        this.thresholds = properties.rules().thresholds();
-        this.validations = new Semaphore(properties.rules().maxConcurrentValidations(), true);
+        this.candidates = candidates;
     }
 
     @Override
@@ -135,10 +126,18 @@ class RulesetsController implements RulesetsApi {
 
     @Override
     public ResponseEntity<ValidationReport> validateRuleset(RulesetUpload upload) {
+        return ResponseEntity.ok(candidates.check(candidates.read(upload)).report());
+    }
+
+    /**
+     * Reads an upload of rule files (of validation, and of the impact preview's candidate, through
+     * {@link RulesetCandidates#read}): the files laid over the active ruleset's with
+     * {@code base: ACTIVE}, each path checked; a wrong one is a 400 naming it.
+     */
+    static RulesetCandidates.Candidate read(RulesetUpload upload, ActiveRuleset.Activation activation) {
         Map<String, byte[]> rules = new TreeMap<>();
         Map<String, byte[]> fixtures = new TreeMap<>();
         if (upload.getBase() == null || upload.getBase() == ValidationBase.ACTIVE) {
-            ActiveRuleset.Activation activation = active.current();
             rules.putAll(activation.ruleset().files().files());
             for (FixtureCase c : activation.fixtures()) {
                 fixtures.put(c.name() + "/request.json", c.request());
@@ -184,12 +183,15 @@ class RulesetsController implements RulesetsApi {
                                 + "*.drl.xls, catalog.yaml, thresholds.properties, messages_<lang>.properties or a fixture under fixtures/");
             }
         }
-        Verification verification = verifyWithinLimit(RulesetFiles.of(rules), FixtureCase.scan(fixtures));
+        return new RulesetCandidates.Candidate(RulesetFiles.of(rules), FixtureCase.scan(fixtures));
+    }
+
+    /** What validating a candidate found, as validation answers it. */
+    static ValidationReport report(Verification verification, String revision) {
         io.kakunin.kb.Ruleset ruleset = verification.ruleset();
         ValidationReport report = new ValidationReport()
                 .valid(verification.accepted())
-                .revision(io.kakunin.kb.Ruleset.effectiveFiles(RulesetFiles.of(rules), thresholds)
-                        .revision())
+                .revision(revision)
                 .errorCount((int) verification.errorCount())
                 .diagnostics(verification.diagnostics().stream()
                         .map(RulesetViews::diagnostic)
@@ -206,7 +208,7 @@ class RulesetsController implements RulesetsApi {
         } else {
             report.fixtureCount(0).failedFixtureCount(0);
         }
-        return ResponseEntity.ok(report);
+        return report;
     }
 
     private static byte[] content(RulesetFileContent file, String pointer) {
@@ -219,24 +221,5 @@ class RulesetsController implements RulesetsApi {
             }
         }
         return file.getContent().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Compiles at most the configured number of rulesets at once: each takes a core for seconds. */
-    private Verification verifyWithinLimit(RulesetFiles files, FixtureCase.Scan fixtures) {
-        boolean acquired;
-        try {
-            acquired = validations.tryAcquire(VALIDATION_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acquired = false;
-        }
-        if (!acquired) {
-            throw ApiProblem.busy("Other rulesets are being validated; retry shortly.", 5);
-        }
-        try {
-            return verifier.verify(files, "validation", thresholds, active.ruleset(), fixtures);
-        } finally {
-            validations.release();
-        }
     }
 }

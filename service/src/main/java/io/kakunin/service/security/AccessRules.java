@@ -26,6 +26,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <tr><td>GET recommendations, the active ruleset</td><td>any role</td></tr>
  * <tr><td>GET ruleset history</td><td>AUDITOR, RULE_ADMIN</td></tr>
  * <tr><td>POST validate, reload rulesets</td><td>RULE_ADMIN</td></tr>
+ * <tr><td>impact previews: start, follow, cancel</td><td>RULE_ADMIN</td></tr>
  * <tr><td>API keys</td><td>ADMIN</td></tr>
  * <tr><td>POST waivers (ask for one)</td><td>SUBMITTER, RISK_OWNER</td></tr>
  * <tr><td>POST a waiver's approval or revocation</td><td>RISK_OWNER (never the credentials that asked for it:
@@ -96,6 +97,10 @@ final class AccessRules {
                     EnumSet.allOf(Role.class)),
             new Rule(HttpMethod.GET, List.of("/v1/rulesets"), Set.of(Role.AUDITOR, Role.RULE_ADMIN)),
             new Rule(HttpMethod.POST, List.of("/v1/rulesets/validate", "/v1/rulesets/reload"), Set.of(Role.RULE_ADMIN)),
+            new Rule(
+                    null,
+                    List.of("/v1/rulesets/impact", "/v1/rulesets/impact/*", "/v1/rulesets/impact/*/cancellation"),
+                    Set.of(Role.RULE_ADMIN)),
             new Rule(null, List.of("/v1/api-keys", "/v1/api-keys/*"), Set.of(Role.ADMIN)));
 
     private static final List<RequestMatcher> MATCHERS =

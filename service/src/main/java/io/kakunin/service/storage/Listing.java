@@ -40,6 +40,11 @@ public final class Listing {
                 + idColumn + " DESC FETCH FIRST :limitPlusOne ROWS ONLY";
     }
 
+    /** {@code SELECT COUNT(*) FROM … WHERE …}: how many records the listing has in all, for a job's progress. */
+    public String count(String select) {
+        return select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
+    }
+
     public MapSqlParameterSource parameters() {
         return parameters;
     }

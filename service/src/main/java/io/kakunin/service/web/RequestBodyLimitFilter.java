@@ -25,6 +25,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     /** The one endpoint that takes a whole ruleset, with its fixtures, rather than one case. */
     static final String RULESET_UPLOAD_PATH = "/v1/rulesets/validate";
+    /** The impact preview takes the same upload as its candidate. */
+    static final String IMPACT_PATH = "/v1/rulesets/impact";
 
     /** The streamed batch: its body may be large; each of its lines is held to the body limit by the batch itself. */
     static final String BATCH_PATH = "/v1/assessments:batch";
@@ -43,8 +45,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        long applicable =
-                path.equals(RULESET_UPLOAD_PATH) ? rulesetLimit : path.equals(BATCH_PATH) ? batchLimit : limit;
+        long applicable = path.equals(RULESET_UPLOAD_PATH) || path.equals(IMPACT_PATH)
+                ? rulesetLimit
+                : path.equals(BATCH_PATH) ? batchLimit : limit;
         chain.doFilter(new Limited(request, applicable), response);
     }
 

@@ -148,6 +148,18 @@ class AccessControlTests {
                         "/v1/waivers/" + waiverId + "/revocation",
                         "{\"reason\":\"The cameras are gone.\"}",
                         Set.of("RISK_OWNER")),
+                new Call(
+                        "POST",
+                        "/v1/rulesets/impact?organizationId=nobody-in-the-matrix",
+                        "{\"files\":[{\"path\":\"product/extra.drl\",\"content\":\"package io.kakunin.rules.product;\"}]}",
+                        Set.of("RULE_ADMIN")),
+                // No such job: a RULE_ADMIN is answered 404, every other role 403 before the lookup.
+                new Call("GET", "/v1/rulesets/impact/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, Set.of("RULE_ADMIN")),
+                new Call(
+                        "POST",
+                        "/v1/rulesets/impact/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69/cancellation",
+                        null,
+                        Set.of("RULE_ADMIN")),
                 new Call("GET", "/v1/api-keys", null, Set.of("ADMIN")),
                 new Call("POST", "/v1/api-keys", "{\"name\":\"matrix\",\"roles\":[\"ADMIN\"]}", Set.of("ADMIN")),
                 new Call("DELETE", "/v1/api-keys/01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69", null, Set.of("ADMIN")));

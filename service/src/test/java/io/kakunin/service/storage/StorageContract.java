@@ -167,6 +167,58 @@ abstract class StorageContract {
         assertThat(summary.path("ruleset").path("revision").asString()).isEqualTo(revision);
     }
 
+    /**
+     * The impact preview reads the store as the listing does, a page at a time (pages of two in
+     * tests): every filter and the window select the same records as the listing, each once.
+     */
+    @Test
+    void anImpactPreviewReplaysWhatTheListingFiltersSelect() throws Exception {
+        String org = "impact-" + UUID.randomUUID();
+        Http submitter = http().as(TestKeys.SUBMITTER_B);
+        submitter.postJson("/v1/assessments", assessment(org, "cam-1", true));
+        Instant between = Instant.now();
+        await("the clock to move past the boundary").until(() -> Instant.now().isAfter(between.plusMillis(1)));
+        for (int i = 0; i < 4; i++) {
+            submitter.postJson("/v1/assessments", assessment(org, "cam-2", false));
+        }
+        Http admin = http().as(TestKeys.RULE_ADMIN);
+        String active = admin.get("/v1/rulesets/active").json().path("revision").asString();
+        Map<String, Integer> expected = Map.of(
+                "",
+                5,
+                "&failedRecommendation=PS-4.2",
+                1,
+                "&productId=cam-2",
+                4,
+                "&createdFrom=" + between,
+                4,
+                "&createdTo=" + between,
+                1,
+                "&outcome=COMPLIANT",
+                0);
+        for (Map.Entry<String, Integer> filter : expected.entrySet()) {
+            Http.Response started = admin.send(
+                    "POST",
+                    "/v1/rulesets/impact?revision=" + active + "&organizationId=" + org + filter.getKey(),
+                    null,
+                    null);
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            JsonNode done = await().until(
+                            () -> admin.get(started.header("Location")).json(),
+                            j -> j.path("state").asString().equals("DONE"));
+            assertThat(done.path("progress").path("counted").asInt())
+                    .as(filter.getKey())
+                    .isEqualTo(filter.getValue());
+            assertThat(done.path("progress").path("total").asInt())
+                    .as(filter.getKey())
+                    .isEqualTo(filter.getValue());
+            assertThat(done.path("summary").path("assessmentsEvaluated").asInt())
+                    .as(filter.getKey())
+                    .isEqualTo(filter.getValue());
+            assertThat(done.path("summary").path("assessmentsChanged").asInt()).isZero();
+        }
+    }
+
     @Test
     void cursorPagingVisitsEveryRecordOnceEvenWhileNewOnesArrive() throws Exception {
         String org = "paging-" + UUID.randomUUID();

@@ -73,6 +73,8 @@ public final class Outcomes {
     private final Map<String, Map<String, Finding>> bySubject = new LinkedHashMap<>();
 
     private final List<Finding> findings = new ArrayList<>();
+    /** How many FAIL reports there are: what was planned from the failures is still the plan while this stays. */
+    private int failures;
 
     /**
      * @param rules the ruleset's rules by name, with their metadata read once when it was built
@@ -176,9 +178,17 @@ public final class Outcomes {
             findings.add(finding);
         }
         finding.reports.add(new Report(rule.getName(), outcome, pointers, reason, node));
+        if (outcome == Outcome.FAIL) {
+            failures++;
+        }
         if (finding.outcome == null || rank(outcome) > rank(finding.outcome)) {
             finding.outcome = outcome;
         }
+    }
+
+    /** The number of FAIL reports so far (reports are only ever added). */
+    int failures() {
+        return failures;
     }
 
     Collection<Finding> findings() {

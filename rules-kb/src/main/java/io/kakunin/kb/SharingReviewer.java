@@ -106,6 +106,10 @@ final class SharingReviewer {
         ShareMarking marking = marking(request, c);
         Outcomes outcomes = new Outcomes(index, ruleset.rules());
         KieSession session = sessions.get();
+        // The plan follows from the failures alone (only a FAIL report with an edit remedy adds to
+        // it): made before the decision rules run, it stands unless they reported a failure.
+        Plan planned = null;
+        int failuresPlanned = -1;
         try {
             session.setGlobal("outcomes", outcomes);
             session.insert(new Evaluation(date, ruleset.thresholds(), ruleset.catalog()));
@@ -116,7 +120,11 @@ final class SharingReviewer {
             c.identifiers().forEach(session::insert);
             session.fireAllRules();
             ConsentFreePath path = consentFreePath(outcomes);
-            if (path.isOpen() && plan(request, c, outcomes, locale).removesEverything(c)) {
+            if (path.isOpen()) {
+                planned = plan(request, c, outcomes, locale);
+                failuresPlanned = outcomes.failures();
+            }
+            if (path.isOpen() && planned.removesEverything(c)) {
                 // Redacting would leave nothing to share: the path is closed, and IS-4.1 says why.
                 path = ConsentFreePath.closedAsNothingRemains();
             }
@@ -151,7 +159,9 @@ final class SharingReviewer {
         Map<String, Object> sanitized = null;
         TlpLevel tlp = marking.getLevel();
         if (decision == SharingDecision.SHARE_AFTER_REDACTION || decision == SharingDecision.SHARE_WITHOUT_CONSENT) {
-            Plan plan = plan(request, c, outcomes, locale);
+            Plan plan = planned != null && failuresPlanned == outcomes.failures()
+                    ? planned
+                    : plan(request, c, outcomes, locale);
             if (decision == SharingDecision.SHARE_AFTER_REDACTION && plan.removesEverything(c)) {
                 // What is removed even with consent (information that cannot be classified) leaves
                 // nothing that consent could let go out: IS-4.1 says so with its own reason.

@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.BooleanNode;
+import tools.jackson.databind.node.DoubleNode;
+import tools.jackson.databind.node.IntNode;
+import tools.jackson.databind.node.LongNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
  * A bundle between the request's map and a JSON tree, copied directly rather than written out
  * and read back by the mapper (which cost a tenth of a review): objects, arrays and strings are
- * copied as they are; every other value (numbers, booleans) goes through {@link Json#mapper()}
- * on its own, so it becomes the same node or value as before. Anything else the direct copy
+ * copied as they are; booleans and the numbers JSON reads into (int, long, double) become the
+ * node or value the mapper makes of them, and every other value goes through
+ * {@link Json#mapper()} on its own, so it becomes the same node or value as before. Anything else the direct copy
  * does not know (nulls, keys that are not strings, a string the strict reader refuses) sends
  * the whole value through the mapper, which then answers exactly as it always did.
  */
@@ -79,7 +84,20 @@ public final class JsonTrees {
             }
             return array;
         }
-        if (value instanceof Number || value instanceof Boolean) {
+        // The mapper's own nodes for the values JSON reads into, made directly.
+        if (value instanceof Boolean b) {
+            return BooleanNode.valueOf(b);
+        }
+        if (value instanceof Integer i) {
+            return IntNode.valueOf(i);
+        }
+        if (value instanceof Long l) {
+            return LongNode.valueOf(l);
+        }
+        if (value instanceof Double d) {
+            return DoubleNode.valueOf(d);
+        }
+        if (value instanceof Number) {
             return Json.mapper()
                     .valueToTree(Collections.singletonMap("v", value))
                     .get("v");
@@ -109,6 +127,19 @@ public final class JsonTrees {
             }
             return list;
         }
+        // The values the mapper reads these nodes into, made directly.
+        if (node instanceof BooleanNode b) {
+            return b.booleanValue();
+        }
+        if (node instanceof IntNode i) {
+            return i.intValue();
+        }
+        if (node instanceof LongNode l) {
+            return l.longValue();
+        }
+        if (node instanceof DoubleNode d) {
+            return d.doubleValue();
+        }
         if (node.isNumber() || node.isBoolean()) {
             ObjectNode wrapped = Json.mapper().createObjectNode();
             wrapped.set("v", node);
@@ -121,6 +152,10 @@ public final class JsonTrees {
     private static boolean plainText(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7F) {
+                // printable ASCII, most of every bundle: none of the cases below
+                continue;
+            }
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
                 return false;
             }

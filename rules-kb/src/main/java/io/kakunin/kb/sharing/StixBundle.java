@@ -232,7 +232,10 @@ public final class StixBundle {
         String type = o.path("type").asString(null);
         String id = o.path("id").asString(null);
         String who = id != null ? id : "object " + at.substring(at.lastIndexOf('/') + 1);
-        if (type == null || !TYPE.matcher(type).matches()) {
+        // STIX's own types all have the shape TYPE asks for; only other names are matched.
+        boolean known =
+                type != null && (SDO.contains(type) || SRO.contains(type) || SCO.contains(type) || META.contains(type));
+        if (type == null || (!known && !TYPE.matcher(type).matches())) {
             problems.add(new InvalidFactsException.Problem(at + "/type", who + ": type is missing or malformed"));
             return;
         }

@@ -112,6 +112,8 @@ public final class StixInspector {
     private static final Set<String> NAMED_CLASSES = Set.of("individual", "organization", "group", "unknown");
 
     private final Map<String, List<StixBundle.Patterns.Comparison>> patterns = new java.util.HashMap<>();
+    /** The times read so far, by their text. */
+    private final Map<String, OffsetDateTime> times = new java.util.HashMap<>();
     /** What each property name holds: the same names recur in every object. */
     private final Map<String, List<VictimMatcher.Match>> keyFindings = new java.util.HashMap<>();
     /**
@@ -639,7 +641,7 @@ public final class StixInspector {
         if (value == null || value.isBlank()) {
             return;
         }
-        String property = path.replaceAll("^.*\\.", "");
+        String property = lastStep(path);
         if (path.contains("_ref")) {
             // domain-name:resolves_to_refs[*].value = '198.51.100.7': the value belongs to the referenced object.
             byShape(value, pointer, objectPointer);
@@ -699,6 +701,20 @@ public final class StixInspector {
                 textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
             default -> textMatches(value, pointer, objectPointer, Identifier.Source.STIX_VALUE);
         }
+    }
+
+    /**
+     * What {@code path.replaceAll("^.*\\.", "")} gives: the part after the last dot, found without
+     * a regular expression when no line terminator (which {@code .} does not match) is in the way.
+     */
+    static String lastStep(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return path.replaceAll("^.*\\.", "");
+            }
+        }
+        return path.substring(path.lastIndexOf('.') + 1);
     }
 
     private void address(String value, String pointer, String objectPointer) {
@@ -796,7 +812,12 @@ public final class StixInspector {
         if (key.isEmpty() || !victim.profiled()) {
             return List.of();
         }
-        return keyFindings.computeIfAbsent(key, victim::allIn);
+        List<VictimMatcher.Match> found = keyFindings.get(key);
+        if (found == null) {
+            found = victim.allIn(key);
+            keyFindings.put(key, found);
+        }
+        return found;
     }
 
     /**
@@ -837,7 +858,9 @@ public final class StixInspector {
             textMatches(value, pointer, objectPointer, Identifier.Source.STIX_TEXT);
             if (identifiers.size() == before) {
                 String candidate = value.strip();
-                if (URL.matcher(candidate).matches()) {
+                // Neither pattern can match without "://" (a URL) or outside letters, digits, dots and hyphens with a
+                // dot (a host name): most strings are prose, and are not run through either.
+                if (candidate.contains("://") && URL.matcher(candidate).matches()) {
                     String host = VictimMatcher.hostOf(candidate);
                     IdentifierFlag kind = victim.classifyAddress(host) != null
                             ? victim.classifyAddress(host)
@@ -846,6 +869,7 @@ public final class StixInspector {
                         add(pointer, objectPointer, kind, host, Identifier.Source.STIX_TEXT);
                     }
                 } else if (candidate.length() <= 253
+                        && mayBeHostName(candidate)
                         && HOST_NAME.matcher(candidate).matches()) {
                     IdentifierFlag kind = victim.classifyDomain(candidate);
                     if (kind != null) {
@@ -854,6 +878,20 @@ public final class StixInspector {
                 }
             }
         }
+    }
+
+    /** Whether a text is made only of the characters of {@link #HOST_NAME} and has a dot, as its every match does. */
+    private static boolean mayBeHostName(String text) {
+        boolean dot = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                dot = true;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return dot;
     }
 
     /** Judges a value by what it looks like: an address, an e-mail address, a host name, or text. */
@@ -984,11 +1022,12 @@ public final class StixInspector {
         return null;
     }
 
-    private static OffsetDateTime time(JsonNode o, String... properties) {
+    private OffsetDateTime time(JsonNode o, String... properties) {
         for (String p : properties) {
             String t = text(o, p);
             if (t != null) {
-                return OffsetDateTime.parse(t);
+                // A bundle's objects share a few times; each is parsed once (the result is immutable).
+                return times.computeIfAbsent(t, OffsetDateTime::parse);
             }
         }
         return null;

@@ -109,25 +109,48 @@ public final class VictimMatcher {
     private final String sector;
     private final boolean profiled;
 
-    private record Cidr(BigInteger network, int bits, int length, BigInteger mask) {
-        Cidr(BigInteger network, int bits, int length) {
-            this(
-                    network,
-                    bits,
+    /**
+     * A range, as the two 64-bit halves of its network and mask (an IPv4 address in the low half):
+     * an address is compared without a number made per range, for every address of a bundle.
+     */
+    private record Cidr(int length, long networkHigh, long networkLow, long maskHigh, long maskLow) {
+        static Cidr of(BigInteger network, int bits, int length) {
+            BigInteger all = BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE);
+            BigInteger mask = all.shiftRight(bits).not().and(all);
+            BigInteger prefix = network.and(mask);
+            return new Cidr(
                     length,
-                    BigInteger.ONE
-                            .shiftLeft(length)
-                            .subtract(BigInteger.ONE)
-                            .shiftRight(bits)
-                            .not()
-                            .and(BigInteger.ONE.shiftLeft(length).subtract(BigInteger.ONE)));
+                    prefix.shiftRight(64).longValue(),
+                    prefix.longValue(),
+                    mask.shiftRight(64).longValue(),
+                    mask.longValue());
         }
 
-        boolean contains(BigInteger address, int addressLength) {
-            return addressLength == length && address.and(mask).equals(network.and(mask));
+        boolean contains(long high, long low, int addressLength) {
+            return addressLength == length && (high & maskHigh) == networkHigh && (low & maskLow) == networkLow;
         }
     }
 
+    /** The high 64 bits of an address of 4 or 16 bytes read as an unsigned number (0 for IPv4). */
+    private static long high(byte[] bytes) {
+        return bytes.length <= 8 ? 0 : half(bytes, 0, bytes.length - 8);
+    }
+
+    /** The low 64 bits of an address of 4 or 16 bytes read as an unsigned number. */
+    private static long low(byte[] bytes) {
+        return half(bytes, Math.max(0, bytes.length - 8), bytes.length);
+    }
+
+    private static long half(byte[] bytes, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** What {@link #classifyAddress} found for each value read so far (null: not an address of interest). */
+    private final Map<String, IdentifierFlag> addressKinds = new java.util.HashMap<>();
     /** Skeletons of the words read so far in this review: a bundle repeats its words. */
     private final Map<String, String> wordSkeletons = new java.util.HashMap<>();
     /**
@@ -404,10 +427,12 @@ public final class VictimMatcher {
                 found.add(new Match(text.substring(span.from(), span.to()), span.kind()));
             }
         }
-        Matcher path = USER_PATH.matcher(text);
-        while ((text.indexOf('/') >= 0 || text.indexOf('\\') >= 0) && path.find()) {
-            if (!isGenericUser(path.group())) {
-                found.add(new Match(path.group(), IdentifierFlag.FILE_PATH_WITH_NAME));
+        if (text.indexOf('/') >= 0 || text.indexOf('\\') >= 0) {
+            Matcher path = USER_PATH.matcher(text);
+            while (path.find()) {
+                if (!isGenericUser(path.group())) {
+                    found.add(new Match(path.group(), IdentifierFlag.FILE_PATH_WITH_NAME));
+                }
             }
         }
         return found;
@@ -775,6 +800,20 @@ public final class VictimMatcher {
 
     /** INTERNAL_IP for private, loopback, link-local and shared ranges; VICTIM_PUBLIC_IP for the victim's; else null. */
     IdentifierFlag classifyAddress(String value) {
+        // A bundle names the same addresses and hosts many times; each is read once.
+        IdentifierFlag known = addressKinds.get(value);
+        if (known != null || addressKinds.containsKey(value)) {
+            return known;
+        }
+        if (addressKinds.size() > 50_000) {
+            addressKinds.clear();
+        }
+        IdentifierFlag kind = classifyAddressNow(value);
+        addressKinds.put(value, kind);
+        return kind;
+    }
+
+    private IdentifierFlag classifyAddressNow(String value) {
         String address = value.strip();
         if (!address.isEmpty() && !literal(address)) {
             // 198.51.100[.]7, 198.051.100.007: read as the analyst meant it.
@@ -794,15 +833,16 @@ public final class VictimMatcher {
         if (bytes == null) {
             return null;
         }
-        BigInteger n = new BigInteger(1, bytes);
+        long high = high(bytes);
+        long low = low(bytes);
         int length = bytes.length * 8;
         for (Cidr cidr : length == 32 ? PRIVATE_V4_RANGES : PRIVATE_V6_RANGES) {
-            if (cidr.contains(n, length)) {
+            if (cidr.contains(high, low, length)) {
                 return IdentifierFlag.INTERNAL_IP;
             }
         }
         for (Cidr r : ranges) {
-            if (r.contains(n, length)) {
+            if (r.contains(high, low, length)) {
                 return IdentifierFlag.VICTIM_PUBLIC_IP;
             }
         }
@@ -1324,6 +1364,6 @@ public final class VictimMatcher {
         if (bits < 0 || bits > length) {
             return null;
         }
-        return new Cidr(new BigInteger(1, bytes), bits, length);
+        return Cidr.of(new BigInteger(1, bytes), bits, length);
     }
 }

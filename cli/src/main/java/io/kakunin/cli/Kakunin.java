@@ -1,10 +1,14 @@
 package io.kakunin.cli;
 
+import io.kakunin.api.model.Assessment;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.ImpactSummary;
 import io.kakunin.api.model.SharingReviewRequest;
 import io.kakunin.kb.ImpactTally;
+import io.kakunin.api.model.Waiver;
 import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.WaiverFiles;
+import io.kakunin.kb.Waivers;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.PublicationGate;
@@ -41,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * kakunin check &lt;dir&gt;
  * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
- * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] &lt;request.json&gt;
+ * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] [--waivers &lt;file.yaml&gt;] &lt;request.json&gt;
  * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
  * kakunin impact --rules &lt;dir&gt; --requests &lt;dir&gt; [--base &lt;dir&gt;] [--format text|json]
  * </pre>
@@ -60,9 +64,10 @@ public final class Kakunin {
               kakunin check <dir>                 compile a rules directory; report file:line:column problems
               kakunin test <dir> [--fixtures <dir>] [--coverage-min <percent>] [--junit <file>]
                                                   run the fixtures (default <dir>/fixtures), report rule coverage
-              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] [--jc-star] <request.json>
+              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] [--jc-star] [--waivers <file.yaml>] <request.json>
                                                   print the verdict of an assessment or sharing-review request;
-                                                  --jc-star: each product's JC-STAR ★1 checklist instead
+                                                  --jc-star: each product's JC-STAR ★1 checklist instead;
+                                                  --waivers: overlay the waivers of a YAML list (an assessment only)
               kakunin export <dir> [--fixtures <dir>]
                                                   write the built-in ruleset (and a copy of fixtures) to start from
               kakunin impact --rules <dir> --requests <dir> [--base <dir>] [--format text|json]
@@ -318,11 +323,13 @@ public final class Kakunin {
         String lang = "en";
         Path request = null;
         boolean jcStar = false;
+        Path waiversFile = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules" -> rules = path(value(args, ++i, "--rules"));
                 case "--lang" -> lang = value(args, ++i, "--lang");
                 case "--jc-star" -> jcStar = true;
+                case "--waivers" -> waiversFile = path(value(args, ++i, "--waivers"));
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new UsageException("unknown option '" + args[i] + "'");
@@ -339,6 +346,27 @@ public final class Kakunin {
         }
         if (rules != null && !Files.isDirectory(rules)) {
             throw new UsageException(shown(rules) + " is not a directory");
+        }
+        if (waiversFile != null && !Files.isRegularFile(waiversFile)) {
+            throw new UsageException("--waivers " + shown(waiversFile) + " is not a file");
+        }
+        // The waivers are checked before anything is evaluated: a verdict with half of them applied would mislead.
+        List<Waiver> waivers = null;
+        if (waiversFile != null) {
+            WaiverFiles.Read read;
+            try {
+                read = WaiverFiles.read(Files.readAllBytes(waiversFile));
+            } catch (IOException e) {
+                err.println("kakunin: cannot read " + shown(waiversFile) + ": " + e.getMessage());
+                return FAILED;
+            }
+            if (!read.ok()) {
+                String shownWaivers = shown(waiversFile);
+                read.problems().forEach(p -> err.println(shownWaivers + ": " + p));
+                err.println("the waivers have problems; nothing was evaluated");
+                return FAILED;
+            }
+            waivers = read.waivers();
         }
         Ruleset ruleset;
         if (rules == null) {
@@ -373,11 +401,17 @@ public final class Kakunin {
                     err.println("kakunin: the catalog of these rules has no jcStar scheme; there is no ★1 checklist");
                     return FAILED;
                 }
-                verdict = ruleset.jcStar(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+                AssessmentRequest assessment = Json.mapper().treeToValue(body, AssessmentRequest.class);
+                verdict = ruleset.jcStar(assessment, waived(ruleset.assess(assessment, locale), waivers), locale);
+            } else if (body.has("sharer")) {
+                if (waivers != null) {
+                    err.println("kakunin: " + file + " is a sharing-review request; waivers apply to assessments");
+                    return FAILED;
+                }
+                verdict = ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale);
             } else {
-                verdict = body.has("sharer")
-                        ? ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale)
-                        : ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale);
+                verdict = waived(
+                        ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale), waivers);
             }
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(verdict));
             return OK;
@@ -391,6 +425,16 @@ public final class Kakunin {
             e.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
             return FAILED;
         }
+    }
+
+    /**
+     * The overlay of a waivers file, at the verdict's own time: the same call every evaluation
+     * path of the service makes ({@link Waivers#apply}), so a waiver waives the same here as there.
+     */
+    private static Assessment waived(Assessment verdict, List<Waiver> waivers) {
+        return waivers == null
+                ? verdict
+                : Waivers.apply(verdict, waivers, verdict.getCreatedAt().toInstant());
     }
 
     // ------------------------------------------------------------------ export

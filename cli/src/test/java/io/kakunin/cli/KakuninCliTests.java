@@ -495,6 +495,95 @@ class KakuninCliTests {
         assertThat(review.err()).contains("is a sharing-review request");
     }
 
+    private static final String WAIVED_PLUG = "good/fixtures/product-security/"
+            + "waiver-in-force-on-the-unverified-updates-makes-the-smart-plug-compliant-but-not-ready-for-jc-star/";
+
+    @Test
+    void evaluateWithWaiversOverlaysThemOnTheVerdictAndOnTheStar1Checklist() {
+        Run without = kakunin("evaluate", WAIVED_PLUG + "request.json");
+        assertThat(without.exit()).as(without.err()).isEqualTo(Kakunin.OK);
+        assertThat(JsonMapper.shared()
+                        .readTree(without.out())
+                        .path("overallOutcome")
+                        .asString())
+                .isEqualTo("NON_COMPLIANT");
+
+        Run with = kakunin("evaluate", "--waivers", WAIVED_PLUG + "waivers.yaml", WAIVED_PLUG + "request.json");
+        assertThat(with.exit()).as(with.err()).isEqualTo(Kakunin.OK);
+        JsonNode verdict = JsonMapper.shared().readTree(with.out());
+        assertThat(verdict.path("overallOutcome").asString()).isEqualTo("COMPLIANT");
+        assertThat(verdict.path("counts").path("waived").asInt()).isEqualTo(1);
+        JsonNode ps46 = null;
+        for (JsonNode r : verdict.path("results")) {
+            if (r.path("recommendationId").asString().equals("PS-4.6")) {
+                ps46 = r;
+            }
+        }
+        assertThat(ps46).isNotNull();
+        assertThat(ps46.path("outcome").asString()).isEqualTo("FAIL");
+        assertThat(ps46.path("effectiveOutcome").asString()).isEqualTo("WAIVED");
+        assertThat(ps46.path("waiver").path("expiresAt").asString()).isEqualTo("2099-03-31T15:00:00Z");
+
+        Run checklist = kakunin(
+                "evaluate", "--jc-star", "--waivers", WAIVED_PLUG + "waivers.yaml", WAIVED_PLUG + "request.json");
+        assertThat(checklist.exit()).as(checklist.err()).isEqualTo(Kakunin.OK);
+        JsonNode product =
+                JsonMapper.shared().readTree(checklist.out()).path("products").get(0);
+        assertThat(product.path("readyToApply").asBoolean())
+                .as("a waiver meets no ★1 criterion")
+                .isFalse();
+        assertThat(product.path("rows").toString()).contains("\"effectiveOutcome\":\"WAIVED\"");
+
+        Run review = kakunin(
+                "evaluate",
+                "--waivers",
+                WAIVED_PLUG + "waivers.yaml",
+                "good/fixtures/information-sharing/scenario-bundle-whose-sighting-names-the-victim-company-shares-after-redaction/request.json");
+        assertThat(review.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(review.err()).contains("waivers apply to assessments");
+    }
+
+    @Test
+    void evaluateRefusesAWaiversFileWithProblemsNamingTheFileTheWaiverAndTheField() throws IOException {
+        Files.writeString(work.resolve("bad-waivers.yaml"), """
+                - id: 0193a5c0-0000-7000-8000-00000000000a
+                  organizationId: asahi-denki
+                  recommendationId: PS-4.6
+                  justification: Accepted.
+                  evidence: RA-1
+                  startsAt: 2026-01-01T00:00:00Z
+                  expiresOn: 2099-03-31
+                  timeZone: Asia/Tokio
+                  requestedBy: a
+                  approvedBy: b
+                - id: 0193a5c0-0000-7000-8000-00000000000b
+                  organizationId: asahi-denki
+                  measure: PS-4
+                  evidence: RA-2
+                  startsAt: 2026-01-01T00:00:00Z
+                  expiresAt: 2099-01-01T00:00:00Z
+                  requestedBy: a
+                  approvedBy: b
+                  approvedOn: 2026-01-02
+                """);
+        Run run = kakunin("evaluate", "--waivers", "bad-waivers.yaml", WAIVED_PLUG + "request.json");
+        assertThat(run.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(run.out()).as("nothing was evaluated").isEmpty();
+        assertThat(run.err())
+                .contains("bad-waivers.yaml: waiver 0 /timeZone: is not a time zone")
+                .contains("bad-waivers.yaml: waiver 1 /approvedOn")
+                .contains("nothing was evaluated");
+
+        Files.writeString(work.resolve("not-a-list.yaml"), "id: 1\n");
+        Run notAList = kakunin("evaluate", "--waivers", "not-a-list.yaml", WAIVED_PLUG + "request.json");
+        assertThat(notAList.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(notAList.err()).contains("not-a-list.yaml: must be a YAML list of waivers");
+
+        assertThat(kakunin("evaluate", "--waivers", "missing.yaml", WAIVED_PLUG + "request.json")
+                        .exit())
+                .isEqualTo(Kakunin.USAGE);
+    }
+
     @Test
     void evaluateNamesTheFieldOfABadRequest() throws IOException {
         Files.writeString(work.resolve("misspelt.json"), "{\"organization\":{\"productSecurityPolicyy\":{}}}");

@@ -39,7 +39,9 @@ import java.util.Set;
  * <ul>
  *   <li>A row IPA waives for a PSTI-conformant product, for a product that claims PSTI
  *       conformance: {@code READY}, covered by PSTI.</li>
- *   <li>A row some recommendation decides: {@code NOT_READY} when one fails, else {@code UNKNOWN}
+ *   <li>A row some recommendation decides: {@code NOT_READY} when one fails (waived or not: a
+ *       waiver accepts a risk, it meets no ★1 criterion; the deciding result shows the waiver the
+ *       verdict's overlay applied), else {@code UNKNOWN}
  *       with the missing facts when one needs information, else {@code READY} when one passes,
  *       else (none applies) {@code NOT_APPLICABLE}.</li>
  *   <li>A row no recommendation decides (the ruleset does not know what it asks): as the maker
@@ -177,6 +179,9 @@ final class JcStarChecklists {
                     .recommendationId(r.getRecommendationId())
                     .subject(at)
                     .outcome(r.getOutcome())
+                    // As the overlay decided on the verdict (Waivers.apply): shown, never decided here.
+                    .effectiveOutcome(r.getEffectiveOutcome())
+                    .waiver(r.getWaiver())
                     .level(r.getLevel())
                     .title(texts.text(locale, r.getRecommendationId() + ".title", null))
                     .missingFacts(r.getOutcome() == Outcome.NEEDS_INFORMATION ? nonEmpty(r.getMissingFacts()) : null)

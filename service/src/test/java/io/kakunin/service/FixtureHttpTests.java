@@ -16,15 +16,20 @@ import io.kakunin.client.ApiResponse;
 import io.kakunin.client.api.AssessmentsApi;
 import io.kakunin.client.api.SharingReviewsApi;
 import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.WaiverFiles;
 import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.VerdictMatcher;
 import io.kakunin.kb.input.Json;
+import io.kakunin.service.waivers.SeededWaivers;
+import io.kakunin.service.waivers.WaiverStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -37,6 +42,12 @@ class FixtureHttpTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    WaiverStore waivers;
+
+    @Autowired
+    Clock clock;
 
     private AssessmentsApi api;
     private SharingReviewsApi sharing;
@@ -65,6 +76,13 @@ class FixtureHttpTests {
         if (fixture.topic().equals(FixtureCase.INFORMATION_SHARING)) {
             sharingReview(fixture);
             return;
+        }
+        if (fixture.waivers() != null) {
+            // The fixture's waivers, approved in the store, as a risk owner approves them: the
+            // service reads them there, the engine from the file; each fixture has an organization of its own.
+            WaiverFiles.Read read = WaiverFiles.read(fixture.waivers());
+            assertThat(read.problems()).as(fixture.name()).isEmpty();
+            SeededWaivers.seed(waivers, read.waivers(), clock.instant());
         }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
         ApiResponse<Object> created =

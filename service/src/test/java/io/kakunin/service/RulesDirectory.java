@@ -1,6 +1,7 @@
 package io.kakunin.service;
 
 import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,10 @@ public final class RulesDirectory {
                     Files.createDirectories(target);
                     Files.copy(request, target.resolve("request.json"));
                     Files.copy(dir.resolve("expected.json"), target.resolve("expected.json"));
+                    // A fixture's optional files belong to it: without its waivers.yaml, its expectation is wrong.
+                    if (Files.exists(dir.resolve(FixtureCase.WAIVERS))) {
+                        Files.copy(dir.resolve(FixtureCase.WAIVERS), target.resolve(FixtureCase.WAIVERS));
+                    }
                 }
             }
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -15,6 +16,10 @@ import io.kakunin.api.model.EffectiveOutcome;
 import io.kakunin.api.model.OutcomeCounts;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Result;
+import io.kakunin.kb.Waivers;
+import io.kakunin.service.evaluation.Evaluations;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
@@ -97,6 +102,25 @@ class ServiceArchitectureTests {
                 .orShould()
                 .callMethod(Assessment.class, "setCounts", OutcomeCounts.class)
                 .check(SERVICE);
+    }
+
+    /**
+     * Waivers meet a verdict in one place of the service: {@link Evaluations}, which every
+     * assessment path (single request, batch line, re-evaluation) goes through. A controller that
+     * overlaid waivers itself would be a second path to keep in step.
+     */
+    @Test
+    void onlyEvaluationsOverlaysWaivers() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Evaluations.class.getName())
+                .should()
+                .callMethod(Waivers.class, "apply", Assessment.class, Collection.class, Instant.class)
+                .check(SERVICE);
+        assertThat(SERVICE.get(Evaluations.class).getMethodCallsFromSelf())
+                .as("Evaluations is where the overlay is called")
+                .anyMatch(call -> call.getTargetOwner().isEquivalentTo(Waivers.class)
+                        && call.getName().equals("apply"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.kakunin.api.model.AssessmentBatchLine;
 import io.kakunin.api.model.AssessmentRequest;
 import io.kakunin.api.model.BatchDetail;
 import io.kakunin.api.model.BatchResultLine;
+import io.kakunin.api.model.Waiver;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.kb.input.ContractConstraints;
@@ -18,6 +19,7 @@ import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.storage.StoreFailures;
+import io.kakunin.service.waivers.WaiverStore;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.ArrayLimits;
 import io.kakunin.service.web.EvaluationFailures;
@@ -29,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -88,6 +92,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code web.OperationContract}). A chunk the store fails is answered line by line, each as a
  * single request would be ({@code 503}, saying whether its line may be stored), and the batch
  * goes on with the next chunk. When the client goes away, chunks not yet stored are not stored.
+ *
+ * <p>Each line is overlaid with the approved waivers of its organization, as a single request is
+ * ({@link Evaluations}); they are read once per chunk and organization ({@link ChunkWaivers}), not
+ * once per line, so that a batch of one organization costs one query per {@value #CHUNK} lines.
  */
 @Component
 class AssessmentBatch {
@@ -106,6 +114,7 @@ class AssessmentBatch {
     private final ActiveRuleset active;
     private final AssessmentStore store;
     private final AssessmentViews views;
+    private final WaiverStore waivers;
     private final JsonMapper json;
     /** Lines are requests: read within the request limits (arrays bounded while read), the contract's constraints checked as they are read. */
     private final JsonMapper requests;
@@ -121,6 +130,7 @@ class AssessmentBatch {
             ActiveRuleset active,
             AssessmentStore store,
             AssessmentViews views,
+            WaiverStore waivers,
             JsonMapper json,
             ArrayLimits.RequestJson requests,
             Clock clock,
@@ -132,6 +142,7 @@ class AssessmentBatch {
         this.active = active;
         this.store = store;
         this.views = views;
+        this.waivers = waivers;
         this.json = json;
         this.requests = requests.mapper();
         ContractConstraints.prepare(AssessmentBatchLine.class);
@@ -193,8 +204,33 @@ class AssessmentBatch {
                 .products(line.getProducts());
     }
 
+    /**
+     * The approved waivers of each organization the lines of one chunk name, read from the store
+     * the first time a line of that organization needs them, and shared by the chunk's other lines
+     * (on whichever evaluator they run). Read as of the moment the chunk was read: every waiver in
+     * force at some time from then on is kept, and {@code Waivers.apply} decides, at each verdict's
+     * own time, which apply.
+     */
+    static final class ChunkWaivers {
+
+        private final WaiverStore store;
+        private final Instant from;
+        private final Map<String, List<Waiver>> byOrganization = new ConcurrentHashMap<>();
+
+        ChunkWaivers(WaiverStore store, Instant from) {
+            this.store = store;
+            this.from = from;
+        }
+
+        List<Waiver> of(String organizationId) {
+            return organizationId == null
+                    ? List.of()
+                    : byOrganization.computeIfAbsent(organizationId, id -> store.approved(id, from));
+        }
+    }
+
     /** The evaluation stage, for one line: read, validated, evaluated, serialised. */
-    private Evaluated evaluate(int line, byte[] text, Ruleset ruleset, Batch batch) {
+    private Evaluated evaluate(int line, byte[] text, Ruleset ruleset, ChunkWaivers chunkWaivers, Batch batch) {
         String path = batch.path();
         if (text == null) {
             return failed(
@@ -221,12 +257,21 @@ class AssessmentBatch {
         }
         AssessmentRequest request = request(read);
         String operation = "POST /v1/assessments:batch, line " + line;
+        List<Waiver> approved;
+        try {
+            approved = chunkWaivers.of(AssessmentsController.organizationId(request));
+        } catch (RuntimeException e) {
+            // The store cannot be read: this line is answered as a single request would be (503), and not stored.
+            ApiProblem unavailable =
+                    failures.refusal(e, KnownFailures.Done.NOTHING).orElseThrow(() -> e);
+            return failed(line, problems.of(unavailable, path));
+        }
         Evaluations.Evaluated<Assessment> evaluated;
         try {
             // A summary shows no text: none is rendered for it (the stored form has none either).
             evaluated = batch.detail() == BatchDetail.FULL
-                    ? Evaluations.assess(ruleset, request, batch.locale(), operation)
-                    : Evaluations.assessUnrendered(ruleset, request, batch.locale(), operation);
+                    ? Evaluations.assess(ruleset, request, approved, batch.locale(), operation)
+                    : Evaluations.assessUnrendered(ruleset, request, approved, batch.locale(), operation);
         } catch (InvalidFactsException e) {
             return failed(line, problems.invalid(problems.fields(e), path));
         }
@@ -255,9 +300,9 @@ class AssessmentBatch {
     }
 
     /** {@link #evaluate}, and should anything else fail on one line, a 500 on that line: the batch goes on. */
-    private Evaluated evaluateSafely(int line, byte[] text, Ruleset ruleset, Batch batch) {
+    private Evaluated evaluateSafely(int line, byte[] text, Ruleset ruleset, ChunkWaivers chunkWaivers, Batch batch) {
         try {
-            return evaluate(line, text, ruleset, batch);
+            return evaluate(line, text, ruleset, chunkWaivers, batch);
         } catch (RuntimeException | Error e) {
             // Whatever it is (an Error included, as for the group commit's writes), it is this line's alone.
             return unexpected(line, e, batch);
@@ -461,6 +506,7 @@ class AssessmentBatch {
         /** Reads the next chunk of lines, hands each to an evaluator, and the chunk to the store after the last. */
         private void readChunk() throws IOException {
             Ruleset ruleset = active.ruleset();
+            ChunkWaivers chunkWaivers = new ChunkWaivers(waivers, clock.instant());
             List<CompletableFuture<Evaluated>> evaluating = new ArrayList<>(CHUNK);
             while (evaluating.size() < CHUNK) {
                 Lines.Line line = lines.next();
@@ -472,7 +518,7 @@ class AssessmentBatch {
                     continue;
                 }
                 evaluating.add(CompletableFuture.supplyAsync(
-                        () -> evaluateSafely(line.number(), line.bytes(), ruleset, batch), evaluators));
+                        () -> evaluateSafely(line.number(), line.bytes(), ruleset, chunkWaivers, batch), evaluators));
             }
             if (evaluating.isEmpty()) {
                 return;

@@ -10,6 +10,7 @@ import io.kakunin.api.model.JcStarChecklist;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Reevaluation;
 import io.kakunin.api.model.RulesetRef;
+import io.kakunin.api.model.Waiver;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.kb.ruleset.Locales;
@@ -19,6 +20,7 @@ import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.storage.Page;
+import io.kakunin.service.waivers.WaiverStore;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
 import io.kakunin.service.web.NotFoundException;
@@ -52,6 +54,7 @@ class AssessmentsController implements AssessmentsApi {
     private final AssessmentStore store;
     private final AssessmentViews views;
     private final AssessmentBatch batch;
+    private final WaiverStore waivers;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -60,12 +63,14 @@ class AssessmentsController implements AssessmentsApi {
             AssessmentStore store,
             AssessmentViews views,
             AssessmentBatch batch,
+            WaiverStore waivers,
             JsonMapper json,
             Clock clock) {
         this.active = active;
         this.store = store;
         this.views = views;
         this.batch = batch;
+        this.waivers = waivers;
         this.json = json;
         this.clock = clock;
     }
@@ -78,10 +83,11 @@ class AssessmentsController implements AssessmentsApi {
         ReturnPreference preference = ReturnPreference.of(prefer);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
+        List<Waiver> approved = waivers.approved(organizationId(request), clock.instant());
         // The summary shows no text: none is rendered for it (the stored form has none either).
         Assessment verdict = (preference == ReturnPreference.MINIMAL
-                        ? Evaluations.assessUnrendered(ruleset, request, locale, "POST /v1/assessments")
-                        : Evaluations.assess(ruleset, request, locale, "POST /v1/assessments"))
+                        ? Evaluations.assessUnrendered(ruleset, request, approved, locale, "POST /v1/assessments")
+                        : Evaluations.assess(ruleset, request, approved, locale, "POST /v1/assessments"))
                 .orThrow()
                 .id(Ids.newId(clock));
         String verdictJson = StoredVerdicts.toJson(verdict);
@@ -122,6 +128,13 @@ class AssessmentsController implements AssessmentsApi {
             body.getRuleset().available(true);
         }
         return response.header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale()).body(body);
+    }
+
+    /** The organization a request names, if it names one (the engine refuses a request that does not). */
+    static String organizationId(AssessmentRequest request) {
+        return request.getOrganization() == null
+                ? null
+                : request.getOrganization().getId();
     }
 
     /**
@@ -216,7 +229,10 @@ class AssessmentsController implements AssessmentsApi {
 
     /**
      * Evaluates the stored request again under the revision that decided it, as of the stored
-     * verdict's time, in its language, and compares field for field. Nothing is stored.
+     * verdict's time, in its language, with the waivers as they stood at that time (approved by
+     * then, not revoked by then, in force then), and compares field for field. Nothing is stored.
+     * A history that has not changed since re-evaluates identical: a waiver approved or revoked
+     * afterwards changes nothing.
      */
     @Override
     public ResponseEntity<Reevaluation> reevaluateAssessment(UUID id) {
@@ -243,6 +259,7 @@ class AssessmentsController implements AssessmentsApi {
         Assessment again = Evaluations.assess(
                         ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)),
                         request,
+                        waivers.approved(record.organizationId(), asOf),
                         Locales.resolve(record.locale()),
                         "GET /v1/assessments/" + record.id() + "/reevaluation")
                 .orThrow()

@@ -23,6 +23,11 @@ import java.util.function.Supplier;
  * {@link EvaluationFailures}, and nothing is stored. A single request answers it 500
  * {@code evaluation-failed} ({@link Evaluated#orThrow}); a batch answers it on the line and goes on.
  * Facts the engine refuses ({@link InvalidFactsException}) are the request's fault and pass through.
+ *
+ * <p>It is also the one place in the service where waivers meet a verdict: every assessment is
+ * overlaid here, by {@link Waivers#apply}, with the waivers its caller read for the organization
+ * ({@code WaiverStore.approved}), as of the verdict's own time. A re-evaluation evaluates as of the
+ * stored verdict's time, so the waivers apply as they stood then (issue 18: one overlay, every path).
  */
 public final class Evaluations {
 
@@ -45,32 +50,32 @@ public final class Evaluations {
     }
 
     /**
+     * @param waivers   the waivers of the request's organization that may apply (any state: the
+     *                  overlay keeps those in force at the verdict's time); none is {@code List.of()}
      * @param operation what is being done, for the log: {@code POST /v1/assessments}, {@code ... line 7}
      */
     public static Evaluated<Assessment> assess(
-            Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
-        return evaluate(ruleset, operation, () -> ruleset.assess(request, locale));
+            Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
+        return waived(evaluate(ruleset, operation, () -> ruleset.assess(request, locale)), waivers);
     }
 
     /** {@link #assess} without rendering a text: the verdict as stored, for an answer that shows none. */
     public static Evaluated<Assessment> assessUnrendered(
-            Ruleset ruleset, AssessmentRequest request, Locale locale, String operation) {
-        return evaluate(
-                ruleset, operation, () -> ruleset.assessUnrendered(request).locale(Locales.tag(locale)));
+            Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
+        return waived(
+                evaluate(
+                        ruleset,
+                        operation,
+                        () -> ruleset.assessUnrendered(request).locale(Locales.tag(locale))),
+                waivers);
     }
 
     /**
-     * {@link #assessUnrendered}, overlaid by {@link Waivers#apply} with the waivers of the request's
-     * organization as of the verdict's own time (the ruleset's clock): for the impact preview, which
-     * replays stored requests as of their time.
-     *
-     * @param waivers the waivers of the request's organization that may apply (any state: the
-     *                overlay keeps those in force at the verdict's time); none is {@code List.of()}
+     * The overlay, outside the evaluation's failure handling: a fault in it would be the service's,
+     * not the ruleset's, and must not be reported as a rule that failed.
      */
-    public static Evaluated<Assessment> assessUnrendered(
-            Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
+    private static Evaluated<Assessment> waived(Evaluated<Assessment> evaluated, Collection<Waiver> waivers) {
         Objects.requireNonNull(waivers, "waivers");
-        Evaluated<Assessment> evaluated = assessUnrendered(ruleset, request, locale, operation);
         if (!evaluated.failed()) {
             Assessment verdict = evaluated.verdict();
             Waivers.apply(verdict, waivers, verdict.getCreatedAt().toInstant());

@@ -565,7 +565,8 @@ public class RulesetPublisher implements SmartLifecycle {
                     c.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     c.request(),
                     c.expected(),
-                    c.expectedJcStar() == null ? new byte[0] : c.expectedJcStar()
+                    c.expectedJcStar() == null ? new byte[0] : c.expectedJcStar(),
+                    c.waivers() == null ? new byte[0] : c.waivers()
                 }) {
                     sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
                     sha.update(part);

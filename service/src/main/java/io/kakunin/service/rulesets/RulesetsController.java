@@ -145,6 +145,9 @@ class RulesetsController implements RulesetsApi {
                 if (c.expectedJcStar() != null) {
                     fixtures.put(c.name() + "/" + FixtureCase.EXPECTED_JC_STAR, c.expectedJcStar());
                 }
+                if (c.waivers() != null) {
+                    fixtures.put(c.name() + "/" + FixtureCase.WAIVERS, c.waivers());
+                }
             }
         }
         java.util.Set<String> given = new java.util.HashSet<>();
@@ -167,11 +170,12 @@ class RulesetsController implements RulesetsApi {
                 String rest = path.substring("fixtures/".length());
                 if (!rest.endsWith("/request.json")
                         && !rest.endsWith("/expected.json")
-                        && !rest.endsWith("/" + FixtureCase.EXPECTED_JC_STAR)) {
+                        && !rest.endsWith("/" + FixtureCase.EXPECTED_JC_STAR)
+                        && !rest.endsWith("/" + FixtureCase.WAIVERS)) {
                     throw ApiProblem.invalid(
                             pointer + "/path",
-                            "a fixture file is fixtures/<topic>/<case>/request.json, expected.json or "
-                                    + FixtureCase.EXPECTED_JC_STAR);
+                            "a fixture file is fixtures/<topic>/<case>/request.json, expected.json, "
+                                    + FixtureCase.EXPECTED_JC_STAR + " or " + FixtureCase.WAIVERS);
                 }
                 fixtures.put(rest, content);
             } else if (RulesetFiles.isRulesetFile(path)) {

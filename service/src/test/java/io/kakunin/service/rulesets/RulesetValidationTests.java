@@ -69,7 +69,9 @@ class RulesetValidationTests {
         try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
                 String name = root.relativize(p).toString().replace('\\', '/');
-                if (name.endsWith("/request.json") || name.endsWith("/expected.json")) {
+                if (name.endsWith("/request.json")
+                        || name.endsWith("/expected.json")
+                        || name.endsWith("/" + io.kakunin.kb.fixtures.FixtureCase.WAIVERS)) {
                     files.put("fixtures/" + name, Files.readString(p));
                 }
             }

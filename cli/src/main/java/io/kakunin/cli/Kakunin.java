@@ -415,16 +415,21 @@ public final class Kakunin {
             }
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(verdict));
             return OK;
-        } catch (IOException e) {
-            err.println("kakunin: cannot read " + file + ": " + e.getMessage());
-            return FAILED;
-        } catch (JacksonException e) {
-            err.println("kakunin: " + file + " is not a valid request: " + e.getOriginalMessage());
-            return FAILED;
-        } catch (InvalidFactsException e) {
-            e.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
-            return FAILED;
+        } catch (IOException | JacksonException | InvalidFactsException e) {
+            return unreadable(file, e);
         }
+    }
+
+    /** A request file that cannot be read, is not a request, or states facts that cannot hold: said, and FAILED. */
+    private int unreadable(Object file, Exception e) {
+        if (e instanceof InvalidFactsException invalid) {
+            invalid.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
+        } else if (e instanceof JacksonException json) {
+            err.println("kakunin: " + file + " is not a valid request: " + json.getOriginalMessage());
+        } else {
+            err.println("kakunin: cannot read " + file + ": " + e.getMessage());
+        }
+        return FAILED;
     }
 
     /**
@@ -568,15 +573,8 @@ public final class Kakunin {
                 }
                 AssessmentRequest assessment = Json.mapper().treeToValue(body, AssessmentRequest.class);
                 tally.add(file, baseline.assess(assessment, locale), candidate.assess(assessment, locale));
-            } catch (IOException e) {
-                err.println("kakunin: cannot read " + file + ": " + e.getMessage());
-                return FAILED;
-            } catch (JacksonException e) {
-                err.println("kakunin: " + file + " is not a valid request: " + e.getOriginalMessage());
-                return FAILED;
-            } catch (InvalidFactsException e) {
-                e.problems().forEach(p -> err.println(file + ": " + p.pointer() + ": " + p.detail()));
-                return FAILED;
+            } catch (IOException | JacksonException | InvalidFactsException e) {
+                return unreadable(file, e);
             }
         }
         ImpactSummary summary = tally.summary();

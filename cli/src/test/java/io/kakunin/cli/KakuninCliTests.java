@@ -495,6 +495,39 @@ class KakuninCliTests {
         assertThat(review.err()).contains("is a sharing-review request");
     }
 
+    private static final String SHARED_PASSWORD =
+            "good/fixtures/product-security/ps-4.2-shared-default-password-fails/request.json";
+
+    private static JsonNode ps42(JsonNode verdict) {
+        for (JsonNode r : verdict.path("results")) {
+            if (r.path("recommendationId").asString().equals("PS-4.2")) {
+                return r;
+            }
+        }
+        throw new AssertionError("no PS-4.2");
+    }
+
+    @Test
+    void evaluateAsOfAnInstantWarnsBeforeAnItemsEffectiveDateAndFailsFromIt() {
+        Run before = kakunin("evaluate", "--lang", "ja", "--as-of", "2024-04-29T07:59:59+09:00", SHARED_PASSWORD);
+        assertThat(before.exit()).as(before.err()).isEqualTo(Kakunin.OK);
+        JsonNode warned = JsonMapper.shared().readTree(before.out());
+        assertThat(warned.path("asOf").asString()).isEqualTo("2024-04-28T22:59:59Z");
+        assertThat(ps42(warned).path("effectiveOutcome").asString()).isEqualTo("WARN");
+        assertThat(ps42(warned).path("message").asString()).contains("2024/04/28 23:00:00（UTC）から適用されます");
+        assertThat(warned.path("overallOutcome").asString()).isNotEqualTo("NON_COMPLIANT");
+
+        Run at = kakunin("evaluate", "--as-of", "2024-04-28T23:00:00Z", SHARED_PASSWORD);
+        assertThat(at.exit()).as(at.err()).isEqualTo(Kakunin.OK);
+        JsonNode enforced = JsonMapper.shared().readTree(at.out());
+        assertThat(ps42(enforced).path("effectiveOutcome").asString()).isEqualTo("FAIL");
+        assertThat(enforced.path("overallOutcome").asString()).isEqualTo("NON_COMPLIANT");
+
+        Run bad = kakunin("evaluate", "--as-of", "2024-04-29", SHARED_PASSWORD);
+        assertThat(bad.exit()).isEqualTo(Kakunin.USAGE);
+        assertThat(bad.err()).contains("--as-of '2024-04-29' is not an instant");
+    }
+
     private static final String WAIVED_PLUG = "good/fixtures/product-security/"
             + "waiver-in-force-on-the-unverified-updates-makes-the-smart-plug-compliant-but-not-ready-for-jc-star/";
 

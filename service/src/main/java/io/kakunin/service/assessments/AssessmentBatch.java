@@ -265,11 +265,9 @@ class AssessmentBatch {
         String operation = "POST /v1/assessments:batch, line " + line;
         List<Waiver> approved;
         try {
-            approved = chunkWaivers.of(AssessmentsController.organizationId(request));
-        } catch (RuntimeException e) {
+            approved = failures.beforeWrite(() -> chunkWaivers.of(AssessmentsController.organizationId(request)));
+        } catch (ApiProblem unavailable) {
             // The store cannot be read: this line is answered as a single request would be (503), and not stored.
-            ApiProblem unavailable =
-                    failures.refusal(e, KnownFailures.Done.NOTHING).orElseThrow(() -> e);
             return failed(line, problems.of(unavailable, path));
         }
         Evaluations.Evaluated<Assessment> evaluated;

@@ -21,6 +21,7 @@ import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.storage.Idempotency;
 import io.kakunin.service.storage.Page;
+import io.kakunin.service.storage.StoreFailures;
 import io.kakunin.service.waivers.WaiverStore;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.Ids;
@@ -56,6 +57,7 @@ class AssessmentsController implements AssessmentsApi {
     private final AssessmentViews views;
     private final AssessmentBatch batch;
     private final WaiverStore waivers;
+    private final StoreFailures failures;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -65,6 +67,7 @@ class AssessmentsController implements AssessmentsApi {
             AssessmentViews views,
             AssessmentBatch batch,
             WaiverStore waivers,
+            StoreFailures failures,
             JsonMapper json,
             Clock clock) {
         this.active = active;
@@ -72,6 +75,7 @@ class AssessmentsController implements AssessmentsApi {
         this.views = views;
         this.batch = batch;
         this.waivers = waivers;
+        this.failures = failures;
         this.json = json;
         this.clock = clock;
     }
@@ -91,7 +95,10 @@ class AssessmentsController implements AssessmentsApi {
         ReturnPreference preference = ReturnPreference.of(prefer);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
-        List<Waiver> approved = waivers.approved(organizationId(request), asOf == null ? now : asOf);
+        // Read before anything is written: a store that fails here is answered "nothing was stored".
+        Instant waiversAsOf = asOf == null ? now : asOf;
+        List<Waiver> approved =
+                failures.beforeWrite(() -> waivers.approved(organizationId(request), waiversAsOf));
         // The summary shows no text: none is rendered for it (the stored form has none either).
         Assessment verdict = (preference == ReturnPreference.MINIMAL
                         ? Evaluations.assessUnrendered(ruleset, request, approved, asOf, locale, "POST /v1/assessments")

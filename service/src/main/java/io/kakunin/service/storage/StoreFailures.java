@@ -13,6 +13,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -185,6 +186,22 @@ public class StoreFailures implements KnownFailures {
             problem.initCause(cause);
         }
         return problem;
+    }
+
+    /**
+     * What a write reads before it writes anything (the waivers an assessment is overlaid with):
+     * a failure of the store there is answered as such, and says that nothing was stored, since
+     * the write never began. Any other failure is thrown as it is.
+     */
+    public <T> T beforeWrite(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (e instanceof ApiProblem || kind(e) == null) {
+                throw e;
+            }
+            throw notStored(e);
+        }
     }
 
     /** A failure of the store met anywhere else: on a read, or by a request that writes outside the writers. */

@@ -97,8 +97,7 @@ class AssessmentsController implements AssessmentsApi {
         String requestJson = json.writeValueAsString(request);
         // Read before anything is written: a store that fails here is answered "nothing was stored".
         Instant waiversAsOf = asOf == null ? now : asOf;
-        List<Waiver> approved =
-                failures.beforeWrite(() -> waivers.approved(organizationId(request), waiversAsOf));
+        List<Waiver> approved = failures.beforeWrite(() -> waivers.approved(organizationId(request), waiversAsOf));
         // The summary shows no text: none is rendered for it (the stored form has none either).
         Assessment verdict = (preference == ReturnPreference.MINIMAL
                         ? Evaluations.assessUnrendered(ruleset, request, approved, asOf, locale, "POST /v1/assessments")

@@ -28,6 +28,11 @@ public final class AsOf {
         if (asOf == null) {
             return null;
         }
+        if (asOf.getYear() < 1 || asOf.getYear() > 9999) {
+            // RFC 3339 has four-digit years: nothing beyond can be stored or shown as the verdict's asOf.
+            throw ApiProblem.invalid(
+                    List.of(new FieldProblem("asOf", InputFaultTexts.about("asOf.RANGE", "asOf", locale))), locale);
+        }
         Instant instant = asOf.toInstant();
         if (instant.isBefore(now) && !Boolean.TRUE.equals(allowPast)) {
             throw ApiProblem.invalid(

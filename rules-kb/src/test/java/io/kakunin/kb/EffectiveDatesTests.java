@@ -10,7 +10,10 @@ import io.kakunin.api.model.Outcome;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Result;
 import io.kakunin.api.model.Waiver;
+import io.kakunin.fixtures.EffectiveDatesExample;
 import io.kakunin.fixtures.Fixtures;
+import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.input.Json;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.Diagnostic;
@@ -29,14 +32,26 @@ import org.junit.jupiter.api.Test;
 /**
  * Effective dates (issue 18): an item's {@code effectiveFrom} in the catalog; before it, the
  * overlay reports its FAIL as WARN, naming the date, and the verdict is not NON_COMPLIANT; from
- * that very instant on it is enforced, by the same ruleset (no reload).
+ * that very instant on it is enforced, by the same ruleset (no reload). Run over the worked
+ * example of {@code test-fixtures/examples/effective-dates}: the built-in rules with PS-4.2 given
+ * an example date, as an officer would edit them.
  */
 class EffectiveDatesTests {
 
-    private static final Ruleset KB = Ruleset.builtIn();
+    private static final Ruleset KB = Ruleset.check(
+                    Ruleset.builtIn()
+                            .files()
+                            .with(
+                                    "catalog.yaml",
+                                    EffectiveDatesExample.catalog(
+                                                    Ruleset.builtIn().files().text("catalog.yaml"))
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    "the effective-dates example",
+                    java.util.Map.of())
+            .ruleset();
 
-    /** PS-4.2's effectiveFrom in the built-in catalog (2024-04-29T00:00:00+01:00). */
-    private static final Instant FROM = Instant.parse("2024-04-28T23:00:00Z");
+    /** PS-4.2's effectiveFrom in the example (2024-04-29T00:00:00+01:00). */
+    private static final Instant FROM = EffectiveDatesExample.FROM;
 
     private static final Instant JUST_BEFORE = FROM.minusNanos(1000);
 
@@ -61,6 +76,37 @@ class EffectiveDatesTests {
                 .anyMatch(r -> r.getLevel() == io.kakunin.api.model.Level.MUST
                         && r.getOutcome() == Outcome.FAIL
                         && !r.getRecommendationId().equals("PS-4.2"));
+    }
+
+    @Test
+    void noBuiltInItemHasAnEffectiveDateSinceNoSourceGivesOne() {
+        Ruleset builtIn = Ruleset.builtIn();
+        assertThat(builtIn.files().text("catalog.yaml")).doesNotContain("\n    effectiveFrom:");
+        assertThat(builtIn.catalog().effectiveFrom("PS-4.2")).isEmpty();
+        Assessment verdict =
+                builtIn.withClock(Clock.fixed(JUST_BEFORE, ZoneOffset.UTC)).assess(sharedPassword(), Locale.ENGLISH);
+        assertThat(ps42(verdict).getEffectiveOutcome()).isEqualTo(EffectiveOutcome.FAIL);
+        assertThat(ps42(verdict).getEffectiveFrom()).isNull();
+    }
+
+    @Test
+    void theExamplesFixturesPassOnTheEditedRulesAndNotOnTheBuiltInOnes() {
+        List<FixtureCase> cases = FixtureCase.load(EffectiveDatesExample.fixtures());
+        assertThat(cases).hasSize(2);
+        assertThat(cases).allSatisfy(c -> assertThat(c.asOf()).isNotNull());
+        FixtureSuite.Report edited = FixtureSuite.run(KB, cases);
+        assertThat(edited.cases())
+                .allSatisfy(c -> assertThat(c.passed())
+                        .as(c.fixture().name() + ": " + c.mismatches())
+                        .isTrue());
+        FixtureSuite.Report builtIn = FixtureSuite.run(Ruleset.builtIn(), cases);
+        assertThat(builtIn.cases())
+                .as("the built-in rules set no effectiveFrom: the one before the date is enforced there")
+                .noneMatch(FixtureSuite.CaseResult::passed)
+                .filteredOn(c -> c.fixture().name().contains("before-its-effective-date"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.mismatches().toString())
+                        .contains("effectiveOutcome: expected \"WARN\", was \"FAIL\""));
     }
 
     @Test

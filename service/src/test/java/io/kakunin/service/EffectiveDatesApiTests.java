@@ -2,6 +2,7 @@ package io.kakunin.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.fixtures.EffectiveDatesExample;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -11,18 +12,41 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Effective dates over HTTP (issue 18): {@code asOf} on the single request and the batch, the
  * refusal of an instant in the past unless {@code allowPast=true}, the instant recorded in the
- * verdict and used again by its re-evaluation. PS-4.2 of the built-in catalog is enforced from
- * 2024-04-28T23:00:00Z; the same running service warns before that instant and fails at it.
+ * verdict and used again by its re-evaluation. The service runs on the worked example of
+ * {@code test-fixtures/examples/effective-dates}: the built-in rules with PS-4.2 enforced from
+ * 2024-04-28T23:00:00Z (an example date) and the example's fixtures, which the publication gate
+ * verifies at start-up; the same running service warns before that instant and fails at it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 class EffectiveDatesApiTests {
+
+    @DynamicPropertySource
+    static void rules(DynamicPropertyRegistry registry) throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Files.createTempDirectory("kakunin-effective-dates");
+        RulesDirectory rules = RulesDirectory.export(root, name -> false);
+        rules.write("catalog.yaml", EffectiveDatesExample.catalog(rules.read("catalog.yaml")));
+        java.nio.file.Path from = EffectiveDatesExample.fixtures();
+        try (var walk = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path file :
+                    (Iterable<java.nio.file.Path>) walk.filter(java.nio.file.Files::isRegularFile)::iterator) {
+                java.nio.file.Path target =
+                        root.resolve("fixtures").resolve(from.relativize(file).toString());
+                java.nio.file.Files.createDirectories(target.getParent());
+                java.nio.file.Files.copy(file, target);
+            }
+        }
+        registry.add("kakunin.rules.path", root::toString);
+        registry.add("kakunin.rules.coverage-min", () -> "0");
+    }
 
     private static final String BEFORE = "2024-04-28T22:59:59.999999Z";
     private static final String AT = "2024-04-28T23:00:00Z";

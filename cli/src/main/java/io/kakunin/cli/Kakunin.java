@@ -45,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * kakunin check &lt;dir&gt;
  * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
- * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] [--waivers &lt;file.yaml&gt;] &lt;request.json&gt;
+ * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] [--waivers &lt;file.yaml&gt;] [--as-of &lt;instant&gt;] &lt;request.json&gt;
  * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
  * kakunin impact --rules &lt;dir&gt; --requests &lt;dir&gt; [--base &lt;dir&gt;] [--format text|json]
  * </pre>
@@ -64,10 +64,13 @@ public final class Kakunin {
               kakunin check <dir>                 compile a rules directory; report file:line:column problems
               kakunin test <dir> [--fixtures <dir>] [--coverage-min <percent>] [--junit <file>]
                                                   run the fixtures (default <dir>/fixtures), report rule coverage
-              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] [--jc-star] [--waivers <file.yaml>] <request.json>
+              kakunin evaluate [--rules <dir>] [--lang <en|ja|zh-TW>] [--jc-star] [--waivers <file.yaml>]
+                               [--as-of <instant>] <request.json>
                                                   print the verdict of an assessment or sharing-review request;
                                                   --jc-star: each product's JC-STAR ★1 checklist instead;
-                                                  --waivers: overlay the waivers of a YAML list (an assessment only)
+                                                  --waivers: overlay the waivers of a YAML list (an assessment only);
+                                                  --as-of: judge effective dates and waivers at an RFC 3339
+                                                  instant (default now), such as 2027-04-01T00:00:00+09:00
               kakunin export <dir> [--fixtures <dir>]
                                                   write the built-in ruleset (and a copy of fixtures) to start from
               kakunin impact --rules <dir> --requests <dir> [--base <dir>] [--format text|json]
@@ -324,12 +327,14 @@ public final class Kakunin {
         Path request = null;
         boolean jcStar = false;
         Path waiversFile = null;
+        Instant asOf = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules" -> rules = path(value(args, ++i, "--rules"));
                 case "--lang" -> lang = value(args, ++i, "--lang");
                 case "--jc-star" -> jcStar = true;
                 case "--waivers" -> waiversFile = path(value(args, ++i, "--waivers"));
+                case "--as-of" -> asOf = instant(value(args, ++i, "--as-of"));
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new UsageException("unknown option '" + args[i] + "'");
@@ -402,7 +407,7 @@ public final class Kakunin {
                     return FAILED;
                 }
                 AssessmentRequest assessment = Json.mapper().treeToValue(body, AssessmentRequest.class);
-                verdict = ruleset.jcStar(assessment, waived(ruleset.assess(assessment, locale), waivers), locale);
+                verdict = ruleset.jcStar(assessment, waived(ruleset.assess(assessment, locale), waivers, asOf), locale);
             } else if (body.has("sharer")) {
                 if (waivers != null) {
                     err.println("kakunin: " + file + " is a sharing-review request; waivers apply to assessments");
@@ -411,7 +416,9 @@ public final class Kakunin {
                 verdict = ruleset.review(Json.mapper().treeToValue(body, SharingReviewRequest.class), locale);
             } else {
                 verdict = waived(
-                        ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale), waivers);
+                        ruleset.assess(Json.mapper().treeToValue(body, AssessmentRequest.class), locale),
+                        waivers,
+                        asOf);
             }
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(verdict));
             return OK;
@@ -433,13 +440,28 @@ public final class Kakunin {
     }
 
     /**
-     * The overlay of a waivers file, at the verdict's own time: the same call every evaluation
-     * path of the service makes ({@link Waivers#apply}), so a waiver waives the same here as there.
+     * The overlay of a waivers file and the effective dates, as of {@code asOf} (the verdict's own
+     * time when null): the same call every evaluation path of the service makes
+     * ({@link Waivers#apply}), so a waiver waives, and an item not yet in force warns, the same here
+     * as there. Offline, an instant in the past is accepted: nothing is stored or enforced here.
      */
-    private static Assessment waived(Assessment verdict, List<Waiver> waivers) {
-        return waivers == null
+    private static Assessment waived(Assessment verdict, List<Waiver> waivers, Instant asOf) {
+        return waivers == null && asOf == null
                 ? verdict
-                : Waivers.apply(verdict, waivers, verdict.getCreatedAt().toInstant());
+                : Waivers.apply(
+                        verdict,
+                        waivers == null ? List.of() : waivers,
+                        asOf == null ? verdict.getCreatedAt().toInstant() : asOf);
+    }
+
+    /** An instant as {@code --as-of} takes it: RFC 3339 with an offset. */
+    private static Instant instant(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageException("--as-of '" + text + "' is not an instant: give RFC 3339 with an offset, such as"
+                    + " 2027-04-01T00:00:00+09:00 or 2027-03-31T15:00:00Z");
+        }
     }
 
     // ------------------------------------------------------------------ export

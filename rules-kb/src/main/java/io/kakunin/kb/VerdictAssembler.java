@@ -108,7 +108,7 @@ final class VerdictAssembler {
                 .results(results);
         // The overall outcome and the counts are the overlay's: with no waiver, every effective
         // outcome is the outcome itself; whoever holds waivers applies them again.
-        return Waivers.apply(verdict, List.of(), now);
+        return Waivers.apply(verdict, List.of(), verdict.getCreatedAt().toInstant());
     }
 
     RulesetRef rulesetRef() {
@@ -198,7 +198,11 @@ final class VerdictAssembler {
                 .references(referencesOf(entry))
                 .sources(sourcesOf(entry))
                 .confidence(entry.confidence())
-                .evidenceTypes(entry.evidence());
+                .evidenceTypes(entry.evidence())
+                .effectiveFrom(ruleset.catalog()
+                        .effectiveFrom(entry.id())
+                        .map(i -> i.atOffset(ZoneOffset.UTC))
+                        .orElse(null));
     }
 
     private List<Reference> referencesOf(Catalog.Entry entry) {
@@ -316,7 +320,9 @@ final class VerdictAssembler {
                 m.title(text(locale, m.getMeasure() + ".title", null));
             }
         }
-        return verdict.locale(Locales.tag(locale));
+        verdict.locale(Locales.tag(locale));
+        Waivers.noteWarnings(verdict);
+        return verdict;
     }
 
     /** Rewrites the texts of a sharing review in another language, in place. */

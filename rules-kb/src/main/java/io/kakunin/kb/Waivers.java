@@ -16,11 +16,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.MissingResourceException;
 import java.util.Objects;
+import java.util.ResourceBundle;
 
 /**
  * The governance overlay: the one place where a verdict's effective outcomes, and the overall
@@ -37,7 +42,15 @@ import java.util.Objects;
  * A result keeps the {@code outcome} the rules decided; {@code effectiveOutcome} is that outcome,
  * or {@code WAIVED} for a {@code FAIL} that a waiver in force covers (with the waiver's id,
  * justification and expiry). {@code NEEDS_INFORMATION} is never waived: missing facts are not a
- * risk decision. Effective dates ({@code WARN}) belong in {@link #effective} too, when they come.
+ * risk decision.
+ *
+ * <p>Effective dates are decided here too, from the {@code effectiveFrom} the verdict's results
+ * carry (the ruleset's catalog gives it to every result of the item): a {@code FAIL} of an item not
+ * yet in force at the instant is {@code WARN}, with the date named at the end of its message in the
+ * verdict's language; it does not make the verdict NON_COMPLIANT and is counted under
+ * {@code warned}. A waiver is irrelevant to it: {@code WARN} comes before {@code WAIVED}, so a
+ * waiver shows only on a failure that is enforced. From the instant on, the same verdict evaluated
+ * again is enforced: the decision is made here, at evaluation time, never when the ruleset loads.
  */
 public final class Waivers {
 
@@ -57,8 +70,9 @@ public final class Waivers {
      *
      * @param waivers every waiver that might apply, in any state: those of other organizations,
      *                awaiting approval, revoked or expired at {@code instant} are left aside
-     * @param instant the moment the verdict is decided as of (a re-evaluation passes the stored
-     *                verdict's own time, so that the waivers apply as they did then)
+     * @param instant the moment the verdict is decided as of, recorded as its {@code asOf} (a
+     *                re-evaluation passes the stored verdict's own, so that the waivers and the
+     *                effective dates apply as they did then)
      */
     public static Assessment apply(Assessment verdict, Collection<Waiver> waivers, Instant instant) {
         Objects.requireNonNull(instant, "instant");
@@ -69,19 +83,28 @@ public final class Waivers {
             }
         }
         inForce.sort(PREFERRED);
+        Locale locale = verdict.getLocale() == null ? null : Locale.forLanguageTag(verdict.getLocale());
         for (Result result : verdict.getResults()) {
-            effective(result, inForce);
+            note(result, locale, false);
+            effective(result, inForce, instant);
+            note(result, locale, true);
         }
+        verdict.asOf(instant.atOffset(ZoneOffset.UTC));
         summarize(verdict);
         return verdict;
     }
 
     /** Sets one result's effective outcome and waiver from its outcome and the waivers in force. */
-    private static void effective(Result result, List<Waiver> inForce) {
+    private static void effective(Result result, List<Waiver> inForce, Instant instant) {
         result.effectiveOutcome(EffectiveOutcome.fromValue(result.getOutcome().getValue()))
                 .waiver(null);
         if (result.getOutcome() != Outcome.FAIL) {
             return; // NEEDS_INFORMATION is never waived; PASS and NOT_APPLICABLE need no waiver
+        }
+        if (result.getEffectiveFrom() != null
+                && instant.isBefore(result.getEffectiveFrom().toInstant())) {
+            result.effectiveOutcome(EffectiveOutcome.WARN);
+            return; // not yet in force: nothing to waive
         }
         for (Waiver w : inForce) {
             if (covers(w, result)) {
@@ -92,6 +115,62 @@ public final class Waivers {
                                 .expiresAt(expiresAt(w).atOffset(ZoneOffset.UTC)));
                 return;
             }
+        }
+    }
+
+    private static final String NOTES = "io.kakunin.kb.effective-dates";
+
+    /**
+     * The sentence that names when a warned item takes effect, in a language, the instant in that
+     * language's medium date and time (UTC); null when the verdict has no language (unrendered).
+     */
+    static String warning(Locale locale, Instant effectiveFrom) {
+        if (locale == null) {
+            return null;
+        }
+        ResourceBundle texts;
+        try {
+            texts = ResourceBundle.getBundle(
+                    NOTES,
+                    locale,
+                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+        } catch (MissingResourceException e) {
+            texts = ResourceBundle.getBundle(
+                    NOTES,
+                    Locale.ROOT,
+                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+        }
+        String when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
+                .withLocale(locale)
+                .withZone(ZoneOffset.UTC)
+                .format(effectiveFrom);
+        return texts.getString("warn").replace("{0}", when);
+    }
+
+    /**
+     * Removes ({@code add} false) or, for a WARN result, appends ({@code add} true) the sentence
+     * naming its effective date at the end of its message, so that the overlay applied again, at
+     * another instant, leaves one sentence or none. A verdict rendered again in another language
+     * ({@code Ruleset.localize}) gets it back through {@link #noteWarnings}.
+     */
+    private static void note(Result result, Locale locale, boolean add) {
+        if (result.getMessage() == null || result.getEffectiveFrom() == null || locale == null) {
+            return;
+        }
+        String sentence = " " + warning(locale, result.getEffectiveFrom().toInstant());
+        String message = result.getMessage();
+        if (!add && message.endsWith(sentence)) {
+            result.message(message.substring(0, message.length() - sentence.length()));
+        } else if (add && result.getEffectiveOutcome() == EffectiveOutcome.WARN && !message.endsWith(sentence)) {
+            result.message(message + sentence);
+        }
+    }
+
+    /** After a verdict's texts are rendered again in a language: its WARN results name their date again. */
+    public static void noteWarnings(Assessment verdict) {
+        Locale locale = verdict.getLocale() == null ? null : Locale.forLanguageTag(verdict.getLocale());
+        for (Result result : verdict.getResults()) {
+            note(result, locale, true);
         }
     }
 
@@ -304,7 +383,7 @@ public final class Waivers {
     }
 
     private static OutcomeCounts counts(Collection<Result> results) {
-        int fail = 0, need = 0, pass = 0, na = 0, waived = 0;
+        int fail = 0, need = 0, pass = 0, na = 0, waived = 0, warned = 0;
         for (Result r : results) {
             switch (r.getEffectiveOutcome()) {
                 case FAIL -> fail++;
@@ -312,6 +391,7 @@ public final class Waivers {
                 case PASS -> pass++;
                 case NOT_APPLICABLE -> na++;
                 case WAIVED -> waived++;
+                case WARN -> warned++;
             }
         }
         return new OutcomeCounts()
@@ -319,6 +399,7 @@ public final class Waivers {
                 .needsInformation(need)
                 .pass(pass)
                 .notApplicable(na)
-                .waived(waived);
+                .waived(waived)
+                .warned(warned);
     }
 }

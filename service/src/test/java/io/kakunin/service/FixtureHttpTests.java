@@ -85,8 +85,12 @@ class FixtureHttpTests {
             SeededWaivers.seed(waivers, read.waivers(), clock.instant());
         }
         AssessmentRequest request = Json.mapper().readValue(fixture.request(), AssessmentRequest.class);
+        // A case evaluated as of an instant (fixture.yaml) asks for it explicitly: it is in the past.
+        java.time.OffsetDateTime asOf =
+                fixture.asOf() == null ? null : fixture.asOf().atOffset(java.time.ZoneOffset.UTC);
+        Boolean allowPast = asOf == null ? null : true;
         ApiResponse<Object> created =
-                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en", null);
+                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en", null, asOf, allowPast);
         assertThat(created.getStatusCode()).isEqualTo(201);
         assertThat(created.getHeaders()).doesNotContainKey("preference-applied");
         Assessment verdict = Json.mapper().convertValue(created.getData(), Assessment.class);
@@ -115,8 +119,8 @@ class FixtureHttpTests {
 
         // Prefer: return=minimal stores the same verdict (its texts are rendered when it is read)
         // and answers the figures of it.
-        ApiResponse<Object> minimal =
-                api.createAssessmentWithHttpInfo(request, UUID.randomUUID().toString(), "en", "return=minimal");
+        ApiResponse<Object> minimal = api.createAssessmentWithHttpInfo(
+                request, UUID.randomUUID().toString(), "en", "return=minimal", asOf, allowPast);
         assertThat(minimal.getStatusCode()).isEqualTo(201);
         assertThat(minimal.getHeaders().get("preference-applied")).containsExactly("return=minimal");
         AssessmentSummary summary = Json.mapper().convertValue(minimal.getData(), AssessmentSummary.class);
@@ -142,6 +146,7 @@ class FixtureHttpTests {
         tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) verdict.deepCopy();
         copy.remove("id");
         copy.remove("createdAt");
+        copy.remove("asOf"); // the time of each store, unless the case gives one (then both have it)
         return copy;
     }
 

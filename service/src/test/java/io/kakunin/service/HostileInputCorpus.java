@@ -101,6 +101,7 @@ final class HostileInputCorpus {
         corpus.adminBodies();
         corpus.manyFaults();
         corpus.unknownParameters();
+        corpus.asOfValues();
         corpus.acceptHeaders();
         corpus.headerBytes();
         corpus.repeatedHeaders();
@@ -878,6 +879,44 @@ final class HostileInputCorpus {
         String line =
                 fixture("product-security/ps-4.2-shared-default-password-fails").toString();
         return (line + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Bad {@code asOf} and {@code allowPast} values on good requests and batches: not instants,
+     * instants without an offset, impossible dates, and instants in the past without the explicit
+     * permission (issue 18: back-dating is refused unless asked for); each a 400 naming the parameter.
+     */
+    private void asOfValues() {
+        String[][] values = {
+            {"asOf=yesterday", "a word"},
+            {"asOf=2024-04-28T23%3A00%3A00", "an instant without an offset"},
+            {"asOf=2024-04-28", "a date alone"},
+            {"asOf=2024-13-01T00%3A00%3A00Z", "a month that does not exist"},
+            {"asOf=2024-02-30T00%3A00%3A00Z", "a day that does not exist"},
+            {"asOf=1970-01-01T00%3A00%3A00Z", "the epoch, in the past, without allowPast"},
+            {"asOf=2024-04-28T23%3A00%3A00%2B09%3A00&allowPast=false", "the past with allowPast=false"},
+            {"asOf=0001-01-01T00%3A00%3A00Z", "year 1, in the past"},
+            {"asOf=%2B999999999-12-31T23%3A59%3A59Z", "beyond the year 9999"},
+            {"asOf=2099-01-01T00%3A00%3A00Z&allowPast=maybe", "allowPast that is not a boolean"},
+            {"asOf=%00", "a NUL"},
+            {"asOf=" + "9".repeat(5000), "five thousand digits"},
+        };
+        for (String[] v : values) {
+            cases.add(new Case(
+                    "asOf on an assessment: " + v[1],
+                    "POST",
+                    ASSESSMENTS + "?" + v[0],
+                    "application/json",
+                    goodAssessment(),
+                    List.of()));
+            cases.add(new Case(
+                    "asOf on a batch: " + v[1],
+                    "POST",
+                    BATCH + "?" + v[0],
+                    "application/x-ndjson",
+                    goodBatch(),
+                    List.of()));
+        }
     }
 
     /**

@@ -48,8 +48,10 @@ public final class RulesDirectory {
                     Files.copy(request, target.resolve("request.json"));
                     Files.copy(dir.resolve("expected.json"), target.resolve("expected.json"));
                     // A fixture's optional files belong to it: without its waivers.yaml, its expectation is wrong.
-                    if (Files.exists(dir.resolve(FixtureCase.WAIVERS))) {
-                        Files.copy(dir.resolve(FixtureCase.WAIVERS), target.resolve(FixtureCase.WAIVERS));
+                    for (String optional : new String[] {FixtureCase.WAIVERS, FixtureCase.SETTINGS}) {
+                        if (Files.exists(dir.resolve(optional))) {
+                            Files.copy(dir.resolve(optional), target.resolve(optional));
+                        }
                     }
                 }
             }

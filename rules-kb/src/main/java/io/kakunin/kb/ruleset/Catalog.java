@@ -11,6 +11,9 @@ import io.kakunin.api.model.SourceConfidence;
 import io.kakunin.api.model.SourceGrade;
 import io.kakunin.api.model.SubjectType;
 import io.kakunin.api.model.Topic;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -77,7 +80,15 @@ public final class Catalog {
     /** A citation with its document: what a verdict and the catalog show an officer. */
     public record Source(String document, String section, SourceGrade grade, String location) {}
 
-    /** One recommendation. */
+    /**
+     * One recommendation.
+     *
+     * @param effectiveFrom the instant from which a FAIL of the item is enforced (RFC 3339 with an
+     *                      offset, as written in the catalog); before it a FAIL is reported as
+     *                      {@code WARN} by the overlay ({@code io.kakunin.kb.Waivers}); null when the
+     *                      item is in force since it was published. {@link #effectiveFrom(String)}
+     *                      gives it parsed.
+     */
     public record Entry(
             String id,
             String measure,
@@ -92,7 +103,8 @@ public final class Catalog {
             String sourceEdition,
             List<String> facts,
             List<Ref> references,
-            List<Citation> sources) {
+            List<Citation> sources,
+            String effectiveFrom) {
 
         public Entry {
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
@@ -164,6 +176,7 @@ public final class Catalog {
     private final StarScheme jcStar;
     private final Map<String, List<Deciding>> deciding;
     private final Map<String, List<Source>> sources;
+    private final Map<String, Instant> effectiveFrom;
 
     private Catalog(
             String version,
@@ -203,6 +216,18 @@ public final class Catalog {
                         })
                         .toList()));
         this.sources = Collections.unmodifiableMap(resolved);
+        Map<String, Instant> from = new LinkedHashMap<>();
+        entries.forEach((id, entry) -> {
+            if (entry.effectiveFrom() != null) {
+                from.put(id, instant(entry.effectiveFrom()));
+            }
+        });
+        this.effectiveFrom = Collections.unmodifiableMap(from);
+    }
+
+    /** An instant as the catalog writes it: RFC 3339 with an offset ({@code 2027-04-01T00:00:00+09:00}). */
+    private static Instant instant(String text) {
+        return OffsetDateTime.parse(text.strip()).toInstant();
     }
 
     /** Parses and checks {@code catalog.yaml}; every problem found is reported at once. */
@@ -296,6 +321,17 @@ public final class Catalog {
                 }
             }
             problems.addAll(sourceProblems(yaml, e, documents));
+            if (e.effectiveFrom() != null) {
+                try {
+                    instant(e.effectiveFrom());
+                } catch (DateTimeParseException bad) {
+                    problems.add(at(
+                            effectiveFromLine(yaml, RuleLocator.catalogEntry(yaml, id)),
+                            id + " has effectiveFrom '" + abbreviate(e.effectiveFrom())
+                                    + "', which is not an instant: write it in RFC 3339 with an offset,"
+                                    + " such as 2027-04-01T00:00:00+09:00 or 2027-03-31T15:00:00Z"));
+                }
+            }
         }
         if (entries.isEmpty()) {
             problems.add(Diagnostic.error(file, "the catalog lists no recommendation"));
@@ -415,6 +451,29 @@ public final class Catalog {
         return problems;
     }
 
+    /** The line of an item's {@code effectiveFrom:} (the item's own line when it cannot be found). */
+    private static RuleLocator.Position effectiveFromLine(String yaml, RuleLocator.Position item) {
+        if (item.line() <= 0) {
+            return item;
+        }
+        String[] lines = yaml.split("\n", -1);
+        int indent = indent(lines[item.line() - 1]);
+        for (int i = item.line(); i < lines.length; i++) {
+            if (lines[i].stripLeading().startsWith("- ") && indent(lines[i]) <= indent) {
+                break; // the next item (a deeper "- " is one of this item's lists)
+            }
+            int at = lines[i].indexOf("effectiveFrom:");
+            if (at >= 0) {
+                return new RuleLocator.Position(i + 1, at + 1);
+            }
+        }
+        return item;
+    }
+
+    private static int indent(String line) {
+        return line.length() - line.stripLeading().length();
+    }
+
     private static Diagnostic at(RuleLocator.Position position, String message) {
         return new Diagnostic("catalog.yaml", position.line(), position.column(), Diagnostic.Severity.ERROR, message);
     }
@@ -432,6 +491,11 @@ public final class Catalog {
     /** Every recommendation, in catalog order. */
     public Collection<Entry> entries() {
         return entries.values();
+    }
+
+    /** The instant from which a recommendation is enforced, when the catalog gives one (see {@link Entry#effectiveFrom}). */
+    public Optional<Instant> effectiveFrom(String id) {
+        return Optional.ofNullable(effectiveFrom.get(id));
     }
 
     public Optional<Entry> entry(String id) {

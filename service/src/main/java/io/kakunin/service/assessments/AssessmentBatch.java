@@ -156,7 +156,12 @@ class AssessmentBatch {
     }
 
     /** The result stream of a batch; nothing is read or evaluated until it is read. */
-    InputStreamResource start(InputStreamResource body, Caller caller, Locale locale, BatchDetail detail) {
+    /**
+     * @param asOf the instant every line is evaluated as of ({@code AsOf}: already allowed), or null
+     *             for each verdict's own time
+     */
+    InputStreamResource start(
+            InputStreamResource body, Caller caller, Locale locale, BatchDetail detail, Instant asOf) {
         InputStream in;
         try {
             in = body.getInputStream();
@@ -164,7 +169,7 @@ class AssessmentBatch {
             throw new UncheckedIOException(e);
         }
         return new InputStreamResource(new Pipeline(
-                new Lines(in, maxLineBytes), new Batch(caller, locale, detail, requestPath(), assessmentsUrl())));
+                new Lines(in, maxLineBytes), new Batch(caller, locale, detail, requestPath(), assessmentsUrl(), asOf)));
     }
 
     /**
@@ -188,7 +193,8 @@ class AssessmentBatch {
     }
 
     /** What every line of a batch is answered with and for. */
-    private record Batch(Caller caller, Locale locale, BatchDetail detail, String path, String assessmentsUrl) {}
+    private record Batch(
+            Caller caller, Locale locale, BatchDetail detail, String path, String assessmentsUrl, Instant asOf) {}
 
     /**
      * One evaluated line: the record to store (once per key) with the result line that says it was
@@ -268,8 +274,8 @@ class AssessmentBatch {
         try {
             // A summary shows no text: none is rendered for it (the stored form has none either).
             evaluated = batch.detail() == BatchDetail.FULL
-                    ? Evaluations.assess(ruleset, request, approved, batch.locale(), operation)
-                    : Evaluations.assessUnrendered(ruleset, request, approved, batch.locale(), operation);
+                    ? Evaluations.assess(ruleset, request, approved, batch.asOf(), batch.locale(), operation)
+                    : Evaluations.assessUnrendered(ruleset, request, approved, batch.asOf(), batch.locale(), operation);
         } catch (InvalidFactsException e) {
             return failed(line, problems.invalid(problems.fields(e), path));
         }
@@ -504,7 +510,10 @@ class AssessmentBatch {
         /** Reads the next chunk of lines, hands each to an evaluator, and the chunk to the store after the last. */
         private void readChunk() throws IOException {
             Ruleset ruleset = active.ruleset();
-            ChunkWaivers chunkWaivers = new ChunkWaivers(waivers, clock.instant());
+            Instant now = clock.instant();
+            // A batch as of an earlier instant needs the waivers in force from then on.
+            ChunkWaivers chunkWaivers = new ChunkWaivers(
+                    waivers, batch.asOf() != null && batch.asOf().isBefore(now) ? batch.asOf() : now);
             List<CompletableFuture<Evaluated>> evaluating = new ArrayList<>(CHUNK);
             while (evaluating.size() < CHUNK) {
                 Lines.Line line = lines.next();

@@ -14,6 +14,7 @@ import io.kakunin.api.model.Waiver;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.StoredVerdicts;
 import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.service.evaluation.AsOf;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.evaluation.FailedRecommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
@@ -81,18 +82,26 @@ class AssessmentsController implements AssessmentsApi {
 
     @Override
     public ResponseEntity<Object> createAssessment(
-            AssessmentRequest request, String idempotencyKey, String acceptLanguage, String prefer) {
+            AssessmentRequest request,
+            String idempotencyKey,
+            String acceptLanguage,
+            String prefer,
+            OffsetDateTime asOfParameter,
+            Boolean allowPast) {
         Caller caller = Caller.current();
         Locale locale = Locales.resolve(acceptLanguage);
+        Instant now = clock.instant();
+        Instant asOf = AsOf.of(asOfParameter, allowPast, now, locale);
         ReturnPreference preference = ReturnPreference.of(prefer);
         Ruleset ruleset = active.ruleset();
         String requestJson = json.writeValueAsString(request);
         // Read before anything is written: a store that fails here is answered "nothing was stored".
-        List<Waiver> approved = failures.beforeWrite(() -> waivers.approved(organizationId(request), clock.instant()));
+        Instant waiversAsOf = asOf == null ? now : asOf;
+        List<Waiver> approved = failures.beforeWrite(() -> waivers.approved(organizationId(request), waiversAsOf));
         // The summary shows no text: none is rendered for it (the stored form has none either).
         Assessment verdict = (preference == ReturnPreference.MINIMAL
-                        ? Evaluations.assessUnrendered(ruleset, request, approved, locale, "POST /v1/assessments")
-                        : Evaluations.assess(ruleset, request, approved, locale, "POST /v1/assessments"))
+                        ? Evaluations.assessUnrendered(ruleset, request, approved, asOf, locale, "POST /v1/assessments")
+                        : Evaluations.assess(ruleset, request, approved, asOf, locale, "POST /v1/assessments"))
                 .orThrow()
                 .id(Ids.newId(clock));
         String verdictJson = StoredVerdicts.toJson(verdict);
@@ -168,9 +177,15 @@ class AssessmentsController implements AssessmentsApi {
     /** NDJSON in, NDJSON out, streamed: see {@link AssessmentBatch}. */
     @Override
     public ResponseEntity<InputStreamResource> createAssessmentBatch(
-            InputStreamResource body, String acceptLanguage, BatchDetail detail) {
-        InputStreamResource results = batch.start(
-                body, Caller.current(), Locales.resolve(acceptLanguage), detail == null ? BatchDetail.SUMMARY : detail);
+            InputStreamResource body,
+            String acceptLanguage,
+            BatchDetail detail,
+            OffsetDateTime asOfParameter,
+            Boolean allowPast) {
+        Locale locale = Locales.resolve(acceptLanguage);
+        Instant asOf = AsOf.of(asOfParameter, allowPast, clock.instant(), locale);
+        InputStreamResource results =
+                batch.start(body, Caller.current(), locale, detail == null ? BatchDetail.SUMMARY : detail, asOf);
         return ResponseEntity.ok().contentType(AssessmentBatch.NDJSON).body(results);
     }
 
@@ -259,16 +274,23 @@ class AssessmentsController implements AssessmentsApi {
         }
         JsonNode stored = json.readTree(record.verdictJson());
         Assessment original = json.treeToValue(stored, Assessment.class);
-        Instant asOf = original.getCreatedAt().toInstant();
+        // As of the instant the verdict was evaluated as of (its createdAt before asOf existed):
+        // the effective dates and the waivers are judged as they were then.
+        Instant created = original.getCreatedAt().toInstant();
+        Instant asOf = original.getAsOf() != null ? original.getAsOf().toInstant() : created;
         AssessmentRequest request = json.readValue(record.requestJson(), AssessmentRequest.class);
         Assessment again = Evaluations.assess(
-                        ruleset.withClock(Clock.fixed(asOf, ZoneOffset.UTC)),
+                        ruleset.withClock(Clock.fixed(created, ZoneOffset.UTC)),
                         request,
                         waivers.approved(record.organizationId(), asOf),
+                        asOf,
                         Locales.resolve(record.locale()),
                         "GET /v1/assessments/" + record.id() + "/reevaluation")
                 .orThrow()
                 .id(record.id());
+        if (original.getAsOf() == null) {
+            again.asOf(null); // stored before verdicts recorded it: as of createdAt, which they show
+        }
         List<String> differences = JsonDifferences.between(decided(original), decided(again));
         again.getRuleset().available(true);
         return ResponseEntity.ok(new Reevaluation()

@@ -11,6 +11,7 @@ import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.EvaluationFailures;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
@@ -56,29 +57,60 @@ public final class Evaluations {
      */
     public static Evaluated<Assessment> assess(
             Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
-        return waived(evaluate(ruleset, operation, () -> ruleset.assess(request, locale)), waivers);
+        return assess(ruleset, request, waivers, null, locale, operation);
+    }
+
+    /**
+     * {@link #assess} as of an instant: the effective dates and the waivers are judged at it, and
+     * the verdict records it as {@code asOf}; null is the verdict's own time (now). Whether a caller
+     * may ask for an instant in the past is the endpoint's decision ({@code AsOf}).
+     */
+    public static Evaluated<Assessment> assess(
+            Ruleset ruleset,
+            AssessmentRequest request,
+            Collection<Waiver> waivers,
+            Instant asOf,
+            Locale locale,
+            String operation) {
+        return waived(evaluate(ruleset, operation, () -> ruleset.assess(request, locale)), waivers, asOf);
     }
 
     /** {@link #assess} without rendering a text: the verdict as stored, for an answer that shows none. */
     public static Evaluated<Assessment> assessUnrendered(
             Ruleset ruleset, AssessmentRequest request, Collection<Waiver> waivers, Locale locale, String operation) {
+        return assessUnrendered(ruleset, request, waivers, null, locale, operation);
+    }
+
+    /** {@link #assess(Ruleset, AssessmentRequest, Collection, Instant, Locale, String)} without rendering a text. */
+    public static Evaluated<Assessment> assessUnrendered(
+            Ruleset ruleset,
+            AssessmentRequest request,
+            Collection<Waiver> waivers,
+            Instant asOf,
+            Locale locale,
+            String operation) {
         return waived(
                 evaluate(
                         ruleset,
                         operation,
                         () -> ruleset.assessUnrendered(request).locale(Locales.tag(locale))),
-                waivers);
+                waivers,
+                asOf);
     }
 
     /**
      * The overlay, outside the evaluation's failure handling: a fault in it would be the service's,
      * not the ruleset's, and must not be reported as a rule that failed.
      */
-    private static Evaluated<Assessment> waived(Evaluated<Assessment> evaluated, Collection<Waiver> waivers) {
+    private static Evaluated<Assessment> waived(
+            Evaluated<Assessment> evaluated, Collection<Waiver> waivers, Instant asOf) {
         Objects.requireNonNull(waivers, "waivers");
         if (!evaluated.failed()) {
             Assessment verdict = evaluated.verdict();
-            Waivers.apply(verdict, waivers, verdict.getCreatedAt().toInstant());
+            Waivers.apply(
+                    verdict,
+                    waivers,
+                    asOf != null ? asOf : verdict.getCreatedAt().toInstant());
         }
         return evaluated;
     }

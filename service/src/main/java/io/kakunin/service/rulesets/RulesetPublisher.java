@@ -566,7 +566,8 @@ public class RulesetPublisher implements SmartLifecycle {
                     c.request(),
                     c.expected(),
                     c.expectedJcStar() == null ? new byte[0] : c.expectedJcStar(),
-                    c.waivers() == null ? new byte[0] : c.waivers()
+                    c.waivers() == null ? new byte[0] : c.waivers(),
+                    c.settings() == null ? new byte[0] : c.settings()
                 }) {
                     sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
                     sha.update(part);

@@ -148,6 +148,9 @@ class RulesetsController implements RulesetsApi {
                 if (c.waivers() != null) {
                     fixtures.put(c.name() + "/" + FixtureCase.WAIVERS, c.waivers());
                 }
+                if (c.settings() != null) {
+                    fixtures.put(c.name() + "/" + FixtureCase.SETTINGS, c.settings());
+                }
             }
         }
         java.util.Set<String> given = new java.util.HashSet<>();
@@ -171,11 +174,13 @@ class RulesetsController implements RulesetsApi {
                 if (!rest.endsWith("/request.json")
                         && !rest.endsWith("/expected.json")
                         && !rest.endsWith("/" + FixtureCase.EXPECTED_JC_STAR)
-                        && !rest.endsWith("/" + FixtureCase.WAIVERS)) {
+                        && !rest.endsWith("/" + FixtureCase.WAIVERS)
+                        && !rest.endsWith("/" + FixtureCase.SETTINGS)) {
                     throw ApiProblem.invalid(
                             pointer + "/path",
                             "a fixture file is fixtures/<topic>/<case>/request.json, expected.json, "
-                                    + FixtureCase.EXPECTED_JC_STAR + " or " + FixtureCase.WAIVERS);
+                                    + FixtureCase.EXPECTED_JC_STAR + ", " + FixtureCase.WAIVERS + " or "
+                                    + FixtureCase.SETTINGS);
                 }
                 fixtures.put(rest, content);
             } else if (RulesetFiles.isRulesetFile(path)) {

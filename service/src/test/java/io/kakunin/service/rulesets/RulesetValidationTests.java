@@ -71,7 +71,8 @@ class RulesetValidationTests {
                 String name = root.relativize(p).toString().replace('\\', '/');
                 if (name.endsWith("/request.json")
                         || name.endsWith("/expected.json")
-                        || name.endsWith("/" + io.kakunin.kb.fixtures.FixtureCase.WAIVERS)) {
+                        || name.endsWith("/" + io.kakunin.kb.fixtures.FixtureCase.WAIVERS)
+                        || name.endsWith("/" + io.kakunin.kb.fixtures.FixtureCase.SETTINGS)) {
                     files.put("fixtures/" + name, Files.readString(p));
                 }
             }

@@ -69,7 +69,8 @@ class StoredVerdictsTests {
                 Assessment verdict = ruleset.assess(request, locale);
                 Assessment bareCopy = StoredVerdicts.fromJson(StoredVerdicts.toJson(unrendered))
                         .locale(Locales.tag(locale))
-                        .createdAt(verdict.getCreatedAt());
+                        .createdAt(verdict.getCreatedAt())
+                        .asOf(verdict.getAsOf()); // both are each evaluation's own time
                 assertThat(StoredVerdicts.toJson(bareCopy))
                         .as(fixture.name() + ": stored alike")
                         .isEqualTo(StoredVerdicts.toJson(verdict));

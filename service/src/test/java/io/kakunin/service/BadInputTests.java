@@ -519,7 +519,7 @@ class BadInputTests {
                         none,
                         400,
                         "dryRun",
-                        "it takes none"),
+                        "it takes allowPast, asOf"),
                 arguments(
                         "an Idempotency-Key on the batch",
                         "POST",

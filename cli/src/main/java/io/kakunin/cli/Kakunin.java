@@ -47,7 +47,7 @@ import tools.jackson.databind.JsonNode;
  * kakunin test &lt;dir&gt; [--fixtures &lt;dir&gt;] [--coverage-min &lt;percent&gt;] [--junit &lt;file&gt;]
  * kakunin evaluate [--rules &lt;dir&gt;] [--lang &lt;en|ja|zh-TW&gt;] [--jc-star] [--waivers &lt;file.yaml&gt;] [--as-of &lt;instant&gt;] &lt;request.json&gt;
  * kakunin export &lt;dir&gt; [--fixtures &lt;dir&gt;]
- * kakunin impact --rules &lt;dir&gt; --requests &lt;dir&gt; [--base &lt;dir&gt;] [--format text|json]
+ * kakunin impact --rules &lt;dir&gt; --requests &lt;dir&gt; [--base &lt;dir&gt;] [--format text|json] [--waivers &lt;file.yaml&gt;] [--as-of &lt;instant&gt;]
  * </pre>
  *
  * Exit codes: 0 success, 1 the rules, fixtures or request have a problem, 2 the command was
@@ -74,8 +74,10 @@ public final class Kakunin {
               kakunin export <dir> [--fixtures <dir>]
                                                   write the built-in ruleset (and a copy of fixtures) to start from
               kakunin impact --rules <dir> --requests <dir> [--base <dir>] [--format text|json]
+                             [--waivers <file.yaml>] [--as-of <instant>]
                                                   which assessment requests a changed ruleset decides differently
-                                                  from the built-in one (or --base), and how
+                                                  from the built-in one (or --base), and how; both with the same
+                                                  waivers, as of the same instant (default now)
             exit codes: 0 success, 1 problems found, 2 usage error""";
 
     private final PrintStream out;
@@ -352,26 +354,12 @@ public final class Kakunin {
         if (rules != null && !Files.isDirectory(rules)) {
             throw new UsageException(shown(rules) + " is not a directory");
         }
-        if (waiversFile != null && !Files.isRegularFile(waiversFile)) {
-            throw new UsageException("--waivers " + shown(waiversFile) + " is not a file");
-        }
-        // The waivers are checked before anything is evaluated: a verdict with half of them applied would mislead.
         List<Waiver> waivers = null;
         if (waiversFile != null) {
-            WaiverFiles.Read read;
-            try {
-                read = WaiverFiles.read(Files.readAllBytes(waiversFile));
-            } catch (IOException e) {
-                err.println("kakunin: cannot read " + shown(waiversFile) + ": " + e.getMessage());
+            waivers = waiversOf(waiversFile);
+            if (waivers == null) {
                 return FAILED;
             }
-            if (!read.ok()) {
-                String shownWaivers = shown(waiversFile);
-                read.problems().forEach(p -> err.println(shownWaivers + ": " + p));
-                err.println("the waivers have problems; nothing was evaluated");
-                return FAILED;
-            }
-            waivers = read.waivers();
         }
         Ruleset ruleset;
         if (rules == null) {
@@ -425,6 +413,30 @@ public final class Kakunin {
         } catch (IOException | JacksonException | InvalidFactsException e) {
             return unreadable(file, e);
         }
+    }
+
+    /**
+     * The waivers of a file, read and checked before anything is evaluated (a verdict with half of
+     * them applied would mislead); null after every problem was printed to standard error.
+     */
+    private List<Waiver> waiversOf(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--waivers " + shown(file) + " is not a file");
+        }
+        WaiverFiles.Read read;
+        try {
+            read = WaiverFiles.read(Files.readAllBytes(file));
+        } catch (IOException e) {
+            err.println("kakunin: cannot read " + shown(file) + ": " + e.getMessage());
+            return null;
+        }
+        if (!read.ok()) {
+            String shownWaivers = shown(file);
+            read.problems().forEach(p -> err.println(shownWaivers + ": " + p));
+            err.println("the waivers have problems; nothing was evaluated");
+            return null;
+        }
+        return read.waivers();
     }
 
     /** A request file that cannot be read, is not a request, or states facts that cannot hold: said, and FAILED. */
@@ -533,10 +545,14 @@ public final class Kakunin {
         Path requests = null;
         String format = "text";
         String lang = "en";
+        Path waiversFile = null;
+        Instant asOf = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules" -> rules = path(value(args, ++i, "--rules"));
                 case "--base" -> base = path(value(args, ++i, "--base"));
+                case "--waivers" -> waiversFile = path(value(args, ++i, "--waivers"));
+                case "--as-of" -> asOf = instant(value(args, ++i, "--as-of"));
                 case "--requests" -> requests = path(value(args, ++i, "--requests"));
                 case "--format" -> format = value(args, ++i, "--format");
                 case "--lang" -> lang = value(args, ++i, "--lang");
@@ -557,13 +573,21 @@ public final class Kakunin {
                 throw new UsageException(shown(dir) + " is not a directory");
             }
         }
+        List<Waiver> waivers = List.of();
+        if (waiversFile != null) {
+            waivers = waiversOf(waiversFile);
+            if (waivers == null) {
+                return FAILED;
+            }
+        }
         Ruleset candidate = usable(rules);
         Ruleset baseline = base == null ? Ruleset.builtIn() : usable(base);
         if (candidate == null || baseline == null) {
             return FAILED;
         }
-        // Both decide as of the same instant, so that only the rules differ.
-        Clock now = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        // Both decide as of the same instant, with the same waivers, so that only the rules differ.
+        Instant at = asOf == null ? Instant.now() : asOf;
+        Clock now = Clock.fixed(at, ZoneOffset.UTC);
         candidate = candidate.withClock(now);
         baseline = baseline.withClock(now);
         Locale locale = Locales.resolve(lang);
@@ -594,7 +618,10 @@ public final class Kakunin {
                     continue;
                 }
                 AssessmentRequest assessment = Json.mapper().treeToValue(body, AssessmentRequest.class);
-                tally.add(file, baseline.assess(assessment, locale), candidate.assess(assessment, locale));
+                tally.add(
+                        file,
+                        waived(baseline.assess(assessment, locale), waivers, at),
+                        waived(candidate.assess(assessment, locale), waivers, at));
             } catch (IOException | JacksonException | InvalidFactsException e) {
                 return unreadable(file, e);
             }

@@ -118,6 +118,56 @@ class KakuninImpactCliTests {
     }
 
     @Test
+    void withAWaiverOfTheChangedItemBothRulesetsAreOverlaidAlikeAndTheVerdictsStayCompliant() throws IOException {
+        Files.writeString(work.resolve("ps42-waived.yaml"), """
+                - id: 01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69
+                  organizationId: hoshi-devices
+                  recommendationId: PS-4.2
+                  justification: The fleet is re-keyed in the March 2099 refresh.
+                  evidence: https://risk.example.jp/RA-2026-114
+                  startsAt: 2026-01-01T00:00:00Z
+                  expiresOn: 2099-03-31
+                  timeZone: Asia/Tokyo
+                  requestedBy: m.sato
+                  approvedBy: k.tanaka
+                """);
+        Run run = kakunin("impact", "--rules", "ps42-fails", "--requests", "requests", "--waivers", "ps42-waived.yaml");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("  PS-4.2: PASS -> WAIVED: " + (2 * ps42Passes) + "\n")
+                .doesNotContain("COMPLIANT -> NON_COMPLIANT");
+
+        Run expired = kakunin(
+                "impact",
+                "--rules",
+                "ps42-fails",
+                "--requests",
+                "requests",
+                "--waivers",
+                "ps42-waived.yaml",
+                "--as-of",
+                "2099-04-01T00:00:00+09:00");
+        assertThat(expired.exit()).as(expired.err()).isZero();
+        assertThat(expired.out())
+                .as("at the instant the waiver expires it stops applying")
+                .contains("  PS-4.2: PASS -> FAIL: " + (2 * ps42Passes) + "\n")
+                .contains("  COMPLIANT -> NON_COMPLIANT: 2\n");
+
+        Files.writeString(
+                work.resolve("self-approved.yaml"),
+                Files.readString(work.resolve("ps42-waived.yaml"))
+                        .replace("approvedBy: k.tanaka", "approvedBy: m.sato"));
+        Run selfApproved =
+                kakunin("impact", "--rules", "ps42-fails", "--requests", "requests", "--waivers", "self-approved.yaml");
+        assertThat(selfApproved.exit()).isEqualTo(Kakunin.FAILED);
+        assertThat(selfApproved.out()).isEmpty();
+        assertThat(selfApproved.err())
+                .contains("self-approved.yaml: waiver 0 /approvedBy: the requester cannot approve their own waiver")
+                .contains("nothing was evaluated");
+    }
+
+    @Test
     void theSameRulesAsTheBaseChangeNothingAndThatIsNoError() {
         Run run = kakunin("impact", "--rules", "good", "--base", "good", "--requests", "requests");
 

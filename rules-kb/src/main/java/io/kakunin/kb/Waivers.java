@@ -251,7 +251,8 @@ public final class Waivers {
         TIME_ZONE_MISSING("expiresOn needs the timeZone the day is in, such as Asia/Tokyo"),
         TIME_ZONE_UNKNOWN("is not a time zone; use an IANA name such as Asia/Tokyo or Europe/Paris"),
         EXPIRES_BEFORE_START("the expiry must come after startsAt"),
-        REQUIRED("is required");
+        REQUIRED("is required"),
+        APPROVED_BY_REQUESTER("the requester cannot approve their own waiver: another person approves it");
 
         private final String english;
 
@@ -322,6 +323,12 @@ public final class Waivers {
         required(problems, "/evidence", blankToNull(w.getEvidence()));
         required(problems, "/startsAt", w.getStartsAt());
         required(problems, "/requestedBy", blankToNull(w.getRequestedBy()));
+        // The two-person rule, as the service keeps it when a waiver is approved (409 own-request).
+        if (blankToNull(w.getApprovedBy()) != null
+                && blankToNull(w.getRequestedBy()) != null
+                && w.getApprovedBy().strip().equalsIgnoreCase(w.getRequestedBy().strip())) {
+            problems.add(new Problem("/approvedBy", Fault.APPROVED_BY_REQUESTER));
+        }
         problems.addAll(check(
                 w.getRecommendationId(),
                 w.getMeasure(),

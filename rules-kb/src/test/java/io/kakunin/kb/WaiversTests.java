@@ -259,4 +259,34 @@ class WaiversTests {
                 .extracting(Waivers.Problem::fault)
                 .containsExactly(Waivers.Fault.EXPIRY_TWICE);
     }
+
+    @Test
+    void aWaiverApprovedByWhoeverRequestedItIsRefusedAsTheServiceRefusesTheApproval() {
+        assertThat(Waivers.check(waiver().requestedBy("k.tanaka").approvedBy(" K.Tanaka ")))
+                .extracting(p -> p.pointer() + " " + p.fault())
+                .containsExactly("/approvedBy APPROVED_BY_REQUESTER");
+        assertThat(Waivers.check(waiver().requestedBy("m.sato").approvedBy("k.tanaka")))
+                .isEmpty();
+        assertThat(Waivers.check(waiver().requestedBy("m.sato").approvedBy(null)))
+                .as("a request not yet approved is no fault; it is in force nowhere")
+                .isEmpty();
+
+        WaiverFiles.Read read = WaiverFiles.read("""
+                - id: 01936d3f-7a6c-7cc1-9a2e-3f1d2c4b5a69
+                  organizationId: acme-iot
+                  recommendationId: PS-4.2
+                  justification: Legacy hardware.
+                  evidence: https://risk.example.jp/RA-2026-114
+                  startsAt: 2026-01-01T00:00:00Z
+                  expiresOn: 2027-03-31
+                  timeZone: Asia/Tokyo
+                  requestedBy: m.sato
+                  approvedBy: m.sato
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(read.waivers()).as("none of it is applied").isEmpty();
+        assertThat(read.problems())
+                .extracting(WaiverFiles.Problem::toString)
+                .containsExactly("waiver 0 /approvedBy: the requester cannot approve their own waiver:"
+                        + " another person approves it");
+    }
 }

@@ -335,6 +335,7 @@ public final class Ruleset {
                     Outcomes.metadata(rule, "recommendation"),
                     Outcomes.metadata(rule, "reason"),
                     Outcomes.metadata(rule, "remedy"),
+                    Outcomes.metadata(rule, "effectiveFrom"),
                     where.file(),
                     where.line());
             if (rules.putIfAbsent(rule.getName(), info) != null) {

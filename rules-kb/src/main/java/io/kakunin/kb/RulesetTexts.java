@@ -116,6 +116,7 @@ public final class RulesetTexts {
                                 value(rule, "recommendation"),
                                 value(rule, "reason"),
                                 value(rule, "remedy"),
+                                value(rule, "effectiveFrom"),
                                 path,
                                 rule.getLine()));
             }

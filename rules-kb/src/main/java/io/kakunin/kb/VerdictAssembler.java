@@ -65,8 +65,12 @@ final class VerdictAssembler {
     private final RulesetContent ruleset;
     private final Map<String, Keys> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Whether any rule carries {@code @effectiveFrom}: when none does (the usual case), a FAIL's date is its item's. */
+    private final boolean datedRules;
+
     VerdictAssembler(RulesetContent ruleset) {
         this.ruleset = ruleset;
+        this.datedRules = ruleset.rules().values().stream().anyMatch(r -> r.effectiveFrom() != null);
     }
 
     private Keys keys(String id) {
@@ -166,8 +170,38 @@ final class VerdictAssembler {
             result.missingFacts(decisive);
         } else if (outcome == Outcome.FAIL) {
             result.evidence(decisive);
+            if (datedRules) {
+                result.effectiveFrom(enforcedFrom(finding, result.getEffectiveFrom()));
+            }
         }
         return texts(result, reasons, locale);
+    }
+
+    /**
+     * From when a FAIL is enforced: each rule that reports it is in force from the later of its own
+     * {@code @effectiveFrom} and its item's {@code effectiveFrom}, and the FAIL from the earliest of
+     * those; null when one of them always was. The overlay ({@link Waivers#apply}) decides WARN
+     * from it, as for a dated item.
+     */
+    private java.time.OffsetDateTime enforcedFrom(Outcomes.Finding finding, java.time.OffsetDateTime item) {
+        Instant itemFrom = item == null ? null : item.toInstant();
+        Instant earliest = null;
+        for (Outcomes.Report report : finding.reports) {
+            if (report.outcome() != Outcome.FAIL) {
+                continue;
+            }
+            Instant rule = ruleset.rule(report.rule())
+                    .flatMap(RuleInfo::effectiveFromInstant)
+                    .orElse(null);
+            Instant from = rule == null || (itemFrom != null && itemFrom.isAfter(rule)) ? itemFrom : rule;
+            if (from == null) {
+                return null; // a rule in force since it was published fails it
+            }
+            if (earliest == null || from.isBefore(earliest)) {
+                earliest = from;
+            }
+        }
+        return earliest == null ? item : earliest.atOffset(ZoneOffset.UTC);
     }
 
     private Result undecided(Catalog.Entry entry, Subject subject, Locale locale) {

@@ -215,6 +215,101 @@ class EffectiveDatesTests {
         assertThat(ps42(verdict).getWaiver().getId()).isEqualTo(waiver.getId());
     }
 
+    private static final String SHARED_RULE = "    @recommendation(\"PS-4.2\") @reason(\"shared\")\n";
+
+    /** The built-in rules with the rule that fails a shared password given {@code @effectiveFrom}. */
+    private static Ruleset.Checked datedRule(String effectiveFrom) {
+        String drl = Ruleset.builtIn().files().text("product/authentication.drl");
+        assertThat(drl).contains(SHARED_RULE);
+        String dated = drl.replace(
+                SHARED_RULE, SHARED_RULE.replace("\n", "") + " @effectiveFrom(\"" + effectiveFrom + "\")\n");
+        return Ruleset.check(
+                Ruleset.builtIn()
+                        .files()
+                        .with("product/authentication.drl", dated.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "a dated rule",
+                java.util.Map.of());
+    }
+
+    @Test
+    void aRuleMayCarryItsOwnEffectiveFromAndItsFailureWarnsUntilThen() {
+        Ruleset.Checked checked = datedRule("2099-01-01T00:00:00+09:00");
+        assertThat(checked.diagnostics()).isEmpty();
+        Ruleset rules = checked.ruleset();
+        Instant from = Instant.parse("2098-12-31T15:00:00Z");
+
+        Assessment before = rules.withClock(Clock.fixed(from.minusSeconds(1), ZoneOffset.UTC))
+                .assess(sharedPassword(), Locale.ENGLISH);
+        assertThat(ps42(before).getOutcome()).isEqualTo(Outcome.FAIL);
+        assertThat(ps42(before).getEffectiveOutcome()).isEqualTo(EffectiveOutcome.WARN);
+        assertThat(ps42(before).getEffectiveFrom()).isEqualTo(from.atOffset(ZoneOffset.UTC));
+        assertThat(before.getOverallOutcome()).isNotEqualTo(OverallOutcome.NON_COMPLIANT);
+
+        Assessment at = rules.withClock(Clock.fixed(from, ZoneOffset.UTC)).assess(sharedPassword(), Locale.ENGLISH);
+        assertThat(ps42(at).getEffectiveOutcome()).isEqualTo(EffectiveOutcome.FAIL);
+        assertThat(at.getOverallOutcome()).isEqualTo(OverallOutcome.NON_COMPLIANT);
+
+        // A rule dated earlier than its item is in force from the item's date; later, from its own.
+        Ruleset both = Ruleset.check(
+                        checked.ruleset()
+                                .files()
+                                .with(
+                                        "catalog.yaml",
+                                        EffectiveDatesExample.catalog(checked.ruleset()
+                                                        .files()
+                                                        .text("catalog.yaml"))
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        "a dated rule of a dated item",
+                        java.util.Map.of())
+                .ruleset();
+        assertThat(ps42(both.withClock(Clock.fixed(from.minusSeconds(1), ZoneOffset.UTC))
+                                .assess(sharedPassword(), Locale.ENGLISH))
+                        .getEffectiveFrom())
+                .isEqualTo(from.atOffset(ZoneOffset.UTC));
+        Ruleset early = Ruleset.check(
+                        datedRule("2000-01-01T00:00:00Z")
+                                .ruleset()
+                                .files()
+                                .with(
+                                        "catalog.yaml",
+                                        EffectiveDatesExample.catalog(Ruleset.builtIn()
+                                                        .files()
+                                                        .text("catalog.yaml"))
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        "an early rule of a dated item",
+                        java.util.Map.of())
+                .ruleset();
+        assertThat(ps42(early.withClock(Clock.fixed(JUST_BEFORE, ZoneOffset.UTC))
+                                .assess(sharedPassword(), Locale.ENGLISH))
+                        .getEffectiveOutcome())
+                .isEqualTo(EffectiveOutcome.WARN);
+    }
+
+    @Test
+    void aRulesEffectiveFromThatIsNotAnInstantIsADiagnosticAtItsLine() {
+        Ruleset.Checked checked = datedRule("next April");
+        assertThat(checked.usable()).isFalse();
+        int line = Ruleset.builtIn()
+                        .files()
+                        .text("product/authentication.drl")
+                        .lines()
+                        .toList()
+                        .indexOf(SHARED_RULE.replace("\n", ""))
+                + 1;
+        assertThat(checked.diagnostics())
+                .filteredOn(d -> d.message().contains("@effectiveFrom"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.file()).isEqualTo("product/authentication.drl");
+                    assertThat(d.line()).isEqualTo(line);
+                    assertThat(d.message())
+                            .isEqualTo(
+                                    "rule \"A product must not ship with a default password shared across devices\""
+                                            + " has @effectiveFrom(\"next April\"), which is not an instant: write it in"
+                                            + " RFC 3339 with an offset, such as 2027-04-01T00:00:00+09:00 or 2027-03-31T15:00:00Z");
+                });
+    }
+
     @Test
     void needsInformationIsNeverAWarning() {
         Assessment verdict = KB.assess(

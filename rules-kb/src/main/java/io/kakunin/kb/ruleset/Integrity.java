@@ -90,6 +90,15 @@ public final class Integrity {
             }
         }
         for (RuleInfo rule : ruleset.rules().values()) {
+            if (rule.effectiveFrom() != null && rule.effectiveFromInstant().isEmpty()) {
+                problems.add(where.rule(
+                        rule,
+                        "@effectiveFrom(\"" + rule.effectiveFrom() + "\")",
+                        rule.effectiveFrom(),
+                        "rule \"" + rule.name() + "\" has @effectiveFrom(\"" + rule.effectiveFrom()
+                                + "\"), which is not an instant: write it in RFC 3339 with an offset,"
+                                + " such as 2027-04-01T00:00:00+09:00 or 2027-03-31T15:00:00Z"));
+            }
             if (rule.remedy() != null && Remedy.parse(rule.remedy()).isEmpty()) {
                 problems.add(where.rule(
                         rule,

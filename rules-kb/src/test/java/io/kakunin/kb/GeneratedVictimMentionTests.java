@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * custom properties, property names, dictionary keys, header names). Whatever the case: never
  * SHARE_WITHOUT_CONSENT while a mention remains; the sanitized bundle and every string of the
  * answer (and of the stored review) free of the profile's values and of the generated look-alike;
- * the decision and IS-4.1 never contradicting.
+ * the decision, IS-4.1 and IS-4.2 never contradicting ({@link VictimLeakTests#ALLOWED_IS_4}). And
+ * identities named like the victim that may be the sharer: asked about, never shared as they are.
  */
 class GeneratedVictimMentionTests {
 

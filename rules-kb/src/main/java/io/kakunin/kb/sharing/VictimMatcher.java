@@ -168,7 +168,7 @@ public final class VictimMatcher {
     /** The profile's names and aliases exactly as given (folded), without the legal-form variants. */
     private final List<String> exactNames = new ArrayList<>();
     /** The requesting organization's name, folded (null when not given). */
-    private String requestingSharer;
+    private final String requestingSharer;
 
     public VictimMatcher(VictimProfile profile) {
         this(profile, null);

@@ -311,6 +311,52 @@ class EffectiveDatesTests {
     }
 
     @Test
+    void anInformationSharingItemOrRuleCannotBeAnnouncedSinceASharingDecisionFailsClosed() {
+        String catalog = Ruleset.builtIn().files().text("catalog.yaml");
+        String item = "  - id: IS-1.1\n";
+        int sources = catalog.indexOf("\n    sources:\n", catalog.indexOf(item));
+        String dated = catalog.substring(0, sources + 1) + "    effectiveFrom: 2099-01-01T00:00:00Z\n"
+                + catalog.substring(sources + 1);
+        assertThatThrownBy(() -> Catalog.parse(dated))
+                .isInstanceOfSatisfying(
+                        RulesetException.class,
+                        e -> assertThat(e.diagnostics()).singleElement().satisfies(d -> {
+                            assertThat(d.file()).isEqualTo("catalog.yaml");
+                            assertThat(d.line())
+                                    .isEqualTo((int) dated.substring(0, dated.indexOf("effectiveFrom: 2099"))
+                                                    .chars()
+                                                    .filter(c -> c == '\n')
+                                                    .count()
+                                            + 1);
+                            assertThat(d.message())
+                                    .startsWith("IS-1.1 has effectiveFrom, but an information-sharing item")
+                                    .contains("fails closed");
+                        }));
+
+        String drl = Ruleset.builtIn().files().text("sharing/consent-free-path.drl");
+        String annotation = "    @recommendation(\"IS-1.1\") @reason(\"consentObtained\")";
+        assertThat(drl).contains(annotation);
+        Ruleset.Checked rule = Ruleset.check(
+                Ruleset.builtIn()
+                        .files()
+                        .with(
+                                "sharing/consent-free-path.drl",
+                                drl.replace(annotation, annotation + " @effectiveFrom(\"2099-01-01T00:00:00Z\")")
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "a dated sharing rule",
+                java.util.Map.of());
+        assertThat(rule.usable()).isFalse();
+        assertThat(rule.diagnostics())
+                .filteredOn(d -> d.message().contains("@effectiveFrom"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.file()).isEqualTo("sharing/consent-free-path.drl");
+                    assertThat(d.line()).isEqualTo(drl.lines().toList().indexOf(annotation) + 1);
+                    assertThat(d.message()).contains("decides IS-1.1, an information-sharing item");
+                });
+    }
+
+    @Test
     void needsInformationIsNeverAWarning() {
         Assessment verdict = KB.assess(
                 new AssessmentRequest()

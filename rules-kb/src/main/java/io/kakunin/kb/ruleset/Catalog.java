@@ -321,7 +321,18 @@ public final class Catalog {
                 }
             }
             problems.addAll(sourceProblems(yaml, e, documents));
-            if (e.effectiveFrom() != null) {
+            if (e.effectiveFrom() != null
+                    && e.measure() != null
+                    && measures.containsKey(e.measure())
+                    && measures.get(e.measure()).topic() == Topic.INFORMATION_SHARING) {
+                // A sharing decision fails closed: an item announced as a warning would let a bundle
+                // be shared that the item forbids.
+                problems.add(at(
+                        effectiveFromLine(yaml, RuleLocator.catalogEntry(yaml, id)),
+                        id + " has effectiveFrom, but an information-sharing item is in force as soon as it is"
+                                + " published: a sharing decision fails closed, and a warning would let share"
+                                + " what the item forbids"));
+            } else if (e.effectiveFrom() != null) {
                 try {
                     instant(e.effectiveFrom());
                 } catch (DateTimeParseException bad) {

@@ -90,7 +90,20 @@ public final class Integrity {
             }
         }
         for (RuleInfo rule : ruleset.rules().values()) {
-            if (rule.effectiveFrom() != null && rule.effectiveFromInstant().isEmpty()) {
+            if (rule.effectiveFrom() != null
+                    && rule.recommendationId() != null
+                    && catalog.entry(rule.recommendationId())
+                            .map(e -> catalog.topicOf(e) == io.kakunin.api.model.Topic.INFORMATION_SHARING)
+                            .orElse(false)) {
+                problems.add(where.rule(
+                        rule,
+                        "@effectiveFrom(\"" + rule.effectiveFrom() + "\")",
+                        rule.effectiveFrom(),
+                        "rule \"" + rule.name() + "\" has @effectiveFrom, but it decides " + rule.recommendationId()
+                                + ", an information-sharing item, which is in force as soon as it is published:"
+                                + " a sharing decision fails closed"));
+            } else if (rule.effectiveFrom() != null
+                    && rule.effectiveFromInstant().isEmpty()) {
                 problems.add(where.rule(
                         rule,
                         "@effectiveFrom(\"" + rule.effectiveFrom() + "\")",

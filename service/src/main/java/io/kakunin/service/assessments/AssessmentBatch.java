@@ -265,7 +265,7 @@ class AssessmentBatch {
         String operation = "POST /v1/assessments:batch, line " + line;
         List<Waiver> approved;
         try {
-            approved = failures.beforeWrite(() -> chunkWaivers.of(AssessmentsController.organizationId(request)));
+            approved = failures.beforeWrite(() -> chunkWaivers.of(Assessments.organizationId(request)));
         } catch (ApiProblem unavailable) {
             // The store cannot be read: this line is answered as a single request would be (503), and not stored.
             return failed(line, problems.of(unavailable, path));

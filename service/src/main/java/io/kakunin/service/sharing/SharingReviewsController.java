@@ -2,171 +2,56 @@ package io.kakunin.service.sharing;
 
 import io.kakunin.api.SharingReviewsApi;
 import io.kakunin.api.model.OverallOutcome;
-import io.kakunin.api.model.Role;
-import io.kakunin.api.model.RulesetRef;
 import io.kakunin.api.model.SharingDecision;
 import io.kakunin.api.model.SharingReview;
 import io.kakunin.api.model.SharingReviewList;
 import io.kakunin.api.model.SharingReviewRequest;
-import io.kakunin.api.model.SharingReviewSummary;
-import io.kakunin.api.model.TlpLevel;
-import io.kakunin.kb.Ruleset;
-import io.kakunin.kb.input.Json;
-import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.service.KakuninProperties;
-import io.kakunin.service.evaluation.Evaluations;
-import io.kakunin.service.evaluation.FailedRecommendations;
-import io.kakunin.service.rulesets.ActiveRuleset;
-import io.kakunin.service.security.Caller;
-import io.kakunin.service.storage.Idempotency;
-import io.kakunin.service.storage.Page;
-import io.kakunin.service.web.FreeFormLimits;
-import io.kakunin.service.web.Ids;
-import io.kakunin.service.web.NotFoundException;
 import io.kakunin.service.web.ReturnPreference;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-import tools.jackson.databind.json.JsonMapper;
 
-/**
- * Sharing reviews: review, store, return; fetch again later. What is stored has the victim
- * profile removed and everything it matched masked; a 201 means the record is committed.
- */
+/** Sharing reviews over HTTP: see {@link SharingReviews}, which the console's pages call too. */
 @RestController
 class SharingReviewsController implements SharingReviewsApi {
 
-    private final ActiveRuleset active;
-    private final SharingReviewStore store;
-    private final JsonMapper json;
-    private final Clock clock;
-    private final int maxArrayItems;
+    private final SharingReviews reviews;
 
-    SharingReviewsController(
-            ActiveRuleset active,
-            SharingReviewStore store,
-            JsonMapper json,
-            Clock clock,
-            KakuninProperties properties) {
-        this.active = active;
-        this.store = store;
-        this.json = json;
-        this.clock = clock;
-        this.maxArrayItems = properties.limits().maxArrayItems();
+    SharingReviewsController(SharingReviews reviews) {
+        this.reviews = reviews;
     }
 
     @Override
     public ResponseEntity<Object> createSharingReview(
             SharingReviewRequest request, String idempotencyKey, String acceptLanguage, String prefer) {
-        Caller caller = Caller.current();
-        FreeFormLimits.check(request.getStix(), "/stix", maxArrayItems);
-        Locale locale = Locales.resolve(acceptLanguage);
-        Ruleset ruleset = active.ruleset();
-        SharingReview review = Evaluations.review(ruleset, request, locale, "POST /v1/sharing-reviews")
-                .orThrow()
-                .id(Ids.newId(clock));
-        String inputDigest = digestWithoutProfile(request);
-        String storedRequest = json.writeValueAsString(Ruleset.storableSharingRequest(request));
-        String storedReview = json.writeValueAsString(Ruleset.storableSharingReview(request, review));
-        // The victim profile is part of no stored value, digests included: a retry is matched on the rest.
-        SharingReviewRecord record = new SharingReviewRecord(
-                review.getId(),
-                review.getCreatedAt().toInstant(),
-                caller.id(),
-                request.getSharer().getId(),
-                review.getDecision().getValue(),
-                review.getOverallOutcome().getValue(),
-                review.getTlp().getLevel().getValue(),
-                review.getInput().getKind(),
-                inputDigest,
-                request.getVictimProfile() != null,
-                ruleset.revision(),
-                ruleset.version(),
-                review.getLocale(),
-                storedRequest,
-                storedReview);
-        Idempotency.Stored stored = store.create(record, FailedRecommendations.of(review.getResults()), idempotencyKey);
+        SharingReviews.Created created =
+                reviews.create(request, idempotencyKey, acceptLanguage, "POST /v1/sharing-reviews");
         ReturnPreference preference = ReturnPreference.of(prefer);
-        SharingReviewRecord answered =
-                stored.replayed() ? store.find(stored.id()).orElseThrow() : record;
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{id}")
-                .buildAndExpand(answered.id())
+                .buildAndExpand(created.id())
                 .toUri();
         ResponseEntity.BodyBuilder response = preference.mark(ResponseEntity.created(location));
-        if (stored.replayed()) {
+        if (created.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
         if (preference == ReturnPreference.MINIMAL) {
-            return response.body(summary(
-                    answered, stored.replayed() ? json.readValue(answered.reviewJson(), SharingReview.class) : review));
+            return response.body(created.summary());
         }
-        SharingReview body = review;
-        if (stored.replayed()) {
-            body = view(answered, acceptLanguage);
-        } else {
-            body.getRuleset().available(true);
-        }
-        return response.header(HttpHeaders.CONTENT_LANGUAGE, body.getLocale()).body(body);
-    }
-
-    /**
-     * A stored review in brief, as a listing shows it, with its counts and how many redactions it
-     * lists: what a POST with {@code Prefer: return=minimal} answers (nothing of the victim is in it).
-     */
-    private static SharingReviewSummary summary(SharingReviewRecord record, SharingReview review) {
-        return new SharingReviewSummary()
-                .id(record.id())
-                .createdAt(record.createdAt().atOffset(ZoneOffset.UTC))
-                .caller(record.caller())
-                .organizationId(record.organizationId())
-                .decision(SharingDecision.fromValue(record.decision()))
-                .overallOutcome(OverallOutcome.fromValue(record.overallOutcome()))
-                .tlp(TlpLevel.fromValue(record.tlp()))
-                .failedRecommendationIds(FailedRecommendations.of(review.getResults()))
-                .counts(review.getCounts())
-                .redactionCount(
-                        review.getRedactions() == null
-                                ? 0
-                                : review.getRedactions().size())
-                .ruleset(new RulesetRef().revision(record.rulesetRevision()).version(record.rulesetVersion()));
+        return response.header(HttpHeaders.CONTENT_LANGUAGE, created.review().getLocale())
+                .body(created.review());
     }
 
     @Override
     public ResponseEntity<SharingReview> getSharingReview(UUID id, String acceptLanguage) {
-        Caller caller = Caller.current();
-        SharingReviewRecord record = store.find(id)
-                .filter(r -> caller.maySee(r.caller()))
-                .orElseThrow(() -> new NotFoundException("sharing review", id));
-        SharingReview review = view(record, acceptLanguage);
-        if (caller.has(Role.AUDITOR)) {
-            // What an auditor holding the original request checks it against; the stored request is masked.
-            review.requestDigest(record.inputDigest());
-        }
+        SharingReview review = reviews.find(id, acceptLanguage);
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_LANGUAGE, review.getLocale())
                 .body(review);
-    }
-
-    private SharingReview view(SharingReviewRecord record, String acceptLanguage) {
-        SharingReview review = json.readValue(record.reviewJson(), SharingReview.class);
-        Locale wanted = Locales.resolve(acceptLanguage);
-        if (acceptLanguage != null && !Locales.tag(wanted).equals(review.getLocale())) {
-            active.texts(record.rulesetRevision()).ifPresent(texts -> texts.localize(review, wanted));
-        }
-        review.getRuleset().available(active.isAvailable(record.rulesetRevision()));
-        return review;
     }
 
     @Override
@@ -180,35 +65,16 @@ class SharingReviewsController implements SharingReviewsApi {
             OffsetDateTime createdTo,
             Integer limit,
             String cursor) {
-        Caller caller = Caller.current();
-        SharingReviewStore.Filter filter = new SharingReviewStore.Filter(
-                caller.readsEverything() ? null : caller.id(),
-                organizationId,
-                outcome,
-                decision,
-                failedRecommendation,
-                rulesetRevision,
-                createdFrom,
-                createdTo);
-        Page<SharingReviewSummary> page = store.list(filter, limit == null ? 50 : limit, cursor);
-        return ResponseEntity.ok(
-                new SharingReviewList().items(new ArrayList<>(page.items())).nextCursor(page.nextCursor()));
-    }
-
-    /**
-     * SHA-256 of the request as submitted, without the victim profile: the request read into the
-     * contract's model and written again as compact JSON, as {@link Json#mapper()} writes it (what
-     * {@code requestDigest} promises auditors, who can compute it from the original the same way).
-     */
-    private static String digestWithoutProfile(SharingReviewRequest request) {
-        tools.jackson.databind.node.ObjectNode tree = Json.mapper().valueToTree(request);
-        tree.remove("victimProfile");
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(Json.mapper().writeValueAsBytes(tree));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ResponseEntity.ok(reviews.list(
+                new SharingReviews.Filter(
+                        organizationId,
+                        outcome,
+                        decision,
+                        failedRecommendation,
+                        rulesetRevision,
+                        createdFrom,
+                        createdTo),
+                limit,
+                cursor));
     }
 }

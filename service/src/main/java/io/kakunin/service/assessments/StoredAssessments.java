@@ -1,9 +1,7 @@
 package io.kakunin.service.assessments;
 
-import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.service.storage.Page;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -16,16 +14,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class StoredAssessments {
 
-    /** The listing's filters; a null one keeps everything. */
-    public record Selection(
-            String organizationId,
-            String productId,
-            OverallOutcome outcome,
-            String failedRecommendation,
-            String rulesetRevision,
-            OffsetDateTime createdFrom,
-            OffsetDateTime createdTo) {}
-
     /** What a replay needs of one stored assessment: its request, language and time. */
     public record Stored(UUID id, Instant createdAt, String organizationId, String locale, String requestJson) {}
 
@@ -36,7 +24,7 @@ public class StoredAssessments {
     }
 
     /** A page of stored assessments, newest first, after {@code cursor} (from the newest when null). */
-    public Page<Stored> page(Selection selection, int limit, String cursor) {
+    public Page<Stored> page(Assessments.Filter selection, int limit, String cursor) {
         Page<AssessmentRecord> page = store.records(filter(selection), limit, cursor);
         return new Page<>(
                 page.items().stream()
@@ -46,11 +34,11 @@ public class StoredAssessments {
     }
 
     /** How many stored assessments the selection holds now. */
-    public long count(Selection selection) {
+    public long count(Assessments.Filter selection) {
         return store.count(filter(selection));
     }
 
-    private static AssessmentStore.Filter filter(Selection s) {
+    private static AssessmentStore.Filter filter(Assessments.Filter s) {
         return new AssessmentStore.Filter(
                 null,
                 s.organizationId(),

@@ -13,6 +13,7 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.ExecutorConfiguration;
+import io.kakunin.service.assessments.Assessments;
 import io.kakunin.service.assessments.StoredAssessments;
 import io.kakunin.service.evaluation.Evaluations;
 import io.kakunin.service.rulesets.ActiveRuleset;
@@ -118,7 +119,7 @@ class ImpactJobs {
     }
 
     /** Queues a job; 503 when {@code kakunin.impact.max-jobs} are queued or running already. */
-    ImpactPreview start(Source source, StoredAssessments.Selection selection, String caller) {
+    ImpactPreview start(Source source, Assessments.Filter selection, String caller) {
         sweep();
         long unfinished = jobs.values().stream().filter(j -> !j.finished()).count();
         if (unfinished >= maxJobs) {
@@ -194,7 +195,7 @@ class ImpactJobs {
         }
     }
 
-    private void run(Job job, Source source, Ruleset base, StoredAssessments.Selection selection) {
+    private void run(Job job, Source source, Ruleset base, Assessments.Filter selection) {
         synchronized (job) {
             if (job.cancelled) {
                 return;

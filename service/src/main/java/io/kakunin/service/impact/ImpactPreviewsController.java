@@ -6,7 +6,7 @@ import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.RulesetUpload;
 import io.kakunin.kb.input.InputFaultTexts;
 import io.kakunin.kb.ruleset.Locales;
-import io.kakunin.service.assessments.StoredAssessments;
+import io.kakunin.service.assessments.Assessments;
 import io.kakunin.service.rulesets.RulesetCandidates;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ApiProblem;
@@ -65,7 +65,7 @@ class ImpactPreviewsController implements ImpactPreviewsApi {
         }
         ImpactPreview job = jobs.start(
                 source,
-                new StoredAssessments.Selection(
+                new Assessments.Filter(
                         organizationId,
                         productId,
                         outcome,

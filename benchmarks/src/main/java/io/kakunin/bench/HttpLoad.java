@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP benchmark, over loopback, with the load generator in this process and the packaged
@@ -42,6 +45,7 @@ import java.util.regex.Pattern;
  */
 public final class HttpLoad {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String KEY = "kak_http_load_benchmark_0000000000000000000000";
     static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -76,6 +80,8 @@ public final class HttpLoad {
         o.put("--startup-runs", "5");
         o.put("--batch-runs", "3");
         o.put("--batch-warmup-products", "0");
+        // The batch size after each run of which an impact preview replays what that batch stored (0: none).
+        o.put("--impact-products", "100000");
         o.put("--service-jar", "");
         o.put("--service-args", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -209,11 +215,20 @@ public final class HttpLoad {
                 batch(service, warmup);
             }
             int runs = Integer.parseInt(o.get("--batch-runs"));
+            int impactProducts = Integer.parseInt(o.get("--impact-products"));
+            double[] impactRatios = new double[impactProducts > 0 ? runs : 0];
             for (String size : o.get("--batch-products").split(",")) {
                 if (!size.isBlank()) {
                     double[] rates = new double[runs];
                     for (int run = 0; run < runs; run++) {
+                        Instant from = Instant.now();
                         rates[run] = batch(service, Integer.parseInt(size.strip()));
+                        if (Integer.parseInt(size.strip()) == impactProducts) {
+                            // The impact preview over exactly the assessments this batch stored, beside it.
+                            double products =
+                                    impact(service, from, Instant.now().plusSeconds(1), impactProducts);
+                            impactRatios[run] = products / rates[run];
+                        }
                     }
                     if (runs > 1) {
                         System.out.println(target(
@@ -226,6 +241,16 @@ public final class HttpLoad {
                                 20_000));
                     }
                 }
+            }
+            if (impactRatios.length > 1) {
+                System.out.println(target(
+                        String.format(
+                                Locale.ROOT,
+                                "%s: impact preview ÷ batch, products/s over the same %,d",
+                                database,
+                                impactProducts),
+                        impactRatios,
+                        1.0));
             }
         } finally {
             service.stop();
@@ -446,21 +471,7 @@ public final class HttpLoad {
         int perLine = Math.min(10, products);
         int lines = products / perLine;
         byte[] line = Requests.assessment(perLine);
-        AtomicLong maxHeap = new AtomicLong();
-        AtomicLong maxLive = new AtomicLong();
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                maxHeap.accumulateAndGet(service.metric("jvm.memory.used?tag=area:heap"), Math::max);
-                maxLive.accumulateAndGet(service.metric("jvm.gc.live.data.size"), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
+        HeapSampler heap = HeapSampler.start(service);
         // Sent and read at once over a socket of its own: the JDK client reads an HTTP/1.1 answer only
         // once the whole body is sent, so past a few MB of result lines both sides would wait for the other.
         long start = System.nanoTime();
@@ -514,8 +525,7 @@ public final class HttpLoad {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampling.set(false);
-        sampler.join();
+        heap.stop();
         System.out.printf(
                 Locale.ROOT,
                 "batch of %,d products (%,d lines of %d): %.1f s, %,.0f products/s (target >= 20,000), %d lines stored, "
@@ -527,9 +537,94 @@ public final class HttpLoad {
                 products / seconds,
                 stored,
                 failed,
-                maxHeap.get() / 1048576.0,
-                maxLive.get() / 1048576.0);
+                heap.maxHeap() / 1048576.0,
+                heap.maxLive() / 1048576.0);
         return products / seconds;
+    }
+
+    // ------------------------------------------------------------------ impact preview
+
+    /**
+     * Runs an impact preview of the active revision against itself over the assessments stored
+     * between two instants (one batch's), as {@code POST /v1/rulesets/impact} does for an officer:
+     * every stored request is evaluated twice and compared. Retries while the service answers 503
+     * or 429 (another job holds the worker). Returns products per second, as the job counts its
+     * rate (from its first comparison to its last, without the queueing).
+     */
+    private static double impact(Service service, Instant from, Instant to, int products) throws Exception {
+        String revision = JSON.readTree(service.call("GET", "/v1/rulesets/active", 200))
+                .path("revision")
+                .asString();
+        String query = "?revision=" + revision + "&createdFrom=" + from + "&createdTo=" + to;
+        HeapSampler heap = HeapSampler.start(service);
+        long start = System.nanoTime();
+        JsonNode job = JSON.readTree(service.call("POST", "/v1/rulesets/impact" + query, 202));
+        String id = job.path("id").asString();
+        while (job.path("state").asString().matches("QUEUED|RUNNING")) {
+            Thread.sleep(200);
+            job = JSON.readTree(service.call("GET", "/v1/rulesets/impact/" + id, 200));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        heap.stop();
+        if (!job.path("state").asString().equals("DONE")) {
+            throw new IllegalStateException("the impact preview ended " + job);
+        }
+        long assessments = job.path("progress").path("counted").asLong();
+        double perSecond = job.path("assessmentsPerSecond").asDouble();
+        double productsPerSecond = perSecond * products / assessments;
+        System.out.printf(
+                Locale.ROOT,
+                "impact preview of %,d stored assessments (%,d products, each evaluated by both rulesets): %.1f s"
+                        + " request to result, %,.0f assessments/s = %,.0f products/s, %d changed, %d failed; service"
+                        + " heap used at most %.0f MB, live data after GC at most %.0f MB%n",
+                assessments,
+                products,
+                seconds,
+                perSecond,
+                productsPerSecond,
+                job.path("summary").path("assessmentsChanged").asLong(),
+                job.path("summary").path("evaluationFailures").asLong(),
+                heap.maxHeap() / 1048576.0,
+                heap.maxLive() / 1048576.0);
+        return productsPerSecond;
+    }
+
+    /** The service's heap used and live data after a collection, sampled every 100 ms while something runs. */
+    private static final class HeapSampler {
+        private final AtomicLong maxHeap = new AtomicLong();
+        private final AtomicLong maxLive = new AtomicLong();
+        private final AtomicBoolean sampling = new AtomicBoolean(true);
+        private Thread thread;
+
+        static HeapSampler start(Service service) {
+            HeapSampler sampler = new HeapSampler();
+            sampler.thread = new Thread(() -> {
+                while (sampler.sampling.get()) {
+                    sampler.maxHeap.accumulateAndGet(service.metric("jvm.memory.used?tag=area:heap"), Math::max);
+                    sampler.maxLive.accumulateAndGet(service.metric("jvm.gc.live.data.size"), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.thread.start();
+            return sampler;
+        }
+
+        void stop() throws InterruptedException {
+            sampling.set(false);
+            thread.join();
+        }
+
+        long maxHeap() {
+            return maxHeap.get();
+        }
+
+        long maxLive() {
+            return maxLive.get();
+        }
     }
 
     /** One line of the answer's head, without its CRLF. */
@@ -614,7 +709,7 @@ public final class HttpLoad {
                     "--logging.level.io.kakunin.service.KakuninApplication=INFO",
                     "--kakunin.security.provisioned-keys[0].name=http-load",
                     "--kakunin.security.provisioned-keys[0].key=" + KEY,
-                    "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR"));
+                    "--kakunin.security.provisioned-keys[0].roles=SUBMITTER,AUDITOR,RULE_ADMIN"));
             command.addAll(database);
             long t0 = System.nanoTime();
             Process process = new ProcessBuilder(command)
@@ -648,6 +743,32 @@ public final class HttpLoad {
             }
             process.destroyForcibly();
             throw new IllegalStateException("the service did not start within 120 s");
+        }
+
+        /**
+         * Calls the service with the benchmark's key and returns the body of the answer with the
+         * status expected; waits and retries while it answers 503 or 429 (as long as Retry-After says).
+         */
+        String call(String method, String path, int expected) throws Exception {
+            for (int attempt = 0; ; attempt++) {
+                HttpResponse<String> answer = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .header("X-API-Key", KEY)
+                                .method(method, HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == expected) {
+                    return answer.body();
+                }
+                if ((answer.statusCode() == 503 || answer.statusCode() == 429) && attempt < 100) {
+                    long wait = answer.headers().firstValueAsLong("Retry-After").orElse(1);
+                    Thread.sleep(
+                            Duration.ofSeconds(Math.max(1, Math.min(wait, 30))).toMillis());
+                    continue;
+                }
+                throw new IllegalStateException(
+                        method + " " + path + " was answered " + answer.statusCode() + ": " + answer.body());
+            }
         }
 
         /** A gauge of the service's actuator metrics endpoint (benchmark profile only), 0 if unavailable. */

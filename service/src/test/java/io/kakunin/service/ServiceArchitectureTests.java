@@ -17,9 +17,11 @@ import io.kakunin.api.model.OutcomeCounts;
 import io.kakunin.api.model.OverallOutcome;
 import io.kakunin.api.model.Result;
 import io.kakunin.kb.Waivers;
+import io.kakunin.service.assessments.Assessments;
 import io.kakunin.service.evaluation.Evaluations;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
@@ -126,5 +128,39 @@ class ServiceArchitectureTests {
     @Test
     void theFeaturePackagesFormNoCycle() {
         slices().matching("io.kakunin.service.(*)..").should().beFreeOfCycles().check(SERVICE);
+    }
+
+    /**
+     * The console is a second face, not a second path: its pages reach records only through the
+     * services the API's controllers call (never a store, SQL, the evaluator or the waiver overlay),
+     * so nothing the API decides can be decided differently on a page.
+     */
+    @Test
+    void theConsoleReachesDataOnlyThroughTheApisServices() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.kakunin.service.console..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Store")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.kakunin.service.storage..",
+                        "io.kakunin.service.evaluation..",
+                        "org.springframework.jdbc..",
+                        "java.sql..")
+                .orShould()
+                .dependOnClassesThat()
+                .belongToAnyOf(Waivers.class, Evaluations.class)
+                .check(SERVICE);
+        for (String page : List.of(
+                "io.kakunin.service.assessments.AssessmentsController",
+                "io.kakunin.service.console.SelfAssessmentController")) {
+            assertThat(SERVICE.get(page).getMethodCallsFromSelf())
+                    .as(page + " creates assessments through Assessments.create")
+                    .anyMatch(call -> call.getTargetOwner().isEquivalentTo(Assessments.class)
+                            && call.getName().equals("create"));
+        }
     }
 }

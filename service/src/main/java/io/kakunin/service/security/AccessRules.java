@@ -103,6 +103,40 @@ final class AccessRules {
                     Set.of(Role.RULE_ADMIN)),
             new Rule(null, List.of("/v1/api-keys", "/v1/api-keys/*"), Set.of(Role.ADMIN)));
 
+    /**
+     * The console's pages, by the same duties as the API operations they show or call: who may
+     * submit an assessment may fill in the self-assessment; who may read records may open them;
+     * re-evaluation is the auditor's; ruleset history is the auditor's and the rule
+     * administrator's; validation and the impact preview are the rule administrator's. The catalog
+     * is open to every role, as {@code GET /v1/recommendations} is. A page no row names needs a
+     * signed-in caller of any role.
+     */
+    static final List<Rule> CONSOLE = List.of(
+            new Rule(null, List.of("/console/assess", "/console/assess/**"), Set.of(Role.SUBMITTER)),
+            new Rule(null, List.of("/console/assessments/*/follow-up"), Set.of(Role.SUBMITTER)),
+            new Rule(null, List.of("/console/assessments/*/reevaluation"), Set.of(Role.AUDITOR)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of("/console/assessments", "/console/assessments/*"),
+                    Set.of(Role.SUBMITTER, Role.AUDITOR)),
+            new Rule(null, List.of("/console/sharing-reviews/new"), Set.of(Role.SUBMITTER)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of(
+                            "/console/sharing-reviews",
+                            "/console/sharing-reviews/*",
+                            "/console/sharing-reviews/*/bundle"),
+                    Set.of(Role.SUBMITTER, Role.AUDITOR)),
+            new Rule(
+                    null,
+                    List.of("/console/rulesets/validate", "/console/rulesets/impact/**"),
+                    Set.of(Role.RULE_ADMIN)),
+            new Rule(
+                    HttpMethod.GET,
+                    List.of("/console/rulesets", "/console/rulesets/diff", "/console/rulesets/revisions/**"),
+                    Set.of(Role.AUDITOR, Role.RULE_ADMIN)),
+            new Rule(HttpMethod.GET, List.of("/console/catalog", "/console/catalog/**"), EnumSet.allOf(Role.class)));
+
     private static final List<RequestMatcher> MATCHERS =
             RULES.stream().map(Rule::matcher).toList();
 

@@ -158,7 +158,14 @@ public class ApiKeys {
 
     /** The caller a presented key stands for, if it is a key of this service and not revoked. */
     public Optional<Caller> authenticate(String presented) {
-        String keyHash = hash(presented);
+        return authenticateHash(hash(presented));
+    }
+
+    /**
+     * The caller a key stands for, by the key's hash: how a console session, which keeps the hash
+     * and never the key, checks on each request that its key has not been revoked since sign-in.
+     */
+    Optional<Caller> authenticateHash(String keyHash) {
         long now = System.nanoTime();
         Cached cached = cache.get(keyHash);
         if (cached != null && cached.expiresAt() - now > 0) {

@@ -14,7 +14,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * JWT the pair (issuer, subject) as {@link CallerJwtConverter#identity} writes it), and their
  * roles.
  */
-public record Caller(String id, Set<Role> roles) {
+public record Caller(String id, Set<Role> roles) implements java.io.Serializable {
 
     public Caller {
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));

@@ -1,0 +1,188 @@
+package io.kakunin.service.console;
+
+import io.kakunin.api.model.AssessmentRequest;
+import io.kakunin.kb.Ruleset;
+import io.kakunin.kb.input.InvalidFactsException;
+import io.kakunin.kb.ruleset.Locales;
+import io.kakunin.service.assessments.Assessments;
+import io.kakunin.service.rulesets.ActiveRuleset;
+import io.kakunin.service.web.FieldProblem;
+import io.kakunin.service.web.Problems;
+import io.swagger.v3.oas.models.OpenAPI;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The self-assessment: the questionnaire ({@link Questionnaire}) as a form, measure by measure;
+ * submitted, it becomes an assessment through {@link Assessments#create}, the service
+ * {@code POST /v1/assessments} calls, read first by the request reader the API uses, so a bad
+ * answer gets the API's field-level words beside its question. The follow-up of a verdict is the
+ * same form, started from the stored request, with the missing facts asked first.
+ */
+@Controller
+class SelfAssessmentController {
+
+    static final String OPERATION = "console self-assessment";
+
+    private final Assessments assessments;
+    private final ActiveRuleset active;
+    private final OpenAPI contract;
+    private final JsonMapper json;
+    private final Problems problems;
+    private final Validator validator;
+    private final MessageSource messages;
+
+    SelfAssessmentController(
+            Assessments assessments,
+            ActiveRuleset active,
+            OpenAPI contract,
+            JsonMapper json,
+            Problems problems,
+            Validator validator,
+            MessageSource messages) {
+        this.assessments = assessments;
+        this.active = active;
+        this.contract = contract;
+        this.json = json;
+        this.problems = problems;
+        this.validator = validator;
+        this.messages = messages;
+    }
+
+    @GetMapping("/console/assess")
+    String form(@RequestParam(name = "from", required = false) UUID from, Model model) {
+        Map<String, List<String>> answers = new LinkedHashMap<>();
+        List<String> missing = List.of();
+        if (from != null) {
+            AssessmentRequest request = assessments.request(from);
+            answers = Answers.of(questionnaire(), json.valueToTree(request), json);
+            missing = assessments.find(from, null).getFollowUp().stream()
+                    .map(f -> f.getPointer())
+                    .toList();
+        }
+        return show(model, answers, Map.of(), List.of(), missing, from);
+    }
+
+    @PostMapping("/console/assess")
+    String submit(
+            @RequestParam MultiValueMap<String, String> form,
+            @RequestParam(name = "from", required = false) UUID from,
+            HttpServletRequest http,
+            HttpServletResponse response,
+            Model model) {
+        Questionnaire questionnaire = questionnaire();
+        Locale locale = LocaleContextHolder.getLocale();
+        boolean followUp = from != null && form.keySet().stream().anyMatch(f -> f.startsWith(Answers.AT));
+        Answers.Read read = followUp
+                ? Answers.followUp(questionnaire, json.valueToTree(assessments.request(from)), form, json)
+                : Answers.read(questionnaire, form, json);
+        Map<String, List<String>> shown = followUp ? Answers.of(questionnaire, read.request(), json) : form;
+        List<FieldProblem> faults = new ArrayList<>();
+        read.notJson()
+                .forEach((pointer, text) ->
+                        faults.add(new FieldProblem(pointer, messages.getMessage("assess.notJson", null, locale))));
+        AssessmentRequest request = null;
+        try {
+            request = json.treeToValue(read.request(), AssessmentRequest.class);
+            faults.addAll(errors(problems.invalid(
+                    problems.faults(validator.validate(request)), false, locale, http.getRequestURI())));
+        } catch (JacksonException e) {
+            faults.addAll(errors(problems.unreadable(e, locale, http.getRequestURI())));
+        }
+        if (!faults.isEmpty()) {
+            response.setStatus(400);
+            return show(model, shown, byPointer(questionnaire, faults), faults, List.of(), from);
+        }
+        try {
+            Assessments.Created created = assessments.create(request, null, Locales.tag(locale), null, true, OPERATION);
+            return "redirect:/console/assessments/" + created.id();
+        } catch (InvalidFactsException e) {
+            List<FieldProblem> fields = problems.fields(e);
+            response.setStatus(400);
+            return show(model, shown, byPointer(questionnaire, fields), fields, List.of(), from);
+        }
+    }
+
+    /** The follow-up of a verdict: the same form from its request, the missing facts first. */
+    @GetMapping("/console/assessments/{id}/follow-up")
+    String followUp(@PathVariable UUID id) {
+        return "redirect:/console/assess?from=" + id;
+    }
+
+    private Questionnaire questionnaire() {
+        return Questionnaire.of(active.ruleset(), contract);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<FieldProblem> errors(ProblemDetail problem) {
+        Map<String, Object> properties = problem.getProperties();
+        Object errors = properties == null ? null : properties.get("errors");
+        return errors instanceof List<?> list ? (List<FieldProblem>) list : List.of();
+    }
+
+    /** Each fault beside the question whose fact it names (or inside it); the rest above the form. */
+    private static Map<String, String> byPointer(Questionnaire questionnaire, List<FieldProblem> faults) {
+        Map<String, String> byField = new LinkedHashMap<>();
+        for (FieldProblem fault : faults) {
+            String pointer = fault.pointer();
+            for (String p = pointer; !p.isEmpty(); p = p.substring(0, Math.max(0, p.lastIndexOf('/')))) {
+                var q = questionnaire.questionAt(p);
+                if (q.isPresent()) {
+                    byField.merge(q.get().field(), fault.detail(), (a, b) -> a + " " + b);
+                    break;
+                }
+                String identity = p.equals("/organization/id")
+                        ? "organization:/id"
+                        : p.equals("/products/0/id") ? "product:/id" : null;
+                if (identity != null) {
+                    byField.merge(identity, fault.detail(), (a, b) -> a + " " + b);
+                    break;
+                }
+            }
+        }
+        return byField;
+    }
+
+    private String show(
+            Model model,
+            Map<String, List<String>> answers,
+            Map<String, String> errors,
+            List<FieldProblem> faults,
+            List<String> missing,
+            UUID from) {
+        Locale locale = LocaleContextHolder.getLocale();
+        Ruleset ruleset = active.ruleset();
+        Questionnaire questionnaire = questionnaire();
+        List<QuestionnaireView.Measure> measures =
+                QuestionnaireView.of(questionnaire, ruleset, messages, locale, answers, errors, missing);
+        model.addAttribute("measures", measures);
+        model.addAttribute("answers", answers);
+        model.addAttribute("errors", errors);
+        model.addAttribute("faults", faults);
+        model.addAttribute(
+                "missing",
+                QuestionnaireView.missing(questionnaire, ruleset, messages, locale, answers, errors, missing));
+        model.addAttribute("from", from);
+        model.addAttribute("answersCount", answers.size());
+        return "console/assess";
+    }
+}

@@ -24,7 +24,7 @@ import org.springframework.context.support.AbstractMessageSource;
 final class ConsoleMessages extends AbstractMessageSource {
 
     /** The tables, in the order a key is looked for. */
-    static final List<String> TABLES = List.of("messages", "assess", "facts", "records", "catalog", "rulesets");
+    static final List<String> TABLES = List.of("messages", "assess", "facts", "records", "sharing", "catalog", "rulesets");
 
     private final Map<String, String[]> texts = new HashMap<>();
 

@@ -24,7 +24,8 @@ import org.springframework.context.support.AbstractMessageSource;
 final class ConsoleMessages extends AbstractMessageSource {
 
     /** The tables, in the order a key is looked for. */
-    static final List<String> TABLES = List.of("messages", "assess", "facts", "records", "sharing", "catalog", "rulesets");
+    static final List<String> TABLES =
+            List.of("messages", "assess", "facts", "records", "sharing", "catalog", "rulesets", "validation");
 
     private final Map<String, String[]> texts = new HashMap<>();
 

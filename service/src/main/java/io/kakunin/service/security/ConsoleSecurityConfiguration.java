@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ProviderManager;
@@ -102,6 +103,9 @@ class ConsoleSecurityConfiguration {
                 .addFilterAfter(new RevokedKeys(keys), SecurityContextHolderFilter.class)
                 .authorizeHttpRequests(a -> {
                     a.requestMatchers("/console-assets/**", "/webjars/**").permitAll();
+                    // The sign-in page with any query (?error, ?signedOut, ?lang=ja): formLogin's own
+                    // permitAll matches its URL with the exact query only.
+                    a.requestMatchers(HttpMethod.GET, SIGN_IN).permitAll();
                     for (AccessRules.Rule rule : AccessRules.CONSOLE) {
                         a.requestMatchers(rule.matcher()).hasAnyRole(rule.roleNames());
                     }

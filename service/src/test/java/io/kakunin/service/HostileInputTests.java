@@ -46,7 +46,8 @@ class HostileInputTests {
             "ruleset_event",
             "ruleset_revision",
             "waiver",
-            "waiver_event");
+            "waiver_event",
+            "assessment_draft");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

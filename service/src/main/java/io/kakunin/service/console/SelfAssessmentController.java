@@ -5,8 +5,10 @@ import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.input.InvalidFactsException;
 import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.assessments.Assessments;
+import io.kakunin.service.drafts.Drafts;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.FieldProblem;
+import io.kakunin.service.web.NotFoundException;
 import io.kakunin.service.web.Problems;
 import io.swagger.v3.oas.models.OpenAPI;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,6 +52,7 @@ class SelfAssessmentController {
     private final Problems problems;
     private final Validator validator;
     private final MessageSource messages;
+    private final Drafts drafts;
 
     SelfAssessmentController(
             Assessments assessments,
@@ -58,7 +61,9 @@ class SelfAssessmentController {
             JsonMapper json,
             Problems problems,
             Validator validator,
-            MessageSource messages) {
+            MessageSource messages,
+            Drafts drafts) {
+        this.drafts = drafts;
         this.assessments = assessments;
         this.active = active;
         this.contract = contract;
@@ -69,10 +74,18 @@ class SelfAssessmentController {
     }
 
     @GetMapping("/console/assess")
-    String form(@RequestParam(name = "from", required = false) UUID from, Model model) {
+    String form(
+            @RequestParam(name = "from", required = false) UUID from,
+            @RequestParam(name = "draft", required = false) UUID draft,
+            Model model) {
         Map<String, List<String>> answers = new LinkedHashMap<>();
         List<String> missing = List.of();
-        if (from != null) {
+        if (draft != null) {
+            answers = drafts.find(draft)
+                    .orElseThrow(() -> new NotFoundException("draft", draft))
+                    .answers();
+            model.addAttribute("draft", draft);
+        } else if (from != null) {
             AssessmentRequest request = assessments.request(from);
             answers = Answers.of(questionnaire(), json.valueToTree(request), json);
             missing = assessments.find(from, null).getFollowUp().stream()
@@ -86,11 +99,17 @@ class SelfAssessmentController {
     String submit(
             @RequestParam MultiValueMap<String, String> form,
             @RequestParam(name = "from", required = false) UUID from,
+            @RequestParam(name = "draft", required = false) UUID draft,
+            @RequestParam(name = "save", required = false) String save,
             HttpServletRequest http,
             HttpServletResponse response,
             Model model) {
         Questionnaire questionnaire = questionnaire();
         Locale locale = LocaleContextHolder.getLocale();
+        if ("draft".equals(save)) {
+            return saveDraft(form, draft, from, response, model);
+        }
+        model.addAttribute("draft", draft);
         boolean followUp = from != null && form.keySet().stream().anyMatch(f -> f.startsWith(Answers.AT));
         Answers.Read read = followUp
                 ? Answers.followUp(questionnaire, json.valueToTree(assessments.request(from)), form, json)
@@ -114,12 +133,61 @@ class SelfAssessmentController {
         }
         try {
             Assessments.Created created = assessments.create(request, null, Locales.tag(locale), null, true, OPERATION);
+            if (draft != null) {
+                drafts.delete(draft);
+            }
             return "redirect:/console/assessments/" + created.id();
         } catch (InvalidFactsException e) {
             List<FieldProblem> fields = problems.fields(e);
             response.setStatus(400);
             return show(model, shown, byPointer(questionnaire, fields), fields, List.of(), from);
         }
+    }
+
+    /**
+     * Keeps the answers as the caller's draft, exactly as the form holds them (nothing is checked:
+     * a draft may be half-answered or wrong), and shows the form again to go on with it.
+     */
+    private String saveDraft(
+            MultiValueMap<String, String> form, UUID draft, UUID from, HttpServletResponse response, Model model) {
+        Map<String, List<String>> answers = new LinkedHashMap<>();
+        form.forEach((field, values) -> {
+            if (!DRAFT_IGNORES.contains(field) && !field.startsWith(Answers.AT)) {
+                answers.put(field, List.copyOf(values));
+            }
+        });
+        String label = String.join(
+                        " / ",
+                        first(answers, "organization:/id"),
+                        first(answers, "organization:/name"),
+                        first(answers, "product:/id"),
+                        first(answers, "product:/name"))
+                .replaceAll("( / )+", " / ")
+                .replaceAll("^ / | / $", "")
+                .strip();
+        Drafts.Saved saved = drafts.save(draft, label, answers);
+        if (saved.tooMany()) {
+            response.setStatus(409);
+            Locale locale = LocaleContextHolder.getLocale();
+            List<FieldProblem> faults = List.of(new FieldProblem(
+                    "", messages.getMessage("assess.draftsFull", new Object[] {Drafts.MAX_PER_CALLER}, locale)));
+            model.addAttribute("draft", draft);
+            return show(model, answers, Map.of(), faults, List.of(), from);
+        }
+        return "redirect:/console/assess?draft=" + saved.id() + "&saved";
+    }
+
+    private static final java.util.Set<String> DRAFT_IGNORES = java.util.Set.of("_csrf", "save", "draft", "from");
+
+    private static String first(Map<String, List<String>> answers, String field) {
+        List<String> values = answers.get(field);
+        return values == null || values.isEmpty() ? "" : values.get(0).strip();
+    }
+
+    @PostMapping("/console/assess/drafts/{id}/deletion")
+    String deleteDraft(@PathVariable UUID id) {
+        drafts.delete(id);
+        return "redirect:/console/assess";
     }
 
     /** The follow-up of a verdict: the same form from its request, the missing facts first. */
@@ -183,6 +251,7 @@ class SelfAssessmentController {
                 QuestionnaireView.missing(questionnaire, ruleset, messages, locale, answers, errors, missing));
         model.addAttribute("from", from);
         model.addAttribute("answersCount", answers.size());
+        model.addAttribute("drafts", drafts.mine());
         return "console/assess";
     }
 }

@@ -241,6 +241,57 @@ class ConsolePagesTests {
         assertThat(result(second, "PS-2.3")).isEqualTo("PASS");
     }
 
+    @Test
+    void aDraftIsSavedResumedInANewSessionKeptFromOtherKeysAndGoneOnceSubmitted() throws Exception {
+        signIn(TestKeys.SUBMITTER_A);
+        HtmlForm questionnaire = questionnaire(open("/console/assess?lang=en"));
+        questionnaire.<HtmlInput>getInputByName("organization:/id").type("draft-org");
+        answer(questionnaire, "organization:/psirt", "DEDICATED");
+        HtmlPage saved = questionnaire.getButtonByName("save").click();
+        assertThat(saved.getElementById("draft-saved")).isNotNull();
+        String draft = saved.getUrl().getQuery().replaceAll(".*draft=([0-9a-f-]{36}).*", "$1");
+        assertThat(draft).hasSize(36);
+        assertThat(new Http(port)
+                        .get("/v1/assessments?organizationId=draft-org")
+                        .json()
+                        .path("items"))
+                .as("a draft is not an assessment")
+                .isEmpty();
+
+        browser.getCookieManager().clearCookies();
+        signIn(TestKeys.SUBMITTER_A);
+        HtmlPage list = open("/console/assess");
+        assertThat(list.getElementById("drafts").asNormalizedText()).contains("draft-org");
+        HtmlPage resumed = open("/console/assess?draft=" + draft);
+        HtmlForm again = questionnaire(resumed);
+        assertThat(again.<HtmlInput>getInputByName("organization:/id").getValue())
+                .isEqualTo("draft-org");
+        assertThat(again.getSelectByName("organization:/psirt")
+                        .getSelectedOptions()
+                        .get(0)
+                        .getValueAttribute())
+                .isEqualTo("DEDICATED");
+
+        try (WebClient other = new WebClient()) {
+            other.getOptions().setJavaScriptEnabled(false);
+            other.getOptions().setThrowExceptionOnFailingStatusCode(false);
+            WebClient mine = browser;
+            browser = other;
+            signIn(TestKeys.SUBMITTER_B);
+            assertThat(open("/console/assess?draft=" + draft).getWebResponse().getStatusCode())
+                    .isEqualTo(404);
+            assertThat(open("/console/assess").getElementById("drafts")).isNull();
+            browser = mine;
+        }
+
+        answer(again, "organization:/vulnerabilityHandlingProcedureDocumented", "yes");
+        HtmlPage verdict = submit(again);
+        assertThat(verdict.getUrl().getPath()).startsWith("/console/assessments/");
+        assertThat(open("/console/assess?draft=" + draft).getWebResponse().getStatusCode())
+                .isEqualTo(404);
+        assertThat(open("/console/assess").getElementById("drafts")).isNull();
+    }
+
     private static Path fixtureRequest(String name) {
         Path root = Path.of("..", "test-fixtures", "fixtures", "product-security", name, "request.json");
         assertThat(root).exists();
@@ -273,7 +324,10 @@ class ConsolePagesTests {
         form.getSelectByName(field).setSelectedAttribute(value, true);
     }
 
+    /** Submits the form with its first button (the questionnaire's second one saves a draft). */
     private static HtmlPage submit(HtmlForm form) throws Exception {
-        return form.getOneHtmlElementByAttribute("button", "type", "submit").click();
+        return form.<org.htmlunit.html.HtmlButton>getElementsByAttribute("button", "type", "submit")
+                .get(0)
+                .click();
     }
 }

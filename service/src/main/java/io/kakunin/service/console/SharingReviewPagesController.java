@@ -221,7 +221,8 @@ class SharingReviewPagesController {
         List<Result> decisive = results.stream()
                 .filter(r -> r.getOutcome() == Outcome.FAIL || r.getOutcome() == Outcome.NEEDS_INFORMATION)
                 .toList();
-        List<Result> others = results.stream().filter(r -> !decisive.contains(r)).toList();
+        List<Result> others =
+                results.stream().filter(r -> !decisive.contains(r)).toList();
         Map<RedactionAction, List<Redaction>> byAction = new EnumMap<>(RedactionAction.class);
         List<Redaction> markings = new ArrayList<>();
         if (review.getRedactions() != null) {

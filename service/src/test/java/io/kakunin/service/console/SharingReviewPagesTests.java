@@ -2,17 +2,24 @@ package io.kakunin.service.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kakunin.api.model.Outcome;
+import io.kakunin.api.model.RedactionAction;
+import io.kakunin.api.model.RedactionFinding;
+import io.kakunin.api.model.RedistributionScope;
+import io.kakunin.api.model.SharingDecision;
 import io.kakunin.fixtures.Fixtures;
 import io.kakunin.service.Http;
 import io.kakunin.service.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.htmlunit.Page;
 import org.htmlunit.WebClient;
 import org.htmlunit.WebResponse;
 import org.htmlunit.html.DomElement;
+import org.htmlunit.html.HtmlFileInput;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlPasswordInput;
@@ -197,6 +204,11 @@ class SharingReviewPagesTests {
         assertThat(markings.getTagName()).isEqualTo("details");
         assertThat(markings.getElementsByTagName("summary").get(0).getTextContent())
                 .contains(marked + " objects get the share's TLP marking");
+        // Folded: the summary is what shows; the entries are inside.
+        assertThat(markings.asNormalizedText()).doesNotContain("/stix/objects/0/object_marking_refs");
+        assertThat(markings.getTextContent())
+                .contains("/stix/objects/0/object_marking_refs")
+                .contains("/stix/objects/1/object_marking_refs");
         assertThat(page.indexOf("id=\"markings\"")).isGreaterThan(page.indexOf("redactions-GENERALIZE_IDENTITY"));
         assertThat(review.getElementById("profile-used")).isNotNull();
         assertThat(review.asNormalizedText()).doesNotContain("sharing.").doesNotContain("??");
@@ -205,12 +217,14 @@ class SharingReviewPagesTests {
         // Japanese: the same review in the reader's language, still without the victim.
         HtmlPage ja = open("/console/sharing-reviews/" + id + "?lang=ja");
         assertThat(ja.getDocumentElement().getAttribute("lang")).isEqualTo("ja");
-        assertThat(ja.getElementById("decision-value").getTextContent()).isEqualTo("墨消しのうえで共有できる");
+        assertThat(ja.getElementById("decision-value").getTextContent()).isEqualTo("秘匿処理のうえで共有できる");
         assertThat(ja.getElementById("redactions-REMOVE_OBJECT").asNormalizedText())
                 .contains("削除するオブジェクト");
         assertThat(ja.getElementById("redactions-REPLACE_TEXT").asNormalizedText())
                 .contains("組織名");
-        assertThat(ja.getElementById("markings").asNormalizedText()).contains("マーキングのみ");
+        assertThat(ja.getElementById("markings").getTextContent())
+                .contains("マーキングのみ")
+                .contains("TLP マーキングなし");
         JsonNode storedJa = new Http(port)
                 .as(TestKeys.SUBMITTER_A)
                 .get("/v1/sharing-reviews/" + id, "Accept-Language", "ja")
@@ -232,7 +246,7 @@ class SharingReviewPagesTests {
         assertThat(listed.getElementById("reviews").asNormalizedText()).contains("May be shared after redaction");
         assertNoVictimValue(html(listed), victim);
         HtmlPage listedJa = open("/console/sharing-reviews?lang=ja&decision=SHARE_AFTER_REDACTION");
-        assertThat(listedJa.getElementById("reviews").asNormalizedText()).contains("墨消しのうえで共有できる");
+        assertThat(listedJa.getElementById("reviews").asNormalizedText()).contains("秘匿処理のうえで共有できる");
         assertNoVictimValue(html(listedJa), victim);
         HtmlPage filteredOut = open("/console/sharing-reviews?lang=en&decision=DO_NOT_SHARE");
         assertThat(html(filteredOut)).doesNotContain("/console/sharing-reviews/" + id);
@@ -254,14 +268,52 @@ class SharingReviewPagesTests {
     }
 
     @Test
+    void everyKeyThePagesBuildFromTheContractsEnumsHasItsTexts() {
+        ConsoleMessages messages = new ConsoleMessages();
+        List<String> built = new ArrayList<>();
+        for (SharingDecision d : SharingDecision.values()) {
+            built.add("sharing.decision." + d.getValue());
+            built.add("sharing.explain." + d.getValue());
+        }
+        for (RedactionAction a : RedactionAction.values()) {
+            built.add("sharing.action." + a.getValue());
+        }
+        for (RedactionFinding f : RedactionFinding.values()) {
+            built.add("sharing.finding." + f.getValue());
+        }
+        for (RedistributionScope r : RedistributionScope.values()) {
+            built.add("sharing.redistribution." + r.getValue());
+        }
+        for (Outcome o : Outcome.values()) {
+            built.add("outcome." + o.getValue());
+        }
+        assertThat(messages.keys()).containsAll(built);
+    }
+
+    @Test
     void anAuditorReadsEveryReviewButMayNotAskForOneAndAnotherSubmitterSeesNone() throws Exception {
         ObjectNode request = request();
         List<String> victim = victimValues(request);
-        Http.Response created =
-                new Http(port).as(TestKeys.SUBMITTER_A).postJson("/v1/sharing-reviews", request.toString());
-        assertThat(created.status()).isEqualTo(201);
-        String id = created.json().path("id").asString();
+        // Uploaded as a file this time, the text area left empty.
+        Path file = Files.createTempFile("sharing-request", ".json");
+        Files.writeString(file, request.toString());
+        signIn(TestKeys.SUBMITTER_A);
+        HtmlForm upload = requestForm(open("/console/sharing-reviews/new"));
+        upload.<HtmlFileInput>getInputByName("file").setFiles(file.toFile());
+        HtmlPage uploaded =
+                upload.getOneHtmlElementByAttribute("button", "type", "submit").click();
+        Files.delete(file);
+        assertThat(uploaded.getUrl().getPath()).matches("/console/sharing-reviews/[0-9a-f-]{36}");
+        assertThat(uploaded.getElementById("decision-value").getTextContent())
+                .isEqualTo("May be shared after redaction");
+        String id = uploaded.getUrl().getPath().substring("/console/sharing-reviews/".length());
+        assertThat(new Http(port)
+                        .as(TestKeys.SUBMITTER_A)
+                        .get("/v1/sharing-reviews/" + id)
+                        .status())
+                .isEqualTo(200);
 
+        browser.getCookieManager().clearCookies();
         signIn(TestKeys.AUDITOR);
         HtmlPage form = open("/console/sharing-reviews/new");
         assertThat(form.getWebResponse().getStatusCode()).isEqualTo(403);

@@ -43,7 +43,7 @@ import org.springframework.web.multipart.MultipartFile;
  * administrator. The upload is read and checked by {@link RulesetCandidates#read} and
  * {@link RulesetCandidates#check}, the calls {@code POST /v1/rulesets/validate} makes, so a page
  * accepts and refuses exactly what the API does, with the API's field messages. The files of a
- * candidate that passed stay in the session (the latest one only) until its impact preview is
+ * candidate that compiled stay in the session (the latest one only) until its impact preview is
  * started through {@link ImpactJobs}, the service {@code POST /v1/rulesets/impact} starts it with.
  */
 @Controller
@@ -55,7 +55,7 @@ class RulesetValidationPagesController {
     /** Lines shown on either side of a diagnostic's line. */
     private static final int CONTEXT = 3;
 
-    /** The session attribute holding the latest candidate that passed validation. */
+    /** The session attribute holding the latest candidate that compiled. */
     private static final String CANDIDATE = RulesetValidationPagesController.class.getName() + ".candidate";
 
     private static final Pattern ROW = Pattern.compile("^/files/(\\d+)/");
@@ -70,7 +70,7 @@ class RulesetValidationPagesController {
         this.active = active;
     }
 
-    /** The files a candidate that passed is made of, by path, base64 (as the API's form carries them). */
+    /** The files a candidate that compiled is made of, by path, base64 (as the API's form carries them). */
     record Upload(String token, LinkedHashMap<String, String> files) implements Serializable {}
 
     /** One file row of the form: the path typed and the field message the API gave it, if any. */
@@ -164,7 +164,10 @@ class RulesetValidationPagesController {
                                 .toList());
         model.addAttribute("coverage", run == null ? null : Math.floor(run.coveragePercent() * 10) / 10);
         model.addAttribute("uploaded", upload.getFiles().stream().map(RulesetFileContent::getPath).toList());
-        if (Boolean.TRUE.equals(report.getValid())) {
+        // A candidate that compiles may be previewed even when fixtures fail: a change of outcome
+        // fails the fixtures that expected the old one, and the preview shows whom else it moves
+        // (the API's preview runs such a candidate too).
+        if (checked.ruleset() != null) {
             LinkedHashMap<String, String> kept = new LinkedHashMap<>();
             upload.getFiles().forEach(f -> kept.put(f.getPath(), f.getContent()));
             Upload stored = new Upload(UUID.randomUUID().toString(), kept);

@@ -17,10 +17,10 @@ import io.kakunin.service.web.FieldProblem;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /**
  * Validation of changed rule files and the impact preview of the candidate they make, for the rule
@@ -50,7 +51,7 @@ import org.springframework.web.multipart.MultipartFile;
 class RulesetValidationPagesController {
 
     /** How many file rows the upload form offers. */
-    static final int ROWS = 3;
+    static final int ROWS = 5;
 
     /** Lines shown on either side of a diagnostic's line. */
     private static final int CONTEXT = 3;
@@ -94,20 +95,19 @@ class RulesetValidationPagesController {
     }
 
     @PostMapping("/console/rulesets/validate")
-    String validate(
-            @RequestParam(name = "file", required = false) List<MultipartFile> files,
-            @RequestParam(name = "path", required = false) List<String> paths,
-            HttpSession session,
-            Model model)
-            throws IOException {
-        List<MultipartFile> given = files == null ? List.of() : files;
-        List<String> named = paths == null ? List.of() : paths;
+    String validate(MultipartHttpServletRequest request, HttpSession session, Model model) throws IOException {
+        // Each row is named by its number (path0 and file0, ...): a browser sends a row's empty
+        // file input too, but a part without a file must not shift the rows after it.
+        List<String> named = new ArrayList<>();
+        while (request.getParameter("path" + named.size()) != null) {
+            named.add(request.getParameter("path" + named.size()));
+        }
         RulesetUpload upload = new RulesetUpload().files(new ArrayList<>());
         List<Integer> rowOf = new ArrayList<>();
         Map<String, byte[]> uploaded = new HashMap<>();
-        for (int i = 0; i < Math.max(given.size(), named.size()); i++) {
-            MultipartFile file = i < given.size() ? given.get(i) : null;
-            String path = i < named.size() && named.get(i) != null ? named.get(i).strip() : "";
+        for (int i = 0; i < named.size(); i++) {
+            MultipartFile file = request.getFile("file" + i);
+            String path = named.get(i).strip().replace('\\', '/');
             boolean hasFile = file != null && !file.isEmpty();
             if (!hasFile && path.isEmpty()) {
                 continue;
@@ -115,11 +115,11 @@ class RulesetValidationPagesController {
             byte[] content = hasFile ? file.getBytes() : new byte[0];
             upload.getFiles()
                     .add(new RulesetFileContent()
-                            .path(path.replace('\\', '/'))
+                            .path(path)
                             .content(Base64.getEncoder().encodeToString(content))
                             .encoding(RulesetFileContent.EncodingEnum.BASE64));
             rowOf.add(i);
-            uploaded.put(path.replace('\\', '/'), content);
+            uploaded.put(path, content);
         }
         List<String> typed = new ArrayList<>(named);
         if (upload.getFiles().isEmpty()) {
@@ -148,9 +148,11 @@ class RulesetValidationPagesController {
         RulesetCandidates.Checked checked = candidates.check(candidate);
         ValidationReport report = checked.report();
         model.addAttribute("report", report);
-        model.addAttribute("diagnostics", report.getDiagnostics().stream()
-                .map(d -> new Diagnostic(d, context(uploaded.get(d.getFile()), d.getLine())))
-                .toList());
+        model.addAttribute(
+                "diagnostics",
+                report.getDiagnostics().stream()
+                        .map(d -> new Diagnostic(d, context(uploaded.get(d.getFile()), d.getLine())))
+                        .toList());
         FixtureSuite.Report run = checked.fixtures();
         model.addAttribute(
                 "fixtures",
@@ -158,12 +160,14 @@ class RulesetValidationPagesController {
                         ? List.of()
                         : run.cases().stream()
                                 .map(c -> new Fixture(
-                                        c.fixture().topic() + "/" + c.fixture().name(),
+                                        c.fixture().name(),
                                         c.passed(),
                                         c.mismatches().size()))
                                 .toList());
         model.addAttribute("coverage", run == null ? null : Math.floor(run.coveragePercent() * 10) / 10);
-        model.addAttribute("uploaded", upload.getFiles().stream().map(RulesetFileContent::getPath).toList());
+        model.addAttribute(
+                "uploaded",
+                upload.getFiles().stream().map(RulesetFileContent::getPath).toList());
         // A candidate that compiles may be previewed even when fixtures fail: a change of outcome
         // fails the fixtures that expected the old one, and the preview shows whom else it moves
         // (the API's preview runs such a candidate too).
@@ -179,7 +183,8 @@ class RulesetValidationPagesController {
 
     @PostMapping("/console/rulesets/impact")
     String startImpact(@RequestParam String token, HttpSession session) {
-        if (!(session.getAttribute(CANDIDATE) instanceof Upload stored) || !stored.token().equals(token)) {
+        if (!(session.getAttribute(CANDIDATE) instanceof Upload stored)
+                || !stored.token().equals(token)) {
             return "redirect:/console/rulesets/validate?expired";
         }
         RulesetUpload upload = new RulesetUpload().files(new ArrayList<>());

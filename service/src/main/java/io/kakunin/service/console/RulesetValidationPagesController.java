@@ -14,6 +14,7 @@ import io.kakunin.service.rulesets.RulesetCandidates;
 import io.kakunin.service.security.Caller;
 import io.kakunin.service.web.ApiProblem;
 import io.kakunin.service.web.FieldProblem;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.Serializable;
@@ -38,6 +39,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Validation of changed rule files and the impact preview of the candidate they make, for the rule
@@ -95,7 +97,12 @@ class RulesetValidationPagesController {
     }
 
     @PostMapping("/console/rulesets/validate")
-    String validate(MultipartHttpServletRequest request, HttpSession session, Model model) throws IOException {
+    String validate(HttpServletRequest sent, HttpSession session, Model model) throws IOException {
+        MultipartHttpServletRequest request = WebUtils.getNativeRequest(sent, MultipartHttpServletRequest.class);
+        if (request == null) {
+            // Not the form's multipart body: refused as the API's form reader refuses an upload without a file.
+            return refused(List.of(), Map.of(), List.of(new FieldProblem("files", "give at least one file")), model);
+        }
         // Each row is named by its number (path0 and file0, ...): a browser sends a row's empty
         // file input too, but a part without a file must not shift the rows after it.
         List<String> named = new ArrayList<>();

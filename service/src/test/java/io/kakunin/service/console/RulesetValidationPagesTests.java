@@ -164,7 +164,10 @@ class RulesetValidationPagesTests {
         assertThat(refused.<HtmlTextInput>getHtmlElementById("path-0").getAttribute("aria-invalid"))
                 .isEqualTo("true");
 
-        HtmlPage second = upload(refused, "notes.txt", "hello");
+        HtmlPage empty = upload(refused);
+        assertThat(empty.getHtmlElementById("problems").asNormalizedText()).contains("give at least one file");
+
+        HtmlPage second = upload(empty, "notes.txt", "hello");
         assertThat(second.getHtmlElementById("path-error-0").getTextContent())
                 .startsWith("'notes.txt' is not a ruleset file");
         assertThat(second.getElementById("path-error-1")).isNull();

@@ -58,7 +58,7 @@ import tools.jackson.databind.json.JsonMapper;
  * is answered 410 rather than 404. A job does not survive a restart.
  */
 @Component
-class ImpactJobs {
+public class ImpactJobs {
 
     private static final Logger log = LoggerFactory.getLogger(ImpactJobs.class);
 
@@ -72,7 +72,7 @@ class ImpactJobs {
     private static final int GONE_REMEMBERED = 10_000;
 
     /** What the candidate is: an upload read by validation's reader, or a stored revision. */
-    record Source(RulesetCandidates.Candidate upload, String revision) {}
+    public record Source(RulesetCandidates.Candidate upload, String revision) {}
 
     private final Map<UUID, Job> jobs = new ConcurrentHashMap<>();
     private final Map<UUID, Boolean> gone = new LinkedHashMap<>(16, 0.75f, false) {
@@ -119,7 +119,7 @@ class ImpactJobs {
     }
 
     /** Queues a job; 503 when {@code kakunin.impact.max-jobs} are queued or running already. */
-    ImpactPreview start(Source source, Assessments.Filter selection, String caller) {
+    public ImpactPreview start(Source source, Assessments.Filter selection, String caller) {
         sweep();
         long unfinished = jobs.values().stream().filter(j -> !j.finished()).count();
         if (unfinished >= maxJobs) {
@@ -139,7 +139,7 @@ class ImpactJobs {
     }
 
     /** A job as it stands: 404 for one never known, 410 for one no longer kept. */
-    ImpactPreview find(UUID id) {
+    public ImpactPreview find(UUID id) {
         return job(id).view();
     }
 

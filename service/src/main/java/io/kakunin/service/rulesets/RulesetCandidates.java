@@ -4,6 +4,7 @@ import io.kakunin.api.model.RulesetUpload;
 import io.kakunin.api.model.ValidationReport;
 import io.kakunin.kb.Ruleset;
 import io.kakunin.kb.fixtures.FixtureCase;
+import io.kakunin.kb.fixtures.FixtureSuite;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.KakuninProperties;
@@ -30,8 +31,11 @@ public class RulesetCandidates {
     /** The files of an upload, with the fixtures among them. */
     public record Candidate(RulesetFiles files, FixtureCase.Scan fixtures) {}
 
-    /** What the gate found, and the compiled ruleset when it compiled. */
-    public record Checked(ValidationReport report, Ruleset ruleset) {}
+    /**
+     * What the gate found, the compiled ruleset when it compiled, and the fixture run case by case
+     * when it ran (the report counts it; the console lists it).
+     */
+    public record Checked(ValidationReport report, Ruleset ruleset, FixtureSuite.Report fixtures) {}
 
     private final ActiveRuleset active;
     private final RulesetVerifier verifier;
@@ -83,7 +87,10 @@ public class RulesetCandidates {
         try {
             Verification verification = verifier.verify(
                     candidate.files(), "validation", thresholds, active.ruleset(), candidate.fixtures());
-            return new Checked(RulesetsController.report(verification, revision(candidate)), verification.ruleset());
+            return new Checked(
+                    RulesetsController.report(verification, revision(candidate)),
+                    verification.ruleset(),
+                    verification.fixtures());
         } finally {
             validations.release();
         }

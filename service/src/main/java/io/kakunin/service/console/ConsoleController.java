@@ -1,5 +1,7 @@
 package io.kakunin.service.console;
 
+import io.kakunin.service.security.ConsoleSignIn;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -10,8 +12,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 @Controller
 class ConsoleController {
 
+    private final ConsoleSignIn signIn;
+
+    ConsoleController(ConsoleSignIn signIn) {
+        this.signIn = signIn;
+    }
+
     @GetMapping("/console/sign-in")
-    String signIn() {
+    String signIn(Model model) {
+        model.addAttribute("openIdConnect", signIn.openIdConnect() ? ConsoleSignIn.OPEN_ID_CONNECT : null);
         return "console/sign-in";
     }
 
@@ -22,7 +31,10 @@ class ConsoleController {
 
     /** Where Spring Security forwards a signed-in caller whose roles do not open a page. */
     @RequestMapping("/console/forbidden")
-    String forbidden(HttpServletResponse response, Model model) {
+    String forbidden(HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (request.getAttribute(ConsoleSignIn.FORM_REFUSED) != null) {
+            return Pages.error(response, model, 403, "error.form");
+        }
         return Pages.error(response, model, 403);
     }
 

@@ -47,9 +47,15 @@ class CallerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> 
             throw new InvalidBearerTokenException("The bearer token names no subject (sub).");
         }
         String issuer = jwt.getClaimAsString("iss");
-        return new CallerAuthentication(new Caller(
-                identity(issuer == null ? "" : issuer, subject),
-                roles(jwt.getClaims().get(rolesClaim))));
+        return new CallerAuthentication(caller(issuer, subject, jwt.getClaims()));
+    }
+
+    /**
+     * The caller a token's claims name: a bearer token's, or the ID token of a console sign-in by
+     * OpenID Connect, which must grant exactly what the same claims grant on the API.
+     */
+    Caller caller(String issuer, String subject, java.util.Map<String, Object> claims) {
+        return new Caller(identity(issuer == null ? "" : issuer, subject), roles(claims.get(rolesClaim)));
     }
 
     private Set<Role> roles(Object claim) {

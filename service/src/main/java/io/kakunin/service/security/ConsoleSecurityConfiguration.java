@@ -1,5 +1,6 @@
 package io.kakunin.service.security;
 
+import io.kakunin.service.KakuninProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,18 +16,26 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationSuccessHandler;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -44,6 +53,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       minutes), and at once when its key is revoked: each request checks the key again by its
  *       hash (the session never holds the key itself), through the key cache the API uses.
  *   <li>Pages may load scripts, styles and images of this origin only; nothing inline.
+ *   <li>When the API trusts an issuer by its URI ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri})
+ *       and {@code kakunin.console.oidc.client-id} names the console's client there, people may
+ *       also sign in by OpenID Connect (authorization code flow): the ID token's claims become a
+ *       caller through {@link CallerJwtConverter}, the one owner of what a token's claims grant, so
+ *       a person has on the console exactly the roles the same claims give on the API.
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -56,6 +70,9 @@ class ConsoleSecurityConfiguration {
 
     static final String SIGN_IN = "/console/sign-in";
 
+    /** Where an OpenID Connect sign-in starts ({@code /kakunin}) and where the issuer sends the browser back. */
+    static final String OIDC = SIGN_IN + "/oidc";
+
     /** The session attribute of the key's hash, checked on every request. */
     private static final String KEY_HASH = ConsoleSecurityConfiguration.class.getName() + ".keyHash";
 
@@ -65,7 +82,14 @@ class ConsoleSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain console(
-            HttpSecurity http, ApiKeys keys, @Value("${kakunin.console.idle-timeout:PT30M}") Duration idleTimeout)
+            HttpSecurity http,
+            ApiKeys keys,
+            KakuninProperties properties,
+            ConsoleSignIn options,
+            @Value("${kakunin.console.idle-timeout:PT30M}") Duration idleTimeout,
+            @Value("${" + JwtValidation.ISSUER_URI + ":}") String issuer,
+            @Value("${kakunin.console.oidc.client-id:}") String clientId,
+            @Value("${kakunin.console.oidc.client-secret:}") String clientSecret)
             throws Exception {
         SimpleUrlAuthenticationSuccessHandler signedIn = new SimpleUrlAuthenticationSuccessHandler("/console") {
             @Override
@@ -80,10 +104,45 @@ class ConsoleSecurityConfiguration {
                 super.onAuthenticationSuccess(request, response, authentication);
             }
         };
-        AccessDeniedHandlerImpl forbidden = new AccessDeniedHandlerImpl();
-        forbidden.setErrorPage("/console/forbidden");
+        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+        http.securityContext(c -> c.securityContextRepository(contexts));
+        if (options.openIdConnect()) {
+            CallerJwtConverter claims =
+                    new CallerJwtConverter(properties.security().jwtRolesClaim());
+            AuthenticationSuccessHandler openIdSignedIn = (request, response, authentication) -> {
+                OidcUser user = (OidcUser) authentication.getPrincipal();
+                Caller caller = claims.caller(
+                        user.getIdToken().getIssuer() == null
+                                ? ""
+                                : user.getIdToken().getIssuer().toString(),
+                        user.getSubject(),
+                        user.getClaims());
+                CallerAuthentication signedInCaller = new CallerAuthentication(caller);
+                SecurityContext context = SecurityContextHolder.createEmptyContext();
+                context.setAuthentication(signedInCaller);
+                SecurityContextHolder.setContext(context);
+                contexts.saveContext(context, request, response);
+                signedIn.onAuthenticationSuccess(request, response, signedInCaller);
+            };
+            http.oauth2Login(o -> o.loginPage(SIGN_IN)
+                    .clientRegistrationRepository(new IssuerRegistration(issuer, clientId, clientSecret))
+                    .authorizationEndpoint(a -> a.baseUri(OIDC))
+                    .redirectionEndpoint(r -> r.baseUri(OIDC + "/callback/*"))
+                    .successHandler(openIdSignedIn)
+                    .failureHandler(new SimpleUrlAuthenticationFailureHandler(SIGN_IN + "?error")));
+        }
+        AccessDeniedHandlerImpl notAllowed = new AccessDeniedHandlerImpl();
+        notAllowed.setErrorPage("/console/forbidden");
+        // A form refused for its CSRF token (missing, stale after a new sign-in, or unread in a
+        // body too large to parse) is not a matter of roles: the page says so.
+        AccessDeniedHandler forbidden = (request, response, denied) -> {
+            if (denied instanceof CsrfException) {
+                request.setAttribute(ConsoleSignIn.FORM_REFUSED, Boolean.TRUE);
+            }
+            notAllowed.handle(request, response, denied);
+        };
         http.securityMatcher("/console", "/console/**", "/console-assets/**", "/webjars/**")
-                .authenticationManager(new ProviderManager(new KeySignIn(keys)))
+                .authenticationProvider(new KeySignIn(keys))
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CONSOLE_POLICY))
                         .referrerPolicy(r -> r.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
@@ -106,12 +165,64 @@ class ConsoleSecurityConfiguration {
                     // The sign-in page with any query (?error, ?signedOut, ?lang=ja): formLogin's own
                     // permitAll matches its URL with the exact query only.
                     a.requestMatchers(HttpMethod.GET, SIGN_IN).permitAll();
+                    a.requestMatchers(OIDC + "/**").permitAll();
                     for (AccessRules.Rule rule : AccessRules.CONSOLE) {
                         a.requestMatchers(rule.matcher()).hasAnyRole(rule.roleNames());
                     }
                     a.anyRequest().authenticated();
                 });
         return http.build();
+    }
+
+    @Bean
+    ConsoleSignIn consoleSignIn(
+            @Value("${" + JwtValidation.ISSUER_URI + ":}") String issuer,
+            @Value("${kakunin.console.oidc.client-id:}") String clientId) {
+        return new ConsoleSignIn(!issuer.isBlank() && !clientId.isBlank());
+    }
+
+    /**
+     * The console's client at the issuer, read from the issuer's discovery document when first
+     * needed (not at start-up: the service starts, and signs in with keys, while the issuer is
+     * unreachable).
+     */
+    private static final class IssuerRegistration implements ClientRegistrationRepository {
+
+        static final String ID = "kakunin";
+
+        private final String issuer;
+        private final String clientId;
+        private final String clientSecret;
+        private volatile ClientRegistration registration;
+
+        IssuerRegistration(String issuer, String clientId, String clientSecret) {
+            this.issuer = issuer;
+            this.clientId = clientId;
+            this.clientSecret = clientSecret;
+        }
+
+        @Override
+        public ClientRegistration findByRegistrationId(String registrationId) {
+            if (!ID.equals(registrationId)) {
+                return null;
+            }
+            ClientRegistration found = registration;
+            if (found == null) {
+                synchronized (this) {
+                    if (registration == null) {
+                        registration = ClientRegistrations.fromOidcIssuerLocation(issuer)
+                                .registrationId(ID)
+                                .clientId(clientId)
+                                .clientSecret(clientSecret)
+                                .scope("openid")
+                                .redirectUri("{baseUrl}" + OIDC + "/callback/{registrationId}")
+                                .build();
+                    }
+                    found = registration;
+                }
+            }
+            return found;
+        }
     }
 
     /** Signs in with an API key: the same lookup as the API's key header. */

@@ -280,6 +280,30 @@ class ConsoleBrowserSuiteTests {
     }
 
     @Test
+    @Order(10)
+    void submitASharingReviewAndReadItsDecisionInJapanese() throws IOException {
+        String request = Files.readString(
+                io.kakunin.fixtures.Fixtures.root()
+                        .resolve(
+                                "information-sharing/is-7-victim-in-text-accounts-and-location-is-redacted-everywhere/request.json"),
+                StandardCharsets.UTF_8);
+        open("/console/sharing-reviews/new?lang=ja");
+        assertThat(lang()).isEqualTo("ja");
+        WebElement text = browser.findElement(By.id("request"));
+        // The whole request at once: typing it key by key would take minutes.
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", text, request);
+        check("sharing-review-new-ja");
+        submit("main form");
+        waitForPath("/console/sharing-reviews/[0-9a-f-]{36}");
+        assertThat(browser.findElement(By.id("decision-value")).getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("bundle")).getAttribute("href")).endsWith("/bundle");
+        check("sharing-review-ja");
+        open("/console/sharing-reviews?lang=en");
+        assertThat(browser.findElements(By.cssSelector("main table tbody tr"))).isNotEmpty();
+        check("sharing-reviews");
+    }
+
+    @Test
     @Order(90)
     void aSubmitterCannotOpenTheRulesetsPages() throws IOException {
         signOut();

@@ -59,7 +59,7 @@ class ConsoleMessagesTests {
         for (EffectiveOutcome o : EffectiveOutcome.values()) {
             built.add("outcome." + o.getValue());
         }
-        for (String status : List.of("400", "403", "404", "409", "410", "500", "503", "other")) {
+        for (String status : List.of("400", "403", "404", "409", "410", "500", "503", "other", "form")) {
             built.add("error." + status + ".title");
             built.add("error." + status + ".text");
         }

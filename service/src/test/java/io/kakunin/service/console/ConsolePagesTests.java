@@ -125,6 +125,7 @@ class ConsolePagesTests {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.body()).contains("The form was not accepted").doesNotContain("role");
         assertThat(new Http(port)
                         .get("/v1/assessments?organizationId=acme")
                         .json()

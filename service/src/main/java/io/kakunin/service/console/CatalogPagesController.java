@@ -1,6 +1,8 @@
 package io.kakunin.service.console;
 
 import io.kakunin.api.model.Level;
+import io.kakunin.api.model.Recommendation;
+import io.kakunin.api.model.Reference;
 import io.kakunin.api.model.ReferenceScheme;
 import io.kakunin.api.model.Topic;
 import io.kakunin.kb.Ruleset;
@@ -8,8 +10,8 @@ import io.kakunin.kb.fixtures.Traceability;
 import io.kakunin.kb.ruleset.Catalog;
 import io.kakunin.kb.ruleset.RuleInfo;
 import io.kakunin.kb.ruleset.RulesetException;
+import io.kakunin.service.recommendations.Recommendations;
 import io.kakunin.service.rulesets.ActiveRuleset;
-import io.kakunin.service.web.NotFoundException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +29,9 @@ import org.springframework.web.bind.annotation.RequestParam;
  * The catalog of the active ruleset, open to every role: each recommendation by measure with its
  * level, source confidence, cross-references and how many rules and fixtures back it, and one item
  * with the DRL of the rules that implement it and the fixtures that assert each of its outcomes.
- * Titles and requirements are the texts the ruleset gives, as the API's {@code /v1/recommendations}
- * serves them; rules are the engine's own mapping ({@link Ruleset#rulesOf}), and fixtures are what
+ * Each item is read through {@link Recommendations}, as the API's {@code /v1/recommendations}
+ * serves it (titles and requirements are the ruleset's texts, rules the engine's own mapping
+ * {@link Ruleset#rulesOf}); the DRL is the rule's text in its file, and fixtures are what
  * the traceability table ({@link Traceability#build}) finds each of the activation's fixtures to
  * assert, computed once per activation rather than on every request.
  */
@@ -39,18 +42,17 @@ class CatalogPagesController {
     private static final List<String> CONFIDENCES = List.of("C", "S", "I");
 
     private final ActiveRuleset active;
+    private final Recommendations recommendations;
 
     /** The traceability of the activation last shown, by recommendation: built once per activation. */
     private ActiveRuleset.Activation tracedActivation;
 
     private Map<String, Traceability.Row> traced = Map.of();
 
-    CatalogPagesController(ActiveRuleset active) {
+    CatalogPagesController(ActiveRuleset active, Recommendations recommendations) {
         this.active = active;
+        this.recommendations = recommendations;
     }
-
-    /** A cross-reference: the scheme (shown by its name) and the provision or row it names. */
-    public record Ref(String scheme, String id, String note) {}
 
     /** One row of the list. */
     public record Item(
@@ -90,27 +92,28 @@ class CatalogPagesController {
         String wanted = blankToNull(level);
         String text = blankToNull(q) == null ? null : q.strip().toLowerCase(Locale.ROOT);
         Map<String, List<Item>> byMeasure = new LinkedHashMap<>();
+        List<Recommendation> all = recommendations.list(ruleset, locale).getItems();
         int shown = 0;
-        for (Catalog.Entry entry : catalog.entries()) {
-            String title = ruleset.text(locale, entry.id() + ".title");
-            if ((topic != null && !catalog.topicOf(entry).getValue().equals(topic))
-                    || (wanted != null && !entry.level().getValue().equals(wanted))
+        for (Recommendation r : all) {
+            String title = r.getTitle();
+            if ((topic != null && !r.getTopic().getValue().equals(topic))
+                    || (wanted != null && !r.getLevel().getValue().equals(wanted))
                     || (text != null
-                            && !entry.id().toLowerCase(Locale.ROOT).contains(text)
+                            && !r.getId().toLowerCase(Locale.ROOT).contains(text)
                             && (title == null || !title.toLowerCase(locale).contains(text)))) {
                 continue;
             }
-            Traceability.Row row = rows.get(entry.id());
+            Traceability.Row row = rows.get(r.getId());
             byMeasure
-                    .computeIfAbsent(entry.measure(), m -> new ArrayList<>())
+                    .computeIfAbsent(r.getMeasure(), m -> new ArrayList<>())
                     .add(new Item(
-                            entry.id(),
+                            r.getId(),
                             title,
-                            entry.level().getValue(),
-                            entry.confidence().getValue(),
-                            references(entry, ReferenceScheme.JC_STAR),
-                            references(entry, ReferenceScheme.ETSI_EN_303_645),
-                            ruleset.rulesOf(entry.id()).size(),
+                            r.getLevel().getValue(),
+                            r.getConfidence().getValue(),
+                            references(r, ReferenceScheme.JC_STAR),
+                            references(r, ReferenceScheme.ETSI_EN_303_645),
+                            r.getRules().size(),
                             row == null
                                     ? 0
                                     : (int) row.fixturesByOutcome().values().stream()
@@ -137,7 +140,7 @@ class CatalogPagesController {
         model.addAttribute("confidences", CONFIDENCES);
         model.addAttribute("domains", domains);
         model.addAttribute("shown", shown);
-        model.addAttribute("total", catalog.entries().size());
+        model.addAttribute("total", all.size());
         model.addAttribute("topics", Topic.values());
         model.addAttribute("levels", Level.values());
         model.addAttribute(
@@ -154,12 +157,13 @@ class CatalogPagesController {
         Locale locale = LocaleContextHolder.getLocale();
         ActiveRuleset.Activation activation = active.current();
         Ruleset ruleset = activation.ruleset();
-        Catalog.Entry entry =
-                ruleset.catalog().entry(id).orElseThrow(() -> new NotFoundException("recommendation", id));
-        List<Rule> rules = ruleset.rulesOf(entry.id()).stream()
-                .map(r -> new Rule(r.name(), r.file(), r.line(), drl(ruleset, r)))
+        Recommendation item = recommendations.find(ruleset, id, locale);
+        List<Rule> rules = item.getRules().stream()
+                .map(name -> ruleset.rule(name)
+                        .map(r -> new Rule(r.name(), r.file(), r.line(), drl(ruleset, r)))
+                        .orElse(new Rule(name, "", 0, null)))
                 .toList();
-        Traceability.Row row = traceability(activation).get(entry.id());
+        Traceability.Row row = traceability(activation).get(item.getId());
         List<Asserted> asserted = row == null
                 ? List.of()
                 : row.fixturesByOutcome().entrySet().stream()
@@ -167,18 +171,14 @@ class CatalogPagesController {
                         .toList();
         model.addAttribute("ruleset", ruleset);
         model.addAttribute("confidences", CONFIDENCES);
-        model.addAttribute("entry", entry);
-        model.addAttribute("topic", ruleset.catalog().topicOf(entry).getValue());
-        model.addAttribute("measureTitle", ruleset.text(locale, entry.measure() + ".title"));
-        model.addAttribute("title", ruleset.text(locale, entry.id() + ".title"));
-        model.addAttribute("requirement", ruleset.text(locale, entry.id() + ".requirement"));
-        model.addAttribute("remediation", ruleset.text(locale, entry.id() + ".remediation"));
+        model.addAttribute("item", item);
+        model.addAttribute("measureTitle", ruleset.text(locale, item.getMeasure() + ".title"));
         model.addAttribute(
-                "references",
-                entry.references().stream()
-                        .map(r -> new Ref(r.scheme().getValue(), r.id(), r.note()))
-                        .toList());
-        model.addAttribute("sources", ruleset.catalog().sourcesOf(entry.id()));
+                "effectiveFrom",
+                ruleset.catalog()
+                        .effectiveFrom(item.getId())
+                        .map(Object::toString)
+                        .orElse(null));
         model.addAttribute("rules", rules);
         model.addAttribute("asserted", asserted);
         model.addAttribute("fixtureCount", activation.fixtures().size());
@@ -201,10 +201,10 @@ class CatalogPagesController {
         return traced;
     }
 
-    private static List<String> references(Catalog.Entry entry, ReferenceScheme scheme) {
-        return entry.references().stream()
-                .filter(r -> r.scheme() == scheme)
-                .map(Catalog.Ref::id)
+    private static List<String> references(Recommendation recommendation, ReferenceScheme scheme) {
+        return recommendation.getReferences().stream()
+                .filter(r -> r.getScheme() == scheme)
+                .map(Reference::getId)
                 .toList();
     }
 

@@ -80,6 +80,11 @@ class ConsoleBrowserSuiteTests {
             axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.list(SCREENSHOTS)) {
+            for (Path file : old.filter(f -> f.toString().endsWith(".png")).toList()) {
+                Files.delete(file);
+            }
+        }
         profile = Files.createTempDirectory("kakunin-chromium");
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
@@ -301,6 +306,48 @@ class ConsoleBrowserSuiteTests {
         open("/console/sharing-reviews?lang=en");
         assertThat(browser.findElements(By.cssSelector("main table tbody tr"))).isNotEmpty();
         check("sharing-reviews");
+    }
+
+    @Test
+    @Order(20)
+    void browseTheCatalogToAnItemWithItsRulesAndFixtures() throws IOException {
+        open("/console/catalog?lang=ja");
+        assertThat(lang()).isEqualTo("ja");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("PS-4.2");
+        check("catalog-ja");
+        browser.findElement(By.linkText("PS-4.2")).click();
+        waitForPath("/console/catalog/PS-4.2");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("機器間で共通のデフォルトパスワードを使わない");
+        assertThat(browser.findElements(By.cssSelector("pre code"))).isNotEmpty();
+        check("catalog-item-ja");
+    }
+
+    @Test
+    @Order(30)
+    void validateABrokenRuleFileAndSeeTheDiagnosticAtItsLine() throws IOException {
+        String path = "product/authentication.drl";
+        String drl = RulesetValidationPagesTests.builtIn(path);
+        String original = "$p : Product( networkServices == null )";
+        int at = drl.indexOf(original);
+        assertThat(at).isPositive();
+        int line = (int) drl.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        Path upload = Files.createTempDirectory("kakunin-upload").resolve("authentication.drl");
+        Files.writeString(upload, drl.replace(original, "$p : Product( networkServices == )"));
+
+        open("/console/rulesets/validate?lang=en");
+        check("ruleset-validate");
+        browser.findElement(By.id("path-0")).sendKeys(path);
+        browser.findElement(By.id("file-0")).sendKeys(upload.toAbsolutePath().toString());
+        submit("main form");
+        WebElement diagnostic =
+                new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElement(By.id("diagnostic-0")));
+        assertThat(diagnostic.findElement(By.tagName("h3")).getText())
+                .contains(path)
+                .contains("line " + line);
+        assertThat(diagnostic.findElement(By.cssSelector("tr.marked")).getText())
+                .contains(String.valueOf(line))
+                .contains("networkServices == )");
+        check("ruleset-validation-diagnostic");
     }
 
     @Test

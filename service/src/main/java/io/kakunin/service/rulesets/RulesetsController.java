@@ -40,10 +40,7 @@ class RulesetsController implements RulesetsApi {
     private final RulesetCandidates candidates;
 
     RulesetsController(
-            ActiveRuleset active,
-            RulesetPublisher publisher,
-            RulesetHistory history,
-            RulesetCandidates candidates) {
+            ActiveRuleset active, RulesetPublisher publisher, RulesetHistory history, RulesetCandidates candidates) {
         this.active = active;
         this.publisher = publisher;
         this.history = history;

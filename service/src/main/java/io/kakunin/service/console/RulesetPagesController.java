@@ -145,9 +145,10 @@ class RulesetPagesController {
     @GetMapping("/console/rulesets/revisions/{revision}")
     String revision(@PathVariable String revision, Model model) {
         RulesetFiles files = files(revision);
+        String active = history.active(Caller.current()).getRevision();
         model.addAttribute("revision", revision);
-        model.addAttribute(
-                "active", history.active(Caller.current()).getRevision().equals(revision));
+        model.addAttribute("active", active.equals(revision));
+        model.addAttribute("activeRevision", active);
         model.addAttribute(
                 "files",
                 files.files().entrySet().stream()

@@ -154,7 +154,10 @@ class RulesetPagesTests {
                 .map(DomElement::asNormalizedText)
                 .findFirst()
                 .orElseThrow();
-        assertThat(refusal).contains("Refused").contains("Error").contains("sharing/nda.drl, line " + refusedLine);
+        assertThat(refusal)
+                .contains("Refused")
+                .contains("Errors: 1,")
+                .contains("Error sharing/nda.drl, line " + refusedLine + ":");
         assertThat(page.asXml()).doesNotContain(RULES.root().toAbsolutePath().toString());
 
         HtmlSelect from = page.getHtmlElementById("diff-from");
@@ -273,6 +276,14 @@ class RulesetPagesTests {
                 .contains(ACROSS)
                 .doesNotContain(BETWEEN);
         assertThat(earlier.asNormalizedText()).doesNotContain("This is the active revision.");
+        HtmlPage compared = open("/console/rulesets/revisions/" + builtIn()).getAnchors().stream()
+                .filter(a -> a.asNormalizedText().equals("Compare with the active revision"))
+                .findFirst()
+                .orElseThrow()
+                .click();
+        assertThat(compared.<HtmlTable>getFirstByXPath("//table[contains(@class,'rs-diff')]")
+                        .getCaptionText())
+                .isEqualTo("messages_en.properties (changed)");
 
         assertThat(open("/console/rulesets/revisions/sha256:0000")
                         .getWebResponse()
@@ -282,6 +293,28 @@ class RulesetPagesTests {
                         .getWebResponse()
                         .getStatusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void everyKeyThePagesBuildFromAnEventOrADiffHasItsTexts() {
+        ConsoleMessages messages = new ConsoleMessages();
+        List<String> built = new java.util.ArrayList<>();
+        for (io.kakunin.api.model.RulesetEventOutcome o : io.kakunin.api.model.RulesetEventOutcome.values()) {
+            built.add("rulesets.outcome." + o.getValue());
+        }
+        for (io.kakunin.api.model.RulesetTrigger t : io.kakunin.api.model.RulesetTrigger.values()) {
+            built.add("rulesets.trigger." + t.getValue());
+        }
+        for (io.kakunin.api.model.RulesetDiagnostic.SeverityEnum v :
+                io.kakunin.api.model.RulesetDiagnostic.SeverityEnum.values()) {
+            built.add("rulesets.severity." + v.getValue());
+        }
+        for (String change : List.of("added", "removed", "changed")) {
+            built.add("rulesets.diff.change." + change);
+            built.add("rulesets.diff.mark." + change);
+            built.add("rulesets.diff.symbol." + change);
+        }
+        assertThat(messages.keys()).containsAll(built);
     }
 
     @Test

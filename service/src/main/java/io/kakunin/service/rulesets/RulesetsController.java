@@ -15,11 +15,8 @@ import io.kakunin.kb.fixtures.FixtureCase;
 import io.kakunin.kb.fixtures.Verification;
 import io.kakunin.kb.ruleset.RulesetFiles;
 import io.kakunin.service.security.Caller;
-import io.kakunin.service.storage.Page;
 import io.kakunin.service.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,53 +36,25 @@ class RulesetsController implements RulesetsApi {
 
     private final ActiveRuleset active;
     private final RulesetPublisher publisher;
-    private final RulesetStore store;
-    private final RulesetWatcher watcher;
+    private final RulesetHistory history;
     private final RulesetCandidates candidates;
 
     RulesetsController(
-            ActiveRuleset active,
-            RulesetPublisher publisher,
-            RulesetStore store,
-            RulesetWatcher watcher,
-            RulesetCandidates candidates) {
+            ActiveRuleset active, RulesetPublisher publisher, RulesetHistory history, RulesetCandidates candidates) {
         this.active = active;
         this.publisher = publisher;
-        this.store = store;
-        this.watcher = watcher;
+        this.history = history;
         this.candidates = candidates;
     }
 
     @Override
     public ResponseEntity<Ruleset> getActiveRuleset() {
-        ActiveRuleset.Activation activation = active.current();
-        io.kakunin.kb.Ruleset ruleset = activation.ruleset();
-        boolean paths = RulesetViews.showsPaths(Caller.current());
-        return ResponseEntity.ok(new Ruleset()
-                .revision(ruleset.revision())
-                .version(ruleset.version())
-                .source(ruleset.source())
-                .path(paths ? activation.path() : null)
-                .activatedAt(activation.activatedAt().atOffset(ZoneOffset.UTC))
-                .ruleCount(ruleset.rules().size())
-                .recommendationCount(ruleset.catalog().entries().size())
-                .files(ruleset.files().files().keySet().stream().toList())
-                .fixtureCount(activation.fixtures().size())
-                .watching(watcher.watching())
-                .lastRefusal(active.lastRefusal()
-                        .map(e -> RulesetViews.event(e, paths))
-                        .orElse(null)));
+        return ResponseEntity.ok(history.active(Caller.current()));
     }
 
     @Override
     public ResponseEntity<RulesetEventList> listRulesetEvents(Integer limit, String cursor) {
-        Page<RulesetEvent> page = store.events(limit == null ? 50 : limit, cursor);
-        boolean paths = RulesetViews.showsPaths(Caller.current());
-        return ResponseEntity.ok(new RulesetEventList()
-                .items(new ArrayList<>(page.items().stream()
-                        .map(e -> RulesetViews.event(e, paths))
-                        .toList()))
-                .nextCursor(page.nextCursor()));
+        return ResponseEntity.ok(history.events(limit, cursor, Caller.current()));
     }
 
     @Override

@@ -54,6 +54,30 @@ class ConsoleBrowserSuiteTests {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String AXE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
 
+    /**
+     * The service serves a rules directory (the built-in rules with the PS-4.2 fixtures and the
+     * scenarios), so that the suite can publish a change and diff two revisions, and the catalog
+     * has fixtures to show.
+     */
+    static final io.kakunin.service.RulesDirectory RULES;
+
+    static {
+        try {
+            RULES = io.kakunin.service.RulesDirectory.export(
+                    Files.createTempDirectory("browser-suite").resolve("rules"),
+                    name -> name.contains("/ps-4.2-") || name.contains("/scenario-"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void rules(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("kakunin.rules.path", () -> RULES.root().toAbsolutePath().toString());
+        registry.add("kakunin.rules.watch", () -> "false");
+        registry.add("kakunin.rules.coverage-min", () -> "0");
+    }
+
     @LocalServerPort
     int port;
 
@@ -348,6 +372,27 @@ class ConsoleBrowserSuiteTests {
                 .contains(String.valueOf(line))
                 .contains("networkServices == )");
         check("ruleset-validation-diagnostic");
+    }
+
+    @Test
+    @Order(40)
+    void publishAChangeAndDiffTheTwoRevisions() throws IOException {
+        RULES.replace(
+                "messages_en.properties",
+                "PS-4.2.title=No default password shared across devices",
+                "PS-4.2.title=No default password shared between devices");
+        Http.Response reloaded = new Http(port).send("POST", "/v1/rulesets/reload", null, null);
+        assertThat(reloaded.status()).as(reloaded.body()).isEqualTo(200);
+
+        open("/console/rulesets?lang=en");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(RULES.revision());
+        check("rulesets-history");
+        submit("form.filters");
+        waitForPath("/console/rulesets/diff");
+        List<WebElement> tables = browser.findElements(By.cssSelector("table.rs-diff"));
+        assertThat(tables).hasSize(1);
+        assertThat(tables.get(0).getText()).contains("across").contains("between");
+        check("ruleset-diff");
     }
 
     @Test

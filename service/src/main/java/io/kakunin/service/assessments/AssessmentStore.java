@@ -12,6 +12,7 @@ import io.kakunin.service.storage.Listing;
 import io.kakunin.service.storage.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -203,19 +204,53 @@ class AssessmentStore {
 
     /**
      * A page of whole records (the stored request and verdict), newest first, selected as a listing
-     * selects: for a replay that holds one page at a time however many records there are.
+     * selects: for a replay that holds one page at a time however many records there are. It walks
+     * by (created_at, id), the order of the index {@code assessment_created_id}, so a page of a
+     * time window is one index range, however many records the window holds; its cursor is its
+     * own ({@link #replayCursor}), given and read by this method only.
      */
     Page<AssessmentRecord> records(Filter filter, int limit, String cursor) {
-        Listing listing = listing(filter).after("a.id", cursor);
+        Listing listing = listing(filter);
+        if (cursor != null) {
+            ReplayPosition after = ReplayPosition.parse(cursor);
+            listing.where(
+                    "(a.created_at < :afterCreated OR (a.created_at = :afterCreated AND a.id < :afterId))",
+                    "afterCreated",
+                    after.createdAt());
+            listing.parameters().addValue("afterId", after.id());
+        }
+        listing.parameters().addValue("limitPlusOne", limit + 1);
         List<AssessmentRecord> rows = sql.query(
-                listing.sql(
-                        "SELECT " + COLUMN_LIST.stream().map(c -> "a." + c).collect(Collectors.joining(", "))
-                                + " FROM assessment a",
-                        "a.id",
-                        limit),
+                listing.count("SELECT "
+                                + COLUMN_LIST.stream().map(c -> "a." + c).collect(Collectors.joining(", "))
+                                + " FROM assessment a")
+                        + " ORDER BY a.created_at DESC, a.id DESC FETCH FIRST :limitPlusOne ROWS ONLY",
                 listing.parameters(),
                 AssessmentStore::record);
-        return Listing.page(rows, limit, AssessmentRecord::id);
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<AssessmentRecord> page = rows.subList(0, limit);
+        AssessmentRecord last = page.get(limit - 1);
+        return new Page<>(page, replayCursor(last));
+    }
+
+    /** Where a replay stopped: the creation time and id of the last record it read. */
+    private record ReplayPosition(OffsetDateTime createdAt, UUID id) {
+
+        static ReplayPosition parse(String cursor) {
+            int bar = cursor.indexOf('|');
+            if (bar < 0) {
+                throw new IllegalArgumentException("not a replay position: " + cursor);
+            }
+            return new ReplayPosition(
+                    OffsetDateTime.ofInstant(Instant.parse(cursor.substring(0, bar)), ZoneOffset.UTC),
+                    UUID.fromString(cursor.substring(bar + 1)));
+        }
+    }
+
+    private static String replayCursor(AssessmentRecord last) {
+        return last.createdAt() + "|" + last.id();
     }
 
     /** How many records a listing with this filter has in all. */

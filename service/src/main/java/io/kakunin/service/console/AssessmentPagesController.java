@@ -16,12 +16,10 @@ import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.ApiProblem;
 import io.swagger.v3.oas.models.OpenAPI;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -78,39 +76,21 @@ class AssessmentPagesController {
             @RequestParam(required = false) LocalDate createdTo,
             @RequestParam(required = false) String cursor,
             Model model) {
-        OverallOutcome overall = null;
-        if (outcome != null && !outcome.isBlank()) {
-            try {
-                overall = OverallOutcome.fromValue(outcome);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("outcome", "must be one of COMPLIANT, NON_COMPLIANT, INCOMPLETE");
-            }
-        }
+        Filters form = new Filters();
         AssessmentList page = assessments.list(
                 new Assessments.Filter(
-                        blankToNull(organizationId),
-                        blankToNull(productId),
-                        overall,
-                        blankToNull(failedRecommendation),
-                        blankToNull(rulesetRevision),
-                        createdFrom == null ? null : createdFrom.atStartOfDay().atOffset(ZoneOffset.UTC),
-                        createdTo == null
-                                ? null
-                                : createdTo.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)),
+                        form.text("organizationId", organizationId),
+                        form.text("productId", productId),
+                        form.choice("outcome", outcome, OverallOutcome::fromValue, OverallOutcome.values()),
+                        form.text("failedRecommendation", failedRecommendation),
+                        form.text("rulesetRevision", rulesetRevision),
+                        form.from("createdFrom", createdFrom),
+                        form.until("createdTo", createdTo)),
                 25,
-                blankToNull(cursor));
+                form.text("cursor", cursor));
         model.addAttribute("page", page);
         model.addAttribute("outcomes", OverallOutcome.values());
-        model.addAttribute(
-                "filter",
-                Map.of(
-                        "organizationId", value(organizationId),
-                        "productId", value(productId),
-                        "outcome", value(outcome),
-                        "failedRecommendation", value(failedRecommendation),
-                        "rulesetRevision", value(rulesetRevision),
-                        "createdFrom", createdFrom == null ? "" : createdFrom.toString(),
-                        "createdTo", createdTo == null ? "" : createdTo.toString()));
+        model.addAttribute("filter", form.shown());
         return "console/assessments";
     }
 
@@ -216,13 +196,5 @@ class AssessmentPagesController {
             }
         }
         return Integer.compare(x.length, y.length);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static String value(String value) {
-        return value == null ? "" : value;
     }
 }

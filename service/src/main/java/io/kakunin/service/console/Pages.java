@@ -1,6 +1,10 @@
 package io.kakunin.service.console;
 
+import io.kakunin.service.web.FieldProblem;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ProblemDetail;
 import org.springframework.ui.Model;
 
 /** The views of the console, by name, and its error page. */
@@ -26,5 +30,16 @@ final class Pages {
         model.addAttribute("status", status);
         model.addAttribute("statusKey", key);
         return "console/error";
+    }
+
+    /**
+     * The field problems of a problem the API's factory made ({@code errors}), to show beside the
+     * form's fields: the same texts the API answers with.
+     */
+    @SuppressWarnings("unchecked")
+    static List<FieldProblem> fieldProblems(ProblemDetail problem) {
+        Map<String, Object> properties = problem.getProperties();
+        Object errors = properties == null ? null : properties.get("errors");
+        return errors instanceof List<?> list ? (List<FieldProblem>) list : List.of();
     }
 }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
@@ -122,10 +121,10 @@ class SelfAssessmentController {
         AssessmentRequest request = null;
         try {
             request = json.treeToValue(read.request(), AssessmentRequest.class);
-            faults.addAll(errors(problems.invalid(
+            faults.addAll(Pages.fieldProblems(problems.invalid(
                     problems.faults(validator.validate(request)), false, locale, http.getRequestURI())));
         } catch (JacksonException e) {
-            faults.addAll(errors(problems.unreadable(e, locale, http.getRequestURI())));
+            faults.addAll(Pages.fieldProblems(problems.unreadable(e, locale, http.getRequestURI())));
         }
         if (!faults.isEmpty()) {
             response.setStatus(400);
@@ -198,13 +197,6 @@ class SelfAssessmentController {
 
     private Questionnaire questionnaire() {
         return Questionnaire.of(active.ruleset(), contract);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<FieldProblem> errors(ProblemDetail problem) {
-        Map<String, Object> properties = problem.getProperties();
-        Object errors = properties == null ? null : properties.get("errors");
-        return errors instanceof List<?> list ? (List<FieldProblem>) list : List.of();
     }
 
     /** Each fault beside the question whose fact it names (or inside it); the rest above the form. */

@@ -25,7 +25,6 @@ import jakarta.validation.Validator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -37,7 +36,6 @@ import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -109,50 +107,22 @@ class SharingReviewPagesController {
             @RequestParam(required = false) LocalDate createdTo,
             @RequestParam(required = false) String cursor,
             Model model) {
-        OverallOutcome overall = null;
-        if (outcome != null && !outcome.isBlank()) {
-            try {
-                overall = OverallOutcome.fromValue(outcome);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("outcome", "must be one of COMPLIANT, NON_COMPLIANT, INCOMPLETE");
-            }
-        }
-        SharingDecision decided = null;
-        if (decision != null && !decision.isBlank()) {
-            try {
-                decided = SharingDecision.fromValue(decision);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid(
-                        "decision",
-                        "must be one of SHARE_WITHOUT_CONSENT, SHARE_AFTER_REDACTION, CONSENT_REQUIRED, DO_NOT_SHARE");
-            }
-        }
+        Filters form = new Filters();
         SharingReviewList page = reviews.list(
                 new SharingReviews.Filter(
-                        blankToNull(organizationId),
-                        overall,
-                        decided,
-                        blankToNull(failedRecommendation),
-                        blankToNull(rulesetRevision),
-                        createdFrom == null ? null : createdFrom.atStartOfDay().atOffset(ZoneOffset.UTC),
-                        createdTo == null
-                                ? null
-                                : createdTo.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)),
+                        form.text("organizationId", organizationId),
+                        form.choice("outcome", outcome, OverallOutcome::fromValue, OverallOutcome.values()),
+                        form.choice("decision", decision, SharingDecision::fromValue, SharingDecision.values()),
+                        form.text("failedRecommendation", failedRecommendation),
+                        form.text("rulesetRevision", rulesetRevision),
+                        form.from("createdFrom", createdFrom),
+                        form.until("createdTo", createdTo)),
                 25,
-                blankToNull(cursor));
+                form.text("cursor", cursor));
         model.addAttribute("page", page);
         model.addAttribute("outcomes", OverallOutcome.values());
         model.addAttribute("decisions", SharingDecision.values());
-        model.addAttribute(
-                "filter",
-                Map.of(
-                        "organizationId", value(organizationId),
-                        "outcome", value(outcome),
-                        "decision", value(decision),
-                        "failedRecommendation", value(failedRecommendation),
-                        "rulesetRevision", value(rulesetRevision),
-                        "createdFrom", createdFrom == null ? "" : createdFrom.toString(),
-                        "createdTo", createdTo == null ? "" : createdTo.toString()));
+        model.addAttribute("filter", form.shown());
         return "console/sharing-reviews";
     }
 
@@ -177,13 +147,13 @@ class SharingReviewPagesController {
         SharingReviewRequest request = null;
         if (text.isBlank()) {
             // What the API answers a request without a body.
-            faults.addAll(errors(problems.invalid(
+            faults.addAll(Pages.fieldProblems(problems.invalid(
                     List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED)), false, locale, http.getRequestURI())));
         } else {
             try {
                 // Read as the API reads its body: the same reader, so the same words for the same fault.
                 request = requests.mapper().readValue(text, SharingReviewRequest.class);
-                faults.addAll(errors(problems.invalid(
+                faults.addAll(Pages.fieldProblems(problems.invalid(
                         request == null
                                 ? List.of(InputFault.of("", InputFault.Kind.BODY_REQUIRED))
                                 : problems.faults(validator.validate(request)),
@@ -191,7 +161,7 @@ class SharingReviewPagesController {
                         locale,
                         http.getRequestURI())));
             } catch (JacksonException e) {
-                faults.addAll(errors(problems.unreadable(e, locale, http.getRequestURI())));
+                faults.addAll(Pages.fieldProblems(problems.unreadable(e, locale, http.getRequestURI())));
             }
         }
         if (faults.isEmpty()) {
@@ -204,7 +174,7 @@ class SharingReviewPagesController {
                 if (refused.status().value() != 400) {
                     throw refused;
                 }
-                List<FieldProblem> fields = errors(problems.of(refused, http.getRequestURI()));
+                List<FieldProblem> fields = Pages.fieldProblems(problems.of(refused, http.getRequestURI()));
                 faults.addAll(fields.isEmpty() ? List.of(new FieldProblem("", refused.getMessage())) : fields);
             }
         }
@@ -308,20 +278,5 @@ class SharingReviewPagesController {
         model.addAttribute("faults", faults);
         model.addAttribute("profileLeftOut", profileLeftOut);
         return "console/sharing-review-new";
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<FieldProblem> errors(ProblemDetail problem) {
-        Map<String, Object> properties = problem.getProperties();
-        Object errors = properties == null ? null : properties.get("errors");
-        return errors instanceof List<?> list ? (List<FieldProblem>) list : List.of();
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static String value(String value) {
-        return value == null ? "" : value;
     }
 }

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
-import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
-import org.htmlunit.html.HtmlPasswordInput;
 import org.htmlunit.html.HtmlTableRow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,11 +49,7 @@ class CatalogPagesTests {
 
     @BeforeEach
     void browser() {
-        browser = new WebClient();
-        browser.getOptions().setJavaScriptEnabled(false);
-        browser.getOptions().setCssEnabled(false);
-        browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
-        browser.getOptions().setRedirectEnabled(true);
+        browser = ConsoleSession.browser();
     }
 
     @AfterEach
@@ -64,17 +58,11 @@ class CatalogPagesTests {
     }
 
     HtmlPage open(String path) throws Exception {
-        return browser.getPage("http://localhost:" + port + path);
+        return ConsoleSession.open(browser, port, path);
     }
 
     HtmlPage signIn(String key) throws Exception {
-        HtmlPage page = open("/console/sign-in");
-        HtmlForm form = page.getForms().stream()
-                .filter(f -> f.getActionAttribute().endsWith("/console/sign-in"))
-                .findFirst()
-                .orElseThrow();
-        form.<HtmlPasswordInput>getInputByName("apiKey").type(key);
-        return form.getOneHtmlElementByAttribute("button", "type", "submit").click();
+        return ConsoleSession.signIn(browser, port, key);
     }
 
     private static String row(HtmlPage page, String id) {

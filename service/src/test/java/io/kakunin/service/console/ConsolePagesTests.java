@@ -18,7 +18,6 @@ import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlInput;
 import org.htmlunit.html.HtmlPage;
-import org.htmlunit.html.HtmlPasswordInput;
 import org.htmlunit.html.HtmlRadioButtonInput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,11 +44,7 @@ class ConsolePagesTests {
 
     @BeforeEach
     void browser() {
-        browser = new WebClient();
-        browser.getOptions().setJavaScriptEnabled(false);
-        browser.getOptions().setCssEnabled(false);
-        browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
-        browser.getOptions().setRedirectEnabled(true);
+        browser = ConsoleSession.browser();
     }
 
     @AfterEach
@@ -62,17 +57,11 @@ class ConsolePagesTests {
     }
 
     HtmlPage open(String path) throws Exception {
-        return browser.getPage(url(path));
+        return ConsoleSession.open(browser, port, path);
     }
 
     HtmlPage signIn(String key) throws Exception {
-        HtmlPage page = open("/console/sign-in");
-        HtmlForm form = page.getForms().stream()
-                .filter(f -> f.getActionAttribute().endsWith("/console/sign-in"))
-                .findFirst()
-                .orElseThrow();
-        form.<HtmlPasswordInput>getInputByName("apiKey").type(key);
-        return form.getOneHtmlElementByAttribute("button", "type", "submit").click();
+        return ConsoleSession.signIn(browser, port, key);
     }
 
     @Test

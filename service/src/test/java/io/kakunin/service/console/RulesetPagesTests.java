@@ -15,7 +15,6 @@ import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlAnchor;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
-import org.htmlunit.html.HtmlPasswordInput;
 import org.htmlunit.html.HtmlSelect;
 import org.htmlunit.html.HtmlTable;
 import org.junit.jupiter.api.AfterEach;
@@ -94,11 +93,7 @@ class RulesetPagesTests {
                 published = revision;
             }
         }
-        browser = new WebClient();
-        browser.getOptions().setJavaScriptEnabled(false);
-        browser.getOptions().setCssEnabled(false);
-        browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
-        browser.getOptions().setRedirectEnabled(true);
+        browser = ConsoleSession.browser();
     }
 
     @AfterEach
@@ -107,17 +102,11 @@ class RulesetPagesTests {
     }
 
     HtmlPage open(String path) throws Exception {
-        return browser.getPage("http://localhost:" + port + path);
+        return ConsoleSession.open(browser, port, path);
     }
 
     HtmlPage signIn(String key) throws Exception {
-        HtmlPage page = open("/console/sign-in");
-        HtmlForm form = page.getForms().stream()
-                .filter(f -> f.getActionAttribute().endsWith("/console/sign-in"))
-                .findFirst()
-                .orElseThrow();
-        form.<HtmlPasswordInput>getInputByName("apiKey").type(key);
-        return form.getOneHtmlElementByAttribute("button", "type", "submit").click();
+        return ConsoleSession.signIn(browser, port, key);
     }
 
     static String shortened(String revision) {

@@ -31,6 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * PostgreSQL server): records kept with what an auditor needs, listings that filter and page
  * stably, Idempotency-Key, keys kept as hashes, ruleset history.
  */
+@org.springframework.test.context.TestPropertySource(properties = "kakunin.impact.page-size=2")
 abstract class StorageContract {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -217,6 +218,26 @@ abstract class StorageContract {
                     .isEqualTo(filter.getValue());
             assertThat(done.path("summary").path("assessmentsChanged").asInt()).isZero();
         }
+
+        // A batch's records share their creation time in chunks: the replay (two records a page
+        // here) walks them by (created_at, id) and reads each exactly once.
+        String batched = "impact-batch-" + UUID.randomUUID();
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            lines.add(assessment(batched, "cam-" + i, i % 2 == 0));
+        }
+        assertThat(batch(lines, "")).hasSize(7);
+        Http.Response started =
+                admin.send("POST", "/v1/rulesets/impact?revision=" + active + "&organizationId=" + batched, null, null);
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        JsonNode done = await().until(
+                        () -> admin.get(started.header("Location")).json(),
+                        j -> j.path("state").asString().equals("DONE"));
+        assertThat(done.path("progress").path("counted").asInt()).isEqualTo(7);
+        assertThat(done.path("summary").path("assessmentsEvaluated").asInt()).isEqualTo(7);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(DISTINCT id) FROM assessment WHERE organization_id = ?", Integer.class, batched))
+                .isEqualTo(7);
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.kakunin.kb.ruleset.Locales;
 import io.kakunin.service.assessments.Assessments;
 import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.ApiProblem;
-import io.swagger.v3.oas.models.OpenAPI;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,13 +49,14 @@ class AssessmentPagesController {
 
     private final Assessments assessments;
     private final ActiveRuleset active;
-    private final OpenAPI contract;
+    private final Questionnaires questionnaires;
     private final MessageSource messages;
 
-    AssessmentPagesController(Assessments assessments, ActiveRuleset active, OpenAPI contract, MessageSource messages) {
+    AssessmentPagesController(
+            Assessments assessments, ActiveRuleset active, Questionnaires questionnaires, MessageSource messages) {
         this.assessments = assessments;
         this.active = active;
-        this.contract = contract;
+        this.questionnaires = questionnaires;
         this.messages = messages;
     }
 
@@ -111,7 +111,7 @@ class AssessmentPagesController {
                 // The revision that decided no longer has the rules to draw it: the page says so.
             }
         }
-        Questionnaire questionnaire = Questionnaire.of(ruleset, contract);
+        Questionnaire questionnaire = questionnaires.of(ruleset);
         List<FollowUp> followUp = new ArrayList<>();
         for (MissingFact fact : verdict.getFollowUp()) {
             questionnaire

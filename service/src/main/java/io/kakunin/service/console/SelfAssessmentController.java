@@ -10,7 +10,6 @@ import io.kakunin.service.rulesets.ActiveRuleset;
 import io.kakunin.service.web.FieldProblem;
 import io.kakunin.service.web.NotFoundException;
 import io.kakunin.service.web.Problems;
-import io.swagger.v3.oas.models.OpenAPI;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
@@ -46,7 +45,7 @@ class SelfAssessmentController {
 
     private final Assessments assessments;
     private final ActiveRuleset active;
-    private final OpenAPI contract;
+    private final Questionnaires questionnaires;
     private final JsonMapper json;
     private final Problems problems;
     private final Validator validator;
@@ -56,7 +55,7 @@ class SelfAssessmentController {
     SelfAssessmentController(
             Assessments assessments,
             ActiveRuleset active,
-            OpenAPI contract,
+            Questionnaires questionnaires,
             JsonMapper json,
             Problems problems,
             Validator validator,
@@ -65,7 +64,7 @@ class SelfAssessmentController {
         this.drafts = drafts;
         this.assessments = assessments;
         this.active = active;
-        this.contract = contract;
+        this.questionnaires = questionnaires;
         this.json = json;
         this.problems = problems;
         this.validator = validator;
@@ -196,7 +195,7 @@ class SelfAssessmentController {
     }
 
     private Questionnaire questionnaire() {
-        return Questionnaire.of(active.ruleset(), contract);
+        return questionnaires.of(active.ruleset());
     }
 
     /** Each fault beside the question whose fact it names (or inside it); the rest above the form. */

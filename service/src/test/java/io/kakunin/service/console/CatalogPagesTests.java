@@ -7,15 +7,11 @@ import io.kakunin.service.TestKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlTableRow;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class CatalogPagesTests {
+class CatalogPagesTests extends ConsolePageTest {
 
     /** A rule of authentication.drl that decides PS-4.2. */
     private static final String SHARED_PASSWORD_RULE =
@@ -40,29 +36,6 @@ class CatalogPagesTests {
         registry.add("kakunin.rules.path", root::toString);
         // Five fixtures do not cover every rule; coverage is not what these pages are about.
         registry.add("kakunin.rules.coverage-min", () -> "0");
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebClient browser;
-
-    @BeforeEach
-    void browser() {
-        browser = ConsoleSession.browser();
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
-
-    HtmlPage open(String path) throws Exception {
-        return ConsoleSession.open(browser, port, path);
-    }
-
-    HtmlPage signIn(String key) throws Exception {
-        return ConsoleSession.signIn(browser, port, key);
     }
 
     private static String row(HtmlPage page, String id) {

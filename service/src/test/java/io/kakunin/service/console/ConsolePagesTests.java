@@ -19,11 +19,8 @@ import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlInput;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlRadioButtonInput;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
@@ -35,33 +32,10 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class ConsolePagesTests {
-
-    @LocalServerPort
-    int port;
-
-    WebClient browser;
-
-    @BeforeEach
-    void browser() {
-        browser = ConsoleSession.browser();
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
+class ConsolePagesTests extends ConsolePageTest {
 
     String url(String path) {
         return "http://localhost:" + port + path;
-    }
-
-    HtmlPage open(String path) throws Exception {
-        return ConsoleSession.open(browser, port, path);
-    }
-
-    HtmlPage signIn(String key) throws Exception {
-        return ConsoleSession.signIn(browser, port, key);
     }
 
     @Test

@@ -10,18 +10,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
-import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlAnchor;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlSelect;
 import org.htmlunit.html.HtmlTable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class RulesetPagesTests {
+class RulesetPagesTests extends ConsolePageTest {
 
     private static final String ACROSS = "PS-4.2.title=No default password shared across devices";
     private static final String BETWEEN = "PS-4.2.title=No default password shared between devices";
@@ -62,13 +59,8 @@ class RulesetPagesTests {
         registry.add("kakunin.rules.coverage-min", () -> "0");
     }
 
-    @LocalServerPort
-    int port;
-
-    WebClient browser;
-
     @BeforeEach
-    void publishOnceAndOpenABrowser() {
+    void publishOnce() {
         synchronized (RulesetPagesTests.class) {
             if (published == null) {
                 Http http = new Http(port).as(TestKeys.RULE_ADMIN);
@@ -93,20 +85,6 @@ class RulesetPagesTests {
                 published = revision;
             }
         }
-        browser = ConsoleSession.browser();
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
-
-    HtmlPage open(String path) throws Exception {
-        return ConsoleSession.open(browser, port, path);
-    }
-
-    HtmlPage signIn(String key) throws Exception {
-        return ConsoleSession.signIn(browser, port, key);
     }
 
     static String shortened(String revision) {

@@ -14,18 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlFileInput;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlTextInput;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,41 +36,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class RulesetValidationPagesTests {
+class RulesetValidationPagesTests extends ConsolePageTest {
 
     private static final String AUTHENTICATION = "product/authentication.drl";
     private static final String COMPLIANT = "product-security/scenario-smart-lock-from-a-well-run-sme-is-compliant";
     private static final String SHARED_PASSWORD = "product-security/ps-4.2-shared-default-password-fails";
 
-    @LocalServerPort
-    int port;
-
     @TempDir
     Path temp;
-
-    WebClient browser;
-
-    @BeforeEach
-    void browser() {
-        browser = ConsoleSession.browser();
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
-
-    String url(String path) {
-        return "http://localhost:" + port + path;
-    }
-
-    HtmlPage open(String path) throws Exception {
-        return ConsoleSession.open(browser, port, path);
-    }
-
-    HtmlPage signIn(String key) throws Exception {
-        return ConsoleSession.signIn(browser, port, key);
-    }
 
     static String builtIn(String path) {
         return new String(

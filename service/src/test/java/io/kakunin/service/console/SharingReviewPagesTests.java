@@ -16,18 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.htmlunit.Page;
-import org.htmlunit.WebClient;
 import org.htmlunit.WebResponse;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlFileInput;
 import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlTextArea;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class SharingReviewPagesTests {
+class SharingReviewPagesTests extends ConsolePageTest {
 
     /** Victim named in the bundle's texts, accounts and location; redacted in several ways. */
     private static final String FIXTURE =
@@ -56,31 +52,8 @@ class SharingReviewPagesTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @LocalServerPort
-    int port;
-
-    WebClient browser;
-
-    @BeforeEach
-    void browser() {
-        browser = ConsoleSession.browser();
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
-
     String url(String path) {
         return "http://localhost:" + port + path;
-    }
-
-    HtmlPage open(String path) throws Exception {
-        return ConsoleSession.open(browser, port, path);
-    }
-
-    HtmlPage signIn(String key) throws Exception {
-        return ConsoleSession.signIn(browser, port, key);
     }
 
     /**
